@@ -1,0 +1,26 @@
+//! # resilience-engine
+//!
+//! A deterministic, runtime-agnostic simulator of resilience patterns. Patterns (cache, retry,
+//! timeout, circuit breaker, fallback, bulkhead) are sans-IO state machines on a virtual clock;
+//! a discrete-event simulator drives a whole [`Scenario`]: load → stack of patterns → scripted
+//! failing service. Same scenario + same seed = the same trace, natively and in wasm.
+//!
+//! ```
+//! use resilience_engine::{Scenario, RunOptions, run};
+//!
+//! let scenario = Scenario::from_json(resilience_engine::examples::get("breaker-outage").unwrap()).unwrap();
+//! let report = run(&scenario, &RunOptions::default()).unwrap();
+//! assert!(report.summary.total.requests > 0);
+//! ```
+//!
+//! Nothing here reads a clock, touches the OS or a browser, or starts an async runtime.
+
+pub mod examples;
+pub mod patterns;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+
+pub use scenario::{Scenario, ScenarioError};
+pub use sim::{Report, RunError, RunOptions, TraceMode, run};

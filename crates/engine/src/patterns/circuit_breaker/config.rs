@@ -1,0 +1,154 @@
+//! Circuit breaker settings as scenario files write them. Defaults are resilience4j's.
+
+use serde::{Deserialize, Serialize};
+
+use crate::patterns::{FailureKind, all_failure_kinds, enabled_by_default};
+use crate::time::Span;
+
+/// Settings of a circuit breaker (resilience4j semantics and defaults; the boundary rules where
+/// libraries differ are settings).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerConfig {
+    /// False keeps the layer in the stack but lets calls pass straight through.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// The sliding window of recorded calls in the closed state. Default: the last 100 calls.
+    #[serde(default)]
+    pub window: WindowConfig,
+    /// Failure rate (percent, inclusive) at which the breaker opens. Default 50.
+    #[serde(default = "default_failure_rate")]
+    pub failure_rate: f64,
+    /// Slow-call rate (percent, inclusive) at which the breaker opens. Default 100.
+    #[serde(default = "default_slow_call_rate")]
+    pub slow_call_rate: f64,
+    /// A call longer than this (strictly) is slow. Default 60 s.
+    #[serde(default = "default_sixty_seconds")]
+    pub slow_call_duration: Span,
+    /// Recorded calls needed before any rate is judged. Default 100.
+    #[serde(default = "default_minimum_calls")]
+    pub minimum_calls: u32,
+    /// Time spent open before a probe may pass. Default 60 s.
+    #[serde(default = "default_sixty_seconds")]
+    pub wait_open: Span,
+    /// Growth of the open wait each time the breaker re-opens without closing (1 = constant).
+    #[serde(default = "default_multiplier")]
+    pub wait_multiplier: f64,
+    /// Cap on the grown open wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_max: Option<Span>,
+    /// Calls let through while half-open; extra calls are rejected. Default 10.
+    #[serde(default = "default_permitted_half_open")]
+    pub permitted_half_open: u32,
+    /// Leave half-open after this long even without a verdict (resilience4j's fix for
+    /// "stuck in half-open"). Default: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_wait_half_open: Option<Span>,
+    /// Where `max_wait_half_open` leads. Default open.
+    #[serde(default)]
+    pub after_max_wait: AfterMaxWait,
+    /// Open after this many failures in a row instead of judging rates (cockatiel's
+    /// `ConsecutiveBreaker`, Polly v7's classic breaker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consecutive_failures: Option<u32>,
+    /// Which failures count as failures; other failures count as successes. Default: all.
+    #[serde(default = "all_failure_kinds")]
+    pub record: Vec<FailureKind>,
+    /// When exactly the open wait ends. Default `strictly_after` (resilience4j).
+    #[serde(default)]
+    pub open_boundary: OpenBoundary,
+    /// When the closed state judges its window. Default `every_call` (resilience4j).
+    #[serde(default)]
+    pub evaluate: Evaluate,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            window: WindowConfig::default(),
+            failure_rate: default_failure_rate(),
+            slow_call_rate: default_slow_call_rate(),
+            slow_call_duration: default_sixty_seconds(),
+            minimum_calls: default_minimum_calls(),
+            wait_open: default_sixty_seconds(),
+            wait_multiplier: default_multiplier(),
+            wait_max: None,
+            permitted_half_open: default_permitted_half_open(),
+            max_wait_half_open: None,
+            after_max_wait: AfterMaxWait::Open,
+            consecutive_failures: None,
+            record: all_failure_kinds(),
+            open_boundary: OpenBoundary::StrictlyAfter,
+            evaluate: Evaluate::EveryCall,
+        }
+    }
+}
+
+/// The closed state's sliding window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum WindowConfig {
+    /// The last `n` recorded calls.
+    Count(u32),
+    /// The calls of the last `n` whole seconds (one-second buckets aligned to t = 0).
+    Seconds(u32),
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        Self::Count(100)
+    }
+}
+
+/// Where the breaker goes when `max_wait_half_open` elapses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterMaxWait {
+    /// Back to open (resilience4j's default).
+    #[default]
+    Open,
+    /// On to closed.
+    Closed,
+}
+
+/// Whether a probe may pass at exactly the end of the open wait.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenBoundary {
+    /// Only after it (resilience4j's `isAfter`, goresilience).
+    #[default]
+    StrictlyAfter,
+    /// At it or after (Polly, cockatiel, failsafe).
+    AtOrAfter,
+}
+
+/// When the closed state checks its thresholds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evaluate {
+    /// After every recorded call, success or failure (resilience4j, failsafe).
+    #[default]
+    EveryCall,
+    /// Only after a failure (Polly, cockatiel).
+    OnFailure,
+}
+
+const fn default_failure_rate() -> f64 {
+    50.0
+}
+const fn default_slow_call_rate() -> f64 {
+    100.0
+}
+const fn default_sixty_seconds() -> Span {
+    Span::from_secs(60)
+}
+const fn default_minimum_calls() -> u32 {
+    100
+}
+const fn default_multiplier() -> f64 {
+    1.0
+}
+const fn default_permitted_half_open() -> u32 {
+    10
+}

@@ -1,0 +1,115 @@
+//! Retry settings as scenario files write them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::patterns::{FailureKind, enabled_by_default};
+use crate::time::Span;
+
+/// Settings of a retry layer. Defaults follow resilience4j: 3 attempts in total, a constant
+/// 500 ms wait, no jitter; 5xx answers and timeouts are retried.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryConfig {
+    /// False keeps the layer in the stack but lets calls pass straight through.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// Attempts in total, the first included (resilience4j, AWS SDKs). Default 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    /// Retries after the first attempt (Polly, cockatiel, Envoy). Set this *or* `max_attempts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// How long to wait before each retry, before the cap and jitter.
+    #[serde(default)]
+    pub backoff: BackoffConfig,
+    /// Upper bound on any single wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_delay: Option<Span>,
+    /// Randomisation of each wait.
+    #[serde(default)]
+    pub jitter: Jitter,
+    /// Which failures are retried.
+    #[serde(default = "default_retry_on")]
+    pub retry_on: Vec<FailureKind>,
+    /// Wait what a 429/503's `Retry-After` says instead of the backoff, when it says anything.
+    #[serde(default)]
+    pub honor_retry_after: bool,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_attempts: None,
+            max_retries: None,
+            backoff: BackoffConfig::default(),
+            max_delay: None,
+            jitter: Jitter::None,
+            retry_on: default_retry_on(),
+            honor_retry_after: false,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// Attempts in total, whichever way the file counted them.
+    #[must_use]
+    pub fn total_attempts(&self) -> u32 {
+        match (self.max_attempts, self.max_retries) {
+            (Some(attempts), _) => attempts,
+            (None, Some(retries)) => retries.saturating_add(1),
+            (None, None) => 3,
+        }
+    }
+}
+
+fn default_retry_on() -> Vec<FailureKind> {
+    vec![FailureKind::ServerError, FailureKind::Timeout]
+}
+
+/// The wait before retry `n` (n = 1 for the first retry), before cap and jitter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum BackoffConfig {
+    /// The same wait every time.
+    Constant {
+        /// The wait.
+        delay: Span,
+    },
+    /// `delay × n` (Polly's linear).
+    Linear {
+        /// The first wait, and the step.
+        delay: Span,
+    },
+    /// `initial × multiplier^(n−1)`, truncated to whole milliseconds at each step as
+    /// resilience4j does (500, 750, 1125, 1687, 2530 ms for ×1.5).
+    Exponential {
+        /// The first wait.
+        initial: Span,
+        /// Growth per retry (≥ 1).
+        multiplier: f64,
+    },
+}
+
+impl Default for BackoffConfig {
+    fn default() -> Self {
+        Self::Constant { delay: Span::from_millis(500) }
+    }
+}
+
+/// Randomisation applied to each (capped) wait `d`; `r` is uniform in `[0, 1)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Jitter {
+    /// `d`.
+    #[default]
+    None,
+    /// `r·d` (AWS "full jitter").
+    Full,
+    /// `d/2 + r·d/2` (AWS "equal jitter").
+    Equal,
+    /// `min(cap, base + r·(3·previous − base))` (AWS "decorrelated jitter").
+    Decorrelated,
+    /// `d·(1 − f + 2f·r)`: ±f around `d` (Polly uses f = 0.25, resilience4j 0.5).
+    Factor(f64),
+}

@@ -1,0 +1,39 @@
+//! Bounds on what a scenario may ask for. They keep every run finite and small enough for a
+//! browser tab; validation names the field that passes one.
+
+/// Largest scenario document accepted, in bytes.
+pub const INPUT_BYTES_MAX: usize = 8 * 1024 * 1024;
+/// Longest run: 24 hours of virtual time.
+pub const DURATION_MAX_SECS: u64 = 24 * 3_600;
+/// Highest arrival rate of one endpoint.
+pub const RPS_MAX: f64 = 100_000.0;
+/// Most requests a scenario may generate (arrival rate × duration, summed over endpoints).
+pub const REQUESTS_MAX: f64 = 20_000_000.0;
+/// Most services, and most endpoints.
+pub const SERVICES_MAX: usize = 16;
+/// Most endpoints.
+pub const ENDPOINTS_MAX: usize = 16;
+/// Most layers in one stack.
+pub const LAYERS_MAX: usize = 16;
+/// Most fault windows per service.
+pub const FAULTS_MAX: usize = 64;
+/// Most entries in an explicit sequence (latencies, outcomes).
+pub const SEQUENCE_MAX: usize = 10_000;
+/// Most explicit arrival times of one endpoint.
+pub const TIMES_MAX: usize = 1_000_000;
+/// Most distinct cache keys.
+pub const KEYS_MAX: u32 = 1_000_000;
+/// Largest worker count, queue length, bulkhead size or cache capacity.
+pub const CAPACITY_MAX: u32 = 1_000_000;
+/// Most attempts of one retry layer.
+pub const ATTEMPTS_MAX: u32 = 100;
+/// Most closed-loop clients of one endpoint.
+pub const CLIENTS_MAX: u32 = 100_000;
+/// Largest breaker count window.
+pub const WINDOW_CALLS_MAX: u32 = 100_000;
+/// Largest breaker time window, in seconds.
+pub const WINDOW_SECONDS_MAX: u32 = 3_600;
+/// Longest name, in characters.
+pub const NAME_CHARS_MAX: usize = 200;
+/// Longest description, in characters.
+pub const DESCRIPTION_CHARS_MAX: usize = 10_000;

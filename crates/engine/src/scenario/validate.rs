@@ -1,0 +1,381 @@
+//! Range, reference and size checks. Each check names the path of the field it refuses.
+
+use super::limits::*;
+use super::model::{Endpoint, Fault, Latency, Layer, Load, Service};
+use super::{SCHEMA_VERSION, Scenario, ScenarioError};
+use crate::patterns::bulkhead::BulkheadConfig;
+use crate::patterns::cache::CacheConfig;
+use crate::patterns::circuit_breaker::{BreakerConfig, WindowConfig};
+use crate::patterns::fallback::{FallbackAction, FallbackConfig};
+use crate::patterns::retry::{BackoffConfig, Jitter, RetryConfig};
+use crate::time::Span;
+
+/// Collects the problems of one scenario.
+struct Checker<'a> {
+    scenario: &'a Scenario,
+    errors: Vec<ScenarioError>,
+}
+
+pub(super) fn validate(scenario: &Scenario) -> Vec<ScenarioError> {
+    let mut checker = Checker { scenario, errors: Vec::new() };
+    checker.document();
+    checker.errors
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(ScenarioError::new(path, message));
+    }
+
+    fn count(&mut self, path: &str, value: u32, min: u32, max: u32) {
+        if !(min..=max).contains(&value) {
+            self.fail(path, format!("must be between {min} and {max}, got {value}"));
+        }
+    }
+
+    fn number(&mut self, path: &str, value: f64, min: f64, max: f64) {
+        if !value.is_finite() || value < min || value > max {
+            self.fail(path, format!("must be between {min} and {max}, got {value}"));
+        }
+    }
+
+    fn positive_span(&mut self, path: &str, span: Span) {
+        if span.is_zero() {
+            self.fail(path, "must be greater than zero");
+        }
+    }
+
+    fn text(&mut self, path: &str, text: &str, max: usize, required: bool) {
+        let chars = text.chars().count();
+        if required && text.trim().is_empty() {
+            self.fail(path, "must not be empty");
+        } else if chars > max {
+            self.fail(path, format!("is {chars} characters long; the limit is {max}"));
+        }
+    }
+
+    fn document(&mut self) {
+        let s = self.scenario;
+        if s.version != SCHEMA_VERSION {
+            self.fail("version", format!("schema version {} is not supported (this engine reads {SCHEMA_VERSION})", s.version));
+        }
+        self.text("name", &s.name, NAME_CHARS_MAX, true);
+        self.text("description", &s.description, DESCRIPTION_CHARS_MAX, false);
+        self.positive_span("duration", s.duration);
+        if s.duration > Span::from_secs(DURATION_MAX_SECS) {
+            self.fail("duration", format!("must be at most {}h, got {}", DURATION_MAX_SECS / 3_600, s.duration));
+        }
+        if s.warmup >= s.duration && !s.warmup.is_zero() {
+            self.fail("warmup", "must be shorter than the duration");
+        }
+        if let Some(bucket) = s.bucket {
+            self.positive_span("bucket", bucket);
+            if bucket.as_micros() < 1_000 && !bucket.is_zero() {
+                self.fail("bucket", "must be at least 1ms");
+            }
+        }
+        if let Some(pool) = &s.client {
+            self.count("client.workers", pool.workers, 1, CAPACITY_MAX);
+            if let Some(queue) = pool.queue {
+                self.count("client.queue", queue, 0, CAPACITY_MAX);
+            }
+        }
+        self.list_size("services", s.services.len(), SERVICES_MAX);
+        self.list_size("endpoints", s.endpoints.len(), ENDPOINTS_MAX);
+        self.unique_names("services", s.services.iter().map(|x| x.name.as_str()));
+        self.unique_names("endpoints", s.endpoints.iter().map(|x| x.name.as_str()));
+        for (i, service) in s.services.iter().enumerate() {
+            self.service(&format!("services[{i}]"), service);
+        }
+        for (i, endpoint) in s.endpoints.iter().enumerate() {
+            self.endpoint(&format!("endpoints[{i}]"), endpoint);
+        }
+        self.total_requests();
+    }
+
+    fn list_size(&mut self, path: &str, len: usize, max: usize) {
+        if len == 0 {
+            self.fail(path, "needs at least one entry");
+        } else if len > max {
+            self.fail(path, format!("has {len} entries; the limit is {max}"));
+        }
+    }
+
+    fn unique_names<'n>(&mut self, path: &str, names: impl Iterator<Item = &'n str>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, name) in names.enumerate() {
+            self.text(&format!("{path}[{i}].name"), name, NAME_CHARS_MAX, true);
+            if !seen.insert(name) {
+                self.fail(format!("{path}[{i}].name"), format!("{name:?} is used twice"));
+            }
+        }
+    }
+
+    fn service(&mut self, path: &str, service: &Service) {
+        self.latency(&format!("{path}.latency"), &service.latency);
+        if let Some(capacity) = service.capacity {
+            self.count(&format!("{path}.capacity.concurrency"), capacity.concurrency, 1, CAPACITY_MAX);
+            self.count(&format!("{path}.capacity.queue"), capacity.queue, 0, CAPACITY_MAX);
+        }
+        if service.faults.len() > FAULTS_MAX {
+            self.fail(format!("{path}.faults"), format!("has {} windows; the limit is {FAULTS_MAX}", service.faults.len()));
+        }
+        for (i, fault) in service.faults.iter().enumerate() {
+            self.fault(&format!("{path}.faults[{i}].{}", fault.kind_name()), fault);
+        }
+    }
+
+    fn latency(&mut self, path: &str, latency: &Latency) {
+        let limit = Span::from_secs(3_600);
+        let spans: Vec<(String, Span)> = match latency {
+            Latency::Constant(value) => vec![(format!("{path}.constant"), *value)],
+            Latency::Uniform { min, max } => {
+                if min > max {
+                    self.fail(format!("{path}.uniform.max"), "must not be below min");
+                }
+                vec![(format!("{path}.uniform.max"), *max)]
+            }
+            Latency::Normal { mean, stddev } => {
+                vec![(format!("{path}.normal.mean"), *mean), (format!("{path}.normal.stddev"), *stddev)]
+            }
+            Latency::Lognormal { p50, p99 } => {
+                self.positive_span(&format!("{path}.lognormal.p50"), *p50);
+                if p99 <= p50 {
+                    self.fail(format!("{path}.lognormal.p99"), "must be greater than p50");
+                }
+                vec![(format!("{path}.lognormal.p99"), *p99)]
+            }
+            Latency::Sequence(values) => {
+                if values.is_empty() || values.len() > SEQUENCE_MAX {
+                    self.fail(format!("{path}.sequence"), format!("needs 1 to {SEQUENCE_MAX} values"));
+                }
+                values.iter().enumerate().map(|(i, v)| (format!("{path}.sequence[{i}]"), *v)).collect()
+            }
+        };
+        for (p, span) in spans {
+            if span > limit {
+                self.fail(p, "must be at most 1h");
+            }
+        }
+    }
+
+    fn fault(&mut self, path: &str, fault: &Fault) {
+        let (from, to) = fault.window();
+        if let Some(to) = to {
+            if to <= from {
+                self.fail(format!("{path}.to"), "must be after from");
+            }
+        }
+        if from >= self.scenario.duration && !self.scenario.duration.is_zero() {
+            self.fail(format!("{path}.from"), "starts after the run ends");
+        }
+        match fault {
+            Fault::Outage { status, .. } | Fault::Errors { status, .. } => {
+                if !(400..=599).contains(status) {
+                    self.fail(format!("{path}.status"), format!("must be an error status (400 to 599), got {status}"));
+                }
+                if let Fault::Errors { rate, .. } = fault {
+                    self.number(&format!("{path}.rate"), *rate, 0.0, 1.0);
+                }
+            }
+            Fault::Slowdown { factor, .. } => self.number(&format!("{path}.factor"), *factor, 1.0, 1_000.0),
+            Fault::Latency { add, .. } => {
+                if *add > Span::from_secs(3_600) {
+                    self.fail(format!("{path}.add"), "must be at most 1h");
+                }
+            }
+            Fault::Throttle { rps, .. } => self.count(&format!("{path}.rps"), *rps, 1, CAPACITY_MAX),
+            Fault::Sequence { outcomes, .. } => self.outcomes(&format!("{path}.outcomes"), outcomes),
+        }
+    }
+
+    fn outcomes(&mut self, path: &str, outcomes: &str) {
+        let tokens: Vec<&str> = outcomes.split(',').map(str::trim).collect();
+        if tokens.len() > SEQUENCE_MAX {
+            self.fail(path, format!("has {} outcomes; the limit is {SEQUENCE_MAX}", tokens.len()));
+            return;
+        }
+        for (i, token) in tokens.iter().enumerate() {
+            if crate::sim::SequenceStep::parse(token).is_none() {
+                self.fail(path, format!("outcome {} is {token:?}; use S, F or an error status such as 503", i + 1));
+                return;
+            }
+        }
+    }
+
+    fn endpoint(&mut self, path: &str, endpoint: &Endpoint) {
+        if self.scenario.service_index(&endpoint.service).is_none() {
+            self.fail(format!("{path}.service"), format!("no service is called {:?}", endpoint.service));
+        }
+        self.load(&format!("{path}.load"), &endpoint.load);
+        if let Some(keys) = endpoint.keys {
+            self.count(&format!("{path}.keys.count"), keys.count(), 1, KEYS_MAX);
+            if let crate::scenario::Keys::Zipf { s, .. } = keys {
+                self.number(&format!("{path}.keys.zipf.s"), s, 0.01, 10.0);
+            }
+        }
+        if endpoint.stack.len() > LAYERS_MAX {
+            self.fail(format!("{path}.stack"), format!("has {} layers; the limit is {LAYERS_MAX}", endpoint.stack.len()));
+            return;
+        }
+        for (i, layer) in endpoint.stack.iter().enumerate() {
+            self.layer(&format!("{path}.stack[{i}].{}", layer.kind_name()), layer, endpoint);
+        }
+    }
+
+    fn load(&mut self, path: &str, load: &Load) {
+        match load {
+            Load::Constant { rps } | Load::Poisson { rps } => self.rate(&format!("{path}.{}.rps", load_name(load)), *rps),
+            Load::Ramp { from_rps, to_rps } => {
+                self.number(&format!("{path}.ramp.from_rps"), *from_rps, 0.0, RPS_MAX);
+                self.number(&format!("{path}.ramp.to_rps"), *to_rps, 0.0, RPS_MAX);
+                if *from_rps == 0.0 && *to_rps == 0.0 {
+                    self.fail(format!("{path}.ramp.to_rps"), "a ramp from 0 to 0 sends nothing");
+                }
+            }
+            Load::Spike { rps, spike_rps, from, to } => {
+                self.rate(&format!("{path}.spike.rps"), *rps);
+                self.rate(&format!("{path}.spike.spike_rps"), *spike_rps);
+                if to <= from {
+                    self.fail(format!("{path}.spike.to"), "must be after from");
+                }
+            }
+            Load::Times(times) => {
+                if times.is_empty() || times.len() > TIMES_MAX {
+                    self.fail(format!("{path}.times"), format!("needs 1 to {TIMES_MAX} times"));
+                }
+                if let Some(i) = times.iter().position(|t| *t >= self.scenario.duration) {
+                    self.fail(format!("{path}.times[{i}]"), "is not before the end of the run");
+                }
+            }
+            Load::Closed { clients, .. } => self.count(&format!("{path}.closed.clients"), *clients, 1, CLIENTS_MAX),
+        }
+    }
+
+    fn rate(&mut self, path: &str, rps: f64) {
+        if !rps.is_finite() || rps <= 0.0 || rps > RPS_MAX {
+            self.fail(path, format!("must be above 0 and at most {RPS_MAX}, got {rps}"));
+        }
+    }
+
+    fn total_requests(&mut self) {
+        let seconds = self.scenario.duration.as_secs_f64();
+        let total: f64 = self.scenario.endpoints.iter().map(|e| expected_requests(&e.load, seconds)).sum();
+        if total > REQUESTS_MAX {
+            self.fail(
+                "endpoints",
+                format!("the load asks for about {total:.0} requests; the limit is {REQUESTS_MAX:.0} (shorten the duration or lower the rates)"),
+            );
+        }
+    }
+
+    fn layer(&mut self, path: &str, layer: &Layer, endpoint: &Endpoint) {
+        match layer {
+            Layer::Cache(c) => self.cache(path, c),
+            Layer::Fallback(c) => self.fallback(path, c, endpoint),
+            Layer::CircuitBreaker(c) => self.breaker(path, c),
+            Layer::Retry(c) => self.retry(path, c),
+            Layer::Timeout(c) => self.positive_span(&format!("{path}.timeout"), c.timeout),
+            Layer::Bulkhead(c) => self.bulkhead(path, c),
+        }
+    }
+
+    fn cache(&mut self, path: &str, c: &CacheConfig) {
+        self.positive_span(&format!("{path}.ttl"), c.ttl);
+        self.count(&format!("{path}.capacity"), c.capacity, 1, CAPACITY_MAX);
+    }
+
+    fn fallback(&mut self, path: &str, c: &FallbackConfig, endpoint: &Endpoint) {
+        match &c.action {
+            FallbackAction::Static => {}
+            FallbackAction::StaleCache => {
+                if !endpoint.stack.iter().any(|l| matches!(l, Layer::Cache(_))) {
+                    self.fail(format!("{path}.action"), "stale_cache needs a cache layer in the same stack");
+                }
+            }
+            FallbackAction::Service(name) => {
+                if self.scenario.service_index(name).is_none() {
+                    self.fail(format!("{path}.action.service"), format!("no service is called {name:?}"));
+                }
+            }
+        }
+    }
+
+    fn breaker(&mut self, path: &str, c: &BreakerConfig) {
+        self.number(&format!("{path}.failure_rate"), c.failure_rate, 0.01, 100.0);
+        self.number(&format!("{path}.slow_call_rate"), c.slow_call_rate, 0.01, 100.0);
+        self.positive_span(&format!("{path}.slow_call_duration"), c.slow_call_duration);
+        self.count(&format!("{path}.minimum_calls"), c.minimum_calls, 1, CAPACITY_MAX);
+        if c.wait_open < Span::from_millis(1) {
+            self.fail(format!("{path}.wait_open"), "must be at least 1ms");
+        }
+        self.number(&format!("{path}.wait_multiplier"), c.wait_multiplier, 1.0, 100.0);
+        self.count(&format!("{path}.permitted_half_open"), c.permitted_half_open, 1, WINDOW_CALLS_MAX);
+        if let Some(wait) = c.max_wait_half_open {
+            self.positive_span(&format!("{path}.max_wait_half_open"), wait);
+        }
+        if let Some(n) = c.consecutive_failures {
+            self.count(&format!("{path}.consecutive_failures"), n, 1, WINDOW_CALLS_MAX);
+        }
+        match c.window {
+            WindowConfig::Count(n) => self.count(&format!("{path}.window.count"), n, 1, WINDOW_CALLS_MAX),
+            WindowConfig::Seconds(n) => self.count(&format!("{path}.window.seconds"), n, 1, WINDOW_SECONDS_MAX),
+        }
+    }
+
+    fn retry(&mut self, path: &str, c: &RetryConfig) {
+        match (c.max_attempts, c.max_retries) {
+            (Some(_), Some(_)) => self.fail(format!("{path}.max_retries"), "set max_attempts or max_retries, not both"),
+            (Some(n), None) => self.count(&format!("{path}.max_attempts"), n, 1, ATTEMPTS_MAX),
+            (None, Some(n)) => self.count(&format!("{path}.max_retries"), n, 0, ATTEMPTS_MAX - 1),
+            (None, None) => {}
+        }
+        if let BackoffConfig::Exponential { initial, multiplier } = c.backoff {
+            if initial < Span::from_millis(1) {
+                self.fail(format!("{path}.backoff.exponential.initial"), "must be at least 1ms");
+            }
+            self.number(&format!("{path}.backoff.exponential.multiplier"), multiplier, 1.0, 100.0);
+        }
+        if let Jitter::Factor(f) = c.jitter {
+            self.number(&format!("{path}.jitter.factor"), f, 0.0, 1.0);
+        }
+        if c.retry_on.is_empty() {
+            self.fail(format!("{path}.retry_on"), "lists nothing to retry");
+        }
+    }
+
+    fn bulkhead(&mut self, path: &str, c: &BulkheadConfig) {
+        self.count(&format!("{path}.max_concurrent"), c.max_concurrent, 1, CAPACITY_MAX);
+        if let Some(queue) = c.queue {
+            self.count(&format!("{path}.queue"), queue, 0, CAPACITY_MAX);
+        }
+    }
+}
+
+fn load_name(load: &Load) -> &'static str {
+    match load {
+        Load::Constant { .. } => "constant",
+        Load::Poisson { .. } => "poisson",
+        Load::Ramp { .. } => "ramp",
+        Load::Spike { .. } => "spike",
+        Load::Times(_) => "times",
+        Load::Closed { .. } => "closed",
+    }
+}
+
+/// About how many requests an endpoint's load produces in `seconds`.
+fn expected_requests(load: &Load, seconds: f64) -> f64 {
+    match load {
+        Load::Constant { rps } | Load::Poisson { rps } => rps * seconds,
+        Load::Ramp { from_rps, to_rps } => (from_rps + to_rps) / 2.0 * seconds,
+        Load::Spike { rps, spike_rps, from, to } => {
+            let spike = (to.as_secs_f64().min(seconds) - from.as_secs_f64()).max(0.0);
+            rps * (seconds - spike) + spike_rps * spike
+        }
+        Load::Times(times) => times.len() as f64,
+        // A closed-loop client sends at most one request per millisecond.
+        Load::Closed { clients, think } => {
+            f64::from(*clients) * seconds / think.as_secs_f64().max(0.001)
+        }
+    }
+}

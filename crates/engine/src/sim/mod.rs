@@ -1,0 +1,145 @@
+//! The deterministic discrete-event simulator around the pattern state machines.
+//!
+//! [`run`] takes a validated [`Scenario`] and returns a [`Report`]: the summary, per-bucket
+//! metrics and (in [`TraceMode::Full`]) the trace. Same scenario + same seed = the same report,
+//! natively and in wasm. Every run is bounded by an event budget and a drain limit.
+
+mod engine;
+mod handlers;
+mod histogram;
+mod layers;
+mod load;
+mod metrics;
+mod outcome;
+mod queue;
+mod service;
+mod summary;
+mod trace;
+
+use core::fmt;
+
+pub use metrics::{BUCKETS_MAX, Bucket, LayerSample, LayerSeries, Metrics, ServiceSeries};
+pub use outcome::Outcome;
+pub use service::SequenceStep;
+pub use summary::{Latencies, OutcomeCounts, Summary, Totals};
+pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind};
+
+use crate::scenario::{Scenario, ScenarioError};
+
+/// Whether to record the full trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceMode {
+    /// Summary and metrics only: memory does not grow with the run's length.
+    MetricsOnly,
+    /// Also every event, up to `max_events` records (24 bytes each); past it the trace is
+    /// marked truncated and the run goes on.
+    Full {
+        /// Most trace records kept.
+        max_events: usize,
+    },
+}
+
+/// How to run a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Trace recording.
+    pub trace: TraceMode,
+    /// Most events the simulator may process before it stops with an error.
+    pub max_events: u64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self { trace: TraceMode::MetricsOnly, max_events: 200_000_000 }
+    }
+}
+
+impl RunOptions {
+    /// Full trace with a cap of `max_events` records.
+    #[must_use]
+    pub fn full_trace(max_events: usize) -> Self {
+        Self { trace: TraceMode::Full { max_events }, ..Self::default() }
+    }
+}
+
+/// Why a run did not produce a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The scenario is not valid.
+    Invalid(ScenarioError),
+    /// The run needed more events than allowed.
+    EventBudget {
+        /// Scenario name.
+        scenario: String,
+        /// Seed of the run.
+        seed: u64,
+        /// The budget.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid(error) => write!(f, "invalid scenario: {error}"),
+            Self::EventBudget { scenario, seed, limit } => write!(
+                f,
+                "scenario {scenario:?} with seed {seed} needed more than {limit} events; shorten it or lower its load"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Everything a run produced.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Totals, rates, percentiles.
+    pub summary: Summary,
+    /// Per-bucket series.
+    pub metrics: Metrics,
+    /// Every event (in [`TraceMode::Full`]).
+    pub trace: Option<Trace>,
+    /// Events processed.
+    pub events: u64,
+    /// Digest of the trace (or, without one, of the metrics): equal digests, equal runs.
+    pub digest: u64,
+}
+
+/// Validates and runs `scenario`.
+///
+/// # Errors
+/// [`RunError::Invalid`] for an invalid scenario, [`RunError::EventBudget`] when the run needs
+/// more events than `options.max_events`.
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Report, RunError> {
+    if let Some(error) = scenario.validate().into_iter().next() {
+        return Err(RunError::Invalid(error));
+    }
+    let mut engine = engine::Engine::new(scenario, options);
+    engine.run()?;
+    let events = engine.events();
+    let (summary, metrics, trace) = engine.into_parts();
+    let digest = digest(&summary, &metrics, trace.as_ref());
+    Ok(Report { summary, metrics, trace, events, digest })
+}
+
+/// One number that changes when anything in the run changes.
+fn digest(summary: &Summary, metrics: &Metrics, trace: Option<&Trace>) -> u64 {
+    let mut hash = trace::Fnv::default();
+    if let Some(trace) = trace {
+        hash.write(trace.digest());
+    }
+    for bucket in &metrics.buckets {
+        for count in bucket.outcomes {
+            hash.write(u64::from(count));
+        }
+        hash.write(u64::from(bucket.arrivals) << 32 | u64::from(bucket.attempts));
+    }
+    hash.write(summary.total.requests);
+    hash.write(summary.total.attempts);
+    hash.write(summary.unfinished);
+    hash.write(summary.total.latency.max_ms.to_bits());
+    hash.0
+}

@@ -1,0 +1,169 @@
+//! The trace: every arrival, layer decision, attempt, state change and completion, as compact
+//! fixed-size records (24 bytes each).
+
+use serde::Serialize;
+
+use crate::time::Instant;
+
+/// What a trace record says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+#[non_exhaustive]
+pub enum TraceKind {
+    /// A request arrived; `value` = endpoint index.
+    Arrival,
+    /// A fresh cache entry answered.
+    CacheHit,
+    /// No fresh entry; the call goes inside.
+    CacheMiss,
+    /// A stale entry answered after a failure.
+    CacheStale,
+    /// The breaker let the call through.
+    BreakerPermitted,
+    /// The breaker refused; `value` = 0 open, 1 half-open permits taken.
+    BreakerRejected,
+    /// A bulkhead (or the client pool) gave a permit.
+    BulkheadAdmitted,
+    /// The call waits for a permit.
+    BulkheadQueued,
+    /// A bulkhead (or the client pool) refused; `value` = 0 full, 1 wait expired.
+    BulkheadRejected,
+    /// A retry waits `value` microseconds before attempt `attempt`.
+    RetryScheduled,
+    /// The retry gave up; `value` = attempts made.
+    RetryGaveUp,
+    /// A timeout fired.
+    TimeoutFired,
+    /// A fallback answered; `value` = 0 static, 1 stale cache, 2 secondary service.
+    FallbackServed,
+    /// Attempt `attempt` reached service `value`.
+    AttemptStart,
+    /// The attempt waits in the service's queue.
+    AttemptQueued,
+    /// The attempt's answer came back; `value` = status.
+    AttemptEnd,
+    /// The caller abandoned the attempt (the service may still be working on it).
+    AttemptAbandoned,
+    /// A layer changed state; `value` = endpoint × 256 + state code (breaker: 0 closed,
+    /// 1 open, 2 half-open).
+    StateChange,
+    /// The request completed; `value` = outcome code.
+    Complete,
+}
+
+/// One trace record. `layer` is the index in the endpoint's stack (outermost 0), [`POOL`] for
+/// the client pool, [`SERVICE`] for the service, [`NO_LAYER`] otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    /// Virtual time in microseconds.
+    pub at_us: u64,
+    /// Request id (arrival order), or `u32::MAX` for events of no request.
+    pub request: u32,
+    /// Meaning depends on `kind`.
+    pub value: u32,
+    /// What happened.
+    pub kind: TraceKind,
+    /// Where.
+    pub layer: u8,
+    /// Attempt number (downstream attempts of the request so far), 0 if none.
+    pub attempt: u16,
+}
+
+/// `layer` of the client pool.
+pub const POOL: u8 = 254;
+/// `layer` of the service.
+pub const SERVICE: u8 = 253;
+/// `layer` of events not tied to a layer.
+pub const NO_LAYER: u8 = 255;
+/// `request` of events tied to no request.
+pub const NO_REQUEST: u32 = u32::MAX;
+
+/// The recorded events of a run, with an upper bound on their number.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Trace {
+    /// The events in the order they happened.
+    pub events: Vec<TraceEvent>,
+    /// True if recording stopped at the bound (metrics and summary are still complete).
+    pub truncated: bool,
+    #[serde(skip)]
+    cap: usize,
+}
+
+impl Trace {
+    /// An empty trace keeping at most `cap` events.
+    #[must_use]
+    pub fn with_cap(cap: usize) -> Self {
+        Self { events: Vec::new(), truncated: false, cap }
+    }
+
+    /// Appends one event, unless the bound is reached.
+    #[inline]
+    pub(crate) fn push(&mut self, at: Instant, request: u32, kind: TraceKind, layer: u8, attempt: u16, value: u32) {
+        if self.events.len() < self.cap {
+            self.events.push(TraceEvent { at_us: at.as_micros(), request, value, kind, layer, attempt });
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    /// FNV-1a digest of every event: equal digests mean identical traces.
+    #[must_use]
+    pub fn digest(&self) -> u64 {
+        let mut hash = Fnv::default();
+        for e in &self.events {
+            hash.write(e.at_us);
+            hash.write(u64::from(e.request) << 32 | u64::from(e.value));
+            hash.write(u64::from(e.kind as u8) << 24 | u64::from(e.layer) << 16 | u64::from(e.attempt));
+        }
+        hash.0
+    }
+}
+
+/// 64-bit FNV-1a over u64 words.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fnv(pub(crate) u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub(crate) fn write(&mut self, word: u64) {
+        for byte in word.to_le_bytes() {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_at_most_32_bytes() {
+        assert!(size_of::<TraceEvent>() <= 32, "{}", size_of::<TraceEvent>());
+    }
+
+    #[test]
+    fn trace_stops_at_its_cap_and_says_so() {
+        let mut trace = Trace::with_cap(2);
+        for i in 0..3 {
+            trace.push(Instant::from_micros(i), 0, TraceKind::Arrival, NO_LAYER, 0, 0);
+        }
+        assert_eq!(trace.events.len(), 2);
+        assert!(trace.truncated);
+    }
+
+    #[test]
+    fn digest_changes_with_any_field() {
+        let mut a = Trace::with_cap(10);
+        a.push(Instant::from_micros(1), 0, TraceKind::Arrival, NO_LAYER, 0, 0);
+        let mut b = a.clone();
+        b.events[0].value = 1;
+        assert_ne!(a.digest(), b.digest());
+    }
+}

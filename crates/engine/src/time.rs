@@ -1,0 +1,255 @@
+//! Virtual time: the engine never reads a real clock.
+//!
+//! An [`Instant`] is a count of microseconds since the run started. Durations are
+//! [`core::time::Duration`] at the API and plain microsecond counts (`*_us`) inside hot paths.
+
+use core::fmt;
+use core::str::FromStr;
+use core::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point on the virtual timeline: microseconds since the run started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// The start of every run.
+    pub const ZERO: Self = Self(0);
+    /// Later than any instant a run can reach.
+    pub const NEVER: Self = Self(u64::MAX);
+
+    /// The instant `micros` microseconds after the start.
+    #[must_use]
+    pub const fn from_micros(micros: u64) -> Self {
+        Self(micros)
+    }
+
+    /// The instant `millis` milliseconds after the start.
+    #[must_use]
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(millis.saturating_mul(1_000))
+    }
+
+    /// The instant `secs` seconds after the start.
+    #[must_use]
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(secs.saturating_mul(1_000_000))
+    }
+
+    /// Microseconds since the start.
+    #[must_use]
+    pub const fn as_micros(self) -> u64 {
+        self.0
+    }
+
+    /// This instant plus `micros` microseconds, saturating at [`Instant::NEVER`].
+    #[must_use]
+    pub const fn plus_micros(self, micros: u64) -> Self {
+        Self(self.0.saturating_add(micros))
+    }
+
+    /// This instant plus `duration` (truncated to whole microseconds), saturating.
+    #[must_use]
+    pub fn plus(self, duration: Duration) -> Self {
+        self.plus_micros(micros_of(duration))
+    }
+
+    /// Microseconds from `earlier` to `self`; zero if `earlier` is later.
+    #[must_use]
+    pub const fn micros_since(self, earlier: Self) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", format_micros(self.0))
+    }
+}
+
+/// Whole microseconds of a duration, saturating at `u64::MAX`.
+#[must_use]
+pub fn micros_of(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Whole microseconds of a float count of microseconds: negative and NaN give zero, and values
+/// beyond `u64::MAX` saturate.
+#[must_use]
+pub fn micros_of_f64(micros: f64) -> u64 {
+    if micros.is_nan() || micros <= 0.0 {
+        0
+    } else if micros >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        micros as u64
+    }
+}
+
+/// Formats a microsecond count the way scenario files write durations (`"1.5s"`, `"250ms"`).
+#[must_use]
+pub fn format_micros(micros: u64) -> String {
+    const HOUR_US: u64 = 3_600_000_000;
+    match micros {
+        0 => "0s".to_owned(),
+        us if us >= HOUR_US && us % HOUR_US == 0 => format!("{}h", us / HOUR_US),
+        us if us >= 1_000_000 && us % 1_000 == 0 => format!("{}s", trim_float(us as f64 / 1e6)),
+        us if us >= 1_000 => format!("{}ms", trim_float(us as f64 / 1e3)),
+        us => format!("{us}us"),
+    }
+}
+
+fn trim_float(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A non-negative length of virtual time, written in scenario files as a human string
+/// (`"250ms"`, `"1.5s"`, `"2m"`, `"500us"`) and held as whole microseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span(u64);
+
+impl Span {
+    /// No time at all.
+    pub const ZERO: Self = Self(0);
+
+    /// A span of `micros` microseconds.
+    #[must_use]
+    pub const fn from_micros(micros: u64) -> Self {
+        Self(micros)
+    }
+
+    /// A span of `millis` milliseconds.
+    #[must_use]
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(millis.saturating_mul(1_000))
+    }
+
+    /// A span of `secs` seconds.
+    #[must_use]
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(secs.saturating_mul(1_000_000))
+    }
+
+    /// Whole microseconds.
+    #[must_use]
+    pub const fn as_micros(self) -> u64 {
+        self.0
+    }
+
+    /// Seconds as a float (for rates and display).
+    #[must_use]
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+
+    /// True for a zero span.
+    #[must_use]
+    pub const fn is_zero(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format_micros(self.0))
+    }
+}
+
+/// Why a duration string was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpanError(String);
+
+impl fmt::Display for SpanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The longest span a scenario may write: 100 days (runs are bounded far below that).
+const SPAN_MAX_US: f64 = 100.0 * 86_400.0 * 1e6;
+
+impl FromStr for Span {
+    type Err = SpanError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        let split = trimmed
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(trimmed.len());
+        let (number, unit) = trimmed.split_at(split);
+        let unit_us = match unit.trim() {
+            "us" | "µs" => 1.0,
+            "ms" => 1e3,
+            "s" => 1e6,
+            "m" | "min" => 60e6,
+            "h" => 3_600e6,
+            "" => return Err(SpanError(format!("duration {text:?} needs a unit (us, ms, s, m, h), as in \"250ms\""))),
+            other => return Err(SpanError(format!("unknown duration unit {other:?} in {text:?} (use us, ms, s, m or h)"))),
+        };
+        let value: f64 = number
+            .parse()
+            .map_err(|_| SpanError(format!("{text:?} is not a duration such as \"250ms\" or \"1.5s\"")))?;
+        let micros = (value * unit_us).round();
+        if !micros.is_finite() || micros > SPAN_MAX_US {
+            return Err(SpanError(format!("duration {text:?} is longer than 100 days")));
+        }
+        Ok(Self(micros as u64))
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_micros(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic_saturates_instead_of_overflowing() {
+        assert_eq!(Instant::NEVER.plus_micros(5), Instant::NEVER);
+        assert_eq!(Instant::from_millis(3).micros_since(Instant::from_millis(5)), 0);
+        assert_eq!(Instant::from_secs(2).plus(Duration::from_millis(250)).as_micros(), 2_250_000);
+    }
+
+    #[test]
+    fn formats_like_scenario_files() {
+        assert_eq!(format_micros(0), "0s");
+        assert_eq!(format_micros(250_000), "250ms");
+        assert_eq!(format_micros(1_500_000), "1.5s");
+        assert_eq!(format_micros(30_000_000), "30s");
+        assert_eq!(format_micros(7), "7us");
+        assert_eq!(format_micros(7_200_000_000), "2h");
+    }
+
+    #[test]
+    fn spans_parse_human_strings() {
+        assert_eq!("250ms".parse(), Ok(Span::from_millis(250)));
+        assert_eq!("1.5s".parse(), Ok(Span::from_micros(1_500_000)));
+        assert_eq!("2m".parse(), Ok(Span::from_secs(120)));
+        assert_eq!(" 500us ".parse(), Ok(Span::from_micros(500)));
+        assert_eq!("0s".parse(), Ok(Span::ZERO));
+        for bad in ["", "5", "-1s", "1e400s", "abc", "1.2.3s", "5 parsecs", "NaNs", "3650d", "9999999h"] {
+            assert!(bad.parse::<Span>().is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn spans_round_trip_through_text() {
+        for micros in [0, 1, 999, 1_000, 1_001, 250_000, 1_500_000, 1_500_001, 59_000_000, 3_600_000_000] {
+            let span = Span::from_micros(micros);
+            assert_eq!(span.to_string().parse(), Ok(span), "{span}");
+        }
+    }
+}
