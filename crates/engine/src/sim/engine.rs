@@ -237,21 +237,28 @@ impl<'s> Engine<'s> {
                 let think = endpoint.arrivals.think_us(&mut endpoint.think_rng);
                 self.queue.push(Instant::from_micros(think), Event::ClientWake { endpoint: e as u16 });
             }
-            self.schedule_next_arrival(e as u16);
+            if self.endpoints[e].arrivals.all_upfront() {
+                while self.schedule_next_arrival(e as u16) {}
+            } else {
+                self.schedule_next_arrival(e as u16);
+            }
         }
     }
 
-    fn schedule_next_arrival(&mut self, endpoint: u16) {
+    /// Schedules the endpoint's next open-loop arrival; false when there is none.
+    fn schedule_next_arrival(&mut self, endpoint: u16) -> bool {
         let e = &mut self.endpoints[endpoint as usize];
-        if let Some(at) = e.arrivals.next(&mut e.arrival_rng).filter(|at| *at < self.arrivals_end) {
-            self.queue.push(at, Event::Arrival { endpoint });
-        }
+        let Some(at) = e.arrivals.next(&mut e.arrival_rng).filter(|at| *at < self.arrivals_end) else { return false };
+        self.queue.push(at, Event::Arrival { endpoint });
+        true
     }
 
     fn dispatch(&mut self, event: Event) {
         match event {
             Event::Arrival { endpoint } => {
-                self.schedule_next_arrival(endpoint);
+                if !self.endpoints[endpoint as usize].arrivals.all_upfront() {
+                    self.schedule_next_arrival(endpoint);
+                }
                 self.start_request(endpoint);
             }
             Event::ClientWake { endpoint } => {

@@ -109,6 +109,12 @@ impl Arrivals {
         }
     }
 
+    /// True for explicit times: they are all scheduled at the start, so that requests
+    /// arriving at the same instant all arrive before anything else happens at that instant.
+    pub(crate) fn all_upfront(&self) -> bool {
+        matches!(self, Self::Times { .. })
+    }
+
     /// Closed-loop clients (zero for open loops).
     pub(crate) fn clients(&self) -> u32 {
         match self {

@@ -1,0 +1,127 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, missing_docs)]
+
+pub mod golden;
+
+use resilience_engine::sim::{Outcome, Report, Totals, TraceKind};
+use resilience_engine::{RunOptions, Scenario, examples, run};
+
+/// Trace records kept by test runs.
+pub const TRACE_CAP: usize = 5_000_000;
+
+/// An example by name.
+pub fn example(name: &str) -> Scenario {
+    Scenario::from_json(examples::get(name).expect("example exists")).expect("example is valid")
+}
+
+/// Runs with the full trace.
+pub fn run_full(scenario: &Scenario) -> Report {
+    run(scenario, &RunOptions::full_trace(TRACE_CAP)).expect("run succeeds")
+}
+
+/// The same scenario with the layer `layer` of endpoint `endpoint` disabled in place.
+pub fn without(scenario: &Scenario, endpoint: usize, layer: usize) -> Scenario {
+    let mut json: serde_json::Value = serde_json::to_value(scenario).expect("serialises");
+    let layer_json = &mut json["endpoints"][endpoint]["stack"][layer];
+    let config = layer_json.as_object_mut().and_then(|o| o.values_mut().next()).expect("layer config");
+    config["enabled"] = false.into();
+    serde_json::from_value(json).expect("still a scenario")
+}
+
+/// Outcome count of a totals block.
+pub fn count(totals: &Totals, outcome: Outcome) -> u64 {
+    totals.outcomes.get(outcome)
+}
+
+/// Sum over buckets whose start lies in `[from_s, to_s)` of `f(bucket)`.
+pub fn sum_buckets(report: &Report, from_s: f64, to_s: f64, f: impl Fn(&resilience_engine::sim::Bucket) -> u32) -> u64 {
+    let width = report.metrics.bucket_us as f64 / 1e6;
+    report
+        .metrics
+        .buckets
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as f64 * width) >= from_s && (*i as f64 * width) < to_s)
+        .map(|(_, b)| u64::from(f(b)))
+        .sum()
+}
+
+/// Checks the invariants every run must keep; panics with a message naming the broken one.
+pub fn check_invariants(scenario: &Scenario, report: &Report) {
+    let trace = report.trace.as_ref().expect("full trace");
+    assert!(!trace.truncated, "test traces are not truncated");
+    // Time never goes backwards.
+    assert!(trace.events.windows(2).all(|w| w[0].at_us <= w[1].at_us), "time went backwards");
+    // Every request ends exactly once (or is counted unfinished).
+    let mut arrivals = std::collections::BTreeMap::<u32, (u32, u32, u32)>::new();
+    for e in &trace.events {
+        let entry = arrivals.entry(e.request).or_default();
+        match e.kind {
+            TraceKind::Arrival => entry.0 += 1,
+            TraceKind::Complete => entry.1 += 1,
+            TraceKind::AttemptStart => entry.2 += 1,
+            _ => {}
+        }
+    }
+    arrivals.remove(&resilience_engine::sim::NO_REQUEST);
+    let unfinished = arrivals.values().filter(|(_, done, _)| *done == 0).count() as u64;
+    assert!(arrivals.values().all(|(a, done, _)| *a == 1 && *done <= 1), "a request arrived or ended twice");
+    assert_eq!(unfinished, report.summary.unfinished, "unfinished requests are counted");
+    let completed: u32 = report.metrics.buckets.iter().map(|b| b.completed()).sum();
+    assert_eq!(u64::from(completed) + unfinished, arrivals.len() as u64, "every arrival completes once");
+    // Attempts per request never exceed the product of the retry layers' limits (+1 for a
+    // fallback's secondary call).
+    let max_attempts: u64 = scenario
+        .endpoints
+        .iter()
+        .map(|e| {
+            let retries: u64 = e
+                .stack
+                .iter()
+                .filter_map(|l| match l {
+                    resilience_engine::scenario::Layer::Retry(r) if r.enabled => Some(u64::from(r.total_attempts())),
+                    _ => None,
+                })
+                .product();
+            retries + 1
+        })
+        .max()
+        .unwrap_or(1);
+    assert!(arrivals.values().all(|(_, _, attempts)| u64::from(*attempts) <= max_attempts), "more attempts than the retries allow");
+    // Bulkheads never hold more than their limit.
+    for series in &report.metrics.layers {
+        if series.kind == "bulkhead" {
+            let layer = &scenario.endpoints[series.endpoint as usize].stack[series.layer as usize];
+            let resilience_engine::scenario::Layer::Bulkhead(config) = layer else { panic!("bulkhead series") };
+            assert!(series.samples.iter().all(|s| s.in_use_max <= config.max_concurrent), "bulkhead over its limit");
+        }
+    }
+    check_half_open_permits(scenario, report);
+}
+
+/// Between a breaker's entry into half-open and its next state change, at most
+/// `permitted_half_open` calls are let through.
+fn check_half_open_permits(scenario: &Scenario, report: &Report) {
+    let trace = report.trace.as_ref().expect("full trace");
+    let endpoint_of: std::collections::BTreeMap<u32, usize> =
+        trace.events.iter().filter(|x| x.kind == TraceKind::Arrival).map(|x| (x.request, x.value as usize)).collect();
+    for (e, endpoint) in scenario.endpoints.iter().enumerate() {
+        for (l, layer) in endpoint.stack.iter().enumerate() {
+            let resilience_engine::scenario::Layer::CircuitBreaker(config) = layer else { continue };
+            let (mut half_open, mut permitted) = (false, 0u32);
+            for event in trace.events.iter().filter(|x| usize::from(x.layer) == l) {
+                match event.kind {
+                    TraceKind::StateChange if (event.value >> 8) as usize == e => {
+                        half_open = event.value & 0xff == 2;
+                        permitted = 0;
+                    }
+                    TraceKind::BreakerPermitted if half_open && endpoint_of.get(&event.request) == Some(&e) => {
+                        permitted += 1;
+                        assert!(permitted <= config.permitted_half_open, "half-open let more calls through than permitted");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
