@@ -166,9 +166,6 @@ impl Checker<'_> {
                 self.fail(format!("{path}.to"), "must be after from");
             }
         }
-        if from >= self.scenario.duration && !self.scenario.duration.is_zero() {
-            self.fail(format!("{path}.from"), "starts after the run ends");
-        }
         match fault {
             Fault::Outage { status, .. } | Fault::Errors { status, .. } => {
                 if !(400..=599).contains(status) {

@@ -512,6 +512,9 @@ impl<'s> Engine<'s> {
 
     /// Ends the run: fills state series, computes percentiles and the summary.
     pub(super) fn into_parts(mut self) -> (Summary, Metrics, Option<Trace>) {
+        if let Some(trace) = &mut self.trace {
+            trace.events.shrink_to_fit();
+        }
         self.fill_state_series();
         self.metrics.finish();
         let measured_s = (self.scenario.duration.as_micros() - self.scenario.warmup.as_micros()) as f64 / 1e6;
