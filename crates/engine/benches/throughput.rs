@@ -16,7 +16,10 @@ use resilience_engine::{RunOptions, Scenario, examples, run};
 /// Peak resident memory of this process (Linux), in MB.
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
     kb.unwrap_or(0.0) / 1e3
 }
 
@@ -51,10 +54,24 @@ fn shares(report: &Report) -> Vec<(&'static str, f64)> {
 
 /// Builds and runs the peer; returns its JSON line, if it could be run.
 fn peer() -> Option<serde_json::Value> {
-    let manifest = std::env::var("PEER_MANIFEST").unwrap_or_else(|_| "../../../shared/bench/tower-peer/Cargo.toml".into());
+    let manifest =
+        std::env::var("PEER_MANIFEST").unwrap_or_else(|_| "../../../shared/bench/tower-peer/Cargo.toml".into());
     let target = std::env::var("PEER_TARGET_DIR").unwrap_or_else(|_| "../../target/peer".into());
     let output = Command::new("cargo")
-        .args(["run", "-q", "--release", "--manifest-path", &manifest, "--", "--duration", "3600", "--rps", "1000", "--seed", "1"])
+        .args([
+            "run",
+            "-q",
+            "--release",
+            "--manifest-path",
+            &manifest,
+            "--",
+            "--duration",
+            "3600",
+            "--rps",
+            "1000",
+            "--seed",
+            "1",
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .ok()?;
@@ -80,7 +97,10 @@ fn main() {
     let default = scenario(examples::DEFAULT);
     let mut runs: Vec<f64> = (0..21).map(|_| timed(&default, &lean).1 * 1e3).collect();
     runs.sort_by(f64::total_cmp);
-    println!("default example ({}, 60 s at 200 rps): median {:.2} ms, p95 {:.2} ms over 21 runs", default.name, runs[10], runs[19]);
+    println!(
+        "default example ({}, 60 s at 200 rps): median {:.2} ms, p95 {:.2} ms over 21 runs",
+        default.name, runs[10], runs[19]
+    );
 
     let peer = peer();
     let peer_rps = peer.as_ref().and_then(|p| p["requests_per_second"].as_f64());
@@ -88,12 +108,20 @@ fn main() {
         let workload = scenario(name);
         let (report, wall) = timed(&workload, &lean);
         let requests = report.summary.total.requests as f64;
-        print!("{name}: {:.0} requests in {wall:.3} s = {:.0} requests/s, {:.0} events/s", requests, requests / wall, report.events as f64 / wall);
+        print!(
+            "{name}: {:.0} requests in {wall:.3} s = {:.0} requests/s, {:.0} events/s",
+            requests,
+            requests / wall,
+            report.events as f64 / wall
+        );
         if let (Some(peer_rps), true) = (peer_rps, name.starts_with("w2")) {
             print!(", {:.2}x the peer ({peer_rps:.0} requests/s)", requests / wall / peer_rps);
         }
         println!();
-        println!("  outcome shares %: {:?}", shares(&report).iter().map(|(n, s)| format!("{n} {s:.2}")).collect::<Vec<_>>());
+        println!(
+            "  outcome shares %: {:?}",
+            shares(&report).iter().map(|(n, s)| format!("{n} {s:.2}")).collect::<Vec<_>>()
+        );
         let full = RunOptions::full_trace(100_000_000);
         let (traced, wall) = timed(&workload, &full);
         let trace = traced.trace.as_ref().expect("trace");

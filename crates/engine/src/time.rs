@@ -175,9 +175,7 @@ impl FromStr for Span {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
-        let split = trimmed
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(trimmed.len());
+        let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
         let (number, unit) = trimmed.split_at(split);
         let unit_us = match unit.trim() {
             "us" | "µs" => 1.0,
@@ -186,7 +184,9 @@ impl FromStr for Span {
             "m" | "min" => 60e6,
             "h" => 3_600e6,
             "" => return Err(SpanError(format!("duration {text:?} needs a unit (us, ms, s, m, h), as in \"250ms\""))),
-            other => return Err(SpanError(format!("unknown duration unit {other:?} in {text:?} (use us, ms, s, m or h)"))),
+            other => {
+                return Err(SpanError(format!("unknown duration unit {other:?} in {text:?} (use us, ms, s, m or h)")));
+            }
         };
         let value: f64 = number
             .parse()

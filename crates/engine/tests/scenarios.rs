@@ -16,7 +16,10 @@ fn breaker_cuts_downstream_attempts_during_the_outage_and_recovers() {
     let without = run_full(&without(&scenario, 0, 0));
     let during = |r| sum_buckets(r, 21.0, 40.0, |b| b.attempts);
     let (with_during, without_during) = (during(&with), during(&without));
-    assert!(with_during * 10 <= without_during, "attempts during outage: {with_during} vs {without_during} (drop >= 90 %)");
+    assert!(
+        with_during * 10 <= without_during,
+        "attempts during outage: {with_during} vs {without_during} (drop >= 90 %)"
+    );
     assert!(count(&with.summary.total, Outcome::RejectedByBreaker) > 1_500, "fails fast");
     let after = sum_buckets(&with, 46.0, 60.0, |b| b.outcomes[Outcome::Success as usize]);
     assert!(after > 1_300, "closed again after the outage: {after} successes in 46..60 s");
@@ -41,7 +44,11 @@ fn timeout_bounds_latency_during_a_brownout() {
     let with = run_full(&scenario);
     let without = run_full(&without(&scenario, 0, 0));
     assert!(with.summary.total.latency.max_ms <= 250.0, "bounded: {}", with.summary.total.latency.max_ms);
-    assert!(without.summary.total.latency.p99_ms >= 2_000.0, "unbounded without: {}", without.summary.total.latency.p99_ms);
+    assert!(
+        without.summary.total.latency.p99_ms >= 2_000.0,
+        "unbounded without: {}",
+        without.summary.total.latency.p99_ms
+    );
     assert!(count(&with.summary.total, Outcome::TimedOut) > 500, "the slow calls fail fast instead");
     check_invariants(&scenario, &with);
 }
@@ -142,7 +149,8 @@ fn c12_default_retry_timeline() {
 #[test]
 fn c13_exponential_retry_timeline() {
     let stack = r#"[ { "retry": { "backoff": { "exponential": { "initial": "500ms", "multiplier": 2.0 } } } } ]"#;
-    let report = run_full(&scenario_json(stack, r#", "faults": [ { "errors": { "rate": 1.0 } } ]"#, r#"{ "times": ["0s"] }"#));
+    let report =
+        run_full(&scenario_json(stack, r#", "faults": [ { "errors": { "rate": 1.0 } } ]"#, r#"{ "times": ["0s"] }"#));
     assert_eq!(attempt_times_ms(&report), [0, 500, 1_500]);
 }
 
@@ -158,7 +166,8 @@ fn c01_breaker_opens_at_fifty_percent_in_a_simulation() {
     let total = &report.summary.total;
     assert_eq!((count(total, Outcome::Success), count(total, Outcome::Failed)), (3, 3));
     assert_eq!(count(total, Outcome::RejectedByBreaker), 1);
-    let opened = report.trace.as_ref().unwrap().events.iter().find(|e| e.kind == TraceKind::StateChange).expect("opened");
+    let opened =
+        report.trace.as_ref().unwrap().events.iter().find(|e| e.kind == TraceKind::StateChange).expect("opened");
     assert_eq!((opened.at_us, opened.value & 0xff), (5_000_000, 1));
 }
 
@@ -282,7 +291,7 @@ fn a_trace_over_its_cap_is_marked_truncated() {
 fn the_event_budget_stops_a_run_with_a_named_error() {
     let scenario = example("retry-storm");
     let error = run(&scenario, &RunOptions { max_events: 10_000, ..RunOptions::default() }).unwrap_err();
-    assert_eq!(error, RunError::EventBudget { scenario: scenario.name.clone(), seed: 13, limit: 10_000 });
+    assert_eq!(error, RunError::EventBudget { scenario: scenario.name, seed: 13, limit: 10_000 });
     let text = error.to_string();
     assert!(text.contains("Retry storm") && text.contains("13") && text.contains("10000"), "{text}");
 }

@@ -40,7 +40,12 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         Some("validate") => {
             let [file] = &args[1..] else { return Err(usage()) };
             let scenario = load(file)?;
-            println!("{file}: valid ({} endpoint(s), {} service(s), {})", scenario.endpoints.len(), scenario.services.len(), scenario.duration);
+            println!(
+                "{file}: valid ({} endpoint(s), {} service(s), {})",
+                scenario.endpoints.len(),
+                scenario.services.len(),
+                scenario.duration
+            );
             Ok(())
         }
         Some("examples") => {
@@ -64,7 +69,9 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
     while let Some(arg) = rest.next() {
         let mut value = || rest.next().cloned().ok_or_else(|| Failure(2, format!("{arg} needs a value\n{USAGE}")));
         match arg.as_str() {
-            "--seed" => seed = Some(value()?.parse::<u64>().map_err(|_| Failure(2, "--seed takes a whole number".into()))?),
+            "--seed" => {
+                seed = Some(value()?.parse::<u64>().map_err(|_| Failure(2, "--seed takes a whole number".into()))?)
+            }
             "--format" => format = value()?,
             "--out" => out = Some(value()?),
             flag if flag.starts_with("--") => return Err(Failure(2, format!("unknown option {flag}\n{USAGE}"))),
@@ -77,7 +84,11 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
-    let trace = if format.starts_with("trace") { TraceMode::Full { max_events: TRACE_EVENTS_MAX } } else { TraceMode::MetricsOnly };
+    let trace = if format.starts_with("trace") {
+        TraceMode::Full { max_events: TRACE_EVENTS_MAX }
+    } else {
+        TraceMode::MetricsOnly
+    };
     let options = RunOptions { trace, ..RunOptions::default() };
     let report = run(&scenario, &options).map_err(|e| match e {
         RunError::Invalid(error) => Failure(2, format!("{file}: {error}")),
@@ -95,7 +106,9 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
 
 fn load(file: &str) -> Result<Scenario, Failure> {
     let json = match file.strip_prefix("example:") {
-        Some(name) => examples::get(name).map(str::to_owned).ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
+        Some(name) => examples::get(name)
+            .map(str::to_owned)
+            .ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
         None => std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
     };
     Scenario::from_json(&json).map_err(|e| Failure(2, format!("{file}: {e}")))
@@ -105,7 +118,9 @@ fn render(report: &Report, format: &str) -> Result<String, Failure> {
     let json = |value: serde_json::Value| serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
     Ok(match format {
         "summary" => format!("{}digest {:016x}, {} events\n", report.summary.to_table(), report.digest, report.events),
-        "json" => json(serde_json::json!({ "summary": report.summary, "metrics": report.metrics, "digest": format!("{:016x}", report.digest) })),
+        "json" => json(
+            serde_json::json!({ "summary": report.summary, "metrics": report.metrics, "digest": format!("{:016x}", report.digest) }),
+        ),
         "trace-json" => json(serde_json::json!({ "trace": report.trace, "digest": format!("{:016x}", report.digest) })),
         "trace-csv" => trace_csv(report),
         "metrics-csv" => metrics_csv(report),

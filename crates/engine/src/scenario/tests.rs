@@ -43,7 +43,11 @@ fn malformed_json_and_wrong_types_name_the_place() {
     assert!(Scenario::from_json("[]").is_err());
     assert_error(|d| d["seed"] = "x".into(), "seed", "invalid type");
     assert_error(|d| d["seed"] = (-1).into(), "seed", "invalid value");
-    assert_error(|d| d["endpoints"][0]["load"]["poisson"]["rps"] = "fast".into(), "endpoints[0].load.poisson.rps", "invalid type");
+    assert_error(
+        |d| d["endpoints"][0]["load"]["poisson"]["rps"] = "fast".into(),
+        "endpoints[0].load.poisson.rps",
+        "invalid type",
+    );
     assert_error(|d| d["duration"] = "10 parsecs".into(), "duration", "unknown duration unit");
     assert_error(|d| d["duration"] = 10.into(), "duration", "invalid type");
     let trailing = format!("{} {{}}", minimal());
@@ -58,13 +62,25 @@ fn unknown_fields_are_errors_with_a_path() {
         "endpoints[0].stack[0].retry.max_attemps",
         "unknown field `max_attemps`",
     );
-    assert_error(|d| d["endpoints"][0]["stack"] = serde_json::json!([{ "teleport": {} }]), "endpoints[0].stack[0]", "unknown variant `teleport`");
+    assert_error(
+        |d| d["endpoints"][0]["stack"] = serde_json::json!([{ "teleport": {} }]),
+        "endpoints[0].stack[0]",
+        "unknown variant `teleport`",
+    );
 }
 
 #[test]
 fn out_of_range_numbers_name_the_field() {
-    assert_error(|d| d["endpoints"][0]["load"]["poisson"]["rps"] = 0.into(), "endpoints[0].load.poisson.rps", "above 0");
-    assert_error(|d| d["endpoints"][0]["load"]["poisson"]["rps"] = 1e12.into(), "endpoints[0].load.poisson.rps", "at most");
+    assert_error(
+        |d| d["endpoints"][0]["load"]["poisson"]["rps"] = 0.into(),
+        "endpoints[0].load.poisson.rps",
+        "above 0",
+    );
+    assert_error(
+        |d| d["endpoints"][0]["load"]["poisson"]["rps"] = 1e12.into(),
+        "endpoints[0].load.poisson.rps",
+        "at most",
+    );
     assert_error(|d| d["duration"] = "0s".into(), "duration", "greater than zero");
     assert_error(|d| d["duration"] = "25h".into(), "duration", "at most 24h");
     assert_error(|d| d["duration"] = "3650d".into(), "duration", "unknown duration unit");
@@ -108,7 +124,11 @@ fn absurd_sizes_are_refused() {
     );
     let layers: Vec<_> = (0..1_000).map(|_| serde_json::json!({ "timeout": {} })).collect();
     assert_error(|d| d["endpoints"][0]["stack"] = layers.into(), "endpoints[0].stack", "limit is 16");
-    assert_error(|d| d["endpoints"][0]["keys"] = serde_json::json!({ "uniform": { "count": 2_000_000_000u32 } }), "endpoints[0].keys.count", "between");
+    assert_error(
+        |d| d["endpoints"][0]["keys"] = serde_json::json!({ "uniform": { "count": 2_000_000_000u32 } }),
+        "endpoints[0].keys.count",
+        "between",
+    );
     let huge = "x".repeat(INPUT_BYTES_MAX + 1);
     assert!(Scenario::from_json(&huge).unwrap_err().message.contains("limit"));
     let deep = "[".repeat(10_000);
@@ -117,7 +137,11 @@ fn absurd_sizes_are_refused() {
 
 #[test]
 fn references_and_versions_are_checked() {
-    assert_error(|d| d["endpoints"][0]["service"] = "nope".into(), "endpoints[0].service", "no service is called \"nope\"");
+    assert_error(
+        |d| d["endpoints"][0]["service"] = "nope".into(),
+        "endpoints[0].service",
+        "no service is called \"nope\"",
+    );
     assert_error(|d| d["version"] = 99.into(), "version", "not supported");
     assert_error(
         |d| d["endpoints"][0]["stack"] = serde_json::json!([{ "fallback": { "action": "stale_cache" } }]),

@@ -57,7 +57,10 @@ impl Checker<'_> {
     fn document(&mut self) {
         let s = self.scenario;
         if s.version != SCHEMA_VERSION {
-            self.fail("version", format!("schema version {} is not supported (this engine reads {SCHEMA_VERSION})", s.version));
+            self.fail(
+                "version",
+                format!("schema version {} is not supported (this engine reads {SCHEMA_VERSION})", s.version),
+            );
         }
         self.text("name", &s.name, NAME_CHARS_MAX, true);
         self.text("description", &s.description, DESCRIPTION_CHARS_MAX, false);
@@ -118,7 +121,10 @@ impl Checker<'_> {
             self.count(&format!("{path}.capacity.queue"), capacity.queue, 0, CAPACITY_MAX);
         }
         if service.faults.len() > FAULTS_MAX {
-            self.fail(format!("{path}.faults"), format!("has {} windows; the limit is {FAULTS_MAX}", service.faults.len()));
+            self.fail(
+                format!("{path}.faults"),
+                format!("has {} windows; the limit is {FAULTS_MAX}", service.faults.len()),
+            );
         }
         for (i, fault) in service.faults.iter().enumerate() {
             self.fault(&format!("{path}.faults[{i}].{}", fault.kind_name()), fault);
@@ -212,7 +218,10 @@ impl Checker<'_> {
             }
         }
         if endpoint.stack.len() > LAYERS_MAX {
-            self.fail(format!("{path}.stack"), format!("has {} layers; the limit is {LAYERS_MAX}", endpoint.stack.len()));
+            self.fail(
+                format!("{path}.stack"),
+                format!("has {} layers; the limit is {LAYERS_MAX}", endpoint.stack.len()),
+            );
             return;
         }
         for (i, layer) in endpoint.stack.iter().enumerate() {
@@ -222,7 +231,9 @@ impl Checker<'_> {
 
     fn load(&mut self, path: &str, load: &Load) {
         match load {
-            Load::Constant { rps } | Load::Poisson { rps } => self.rate(&format!("{path}.{}.rps", load_name(load)), *rps),
+            Load::Constant { rps } | Load::Poisson { rps } => {
+                self.rate(&format!("{path}.{}.rps", load_name(load)), *rps)
+            }
             Load::Ramp { from_rps, to_rps } => {
                 self.number(&format!("{path}.ramp.from_rps"), *from_rps, 0.0, RPS_MAX);
                 self.number(&format!("{path}.ramp.to_rps"), *to_rps, 0.0, RPS_MAX);
@@ -371,8 +382,6 @@ fn expected_requests(load: &Load, seconds: f64) -> f64 {
         }
         Load::Times(times) => times.len() as f64,
         // A closed-loop client sends at most one request per millisecond.
-        Load::Closed { clients, think } => {
-            f64::from(*clients) * seconds / think.as_secs_f64().max(0.001)
-        }
+        Load::Closed { clients, think } => f64::from(*clients) * seconds / think.as_secs_f64().max(0.001),
     }
 }

@@ -166,7 +166,11 @@ impl<'s> Engine<'s> {
         let service_series = scenario
             .services
             .iter()
-            .map(|s| ServiceSeries { name: s.name.clone(), busy_max: vec![0; bucket_count], queued_max: vec![0; bucket_count] })
+            .map(|s| ServiceSeries {
+                name: s.name.clone(),
+                busy_max: vec![0; bucket_count],
+                queued_max: vec![0; bucket_count],
+            })
             .collect();
         let trace = match options.trace {
             TraceMode::Full { max_events } => Some(Trace::with_cap(max_events)),
@@ -189,7 +193,12 @@ impl<'s> Engine<'s> {
             layer_timer_at: vec![Instant::NEVER; runtimes],
             breaker_state: vec![0; runtimes],
             state_changes: vec![Vec::new(); runtimes],
-            services: scenario.services.iter().enumerate().map(|(i, s)| ServiceRuntime::new(s, i as u16, seed)).collect(),
+            services: scenario
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ServiceRuntime::new(s, i as u16, seed))
+                .collect(),
             trace,
             metrics: Metrics::new(bucket_us, bucket_count, layer_series, service_series),
             arrivals_end: Instant::from_micros(duration_us),
@@ -266,7 +275,9 @@ impl<'s> Engine<'s> {
                     self.start_request(endpoint);
                 }
             }
-            Event::ServiceDone { service, status, node, generation } => self.service_done(service, status, node, generation),
+            Event::ServiceDone { service, status, node, generation } => {
+                self.service_done(service, status, node, generation)
+            }
             Event::NodeTimer { node, generation } => {
                 if self.alive(node, generation) {
                     self.on_node_timer(node);
@@ -431,7 +442,10 @@ impl<'s> Engine<'s> {
 
     fn service_done(&mut self, service: u16, status: u16, node: NodeId, generation: u32) {
         if let Some((job, done_at, next_status)) = self.services[service as usize].finish(self.now) {
-            self.queue.push(done_at, Event::ServiceDone { service, status: next_status, node: job.node, generation: job.generation });
+            self.queue.push(
+                done_at,
+                Event::ServiceDone { service, status: next_status, node: job.node, generation: job.generation },
+            );
         }
         self.sample_service(service);
         if self.alive(node, generation) {
@@ -579,4 +593,3 @@ fn classify(reply: Reply, attempts: u16) -> Outcome {
         Reply::Err(_) => Outcome::Failed,
     }
 }
-

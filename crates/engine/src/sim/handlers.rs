@@ -108,21 +108,24 @@ impl Engine<'_> {
             NodeState::Breaker { permit, .. } => {
                 let permit = permit.take();
                 let LayerRuntime::Breaker(breaker) = &mut self.stacks.runtimes[runtime as usize] else { return };
+                let result = match reply {
+                    Reply::Ok(_) => CallResult::Success,
+                    Reply::Err(failure) => CallResult::Failure(failure.kind()),
+                };
                 if let Some(permit) = permit {
-                    let result = match reply {
-                        Reply::Ok(_) => CallResult::Success,
-                        Reply::Err(failure) => CallResult::Failure(failure.kind()),
-                    };
                     breaker.record(now, permit, result);
                 }
                 let wanted = breaker.poll_timeout();
+                self.trace(request, TraceKind::BreakerRecorded, label, u32::from(result != CallResult::Success));
                 self.note_breaker_state(runtime, label);
                 self.arm_layer_timer(runtime, wanted);
                 self.finish(node, reply);
             }
             NodeState::Retry { call, .. } => {
                 let Reply::Err(failure) = reply else { return self.finish(node, reply) };
-                let LayerRuntime::Retry { policy, jitter } = &mut self.stacks.runtimes[runtime as usize] else { return };
+                let LayerRuntime::Retry { policy, jitter } = &mut self.stacks.runtimes[runtime as usize] else {
+                    return;
+                };
                 match policy.on_failure(call, failure, jitter) {
                     RetryDecision::RetryAfter { delay_us, .. } => {
                         self.sample(runtime).retries += 1;
@@ -245,7 +248,9 @@ impl Engine<'_> {
                 match permit {
                     Some(permit) => self.release_permit(runtime, Some(permit)),
                     None => {
-                        if let LayerRuntime::Pool(b) | LayerRuntime::Bulkhead(b) = &mut self.stacks.runtimes[runtime as usize] {
+                        if let LayerRuntime::Pool(b) | LayerRuntime::Bulkhead(b) =
+                            &mut self.stacks.runtimes[runtime as usize]
+                        {
                             b.cancel_wait(node);
                         }
                     }
@@ -253,9 +258,12 @@ impl Engine<'_> {
             }
             NodeState::Breaker { permit, .. } => {
                 let permit = permit.take();
-                let (runtime, _) = self.label(node);
-                if let (Some(permit), LayerRuntime::Breaker(breaker)) = (permit, &mut self.stacks.runtimes[runtime as usize]) {
+                let (runtime, label) = self.label(node);
+                if let (Some(permit), LayerRuntime::Breaker(breaker)) =
+                    (permit, &mut self.stacks.runtimes[runtime as usize])
+                {
                     breaker.release(permit);
+                    self.trace(request, TraceKind::BreakerReleased, label, 0);
                 }
             }
             NodeState::Leaf { .. } => self.trace(request, TraceKind::AttemptAbandoned, SERVICE, 0),
@@ -264,7 +272,9 @@ impl Engine<'_> {
     }
 
     fn store_permit(&mut self, node: NodeId, permit: BulkheadPermit) {
-        if let NodeState::Pool { permit: slot, .. } | NodeState::Bulkhead { permit: slot, .. } = &mut self.nodes[node as usize].state {
+        if let NodeState::Pool { permit: slot, .. } | NodeState::Bulkhead { permit: slot, .. } =
+            &mut self.nodes[node as usize].state
+        {
             *slot = Some(permit);
         }
     }
@@ -272,7 +282,9 @@ impl Engine<'_> {
     /// Returns a bulkhead permit; the oldest waiter, if any, gets it and moves on.
     fn release_permit(&mut self, runtime: u16, permit: Option<BulkheadPermit>) {
         let Some(permit) = permit else { return };
-        let (LayerRuntime::Pool(bulkhead) | LayerRuntime::Bulkhead(bulkhead)) = &mut self.stacks.runtimes[runtime as usize] else {
+        let (LayerRuntime::Pool(bulkhead) | LayerRuntime::Bulkhead(bulkhead)) =
+            &mut self.stacks.runtimes[runtime as usize]
+        else {
             return;
         };
         if let Some((waiter, permit)) = bulkhead.release(permit) {
@@ -302,7 +314,14 @@ impl Engine<'_> {
             self.state_changes[runtime as usize].push((bucket, code));
             let endpoint = u32::from(self.stacks.owners[runtime as usize].0);
             if let Some(trace) = &mut self.trace {
-                trace.push(self.now, super::trace::NO_REQUEST, TraceKind::StateChange, label, 0, endpoint << 8 | u32::from(code));
+                trace.push(
+                    self.now,
+                    super::trace::NO_REQUEST,
+                    TraceKind::StateChange,
+                    label,
+                    0,
+                    endpoint << 8 | u32::from(code),
+                );
             }
         }
     }

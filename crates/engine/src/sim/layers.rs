@@ -52,7 +52,9 @@ impl LayerRuntime {
 pub(crate) enum FallbackTarget {
     Static,
     /// The layer runtime index of the endpoint's cache.
-    StaleCache { cache: u16 },
+    StaleCache {
+        cache: u16,
+    },
     /// A secondary service.
     Service(u16),
 }
@@ -137,7 +139,8 @@ impl Stacks {
         let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new() };
         let pool = scenario.client.as_ref().map(|pool| stacks.add(pool_runtime(pool), 0, super::trace::POOL));
         for (e, endpoint) in scenario.endpoints.iter().enumerate() {
-            let mut slots: Vec<Slot> = pool.map(|runtime| Slot { runtime, label: super::trace::POOL }).into_iter().collect();
+            let mut slots: Vec<Slot> =
+                pool.map(|runtime| Slot { runtime, label: super::trace::POOL }).into_iter().collect();
             for (i, _) in endpoint.stack.iter().enumerate().filter(|(_, l)| l.enabled()) {
                 let runtime = layer_runtime(scenario, endpoint, e as u16, i as u16, key_spaces[e]);
                 let index = stacks.add(runtime, e as u16, i as u8);
@@ -171,7 +174,13 @@ impl Stacks {
 }
 
 /// The runtime of layer `layer_index` of an endpoint's stack.
-fn layer_runtime(scenario: &Scenario, endpoint: &Endpoint, endpoint_index: u16, layer_index: u16, key_space: u32) -> LayerRuntime {
+fn layer_runtime(
+    scenario: &Scenario,
+    endpoint: &Endpoint,
+    endpoint_index: u16,
+    layer_index: u16,
+    key_space: u32,
+) -> LayerRuntime {
     match &endpoint.stack[layer_index as usize] {
         Layer::Cache(c) => LayerRuntime::Cache(Cache::new(c, key_space)),
         Layer::Fallback(c) => {
@@ -179,7 +188,9 @@ fn layer_runtime(scenario: &Scenario, endpoint: &Endpoint, endpoint_index: u16, 
                 FallbackAction::Static => FallbackTarget::Static,
                 // The cache usually sits inside the fallback: resolved after the whole stack.
                 FallbackAction::StaleCache => FallbackTarget::StaleCache { cache: u16::MAX },
-                FallbackAction::Service(name) => FallbackTarget::Service(scenario.service_index(name).unwrap_or(0) as u16),
+                FallbackAction::Service(name) => {
+                    FallbackTarget::Service(scenario.service_index(name).unwrap_or(0) as u16)
+                }
             };
             LayerRuntime::Fallback { policy: Fallback::new(c), action }
         }
@@ -194,6 +205,7 @@ fn layer_runtime(scenario: &Scenario, endpoint: &Endpoint, endpoint_index: u16, 
 }
 
 fn pool_runtime(pool: &ClientPool) -> LayerRuntime {
-    let config = BulkheadConfig { enabled: true, max_concurrent: pool.workers, max_wait: pool.max_wait, queue: pool.queue };
+    let config =
+        BulkheadConfig { enabled: true, max_concurrent: pool.workers, max_wait: pool.max_wait, queue: pool.queue };
     LayerRuntime::Pool(Bulkhead::new(&config))
 }

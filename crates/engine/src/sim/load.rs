@@ -32,9 +32,15 @@ impl RateCurve {
     fn at(self, t_us: f64) -> f64 {
         match self {
             Self::Flat(rps) => rps,
-            Self::Ramp { from_rps, to_rps, duration_us } => from_rps + (to_rps - from_rps) * (t_us / duration_us).min(1.0),
+            Self::Ramp { from_rps, to_rps, duration_us } => {
+                from_rps + (to_rps - from_rps) * (t_us / duration_us).min(1.0)
+            }
             Self::Spike { rps, spike_rps, from_us, to_us } => {
-                if (from_us..to_us).contains(&t_us) { spike_rps } else { rps }
+                if (from_us..to_us).contains(&t_us) {
+                    spike_rps
+                } else {
+                    rps
+                }
             }
         }
     }
@@ -91,7 +97,9 @@ impl Arrivals {
                 *next_us += *gap_us;
                 Some(Instant::from_micros(micros_of_f64(at)))
             }
-            Self::Poisson { rate, clock_us } => next_poisson(*rate, clock_us, rng).map(|t| Instant::from_micros(micros_of_f64(t))),
+            Self::Poisson { rate, clock_us } => {
+                next_poisson(*rate, clock_us, rng).map(|t| Instant::from_micros(micros_of_f64(t)))
+            }
             Self::Times { times_us, next } => {
                 let at = times_us.get(*next).copied()?;
                 *next += 1;

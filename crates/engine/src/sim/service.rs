@@ -217,10 +217,10 @@ impl ServiceRuntime {
             match window.fault {
                 FaultKind::Slowdown { factor } => micros *= factor,
                 FaultKind::AddLatency { add_us } => micros += add_us,
-                FaultKind::Errors { rate, status: error } if forced.is_none() && status == 200 => {
-                    if self.fault_rng.chance(rate) {
-                        status = error;
-                    }
+                FaultKind::Errors { rate, status: error }
+                    if forced.is_none() && status == 200 && self.fault_rng.chance(rate) =>
+                {
+                    status = error;
                 }
                 _ => {}
             }
@@ -265,12 +265,7 @@ mod tests {
     use crate::time::Span;
 
     fn service(capacity: Option<Capacity>, faults: Vec<Fault>) -> ServiceRuntime {
-        let service = Service {
-            name: "s".into(),
-            latency: Latency::Constant(Span::from_millis(10)),
-            capacity,
-            faults,
-        };
+        let service = Service { name: "s".into(), latency: Latency::Constant(Span::from_millis(10)), capacity, faults };
         ServiceRuntime::new(&service, 0, 1)
     }
 

@@ -79,7 +79,13 @@ pub(crate) struct TotalsBuilder {
 
 impl TotalsBuilder {
     pub(crate) fn new(buckets: usize) -> Self {
-        Self { requests: 0, outcomes: [0; 10], attempts: 0, latency: Histogram::new(6), attempts_per_bucket: vec![0; buckets] }
+        Self {
+            requests: 0,
+            outcomes: [0; 10],
+            attempts: 0,
+            latency: Histogram::new(6),
+            attempts_per_bucket: vec![0; buckets],
+        }
     }
 
     pub(crate) fn arrival(&mut self) {

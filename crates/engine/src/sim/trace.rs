@@ -23,6 +23,10 @@ pub enum TraceKind {
     BreakerPermitted,
     /// The breaker refused; `value` = 0 open, 1 half-open permits taken.
     BreakerRejected,
+    /// The breaker recorded the call's result; `value` = 0 success, 1 failure.
+    BreakerRecorded,
+    /// The call was abandoned inside the breaker; its permit went back unrecorded.
+    BreakerReleased,
     /// A bulkhead (or the client pool) gave a permit.
     BulkheadAdmitted,
     /// The call waits for a permit.

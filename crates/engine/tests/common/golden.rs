@@ -4,12 +4,12 @@
 
 /// (example name, digest) in `examples::ALL` order.
 pub const GOLDEN: &[(&str, u64)] = &[
-    ("all-six", 0x13fc467168c3639e),
-    ("cache-outage", 0x9221f136db1691ec),
-    ("retry-transient", 0x637242f4870c5c78),
-    ("timeout-brownout", 0x8c7c8aeb106e04cd),
-    ("breaker-outage", 0xed0c8c6dfa17e6bb),
-    ("fallback-outage", 0x7bb07929a9a5ce94),
-    ("bulkhead-isolation", 0xf6367a8dcfcce95d),
-    ("retry-storm", 0x43a501cead2767cf),
+    ("all-six", 0xdccdf2b2bcbaed6b),
+    ("cache-outage", 0x52b76003c2a16800),
+    ("retry-transient", 0x8ca562f983b183cc),
+    ("timeout-brownout", 0x9fbb2298b817eaa6),
+    ("breaker-outage", 0x8f9db5dc24680f36),
+    ("fallback-outage", 0x238763ec46ae1aef),
+    ("bulkhead-isolation", 0x3a078ce2373f8e7b),
+    ("retry-storm", 0x6aff3e6e36050df4),
 ];

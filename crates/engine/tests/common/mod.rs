@@ -87,7 +87,10 @@ pub fn check_invariants(scenario: &Scenario, report: &Report) {
         })
         .max()
         .unwrap_or(1);
-    assert!(arrivals.values().all(|(_, _, attempts)| u64::from(*attempts) <= max_attempts), "more attempts than the retries allow");
+    assert!(
+        arrivals.values().all(|(_, _, attempts)| u64::from(*attempts) <= max_attempts),
+        "more attempts than the retries allow"
+    );
     // Bulkheads never hold more than their limit.
     for series in &report.metrics.layers {
         if series.kind == "bulkhead" {
@@ -99,8 +102,8 @@ pub fn check_invariants(scenario: &Scenario, report: &Report) {
     check_half_open_permits(scenario, report);
 }
 
-/// Between a breaker's entry into half-open and its next state change, at most
-/// `permitted_half_open` calls are let through.
+/// While a breaker is half-open, at most `permitted_half_open` probes are in flight at once
+/// (a released permit may be handed out again, as resilience4j's `releasePermission`).
 fn check_half_open_permits(scenario: &Scenario, report: &Report) {
     let trace = report.trace.as_ref().expect("full trace");
     let endpoint_of: std::collections::BTreeMap<u32, usize> =
@@ -108,16 +111,24 @@ fn check_half_open_permits(scenario: &Scenario, report: &Report) {
     for (e, endpoint) in scenario.endpoints.iter().enumerate() {
         for (l, layer) in endpoint.stack.iter().enumerate() {
             let resilience_engine::scenario::Layer::CircuitBreaker(config) = layer else { continue };
-            let (mut half_open, mut permitted) = (false, 0u32);
+            let mut half_open = false;
+            let mut probes = std::collections::BTreeSet::new();
             for event in trace.events.iter().filter(|x| usize::from(x.layer) == l) {
+                let mine = endpoint_of.get(&event.request) == Some(&e);
                 match event.kind {
                     TraceKind::StateChange if (event.value >> 8) as usize == e => {
                         half_open = event.value & 0xff == 2;
-                        permitted = 0;
+                        probes.clear();
                     }
-                    TraceKind::BreakerPermitted if half_open && endpoint_of.get(&event.request) == Some(&e) => {
-                        permitted += 1;
-                        assert!(permitted <= config.permitted_half_open, "half-open let more calls through than permitted");
+                    TraceKind::BreakerPermitted if half_open && mine => {
+                        probes.insert(event.request);
+                        assert!(
+                            probes.len() <= config.permitted_half_open as usize,
+                            "half-open let more calls through than permitted"
+                        );
+                    }
+                    TraceKind::BreakerRecorded | TraceKind::BreakerReleased if mine => {
+                        probes.remove(&event.request);
                     }
                     _ => {}
                 }

@@ -210,7 +210,8 @@ mod tests {
                 running.push((end + durations[next as usize], next, p));
             }
         }
-        let expected = ["0 enter", "1 enter", "4 rejected", "0 exit", "2 enter", "1 exit", "3 enter", "2 exit", "3 exit"];
+        let expected =
+            ["0 enter", "1 enter", "4 rejected", "0 exit", "2 enter", "1 exit", "3 enter", "2 exit", "3 exit"];
         assert_eq!(log, expected);
         assert_eq!(b.stats(), BulkheadStats { in_use: 0, waiting: 0 });
     }

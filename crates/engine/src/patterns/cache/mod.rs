@@ -112,13 +112,7 @@ mod tests {
     use crate::time::Span;
 
     fn cache(serve_stale: bool, max_staleness: Option<Span>) -> Cache {
-        let config = CacheConfig {
-            enabled: true,
-            ttl: Span::from_secs(10),
-            capacity: 2,
-            serve_stale,
-            max_staleness,
-        };
+        let config = CacheConfig { enabled: true, ttl: Span::from_secs(10), capacity: 2, serve_stale, max_staleness };
         Cache::new(&config, 100)
     }
 

@@ -63,7 +63,11 @@ impl Window {
 
     /// A window of the last `seconds` whole seconds.
     pub(crate) fn time(seconds: u32) -> Self {
-        Self::Time { buckets: vec![(0, Totals::default()); seconds as usize], newest_second: 0, totals: Totals::default() }
+        Self::Time {
+            buckets: vec![(0, Totals::default()); seconds as usize],
+            newest_second: 0,
+            totals: Totals::default(),
+        }
     }
 
     /// Records one call at `now`.

@@ -27,10 +27,9 @@ impl Backoff {
         let schedule = match *config {
             BackoffConfig::Constant { delay } => Schedule::Constant { delay_us: delay.as_micros() },
             BackoffConfig::Linear { delay } => Schedule::Linear { delay_us: delay.as_micros() },
-            BackoffConfig::Exponential { initial, multiplier } => Schedule::Exponential {
-                initial_ms: initial.as_micros() / MS,
-                multiplier,
-            },
+            BackoffConfig::Exponential { initial, multiplier } => {
+                Schedule::Exponential { initial_ms: initial.as_micros() / MS, multiplier }
+            }
         };
         Self { schedule, cap_us, jitter }
     }

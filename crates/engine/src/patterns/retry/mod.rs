@@ -182,11 +182,8 @@ mod tests {
     #[test]
     fn retry_after_replaces_the_backoff_when_honoured() {
         let throttled = Failure::Status { code: 429, retry_after_us: Some(2_000 * MS) };
-        let config = RetryConfig {
-            retry_on: vec![FailureKind::Throttled],
-            honor_retry_after: true,
-            ..RetryConfig::default()
-        };
+        let config =
+            RetryConfig { retry_on: vec![FailureKind::Throttled], honor_retry_after: true, ..RetryConfig::default() };
         assert_eq!(attempt_times(&Retry::new(&config), throttled), [0, 2_000, 4_000]);
         let ignoring = RetryConfig { honor_retry_after: false, ..config };
         assert_eq!(attempt_times(&Retry::new(&ignoring), throttled), [0, 500, 1_000]);

@@ -1,0 +1,183 @@
+//! Property tests: no input makes the engine panic, and generated scenarios keep the
+//! invariants (every request ends once, bulkheads within limits, half-open permits within
+//! the setting, time never goes backwards, attempts within the retry limits).
+
+mod common;
+
+use proptest::prelude::*;
+use resilience_engine::{RunOptions, Scenario, examples, run};
+use serde_json::{Value, json};
+
+/// Runs a scenario if it is valid, with bounds that keep each case quick.
+fn run_if_valid(json: &str) {
+    if let Ok(scenario) = Scenario::from_json(json) {
+        let options = RunOptions { max_events: 200_000, ..RunOptions::full_trace(500_000) };
+        let _ = run(&scenario, &options);
+    }
+}
+
+/// A value to plant in a document: junk of every JSON type.
+fn junk() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(Value::from),
+        Just(json!(0)),
+        Just(json!(-1)),
+        Just(json!(1e300)),
+        Just(json!("0s")),
+        Just(json!("-5ms")),
+        Just(json!("NaN")),
+        Just(json!("99999h")),
+        Just(json!("<script>alert(1)</script>")),
+        ".{0,12}".prop_map(Value::from),
+        Just(json!([])),
+        Just(json!({})),
+    ]
+}
+
+/// Replaces the `pick`-th node (in document order) of `doc` with `value`, or removes it.
+fn mutate(doc: &mut Value, pick: usize, value: Value, remove: bool) {
+    fn walk(node: &mut Value, pick: &mut usize, value: &Value, remove: bool) -> bool {
+        let keys: Vec<String> = match node {
+            Value::Object(map) => map.keys().cloned().collect(),
+            Value::Array(items) => (0..items.len()).map(|i| i.to_string()).collect(),
+            _ => return false,
+        };
+        for key in keys {
+            if *pick == 0 {
+                match node {
+                    Value::Object(map) if remove => {
+                        map.remove(&key);
+                    }
+                    Value::Object(map) => {
+                        map.insert(key, value.clone());
+                    }
+                    Value::Array(items) => {
+                        items[key.parse::<usize>().unwrap_or(0)] = value.clone();
+                    }
+                    _ => {}
+                }
+                return true;
+            }
+            *pick -= 1;
+            let child = match node {
+                Value::Object(map) => map.get_mut(&key),
+                Value::Array(items) => items.get_mut(key.parse::<usize>().unwrap_or(0)),
+                _ => None,
+            };
+            if child.is_some_and(|c| walk(c, pick, value, remove)) {
+                return true;
+            }
+        }
+        false
+    }
+    let mut pick = pick;
+    walk(doc, &mut pick, &value, remove);
+}
+
+fn layer() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (1u32..5, 0u64..300, prop::bool::ANY).prop_map(|(n, ms, jitter)| json!({ "retry": {
+            "max_attempts": n, "backoff": { "exponential": { "initial": format!("{}ms", ms + 1), "multiplier": 2.0 } },
+            "jitter": if jitter { "full" } else { "none" }, "retry_on": ["5xx", "timeout", "429", "rejected"] } })),
+        (1u64..800).prop_map(|ms| json!({ "timeout": { "timeout": format!("{ms}ms") } })),
+        (1u32..30, 0u64..200, prop::option::of(0u32..20)).prop_map(|(max, wait, queue)| {
+            let mut b = json!({ "bulkhead": { "max_concurrent": max, "max_wait": format!("{wait}ms") } });
+            if let Some(q) = queue { b["bulkhead"]["queue"] = q.into(); }
+            b
+        }),
+        (1u32..40, 1u32..100, 1u32..10, prop::bool::ANY, prop::option::of(1u32..5)).prop_map(|(window, min, permitted, at_or_after, consecutive)| {
+            let mut b = json!({ "circuit_breaker": { "window": { "count": window }, "minimum_calls": min, "wait_open": "500ms",
+                "permitted_half_open": permitted, "open_boundary": if at_or_after { "at_or_after" } else { "strictly_after" },
+                "slow_call_duration": "200ms", "slow_call_rate": 80, "max_wait_half_open": "2s" } });
+            if let Some(n) = consecutive { b["circuit_breaker"]["consecutive_failures"] = n.into(); }
+            b
+        }),
+        (1u64..5_000, 1u32..50, prop::bool::ANY).prop_map(|(ttl, cap, stale)| json!({ "cache": {
+            "ttl": format!("{ttl}ms"), "capacity": cap, "serve_stale": stale } })),
+        prop_oneof![Just("static"), Just("stale_cache")].prop_map(|a| json!({ "fallback": { "action": a } })),
+        Just(json!({ "fallback": { "action": { "service": "backup" } } })),
+    ]
+}
+
+/// A random but valid scenario: two services, one or two endpoints, random stacks and faults.
+fn scenario() -> impl Strategy<Value = Value> {
+    let stack = || prop::collection::vec(layer(), 0..6);
+    (stack(), stack(), 1u64..400, 1u32..40, 0u64..1_000, prop::bool::ANY, any::<u64>(), 0.0f64..0.6).prop_map(
+        |(first, second, rps, workers, outage_ms, closed, seed, error_rate)| {
+            let cache = json!({ "cache": { "ttl": "1s" } });
+            let fix = |mut s: Vec<Value>| {
+                if s.iter().any(|l| l.get("fallback").is_some_and(|f| f["action"] == "stale_cache")) {
+                    s.push(cache.clone());
+                }
+                s
+            };
+            let load = if closed { json!({ "closed": { "clients": 20, "think": "50ms" } }) } else { json!({ "poisson": { "rps": rps } }) };
+            json!({
+                "version": 1, "name": "generated", "seed": seed, "duration": "3s",
+                "client": { "workers": workers * 3, "max_wait": "100ms" },
+                "services": [
+                    { "name": "main", "latency": { "lognormal": { "p50": "20ms", "p99": "300ms" } },
+                      "capacity": { "concurrency": workers, "queue": workers * 2 },
+                      "faults": [
+                        { "outage": { "from": format!("{outage_ms}ms"), "to": format!("{}ms", outage_ms + 700) } },
+                        { "errors": { "rate": error_rate } },
+                        { "throttle": { "rps": 200, "retry_after": "100ms" } },
+                        { "slowdown": { "from": "2s", "factor": 4 } }
+                      ] },
+                    { "name": "backup", "latency": { "uniform": { "min": "1ms", "max": "5ms" } } }
+                ],
+                "endpoints": [
+                    { "name": "a", "service": "main", "load": load, "keys": { "zipf": { "count": 50, "s": 1.1 } }, "stack": fix(first) },
+                    { "name": "b", "service": "main", "load": { "constant": { "rps": 50 } }, "stack": fix(second) }
+                ]
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_examples_never_panic(which in 0..examples::ALL.len(), pick in 0usize..400, value in junk(), remove in any::<bool>()) {
+        let mut doc: Value = serde_json::from_str(examples::ALL[which].1).unwrap();
+        mutate(&mut doc, pick, value, remove);
+        run_if_valid(&doc.to_string());
+    }
+
+    #[test]
+    fn random_text_never_panics(text in ".{0,300}") {
+        run_if_valid(&text);
+    }
+
+    #[test]
+    fn truncated_examples_never_panic(which in 0..examples::ALL.len(), cut in 0usize..4_000) {
+        let json = examples::ALL[which].1;
+        let end = json.char_indices().map(|(i, _)| i).take_while(|i| *i <= cut).last().unwrap_or(0);
+        run_if_valid(&json[..end]);
+    }
+
+    #[test]
+    fn generated_scenarios_keep_the_invariants(doc in scenario()) {
+        let scenario = Scenario::from_json(&doc.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let report = run(&scenario, &RunOptions::full_trace(2_000_000)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        common::check_invariants(&scenario, &report);
+        let again = run(&scenario, &RunOptions::full_trace(2_000_000)).unwrap();
+        prop_assert_eq!(report.digest, again.digest, "same scenario, same digest");
+    }
+}
+
+#[test]
+fn valid_scenarios_survive_a_json_round_trip() {
+    let mut runner = proptest::test_runner::TestRunner::default();
+    runner
+        .run(&scenario(), |doc| {
+            let scenario = Scenario::from_json(&doc.to_string()).unwrap();
+            prop_assert_eq!(Scenario::from_json(&scenario.to_json()).unwrap(), scenario);
+            Ok(())
+        })
+        .unwrap();
+}
