@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Property tests: no input makes the engine panic, and generated scenarios keep the
 //! invariants (every request ends once, bulkheads within limits, half-open permits within
 //! the setting, time never goes backwards, attempts within the retry limits).

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Scenario tests: each example tells its story with numbers, conformance cases run through the
 //! scenario format, invariants hold, and runs reproduce bit for bit.
 
