@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: format and lints, the engine's unit,
+# scenario, property and conformance tests (native), the engine compiled to wasm in headless
+# Chromium (same digests as native), the release build of the web app, and the end-to-end
+# tests in headless Chromium. Prints the release wasm size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true CHROMEDRIVER=/usr/bin/chromedriver
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p resilience-playground --target wasm32-unknown-unknown -- -D warnings
+
+step "engine tests (native)"
+cargo test --workspace
+
+step "engine in headless Chromium (wasm-bindgen-test)"
+cargo test -p resilience-engine --target wasm32-unknown-unknown --test wasm
+
+step "release build of the web app"
+trunk build --offline --release
+wasm=$(ls dist/*_bg.wasm)
+printf 'release wasm: %s bytes, %s bytes gzipped\n' "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+
+step "end-to-end tests (headless Chromium)"
+(cd tests/e2e && npx playwright test)

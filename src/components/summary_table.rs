@@ -1,0 +1,57 @@
+//! The summary table: totals by outcome (colour plus glyph, never colour alone), success rate,
+//! goodput, latency percentiles, amplification and peak downstream rate.
+
+use resilience_engine::sim::{Outcome, Summary, Totals};
+use yew::prelude::*;
+
+/// Props of [`SummaryTable`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The run's summary.
+    pub summary: Summary,
+}
+
+/// Summary of a run, one column per endpoint (and one for all of them).
+#[function_component(SummaryTable)]
+pub fn summary_table(props: &Props) -> Html {
+    let summary = &props.summary;
+    let columns: Vec<&Totals> = if summary.endpoints.len() > 1 {
+        std::iter::once(&summary.total).chain(&summary.endpoints).collect()
+    } else {
+        vec![&summary.total]
+    };
+    let head = columns.iter().map(|t| html! { <th class="num" scope="col">{ t.name.clone() }</th> });
+    let outcome_rows = Outcome::ALL.iter().filter(|o| columns.iter().any(|t| t.outcomes.get(**o) > 0)).map(|o| {
+        let cells = columns.iter().map(|t| html! { <td class="num">{ t.outcomes.get(*o) }</td> });
+        html! {
+            <tr data-outcome={o.name()}>
+                <th scope="row">
+                    <span class="swatch" style={format!("background:{}", o.colour())} aria-hidden="true"></span>
+                    <span class="glyph" aria-hidden="true">{ o.glyph() }</span>{ o.name() }
+                </th>
+                { for cells }
+            </tr>
+        }
+    });
+    let row = |label: &str, f: &dyn Fn(&Totals) -> String| {
+        let cells = columns.iter().map(|t| html! { <td class="num">{ f(t) }</td> });
+        html! { <tr><th scope="row">{ label.to_owned() }</th>{ for cells }</tr> }
+    };
+    html! {
+        <table id="summary" aria-label="Run summary">
+            <thead><tr><th scope="col">{ "Measure" }</th>{ for head }</tr></thead>
+            <tbody>
+                { row("requests", &|t| t.requests.to_string()) }
+                { for outcome_rows }
+                { row("success rate", &|t| format!("{:.2} %", t.success_rate * 100.0)) }
+                { row("goodput", &|t| format!("{:.1} req/s", t.goodput_rps)) }
+                { row("latency p50", &|t| format!("{:.1} ms", t.latency.p50_ms)) }
+                { row("latency p95", &|t| format!("{:.1} ms", t.latency.p95_ms)) }
+                { row("latency p99", &|t| format!("{:.1} ms", t.latency.p99_ms)) }
+                { row("latency max", &|t| format!("{:.1} ms", t.latency.max_ms)) }
+                { row("amplification", &|t| format!("{:.3} attempts/request", t.amplification)) }
+                { row("peak downstream", &|t| format!("{:.0} attempts/s", t.peak_downstream_rps)) }
+            </tbody>
+        </table>
+    }
+}

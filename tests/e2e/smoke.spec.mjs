@@ -1,0 +1,49 @@
+// Browser smoke test: the built page loads in headless Chromium, runs the default scenario with
+// the engine compiled to wasm and shows its summary; picking another example re-runs it.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+
+const shots = new URL('./artifacts/', import.meta.url).pathname;
+fs.mkdirSync(shots, { recursive: true });
+
+test('the page runs the default example and shows its summary', async ({ page }) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  const external = [];
+  page.on('request', (r) => !r.url().startsWith('http://127.0.0.1') && external.push(r.url()));
+
+  await page.goto('./index.html');
+  await expect(page.locator('#scenario-title')).toHaveText('All six patterns stacked');
+  const summary = page.locator('#summary');
+  await expect(summary).toBeVisible();
+  await expect(summary.locator('tr[data-outcome="served-from-cache"]')).toBeVisible();
+  await expect(summary.locator('tr[data-outcome="fallback"]')).toBeVisible();
+  await expect(summary.locator('tr[data-outcome="failed"]')).toHaveCount(0);
+  await expect(page.locator('#run-meta')).toContainText('digest');
+  await page.screenshot({ path: `${shots}/smoke-default.png`, fullPage: true });
+
+  await page.selectOption('#example', 'breaker-outage');
+  await expect(page.locator('#scenario-title')).toHaveText('Circuit breaker during an outage');
+  await expect(summary.locator('tr[data-outcome="rejected-by-breaker"]')).toBeVisible();
+  await page.screenshot({ path: `${shots}/smoke-breaker.png`, fullPage: true });
+
+  expect(problems).toEqual([]);
+  expect(external).toEqual([]);
+});
+
+test('the browser run gives the same digest as the native run', async ({ page }) => {
+  const golden = fs.readFileSync(new URL('../../crates/engine/tests/common/golden.rs', import.meta.url), 'utf8');
+  const expected = golden.match(/DEFAULT_METRICS_ONLY: u64 = 0x([0-9a-f]+)/)[1];
+  await page.goto('./index.html');
+  await expect(page.locator('#run-meta')).toContainText(`digest ${expected}`);
+});
+
+test('keyboard alone can pick an example', async ({ page }) => {
+  await page.goto('./index.html');
+  await expect(page.locator('#summary')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#example')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#scenario-title')).toHaveText('Caching through an outage');
+});
