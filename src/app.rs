@@ -36,7 +36,11 @@ fn now_ms() -> f64 {
 
 fn run_example(name: &str) -> RunResult {
     let Some(json) = examples::get(name) else {
-        return RunResult { example: name.to_owned(), scenario: None, outcome: Err(format!("no example called {name:?}")) };
+        return RunResult {
+            example: name.to_owned(),
+            scenario: None,
+            outcome: Err(format!("no example called {name:?}")),
+        };
     };
     let scenario = match Scenario::from_json(json) {
         Ok(s) => s,

@@ -23,4 +23,4 @@ pub mod sim;
 pub mod time;
 
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{Report, RunError, RunOptions, TraceMode, run};
+pub use sim::{Report, RunError, RunOptions, Simulation, TraceMode, run};

@@ -310,3 +310,19 @@ fn full_trace_records_are_small() {
     let bytes = trace.events.len() * size_of_val(&trace.events[0]);
     assert!(bytes / trace.events.len() <= 32);
 }
+
+#[test]
+fn a_run_in_slices_equals_a_run_in_one_go() {
+    let scenario = example("all-six");
+    let whole = run_full(&scenario);
+    let mut sliced = resilience_engine::Simulation::new(&scenario, &RunOptions::full_trace(TRACE_CAP)).unwrap();
+    let mut slices = 0;
+    let mut last_progress = 0.0;
+    while !sliced.step(1_000).unwrap() {
+        slices += 1;
+        assert!(sliced.progress() >= last_progress, "progress never goes back");
+        last_progress = sliced.progress();
+    }
+    assert!(slices > 10);
+    assert_eq!(sliced.finish().digest, whole.digest);
+}

@@ -100,10 +100,15 @@ pub(super) struct EndpointRuntime {
     pub(super) totals: TotalsBuilder,
 }
 
-/// The whole simulation state.
+/// The whole simulation state. It owns everything it needs, so a run can be advanced in
+/// slices (see [`super::Simulation`]).
 #[derive(Debug)]
-pub(super) struct Engine<'s> {
-    pub(super) scenario: &'s Scenario,
+pub(super) struct Engine {
+    name: String,
+    seed: u64,
+    /// Measured time (duration minus warm-up), in seconds.
+    measured_s: f64,
+    endpoint_names: Vec<String>,
     pub(super) now: Instant,
     pub(super) queue: EventQueue<Event>,
     pub(super) steps: VecDeque<Step>,
@@ -126,10 +131,11 @@ pub(super) struct Engine<'s> {
     drain_end: Instant,
     events: u64,
     events_max: u64,
+    started: bool,
 }
 
-impl<'s> Engine<'s> {
-    pub(super) fn new(scenario: &'s Scenario, options: &RunOptions) -> Self {
+impl Engine {
+    pub(super) fn new(scenario: &Scenario, options: &RunOptions) -> Self {
         let seed = scenario.seed;
         let duration_us = scenario.duration.as_micros();
         let (bucket_us, bucket_count) = Metrics::layout(duration_us, scenario.bucket.map(|b| b.as_micros()));
@@ -178,7 +184,10 @@ impl<'s> Engine<'s> {
         };
         let runtimes = stacks.runtimes.len();
         Self {
-            scenario,
+            name: scenario.name.clone(),
+            seed,
+            measured_s: duration_us.saturating_sub(scenario.warmup.as_micros()) as f64 / 1e6,
+            endpoint_names: scenario.endpoints.iter().map(|e| e.name.clone()).collect(),
             now: Instant::ZERO,
             queue: EventQueue::new(),
             steps: VecDeque::with_capacity(64),
@@ -206,6 +215,7 @@ impl<'s> Engine<'s> {
             drain_end: Instant::from_micros(duration_us.saturating_add(duration_us.max(60_000_000))),
             events: 0,
             events_max: options.max_events,
+            started: false,
         }
     }
 
@@ -214,12 +224,17 @@ impl<'s> Engine<'s> {
         self.events
     }
 
-    /// Runs to the end: arrivals stop at the duration, then in-flight work drains.
-    pub(super) fn run(&mut self) -> Result<(), RunError> {
-        self.schedule_first_arrivals();
-        while let Some((at, event)) = self.queue.pop() {
+    /// Processes up to `budget` events. Returns true when the run is over: arrivals stopped at
+    /// the duration and in-flight work drained (or the drain limit passed).
+    pub(super) fn step(&mut self, budget: u64) -> Result<bool, RunError> {
+        if !self.started {
+            self.started = true;
+            self.schedule_first_arrivals();
+        }
+        for _ in 0..budget {
+            let Some((at, event)) = self.queue.pop() else { return Ok(true) };
             if at > self.drain_end {
-                break;
+                return Ok(true);
             }
             self.now = at;
             self.dispatch(event);
@@ -227,16 +242,26 @@ impl<'s> Engine<'s> {
             self.events += 1;
             if self.events > self.events_max {
                 return Err(RunError::EventBudget {
-                    scenario: self.scenario.name.clone(),
-                    seed: self.scenario.seed,
+                    scenario: self.name.clone(),
+                    seed: self.seed,
                     limit: self.events_max,
                 });
             }
             if self.in_flight == 0 && self.now >= self.arrivals_end {
-                break;
+                return Ok(true);
             }
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Virtual time reached, in microseconds.
+    pub(super) fn now_us(&self) -> u64 {
+        self.now.as_micros()
+    }
+
+    /// The run's duration (end of arrivals), in microseconds.
+    pub(super) fn duration_us(&self) -> u64 {
+        self.arrivals_end.as_micros()
     }
 
     fn schedule_first_arrivals(&mut self) {
@@ -531,16 +556,16 @@ impl<'s> Engine<'s> {
         }
         self.fill_state_series();
         self.metrics.finish();
-        let measured_s = (self.scenario.duration.as_micros() - self.scenario.warmup.as_micros()) as f64 / 1e6;
+        let measured_s = self.measured_s;
         let bucket_s = self.metrics.bucket_us as f64 / 1e6;
         let mut all = TotalsBuilder::new(self.metrics.buckets.len());
         let endpoints = self
             .endpoints
             .iter()
-            .zip(&self.scenario.endpoints)
-            .map(|(runtime, e)| {
+            .zip(&self.endpoint_names)
+            .map(|(runtime, name)| {
                 all.absorb(&runtime.totals);
-                runtime.totals.build(&e.name, measured_s, bucket_s)
+                runtime.totals.build(name, measured_s, bucket_s)
             })
             .collect();
         let summary = Summary {

@@ -10,7 +10,7 @@ use crate::patterns::circuit_breaker::CallResult;
 use crate::patterns::retry::RetryDecision;
 use crate::patterns::{Failure, Rejection};
 
-impl Engine<'_> {
+impl Engine {
     /// A call enters `node`'s layer (or, for a leaf, goes to the service).
     pub(super) fn enter(&mut self, node: NodeId) {
         if let NodeState::Leaf { service } = self.nodes[node as usize].state {

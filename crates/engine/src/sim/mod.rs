@@ -108,21 +108,59 @@ pub struct Report {
     pub digest: u64,
 }
 
-/// Validates and runs `scenario`.
+/// Validates and runs `scenario` to the end.
 ///
 /// # Errors
 /// [`RunError::Invalid`] for an invalid scenario, [`RunError::EventBudget`] when the run needs
 /// more events than `options.max_events`.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Report, RunError> {
-    if let Some(error) = scenario.validate().into_iter().next() {
-        return Err(RunError::Invalid(error));
+    let mut simulation = Simulation::new(scenario, options)?;
+    while !simulation.step(u64::MAX)? {}
+    Ok(simulation.finish())
+}
+
+/// A run that can be advanced in slices, so that a browser never blocks for long: call
+/// [`Simulation::step`] with a budget of events until it returns true, then
+/// [`Simulation::finish`]. Dropping it cancels the run.
+#[derive(Debug)]
+pub struct Simulation {
+    engine: engine::Engine,
+}
+
+impl Simulation {
+    /// Validates `scenario` and prepares its run.
+    ///
+    /// # Errors
+    /// [`RunError::Invalid`] with the first problem found.
+    pub fn new(scenario: &Scenario, options: &RunOptions) -> Result<Self, RunError> {
+        if let Some(error) = scenario.validate().into_iter().next() {
+            return Err(RunError::Invalid(error));
+        }
+        Ok(Self { engine: engine::Engine::new(scenario, options) })
     }
-    let mut engine = engine::Engine::new(scenario, options);
-    engine.run()?;
-    let events = engine.events();
-    let (summary, metrics, trace) = engine.into_parts();
-    let digest = digest(&summary, &metrics, trace.as_ref());
-    Ok(Report { summary, metrics, trace, events, digest })
+
+    /// Processes up to `budget` events; true when the run is complete.
+    ///
+    /// # Errors
+    /// [`RunError::EventBudget`] when the run passes `options.max_events`.
+    pub fn step(&mut self, budget: u64) -> Result<bool, RunError> {
+        self.engine.step(budget)
+    }
+
+    /// How far the run is, from 0 to 1 (virtual time over duration).
+    #[must_use]
+    pub fn progress(&self) -> f64 {
+        (self.engine.now_us() as f64 / self.engine.duration_us().max(1) as f64).min(1.0)
+    }
+
+    /// The report of the (complete) run.
+    #[must_use]
+    pub fn finish(self) -> Report {
+        let events = self.engine.events();
+        let (summary, metrics, trace) = self.engine.into_parts();
+        let digest = digest(&summary, &metrics, trace.as_ref());
+        Report { summary, metrics, trace, events, digest }
+    }
 }
 
 /// One number that changes when anything in the run changes.
