@@ -1,115 +1,227 @@
-//! The page: pick an example, run it in the browser, read the summary.
+//! The playground: the stack, service and load editors on the left; replay, timeline, charts,
+//! summary, comparison and inspector on the right. One reducer state shared through a context;
+//! one hook owns the playback timer, one the runner, one the keyboard.
 
-use resilience_engine::sim::Report;
-use resilience_engine::{RunOptions, Scenario, examples, run};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use resilience_engine::examples;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::components::charts::Charts;
+use crate::components::compare::Compare;
+use crate::components::help::Help;
+use crate::components::inspector::Inspector;
+use crate::components::load_editor::LoadEditor;
+use crate::components::replay_bar::{ReplayBar, next_state_change, step_event, zoom};
+use crate::components::service_editor::ServiceEditor;
+use crate::components::stack_builder::StackBuilder;
 use crate::components::summary_table::SummaryTable;
+use crate::components::timeline::Timeline;
+use crate::runner::use_runner;
+use crate::state::{Action, AppContext, State};
 
-/// What a run of one example gave: its scenario and report, or why it failed.
-#[derive(Clone, PartialEq)]
-pub struct RunResult {
-    /// Example name.
-    pub example: String,
-    /// Scenario title and description.
-    pub scenario: Option<(String, String)>,
-    /// The outcome.
-    pub outcome: Result<ReportView, String>,
+/// Milliseconds between playback ticks.
+const TICK_MS: u32 = 33;
+
+/// Advances the play head while playing; the only timer of playback.
+#[hook]
+fn use_playback(state: &AppContext) {
+    let dispatcher = state.dispatcher();
+    use_effect_with(state.playing, move |playing| {
+        let interval =
+            playing.then(|| Interval::new(TICK_MS, move || dispatcher.dispatch(Action::Tick(f64::from(TICK_MS)))));
+        move || drop(interval)
+    });
 }
 
-/// The parts of a report the page shows.
-#[derive(Clone, PartialEq)]
-pub struct ReportView {
-    /// The summary.
-    pub summary: resilience_engine::sim::Summary,
-    /// Digest of the run.
-    pub digest: u64,
-    /// Events processed.
-    pub events: u64,
-    /// Wall-clock time of the run, in milliseconds.
-    pub millis: f64,
+/// Global keyboard shortcuts (not while typing in a field).
+#[hook]
+fn use_shortcuts(state: &AppContext) {
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    use_effect_with((), move |_| {
+        let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
+            on_key(&latest, &event)
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(document) = &document {
+            let _ = document.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(document) = document {
+                let _ = document.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+            }
+        }
+    });
 }
 
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-fn run_example(name: &str) -> RunResult {
-    let Some(json) = examples::get(name) else {
-        return RunResult {
-            example: name.to_owned(),
-            scenario: None,
-            outcome: Err(format!("no example called {name:?}")),
-        };
+fn on_key(latest: &Rc<RefCell<AppContext>>, event: &web_sys::KeyboardEvent) {
+    let state = latest.borrow().clone();
+    let typing = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    let key = event.key();
+    if key == "Escape" {
+        if state.help {
+            state.dispatch(Action::ToggleHelp);
+        } else {
+            state.dispatch(Action::SelectRequest(None));
+        }
+        return;
+    }
+    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return;
+    }
+    let handled = match key.as_str() {
+        " " => {
+            if event.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some() {
+                return;
+            }
+            state.dispatch(Action::TogglePlay);
+            true
+        }
+        "ArrowRight" if event.shift_key() => seek(&state, next_state_change(&state)),
+        "ArrowRight" => seek(&state, step_event(&state, true)),
+        "ArrowLeft" => seek(&state, step_event(&state, false)),
+        "Home" => seek(&state, Some(0)),
+        "End" => seek(&state, Some(state.end_us())),
+        "+" | "=" => {
+            zoom(&state, 0.5);
+            true
+        }
+        "-" => {
+            zoom(&state, 2.0);
+            true
+        }
+        "0" => {
+            let duration = state.scenario.as_ref().map_or(1, |s| s.duration.as_micros());
+            state.dispatch(Action::SetWindow(0, duration));
+            true
+        }
+        "?" => {
+            state.dispatch(Action::ToggleHelp);
+            true
+        }
+        _ => false,
     };
-    let scenario = match Scenario::from_json(json) {
-        Ok(s) => s,
-        Err(e) => return RunResult { example: name.to_owned(), scenario: None, outcome: Err(e.to_string()) },
-    };
-    let started = now_ms();
-    let outcome = run(&scenario, &RunOptions::default())
-        .map(|report: Report| ReportView {
-            summary: report.summary,
-            digest: report.digest,
-            events: report.events,
-            millis: now_ms() - started,
-        })
-        .map_err(|e| e.to_string());
-    RunResult { example: name.to_owned(), scenario: Some((scenario.name, scenario.description)), outcome }
+    if handled {
+        event.prevent_default();
+    }
+}
+
+fn seek(state: &AppContext, target: Option<u64>) -> bool {
+    if let Some(t) = target {
+        state.dispatch(Action::Seek(t));
+    }
+    true
 }
 
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let result = use_state(|| run_example(examples::DEFAULT));
-    let on_change = {
-        let result = result.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            result.set(run_example(&select.value()));
-        })
-    };
-    let rerun = {
-        let result = result.clone();
-        Callback::from(move |_| result.set(run_example(&result.example)))
-    };
-    let options = examples::ALL.iter().map(|(name, _)| {
-        html! { <option value={*name} selected={*name == result.example}>{ *name }</option> }
-    });
+    let state = use_reducer(|| State::with_example(examples::DEFAULT));
+    use_runner(state.clone());
+    use_playback(&state);
+    use_shortcuts(&state);
     html! {
-        <main>
-            <h1>{ "Resilience Playground" }</h1>
-            <p class="tagline">{ "Resilience patterns on a virtual clock, simulated in your browser: fail fast, fail gracefully, stop the spread." }</p>
-            <div class="controls">
-                <label>{ "Example" }
-                    <select id="example" onchange={on_change} aria-label="Example scenario">{ for options }</select>
-                </label>
-                <button id="rerun" onclick={rerun}>{ "Run again" }</button>
-            </div>
-            { view_result(&result) }
-        </main>
+        <ContextProvider<AppContext> context={state.clone()}>
+            <a class="skip" href="#results">{ "Skip to results" }</a>
+            <Header />
+            <main class="layout">
+                <div class="editors">
+                    <StackBuilder />
+                    <ServiceEditor />
+                    <LoadEditor />
+                </div>
+                <div class="results" id="results" tabindex="-1">
+                    <Results />
+                </div>
+            </main>
+            <Help />
+        </ContextProvider<AppContext>>
     }
 }
 
-fn view_result(result: &RunResult) -> Html {
-    let header = result.scenario.as_ref().map(|(title, description)| {
-        html! {
-            <section class="description" aria-label="Scenario">
-                <strong id="scenario-title">{ title.clone() }</strong>
-                <p>{ description.clone() }</p>
-            </section>
-        }
-    });
-    let body = match &result.outcome {
-        Ok(view) => html! {
-            <>
-                <SummaryTable summary={view.summary.clone()} />
-                <p class="meta" id="run-meta">
-                    { format!("{} events in {:.1} ms (wasm) · digest {:016x}", view.events, view.millis, view.digest) }
-                </p>
-            </>
-        },
-        Err(message) => html! { <div class="error" role="alert">{ message.clone() }</div> },
+#[function_component(Header)]
+fn header() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let on_example = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            dispatch.dispatch(Action::LoadExample(select.value()));
+        })
     };
-    html! { <>{ for header }{ body }</> }
+    let options = examples::ALL
+        .iter()
+        .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ *name }</option> });
+    let title = state.doc["name"].as_str().unwrap_or("").to_owned();
+    let description = state.doc["description"].as_str().unwrap_or("").to_owned();
+    html! {
+        <header class="top">
+            <div class="brand">
+                <h1>{ "Resilience Playground" }</h1>
+                <p class="tagline">{ "Stack patterns, script a failing service, replay every request: fail fast, fail gracefully, stop the spread." }</p>
+            </div>
+            <label class="example">{ "Example" }
+                <select id="example" onchange={on_example}>{ for options }</select>
+            </label>
+            <Status />
+            <details class="about">
+                <summary id="scenario-title">{ title }</summary>
+                <p>{ description }</p>
+            </details>
+        </header>
+    }
+}
+
+#[function_component(Status)]
+fn status() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let text = if !state.problems.is_empty() {
+        let first = &state.problems[0];
+        html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results shown are from the last valid scenario.", state.problems.len()) }</span> }
+    } else if let Some(progress) = state.running {
+        html! { <span class="status running" role="status">{ format!("running… {:.0} %", progress * 100.0) }</span> }
+    } else if let Some(error) = &state.run_error {
+        html! { <span class="status invalid" role="status">{ format!("⚠ {error}") }</span> }
+    } else if state.stale() {
+        html! { <span class="status running" role="status">{ "running…" }</span> }
+    } else if let Some(result) = &state.result {
+        html! { <span class="status ok" role="status" id="run-meta">{ format!("✓ {} events in {:.0} ms · digest {:016x}", result.report.events, result.millis, result.report.digest) }</span> }
+    } else {
+        html! { <span class="status running" role="status">{ "running…" }</span> }
+    };
+    html! { <div class="status-line">{ text }</div> }
+}
+
+#[function_component(Results)]
+fn results() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let Some(result) = &state.result else {
+        return html! { <section class="panel"><p class="muted">{ "Running the default scenario…" }</p></section> };
+    };
+    let stale = state.stale();
+    html! {
+        <div class={classes!("results-inner", stale.then_some("stale"))} aria-busy={stale.to_string()}>
+            if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
+            if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
+            <ReplayBar />
+            <Timeline />
+            <Charts />
+            <div class="two-up">
+                <section class="panel" aria-labelledby="summary-title">
+                    <h2 id="summary-title">{ "Summary" }</h2>
+                    <SummaryTable summary={result.report.summary.clone()} />
+                </section>
+                <Compare />
+            </div>
+            <Inspector />
+        </div>
+    }
 }

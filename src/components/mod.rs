@@ -1,3 +1,14 @@
 //! One component per file.
 
+pub mod charts;
+pub mod compare;
+pub mod field;
+pub mod help;
+pub mod inspector;
+pub mod layer_form;
+pub mod load_editor;
+pub mod replay_bar;
+pub mod service_editor;
+pub mod stack_builder;
 pub mod summary_table;
+pub mod timeline;

@@ -122,6 +122,14 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// About how many requests the load produces over the duration (closed loops: at most one
+    /// request per client per think time).
+    #[must_use]
+    pub fn expected_requests(&self) -> f64 {
+        let seconds = self.duration.as_secs_f64();
+        self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds)).sum()
+    }
+
     /// The index of the service called `name`.
     #[must_use]
     pub fn service_index(&self, name: &str) -> Option<usize> {

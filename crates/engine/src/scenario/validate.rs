@@ -267,8 +267,7 @@ impl Checker<'_> {
     }
 
     fn total_requests(&mut self) {
-        let seconds = self.scenario.duration.as_secs_f64();
-        let total: f64 = self.scenario.endpoints.iter().map(|e| expected_requests(&e.load, seconds)).sum();
+        let total = self.scenario.expected_requests();
         if total > REQUESTS_MAX {
             self.fail(
                 "endpoints",
@@ -372,7 +371,7 @@ fn load_name(load: &Load) -> &'static str {
 }
 
 /// About how many requests an endpoint's load produces in `seconds`.
-fn expected_requests(load: &Load, seconds: f64) -> f64 {
+pub(super) fn expected_requests(load: &Load, seconds: f64) -> f64 {
     match load {
         Load::Constant { rps } | Load::Poisson { rps } => rps * seconds,
         Load::Ramp { from_rps, to_rps } => (from_rps + to_rps) / 2.0 * seconds,

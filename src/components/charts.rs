@@ -1,0 +1,348 @@
+//! Charts on the timeline's time axis, from the run's per-bucket metrics: requests by final
+//! outcome (stacked), client requests vs downstream attempts, goodput vs throughput, latency
+//! percentiles, breaker state strips, bulkhead occupancy and cache hit ratio. Each has a
+//! legend, axis labels with units, a hover read-out and the play head.
+
+use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext};
+
+/// SVG width units.
+const W: f64 = 1000.0;
+/// Chart height units.
+const H: f64 = 90.0;
+
+/// A line of a chart: label, colour, dashed, values per bucket.
+struct Line {
+    label: String,
+    colour: &'static str,
+    dashed: bool,
+    values: Vec<f64>,
+}
+
+/// All charts.
+#[function_component(Charts)]
+pub fn charts() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let hover = use_state(|| None::<usize>);
+    let Some(result) = &state.result else { return html! {} };
+    let metrics = &result.report.metrics;
+    let width_s = metrics.bucket_us as f64 / 1e6;
+    let (from, to) = state.window;
+    let first = (from / metrics.bucket_us) as usize;
+    let last = ((to.div_ceil(metrics.bucket_us)) as usize).min(metrics.buckets.len());
+    let range = first..last.max(first + 1).min(metrics.buckets.len());
+    let buckets = &metrics.buckets[range.clone()];
+    let per_s = |n: u32| f64::from(n) / width_s;
+    let ctx = ChartCtx {
+        first,
+        count: buckets.len(),
+        width_s,
+        cursor_us: state.cursor_us,
+        from,
+        to,
+        hover,
+        state: state.clone(),
+    };
+
+    let mut charts = vec![outcome_chart(&ctx, buckets)];
+    let mut amplification = vec![
+        Line {
+            label: "client requests/s".into(),
+            colour: "#2f6fd6",
+            dashed: false,
+            values: buckets.iter().map(|b| per_s(b.arrivals)).collect(),
+        },
+        Line {
+            label: "downstream attempts/s".into(),
+            colour: "#d63a3a",
+            dashed: false,
+            values: buckets.iter().map(|b| per_s(b.attempts)).collect(),
+        },
+    ];
+    if let Some((_, baseline)) = &result.baseline {
+        let values = baseline
+            .buckets
+            .get(range.clone())
+            .map(|b| b.iter().map(|b| per_s(b.attempts)).collect())
+            .unwrap_or_default();
+        amplification.push(Line { label: "attempts/s, no patterns".into(), colour: "#8a93a6", dashed: true, values });
+    }
+    charts.push(line_chart(&ctx, "Requests vs downstream attempts (amplification)", "per second", amplification));
+    charts.push(line_chart(
+        &ctx,
+        "Goodput vs throughput",
+        "per second",
+        vec![
+            Line {
+                label: "throughput (answered)".into(),
+                colour: "#5b6475",
+                dashed: false,
+                values: buckets.iter().map(|b| per_s(b.completed())).collect(),
+            },
+            Line {
+                label: "goodput (real answers)".into(),
+                colour: "#2e9d4f",
+                dashed: false,
+                values: buckets.iter().map(|b| per_s(b.good())).collect(),
+            },
+        ],
+    ));
+    charts.push(line_chart(
+        &ctx,
+        "Latency",
+        "ms",
+        vec![
+            Line {
+                label: "p50".into(),
+                colour: "#2f7ed8",
+                dashed: false,
+                values: buckets.iter().map(|b| b.latency_p50_ms).collect(),
+            },
+            Line {
+                label: "p95".into(),
+                colour: "#e0702f",
+                dashed: false,
+                values: buckets.iter().map(|b| b.latency_p95_ms).collect(),
+            },
+            Line {
+                label: "p99".into(),
+                colour: "#d63a3a",
+                dashed: false,
+                values: buckets.iter().map(|b| b.latency_p99_ms).collect(),
+            },
+        ],
+    ));
+    charts.extend(layer_charts(&ctx, metrics, &range, state.endpoint as u16));
+    html! { <section class="panel charts" aria-label="Charts">{ for charts }</section> }
+}
+
+struct ChartCtx {
+    first: usize,
+    count: usize,
+    width_s: f64,
+    cursor_us: u64,
+    from: u64,
+    to: u64,
+    hover: UseStateHandle<Option<usize>>,
+    state: AppContext,
+}
+
+impl ChartCtx {
+    fn x(&self, i: usize) -> f64 {
+        let t = (self.first + i) as f64 * self.width_s * 1e6;
+        (t - self.from as f64) / (self.to - self.from).max(1) as f64 * W
+    }
+
+    fn bar_width(&self) -> f64 {
+        (self.width_s * 1e6 / (self.to - self.from).max(1) as f64 * W).max(0.5)
+    }
+
+    fn cursor_x(&self) -> f64 {
+        (self.cursor_us.saturating_sub(self.from)) as f64 / (self.to - self.from).max(1) as f64 * W
+    }
+
+    /// Mouse handlers: hover read-out, click moves the play head.
+    fn handlers(&self) -> (Callback<MouseEvent>, Callback<MouseEvent>, Callback<MouseEvent>) {
+        let index_at = {
+            let (first, count, from, to, width_s) = (self.first, self.count, self.from, self.to, self.width_s);
+            move |event: &MouseEvent| {
+                let target: web_sys::Element = event.target_unchecked_into();
+                let svg = target.closest("svg").ok().flatten().unwrap_or(target);
+                let rect = svg.get_bounding_client_rect();
+                let fraction = (f64::from(event.client_x()) - rect.left()) / rect.width().max(1.0);
+                let t = from as f64 + fraction * (to - from) as f64;
+                let index = (t / (width_s * 1e6)) as usize;
+                (index.saturating_sub(first).min(count.saturating_sub(1)), t.max(0.0) as u64)
+            }
+        };
+        let hover = self.hover.clone();
+        let index_at_move = index_at;
+        let on_move = Callback::from(move |event: MouseEvent| hover.set(Some(index_at_move(&event).0)));
+        let hover = self.hover.clone();
+        let on_leave = Callback::from(move |_| hover.set(None));
+        let state = self.state.clone();
+        let on_click = Callback::from(move |event: MouseEvent| state.dispatch(Action::Seek(index_at(&event).1)));
+        (on_move, on_leave, on_click)
+    }
+
+    fn readout(&self, describe: impl Fn(usize) -> String) -> Html {
+        let text = match *self.hover {
+            Some(i) if i < self.count => format!("at {:.1} s: {}", (self.first + i) as f64 * self.width_s, describe(i)),
+            _ => "hover for values · click to move the play head".to_owned(),
+        };
+        html! { <div class="readout" aria-live="polite">{ text }</div> }
+    }
+
+    fn frame(&self, title: &str, unit: &str, max: f64, legend: Html, body: Html, readout: Html) -> Html {
+        let (on_move, on_leave, on_click) = self.handlers();
+        html! {
+            <figure class="chart">
+                <figcaption><strong>{ title.to_owned() }</strong>{ legend }</figcaption>
+                <div class="chart-body">
+                    <span class="y-label">{ format!("{} {unit}", fmt(max)) }</span>
+                    <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
+                        onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}>
+                        <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+                        { body }
+                        <line class="playhead" x1={self.cursor_x().to_string()} x2={self.cursor_x().to_string()} y1="0" y2={H.to_string()} />
+                    </svg>
+                </div>
+                <div class="x-labels"><span>{ format!("{:.0} s", self.from as f64 / 1e6) }</span><span>{ format!("{:.0} s", self.to as f64 / 1e6) }</span></div>
+                { readout }
+            </figure>
+        }
+    }
+}
+
+fn fmt(value: f64) -> String {
+    if value >= 100.0 { format!("{value:.0}") } else { format!("{value:.1}") }
+}
+
+fn outcome_chart(ctx: &ChartCtx, buckets: &[Bucket]) -> Html {
+    let per_s = |n: u32| f64::from(n) / ctx.width_s;
+    let max = buckets.iter().map(|b| per_s(b.completed())).fold(1.0, f64::max);
+    let bar = ctx.bar_width();
+    let mut rects = Vec::new();
+    for (i, b) in buckets.iter().enumerate() {
+        let mut y = H;
+        for outcome in Outcome::ALL {
+            let h = per_s(b.outcomes[outcome as usize]) / max * H;
+            if h > 0.0 {
+                y -= h;
+                rects.push(html! { <rect x={ctx.x(i).to_string()} y={y.to_string()} width={bar.to_string()} height={h.to_string()} fill={outcome.colour()} /> });
+            }
+        }
+    }
+    let present: Vec<Outcome> =
+        Outcome::ALL.into_iter().filter(|o| buckets.iter().any(|b| b.outcomes[*o as usize] > 0)).collect();
+    let legend = html! {
+        <span class="legend">{ for present.iter().map(|o| html! {
+            <span class="key"><span class="swatch" style={format!("background:{}", o.colour())}></span>{ format!("{} {}", o.glyph(), o.name()) }</span>
+        }) }</span>
+    };
+    let readout = ctx.readout(|i| {
+        present
+            .iter()
+            .map(|o| format!("{} {}", o.name(), buckets[i].outcomes[*o as usize]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    ctx.frame("Requests by final outcome", "req/s", max, legend, html! { <>{ for rects }</> }, readout)
+}
+
+fn line_chart(ctx: &ChartCtx, title: &str, unit: &str, lines: Vec<Line>) -> Html {
+    let max = lines.iter().flat_map(|l| l.values.iter().copied()).filter(|v| v.is_finite()).fold(1.0, f64::max);
+    let half = ctx.bar_width() / 2.0;
+    let paths = lines.iter().map(|line| {
+        let points: Vec<String> = line
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", ctx.x(i) + half, H - v / max * H))
+            .collect();
+        html! { <polyline points={points.join(" ")} fill="none" stroke={line.colour} stroke-width="2"
+        stroke-dasharray={if line.dashed { "6 4" } else { "none" }} vector-effect="non-scaling-stroke" /> }
+    });
+    let legend = html! {
+        <span class="legend">{ for lines.iter().map(|l| html! {
+            <span class="key"><span class={classes!("swatch", l.dashed.then_some("dashed"))} style={format!("background:{}", l.colour)}></span>{ l.label.clone() }</span>
+        }) }</span>
+    };
+    let readout = ctx.readout(|i| {
+        lines
+            .iter()
+            .map(|l| format!("{} {}", l.label, l.values.get(i).map_or("–".into(), |v| fmt(*v))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    ctx.frame(title, unit, max, legend, html! { <>{ for paths }</> }, readout)
+}
+
+fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize>, endpoint: u16) -> Vec<Html> {
+    let mine = |l: &&LayerSeries| l.endpoint == endpoint || l.kind == "client_pool";
+    let slice = |l: &LayerSeries| l.samples.get(range.clone()).map(<[_]>::to_vec).unwrap_or_default();
+    let mut charts = Vec::new();
+    for series in metrics.layers.iter().filter(mine) {
+        let samples = slice(series);
+        let name = if series.kind == "client_pool" {
+            "client pool".to_owned()
+        } else {
+            format!("layer {} {}", series.layer + 1, series.kind)
+        };
+        match series.kind {
+            "circuit_breaker" => charts.push(state_strip(ctx, &name, &samples)),
+            "bulkhead" | "client_pool" => charts.push(line_chart(
+                ctx,
+                &format!("Occupancy: {name}"),
+                "calls",
+                vec![
+                    Line {
+                        label: "in use (max)".into(),
+                        colour: "#d9a400",
+                        dashed: false,
+                        values: samples.iter().map(|s| f64::from(s.in_use_max)).collect(),
+                    },
+                    Line {
+                        label: "waiting (max)".into(),
+                        colour: "#8a93a6",
+                        dashed: false,
+                        values: samples.iter().map(|s| f64::from(s.waiting_max)).collect(),
+                    },
+                ],
+            )),
+            "cache" => charts.push(line_chart(
+                ctx,
+                &format!("Hit ratio: {name}"),
+                "%",
+                vec![Line {
+                    label: "fresh hits".into(),
+                    colour: "#2f7ed8",
+                    dashed: false,
+                    values: samples
+                        .iter()
+                        .map(|s| {
+                            if s.hits + s.misses == 0 {
+                                0.0
+                            } else {
+                                f64::from(s.hits) * 100.0 / f64::from(s.hits + s.misses)
+                            }
+                        })
+                        .collect(),
+                }],
+            )),
+            _ => {}
+        }
+    }
+    charts
+}
+
+fn state_strip(ctx: &ChartCtx, name: &str, samples: &[resilience_engine::sim::LayerSample]) -> Html {
+    let bar = ctx.bar_width();
+    let rects = samples.iter().enumerate().map(|(i, s)| {
+        let (colour, pattern) = match s.worst_state {
+            1 => ("#f28c28", "open"),
+            2 => ("#f2d028", "half-open"),
+            _ => ("#2e9d4f", "closed"),
+        };
+        html! { <rect class={pattern} x={ctx.x(i).to_string()} y="20" width={bar.to_string()} height="50" fill={colour} /> }
+    });
+    let legend = html! {
+        <span class="legend">
+            <span class="key"><span class="swatch" style="background:#2e9d4f"></span>{ "● closed" }</span>
+            <span class="key"><span class="swatch" style="background:#f28c28"></span>{ "⊘ open" }</span>
+            <span class="key"><span class="swatch" style="background:#f2d028"></span>{ "◐ half-open" }</span>
+        </span>
+    };
+    let readout = ctx.readout(|i| {
+        let s = samples[i];
+        let word = |c| match c {
+            1 => "open",
+            2 => "half-open",
+            _ => "closed",
+        };
+        format!("worst {} · at end {} · rejected {}", word(s.worst_state), word(s.state), s.rejected)
+    });
+    ctx.frame(&format!("Breaker state: {name}"), "", 0.0, legend, html! { <>{ for rects }</> }, readout)
+}

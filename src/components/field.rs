@@ -1,0 +1,153 @@
+//! One labelled setting bound to a place in the scenario document, with its unit and the
+//! engine's message right next to it when the value is refused.
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::doc;
+use crate::state::{Action, AppContext, Edit};
+
+/// What kind of value a field holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A whole number.
+    Int,
+    /// A number.
+    Float,
+    /// A duration string such as `250ms`.
+    Duration,
+    /// An optional duration: empty removes it.
+    OptDuration,
+    /// An optional whole number: empty removes it.
+    OptInt,
+    /// A checkbox.
+    Bool,
+    /// A choice among variants: (label, JSON of the whole value).
+    Select(&'static [(&'static str, &'static str)]),
+    /// Free text.
+    Text,
+}
+
+/// Props of [`Field`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// JSON pointer of the value.
+    pub pointer: String,
+    /// Label.
+    pub label: AttrValue,
+    /// Value kind.
+    pub kind: Kind,
+    /// Unit shown after the input.
+    #[prop_or_default]
+    pub unit: AttrValue,
+    /// A short explanation.
+    #[prop_or_default]
+    pub help: AttrValue,
+}
+
+/// The element id of the input for `pointer` (stable, for labels and tests).
+pub fn input_id(pointer: &str) -> String {
+    format!("f{}", pointer.replace('/', "-"))
+}
+
+fn text_of(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// What the typed text becomes in the document: a number when it reads as one, else the text
+/// itself (so the engine can say what is wrong with it); `None` removes an optional value.
+fn value_of(kind: Kind, text: &str) -> Option<Value> {
+    let trimmed = text.trim();
+    match kind {
+        Kind::OptDuration | Kind::OptInt if trimmed.is_empty() => None,
+        Kind::Int | Kind::OptInt => {
+            Some(trimmed.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(trimmed)))
+        }
+        Kind::Float => Some(
+            trimmed
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Value::from)
+                .unwrap_or_else(|| Value::from(trimmed)),
+        ),
+        _ => Some(Value::from(trimmed)),
+    }
+}
+
+/// A labelled input bound to the document.
+#[function_component(Field)]
+pub fn field(props: &Props) -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let current = state.doc.pointer(&props.pointer);
+    let id = input_id(&props.pointer);
+    let problems = state.problems_at(&doc::path_of(&props.pointer));
+    let error_id = format!("{id}-error");
+    let invalid = !problems.is_empty();
+    let pointer = props.pointer.clone();
+    let kind = props.kind;
+    let dispatch = state.dispatcher();
+    let on_text = Callback::from(move |event: Event| {
+        let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+        let edit = match value_of(kind, &input.value()) {
+            Some(value) => Edit::Set(pointer.clone(), value),
+            None => Edit::Remove(pointer.clone()),
+        };
+        dispatch.dispatch(Action::Edit(edit));
+    });
+    let input = match props.kind {
+        Kind::Bool => {
+            let pointer = props.pointer.clone();
+            let dispatch = state.dispatcher();
+            let checked = current.and_then(Value::as_bool).unwrap_or(false);
+            let on_toggle = Callback::from(move |event: Event| {
+                let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+                dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(input.checked()))));
+            });
+            html! { <input type="checkbox" id={id.clone()} checked={checked} onchange={on_toggle} /> }
+        }
+        Kind::Select(options) => {
+            let pointer = props.pointer.clone();
+            let dispatch = state.dispatcher();
+            let selected = doc::variant(current);
+            let on_select = Callback::from(move |event: Event| {
+                let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+                if let Some((_, json)) = options.get(select.selected_index().max(0) as usize) {
+                    let value: Value = serde_json::from_str(json).unwrap_or(Value::Null);
+                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), value)));
+                }
+            });
+            let items = options.iter().map(|(label, json)| {
+                let variant = doc::variant(serde_json::from_str::<Value>(json).ok().as_ref());
+                html! { <option selected={variant == selected}>{ *label }</option> }
+            });
+            html! { <select id={id.clone()} onchange={on_select}>{ for items }</select> }
+        }
+        _ => html! {
+            <input
+                id={id.clone()}
+                type="text"
+                inputmode={if matches!(props.kind, Kind::Int | Kind::OptInt | Kind::Float) { "decimal" } else { "text" }}
+                value={text_of(current)}
+                placeholder={if matches!(props.kind, Kind::OptDuration | Kind::OptInt) { "none" } else { "" }}
+                aria-invalid={invalid.to_string()}
+                aria-describedby={error_id.clone()}
+                onchange={on_text}
+            />
+        },
+    };
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"))}>
+            <label for={id.clone()} title={props.help.clone()}>{ props.label.clone() }</label>
+            <span class="input-row">{ input }<span class="unit">{ props.unit.clone() }</span></span>
+            <span class="field-error" id={error_id} role={invalid.then_some("alert")}>
+                { for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }
+            </span>
+        </div>
+    }
+}

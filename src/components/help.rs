@@ -1,0 +1,39 @@
+//! The keyboard help overlay.
+
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext};
+
+/// Shortcut, what it does.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "play or pause"),
+    ("→ / ←", "next / previous event"),
+    ("Shift + →", "next state change"),
+    ("Home / End", "start / end of the run"),
+    ("+ / − / 0", "zoom in / out / whole run"),
+    ("Alt + ↑ / ↓", "move the focused layer up / down"),
+    ("Esc", "close the inspector or this help"),
+    ("?", "this help"),
+];
+
+/// The overlay (shown when `state.help`).
+#[function_component(Help)]
+pub fn help() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    if !state.help {
+        return html! {};
+    }
+    let close = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::ToggleHelp))
+    };
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
+            <div class="dialog">
+                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+                <dl>{ for SHORTCUTS.iter().map(|(key, what)| html! { <><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
+                <button id="help-close" onclick={close} autofocus=true>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,236 @@
+//! The failing service: baseline latency, capacity, and the fault script as bands on a time
+//! axis. A band is added from the buttons, selected by click or keyboard, moved with the
+//! arrow keys (Shift resizes) or by dragging, edited in its form, and removed.
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::field::{Field, Kind};
+use crate::doc::{self, FAULT_KINDS};
+use crate::state::{Action, AppContext, Edit};
+
+const LATENCIES: &[(&str, &str)] = &[
+    ("constant", r#"{"constant":"50ms"}"#),
+    ("uniform", r#"{"uniform":{"min":"20ms","max":"80ms"}}"#),
+    ("normal", r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"#),
+    ("log-normal (p50, p99)", r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#),
+];
+
+/// Width of the band axis in SVG units.
+const AXIS_W: f64 = 1000.0;
+
+fn seconds_of(value: &Value) -> Option<f64> {
+    value.as_str().and_then(|s| s.parse::<resilience_engine::time::Span>().ok()).map(|s| s.as_secs_f64())
+}
+
+/// The editor of the selected service.
+#[function_component(ServiceEditor)]
+pub fn service_editor() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let selected = use_state(|| None::<usize>);
+    let drag = use_state(|| None::<(usize, f64, f64, f64)>);
+    let svg_ref = use_node_ref();
+    let base = format!("/services/{}", state.service);
+    let services = state.doc["services"].as_array().cloned().unwrap_or_default();
+    let faults: Vec<Value> =
+        state.doc.pointer(&format!("{base}/faults")).and_then(Value::as_array).cloned().unwrap_or_default();
+    let duration_s = state.doc["duration"]
+        .as_str()
+        .and_then(|d| d.parse::<resilience_engine::time::Span>().ok())
+        .map_or(60.0, |s| s.as_secs_f64())
+        .max(1.0);
+    let scale = AXIS_W / duration_s;
+
+    let tabs = (services.len() > 1).then(|| {
+        let buttons = services.iter().enumerate().map(|(i, s)| {
+            let dispatch = state.dispatcher();
+            let selected = selected.clone();
+            let onclick = Callback::from(move |_| {
+                dispatch.dispatch(Action::SelectService(i));
+                selected.set(None);
+            });
+            html! { <button role="tab" aria-selected={(i == state.service).to_string()} {onclick}>{ s["name"].as_str().unwrap_or("?").to_owned() }</button> }
+        });
+        html! { <div class="tabs" role="tablist" aria-label="Service">{ for buttons }</div> }
+    });
+
+    let bands = faults.iter().enumerate().map(|(i, fault)| {
+        let kind = doc::variant(Some(fault));
+        let body = &fault[&kind];
+        let from = body.get("from").and_then(seconds_of).unwrap_or(0.0);
+        let to = body.get("to").and_then(seconds_of).unwrap_or(duration_s).min(duration_s);
+        let y = 6.0 + i as f64 * 22.0;
+        let pointer = format!("{base}/faults/{i}/{kind}");
+        let is_selected = *selected == Some(i);
+        let onclick = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(Some(i)))
+        };
+        let onkeydown = {
+            let dispatch = state.dispatcher();
+            let selected = selected.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                let step = if event.key() == "ArrowLeft" { -1.0 } else if event.key() == "ArrowRight" { 1.0 } else {
+                    if event.key() == "Enter" || event.key() == " " {
+                        selected.set(Some(i));
+                        event.prevent_default();
+                    }
+                    return;
+                };
+                event.prevent_default();
+                let (new_from, new_to) = if event.shift_key() { (from, to + step) } else { (from + step, to + step) };
+                if new_from < 0.0 || new_to <= new_from {
+                    return;
+                }
+                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/from"), Value::from(format!("{new_from}s")))));
+                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/to"), Value::from(format!("{new_to}s")))));
+            })
+        };
+        let onmousedown = {
+            let drag = drag.clone();
+            Callback::from(move |event: MouseEvent| drag.set(Some((i, f64::from(event.client_x()), from, to))))
+        };
+        html! {
+            <g class={classes!("band", kind.clone(), is_selected.then_some("selected"))} tabindex="0" role="button"
+                aria-label={format!("{kind} from {from}s to {to}s; arrows move it, Shift+arrows resize it")}
+                {onclick} {onkeydown} {onmousedown}>
+                <rect x={(from * scale).to_string()} y={y.to_string()} width={((to - from) * scale).max(2.0).to_string()} height="18" rx="3" />
+                <text x={(from * scale + 4.0).to_string()} y={(y + 13.0).to_string()}>{ kind.clone() }</text>
+            </g>
+        }
+    });
+    let on_move = {
+        let drag = drag.clone();
+        let dispatch = state.dispatcher();
+        let base = base.clone();
+        let faults = faults.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |event: MouseEvent| {
+            let Some((i, start_x, from, to)) = *drag else { return };
+            let width = svg_ref.cast::<web_sys::Element>().map_or(AXIS_W, |e| f64::from(e.client_width()).max(1.0));
+            let delta = ((f64::from(event.client_x()) - start_x) / width * duration_s).round();
+            let kind = doc::variant(faults.get(i));
+            let (new_from, new_to) = (from + delta, to + delta);
+            if new_from >= 0.0 && delta != 0.0 {
+                let pointer = format!("{base}/faults/{i}/{kind}");
+                dispatch
+                    .dispatch(Action::Edit(Edit::Set(format!("{pointer}/from"), Value::from(format!("{new_from}s")))));
+                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/to"), Value::from(format!("{new_to}s")))));
+                drag.set(Some((i, f64::from(event.client_x()), new_from, new_to)));
+            }
+        })
+    };
+    let on_up = {
+        let drag = drag.clone();
+        Callback::from(move |_| drag.set(None))
+    };
+    let add_buttons = FAULT_KINDS.iter().map(|(kind, label)| {
+        let dispatch = state.dispatcher();
+        let selected = selected.clone();
+        let index = faults.len();
+        let onclick = Callback::from(move |_| {
+            dispatch.dispatch(Action::Edit(Edit::AddFault((*kind).to_owned())));
+            selected.set(Some(index));
+        });
+        html! { <button id={format!("add-fault-{kind}")} {onclick}>{ format!("+ {label}") }</button> }
+    });
+    let height = (faults.len().max(1) * 22 + 12).to_string();
+    html! {
+        <section class="panel service" aria-labelledby="service-title">
+            <h2 id="service-title">{ "Service" }</h2>
+            { for tabs }
+            <div class="form-grid">
+                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Select(LATENCIES)} />
+                { latency_fields(&state.doc, &base) }
+                { capacity_fields(&state, &base) }
+            </div>
+            <h3>{ "Fault script" }</h3>
+            <div class="fault-buttons" role="group" aria-label="Add a fault window">{ for add_buttons }</div>
+            <svg class="bands" ref={svg_ref} viewBox={format!("0 0 {AXIS_W} {height}")} preserveAspectRatio="none"
+                role="group" aria-label="Fault windows on the time axis" onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up}>
+                { for bands }
+            </svg>
+            <div class="axis-labels"><span>{ "0 s" }</span><span>{ format!("{duration_s} s") }</span></div>
+            { selected.and_then(|i| faults.get(i).map(|f| fault_form(&state, &base, i, f, selected.clone()))) }
+        </section>
+    }
+}
+
+fn latency_fields(doc: &Value, base: &str) -> Html {
+    let latency = format!("{base}/latency");
+    let fields: Vec<(String, &str)> = match doc::variant(doc.pointer(&latency)).as_str() {
+        "constant" => vec![(format!("{latency}/constant"), "Service time")],
+        "uniform" => vec![(format!("{latency}/uniform/min"), "Min"), (format!("{latency}/uniform/max"), "Max")],
+        "normal" => vec![(format!("{latency}/normal/mean"), "Mean"), (format!("{latency}/normal/stddev"), "Std dev")],
+        "lognormal" => vec![(format!("{latency}/lognormal/p50"), "p50"), (format!("{latency}/lognormal/p99"), "p99")],
+        _ => vec![],
+    };
+    html! { <>{ for fields.into_iter().map(|(pointer, label)| html! { <Field {pointer} {label} kind={Kind::Duration} /> }) }</> }
+}
+
+fn capacity_fields(state: &AppContext, base: &str) -> Html {
+    let pointer = format!("{base}/capacity");
+    let present = state.doc.pointer(&pointer).is_some();
+    let toggle = {
+        let dispatch = state.dispatcher();
+        let pointer = pointer.clone();
+        Callback::from(move |_| {
+            let edit = if present {
+                Edit::Remove(pointer.clone())
+            } else {
+                Edit::Set(pointer.clone(), serde_json::json!({ "concurrency": 50, "queue": 100 }))
+            };
+            dispatch.dispatch(Action::Edit(edit));
+        })
+    };
+    html! {
+        <>
+            <div class="field">
+                <label for="capacity-toggle">{ "Limited capacity" }</label>
+                <input id="capacity-toggle" type="checkbox" checked={present} onchange={toggle} />
+            </div>
+            if present {
+                <Field pointer={format!("{pointer}/concurrency")} label="Workers" kind={Kind::Int} unit="at once" />
+                <Field pointer={format!("{pointer}/queue")} label="Queue" kind={Kind::Int} unit="waiting" help="beyond workers + queue: 503 at once" />
+            }
+        </>
+    }
+}
+
+fn fault_form(
+    state: &AppContext,
+    base: &str,
+    index: usize,
+    fault: &Value,
+    selected: UseStateHandle<Option<usize>>,
+) -> Html {
+    let kind = doc::variant(Some(fault));
+    let pointer = format!("{base}/faults/{index}/{kind}");
+    let remove = {
+        let dispatch = state.dispatcher();
+        let fault_pointer = format!("{base}/faults/{index}");
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Edit(Edit::Remove(fault_pointer.clone())));
+            selected.set(None);
+        })
+    };
+    let extra: Vec<(&str, &str, Kind, &str)> = match kind.as_str() {
+        "outage" => vec![("/status", "Status", Kind::Int, "")],
+        "errors" => vec![("/rate", "Error rate", Kind::Float, "0..1"), ("/status", "Status", Kind::Int, "")],
+        "slowdown" => vec![("/factor", "Factor", Kind::Float, "×")],
+        "latency" => vec![("/add", "Added latency", Kind::Duration, "")],
+        "throttle" => {
+            vec![("/rps", "Allowed rate", Kind::Int, "req/s"), ("/retry_after", "Retry-After", Kind::OptDuration, "")]
+        }
+        _ => vec![("/outcomes", "Outcomes", Kind::Text, "S, F or a status")],
+    };
+    html! {
+        <div class="fault-form" aria-label={format!("{kind} settings")}>
+            <h4>{ format!("{kind} window") }</h4>
+            <Field pointer={format!("{pointer}/from")} label="From" kind={Kind::Duration} />
+            <Field pointer={format!("{pointer}/to")} label="To" kind={Kind::OptDuration} help="empty: until the end" />
+            { for extra.into_iter().map(|(rel, label, kind, unit)| html! { <Field pointer={format!("{pointer}{rel}")} {label} {kind} {unit} /> }) }
+            <button class="danger" onclick={remove}>{ "Remove window" }</button>
+        </div>
+    }
+}

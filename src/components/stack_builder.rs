@@ -1,0 +1,215 @@
+//! The stack as a vertical pipeline from the client (top) to the service (bottom), outermost
+//! layer first. A palette adds layers; each card moves up or down (buttons, keyboard, or drag
+//! and drop), switches off in place, opens its settings, and shows its live state at the play
+//! head.
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::layer_form::LayerForm;
+use crate::doc::{self, LAYER_KINDS};
+use crate::state::{Action, AppContext, Edit, State};
+use crate::view_model::counter_names;
+
+/// The stack of the selected endpoint.
+#[function_component(StackBuilder)]
+pub fn stack_builder() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let open = use_state(|| None::<usize>);
+    let dragging = use_state(|| None::<usize>);
+    let stack_pointer = format!("/endpoints/{}/stack", state.endpoint);
+    let layers: Vec<Value> = state.doc.pointer(&stack_pointer).and_then(Value::as_array).cloned().unwrap_or_default();
+    let count = layers.len();
+    let service = state
+        .doc
+        .pointer(&format!("/endpoints/{}/service", state.endpoint))
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
+
+    let palette = LAYER_KINDS.iter().map(|(kind, label, help)| {
+        let dispatch = state.dispatcher();
+        let open = open.clone();
+        let onclick = Callback::from(move |_| {
+            dispatch.dispatch(Action::Edit(Edit::AddLayer((*kind).to_owned())));
+            open.set(Some(count));
+        });
+        html! { <button class="palette-item" id={format!("add-{kind}")} title={*help} {onclick}>{ format!("+ {label}") }</button> }
+    });
+
+    let cards = layers.iter().enumerate().map(|(index, layer)| {
+        let card = CardProps { index, count, layer: layer.clone(), pointer: format!("{stack_pointer}/{index}") };
+        layer_card(&state, card, &open, &dragging)
+    });
+
+    html! {
+        <section class="panel stack" aria-labelledby="stack-title">
+            <h2 id="stack-title">{ "Stack" }<span class="hint">{ " outermost first" }</span></h2>
+            { endpoint_tabs(&state) }
+            <div class="palette" role="group" aria-label="Add a pattern">{ for palette }</div>
+            <ol class="pipeline">
+                <li class="pipe-end">{ "Client" }</li>
+                if count == 0 {
+                    <li class="empty-stack">{ "No patterns yet: add one from the palette above. Calls go straight to the service." }</li>
+                }
+                { for cards }
+                <li class="pipe-end">{ format!("Service: {service}") }</li>
+            </ol>
+        </section>
+    }
+}
+
+fn endpoint_tabs(state: &AppContext) -> Html {
+    let endpoints = state.doc["endpoints"].as_array().cloned().unwrap_or_default();
+    if endpoints.len() < 2 {
+        return html! {};
+    }
+    let tabs = endpoints.iter().enumerate().map(|(i, e)| {
+        let dispatch = state.dispatcher();
+        let onclick = Callback::from(move |_| dispatch.dispatch(Action::SelectEndpoint(i)));
+        let name = e["name"].as_str().unwrap_or("?").to_owned();
+        html! { <button role="tab" aria-selected={(i == state.endpoint).to_string()} {onclick}>{ name }</button> }
+    });
+    html! { <div class="tabs" role="tablist" aria-label="Endpoint">{ for tabs }</div> }
+}
+
+struct CardProps {
+    index: usize,
+    count: usize,
+    layer: Value,
+    pointer: String,
+}
+
+fn layer_card(
+    state: &AppContext,
+    card: CardProps,
+    open: &UseStateHandle<Option<usize>>,
+    dragging: &UseStateHandle<Option<usize>>,
+) -> Html {
+    let CardProps { index, count, layer, pointer } = card;
+    let kind = doc::variant(Some(&layer));
+    let label = LAYER_KINDS.iter().find(|(k, ..)| *k == kind).map_or(kind.as_str(), |(_, l, _)| *l).to_owned();
+    let config_pointer = format!("{pointer}/{kind}");
+    let enabled = layer[&kind]["enabled"].as_bool().unwrap_or(true);
+    let is_open = **open == Some(index);
+    let invalid = !state.problems_at(&doc::path_of(&pointer)).is_empty();
+    let move_to = |to: usize| {
+        let dispatch = state.dispatcher();
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
+            open.set(None);
+        })
+    };
+    let toggle_enabled = {
+        let dispatch = state.dispatcher();
+        let pointer = format!("{config_pointer}/enabled");
+        Callback::from(move |_| dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(!enabled)))))
+    };
+    let remove = {
+        let dispatch = state.dispatcher();
+        let open = open.clone();
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Edit(Edit::RemoveLayer(index)));
+            open.set(None);
+        })
+    };
+    let toggle_open = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(if is_open { None } else { Some(index) }))
+    };
+    let on_key = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |event: KeyboardEvent| {
+            let to = match event.key().as_str() {
+                "ArrowUp" if event.alt_key() && index > 0 => index - 1,
+                "ArrowDown" if event.alt_key() && index + 1 < count => index + 1,
+                _ => return,
+            };
+            event.prevent_default();
+            dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
+        })
+    };
+    let drag_start = {
+        let dragging = dragging.clone();
+        Callback::from(move |event: DragEvent| {
+            if let Some(data) = event.data_transfer() {
+                let _ = data.set_data("text/plain", &index.to_string());
+            }
+            dragging.set(Some(index));
+        })
+    };
+    let drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    let drop = {
+        let dispatch = state.dispatcher();
+        let dragging = dragging.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            if let Some(from) = *dragging {
+                dispatch.dispatch(Action::Edit(Edit::MoveLayer { from, to: index }));
+            }
+            dragging.set(None);
+        })
+    };
+    html! {
+        <li class={classes!("layer", (!enabled).then_some("disabled"), invalid.then_some("invalid"), is_open.then_some("open"))}
+            data-kind={kind.clone()} draggable="true" ondragstart={drag_start} ondragover={drag_over} ondrop={drop} onkeydown={on_key}>
+            <div class="layer-head">
+                <span class="grip" aria-hidden="true">{ "⋮⋮" }</span>
+                <button class="layer-title" aria-expanded={is_open.to_string()} onclick={toggle_open}
+                    title="Open the settings (Alt+↑/↓ moves the layer)">
+                    { format!("{}. {label}", index + 1) }{ if enabled { "" } else { " (off)" } }
+                </button>
+                <span class="layer-tools">
+                    <button aria-label={format!("Move {label} up")} disabled={index == 0} onclick={move_to(index.saturating_sub(1))}>{ "↑" }</button>
+                    <button aria-label={format!("Move {label} down")} disabled={index + 1 >= count} onclick={move_to((index + 1).min(count.saturating_sub(1)))}>{ "↓" }</button>
+                    <button aria-label={format!("{} {label}", if enabled { "Disable" } else { "Enable" })} aria-pressed={(!enabled).to_string()} onclick={toggle_enabled}>{ if enabled { "on" } else { "off" } }</button>
+                    <button aria-label={format!("Remove {label}")} onclick={remove}>{ "✕" }</button>
+                </span>
+            </div>
+            { live_state(state, index, &kind, &layer) }
+            if is_open { <LayerForm pointer={config_pointer} kind={kind.clone()} /> }
+        </li>
+    }
+}
+
+/// The layer's state at the play head, from the last run.
+fn live_state(state: &State, index: usize, kind: &str, layer: &Value) -> Html {
+    let Some(result) = &state.result else { return html! {} };
+    let Some(timeline) = result.derived.layers.get(&(state.endpoint as u16, index as u8)) else {
+        return html! { <div class="live muted">{ "no activity yet" }</div> };
+    };
+    let t = state.cursor_us;
+    let counts = timeline.counts_at(t);
+    let names = counter_names(kind);
+    let mut parts: Vec<Html> = names
+        .iter()
+        .zip(counts)
+        .filter(|(name, _)| !name.is_empty())
+        .map(|(name, n)| html! { <span class="counter">{ format!("{name} {n}") }</span> })
+        .collect();
+    if kind == "circuit_breaker" {
+        let (code, label) = match timeline.state_at(t) {
+            1 => ("open", "open"),
+            2 => ("half-open", "half-open"),
+            _ => ("closed", "closed"),
+        };
+        let window = layer[kind]["window"]["count"].as_u64().unwrap_or(100) as usize;
+        let rate = timeline.failure_rate_at(t, window).map_or("–".to_owned(), |r| format!("{r:.0} %"));
+        parts.insert(0, html! { <span class={classes!("badge", code)}>{ label }</span> });
+        parts.push(html! { <span class="counter">{ format!("failure rate {rate}") }</span> });
+    }
+    if kind == "bulkhead" {
+        let bucket = (t / result.report.metrics.bucket_us.max(1)) as usize;
+        let runtime = result
+            .report
+            .metrics
+            .layers
+            .iter()
+            .find(|l| l.endpoint == state.endpoint as u16 && usize::from(l.layer) == index);
+        if let Some(sample) = runtime.and_then(|l| l.samples.get(bucket)) {
+            parts.insert(0, html! { <span class="counter">{ format!("in use ≤ {} · waiting ≤ {}", sample.in_use_max, sample.waiting_max) }</span> });
+        }
+    }
+    html! { <div class="live" aria-live="off">{ for parts }</div> }
+}

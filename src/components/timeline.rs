@@ -1,0 +1,251 @@
+//! The request timeline on a canvas: one row per request (lanes when dense), from arrival to
+//! completion; attempts as segments (backoff waits are the gaps), markers for timeouts,
+//! rejections, cache answers and fallbacks; fault windows shaded; the play head. Wheel zooms,
+//! drag pans, click opens a request in the inspector. Never one DOM node per request.
+
+use resilience_engine::sim::Outcome;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext, State};
+use crate::view_model::{Journey, Marker};
+
+/// Height of one lane, in CSS pixels.
+const LANE_PX: f64 = 7.0;
+/// Canvas height, in CSS pixels.
+const HEIGHT_PX: f64 = 280.0;
+/// Above this many visible requests, draw each as one pixel-wide mark.
+const DENSE: usize = 30_000;
+
+/// The timeline panel.
+#[function_component(Timeline)]
+pub fn timeline() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let canvas = use_node_ref();
+    let drag = use_state(|| None::<(f64, (u64, u64))>);
+    {
+        let canvas = canvas.clone();
+        let state = state.clone();
+        let deps = (
+            state.result.as_ref().map(|r| r.revision),
+            state.window,
+            state.cursor_us,
+            state.selected_request,
+            state.endpoint,
+        );
+        use_effect_with(deps, move |_| draw(&canvas, &state));
+    }
+    let Some(result) = &state.result else {
+        return html! { <section class="panel timeline"><p class="muted">{ "Running the scenario…" }</p></section> };
+    };
+    if result.report.trace.is_none() {
+        return html! {
+            <section class="panel timeline" aria-label="Request timeline">
+                <p class="notice">{ "No trace for this run (metrics only): the timeline needs a smaller scenario." }</p>
+            </section>
+        };
+    }
+    let onclick = {
+        let state = state.clone();
+        let canvas = canvas.clone();
+        let drag = drag.clone();
+        Callback::from(move |event: MouseEvent| {
+            if let Some((x0, _)) = *drag {
+                if (f64::from(event.offset_x()) - x0).abs() > 3.0 {
+                    return;
+                }
+            }
+            if let Some(id) = pick(&canvas, &state, f64::from(event.offset_x()), f64::from(event.offset_y())) {
+                state.dispatch(Action::SelectRequest(Some(id)));
+            }
+        })
+    };
+    let onwheel = {
+        let state = state.clone();
+        let canvas = canvas.clone();
+        Callback::from(move |event: WheelEvent| {
+            event.prevent_default();
+            let width = canvas_width(&canvas);
+            let (from, to) = state.window;
+            let at = from as f64 + f64::from(event.offset_x()) / width * (to - from) as f64;
+            let factor = if event.delta_y() < 0.0 { 0.8 } else { 1.25 };
+            let new_from = (at - (at - from as f64) * factor).max(0.0);
+            let new_to = at + (to as f64 - at) * factor;
+            state.dispatch(Action::SetWindow(new_from as u64, new_to as u64));
+        })
+    };
+    let onmousedown = {
+        let drag = drag.clone();
+        let window = state.window;
+        Callback::from(move |event: MouseEvent| drag.set(Some((f64::from(event.offset_x()), window))))
+    };
+    let onmousemove = {
+        let drag = drag.clone();
+        let state = state.clone();
+        let canvas = canvas.clone();
+        Callback::from(move |event: MouseEvent| {
+            let Some((x0, (from, to))) = *drag else { return };
+            if event.buttons() == 0 {
+                return;
+            }
+            let shift = (x0 - f64::from(event.offset_x())) / canvas_width(&canvas) * (to - from) as f64;
+            let new_from = (from as f64 + shift).max(0.0);
+            state.dispatch(Action::SetWindow(new_from as u64, (new_from + (to - from) as f64) as u64));
+        })
+    };
+    let onmouseup = {
+        Callback::from(move |_| {
+            let drag = drag.clone();
+            // Let the click handler see the drag distance first.
+            gloo_timers::callback::Timeout::new(0, move || drag.set(None)).forget();
+        })
+    };
+    let visible = result.derived.visible(state.window.0, state.window.1).count();
+    html! {
+        <section class="panel timeline" aria-label="Request timeline">
+            <canvas id="timeline" ref={canvas} height={HEIGHT_PX.to_string()} {onclick} {onwheel} {onmousedown} {onmousemove} {onmouseup}
+                role="img" aria-label={format!("Timeline of {visible} requests; click one to inspect it")}></canvas>
+            <p class="legend-line">
+                { "Rows are requests, left to right from arrival to answer; thick segments are attempts at the service, thin gaps are waits. " }
+                <span class="mk">{ "× timeout" }</span><span class="mk">{ "⊘ breaker rejection" }</span>
+                <span class="mk">{ "▣ bulkhead rejection" }</span><span class="mk">{ "◆ cache" }</span><span class="mk">{ "↪ fallback" }</span>
+            </p>
+        </section>
+    }
+}
+
+fn canvas_width(canvas: &NodeRef) -> f64 {
+    canvas.cast::<HtmlCanvasElement>().map_or(1.0, |c| f64::from(c.client_width()).max(1.0))
+}
+
+fn lanes() -> u64 {
+    (HEIGHT_PX / LANE_PX) as u64
+}
+
+/// Finds the request under (x, y) in CSS pixels.
+fn pick(canvas: &NodeRef, state: &State, x: f64, y: f64) -> Option<u32> {
+    let result = state.result.as_ref()?;
+    let (from, to) = state.window;
+    let t = from as f64 + x / canvas_width(canvas) * (to - from) as f64;
+    let slack = 4.0 / canvas_width(canvas) * (to - from) as f64;
+    let lane = (y / LANE_PX) as u64;
+    result
+        .derived
+        .visible(from, to)
+        .filter(|j| u64::from(j.id) % lanes() == lane)
+        .filter(|j| (j.arrival_us as f64) - slack <= t && t <= (j.end_us.min(to) as f64) + slack)
+        .min_by_key(|j| ((j.arrival_us as f64 - t).abs()) as u64)
+        .map(|j| j.id)
+}
+
+fn dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn draw(canvas: &NodeRef, state: &State) {
+    let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
+    let Some(result) = &state.result else { return };
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let css_width = f64::from(element.client_width()).max(1.0);
+    element.set_width((css_width * ratio) as u32);
+    element.set_height((HEIGHT_PX * ratio) as u32);
+    let Ok(Some(context)) = element.get_context("2d") else { return };
+    let Ok(ctx) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    let (from, to) = state.window;
+    let span = (to - from).max(1) as f64;
+    let x_of = |t: u64| (t.saturating_sub(from)) as f64 / span * css_width;
+    ctx.set_fill_style_str(if dark() { "#161b24" } else { "#fbfcfe" });
+    ctx.fill_rect(0.0, 0.0, css_width, HEIGHT_PX);
+    draw_faults(&ctx, state, &x_of);
+    let visible: Vec<&Journey> = result.derived.visible(from, to).collect();
+    let dense = visible.len() > DENSE;
+    for journey in &visible {
+        draw_journey(&ctx, journey, &x_of, dense, css_width);
+    }
+    if let Some(selected) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) {
+        let y = (u64::from(selected.id) % lanes()) as f64 * LANE_PX;
+        let (x0, x1) = (x_of(selected.arrival_us), x_of(selected.end_us.min(to)));
+        ctx.set_stroke_style_str(if dark() { "#ffffff" } else { "#000000" });
+        ctx.set_line_width(1.5);
+        ctx.stroke_rect(x0 - 2.0, y - 1.0, (x1 - x0) + 4.0, LANE_PX + 1.0);
+    }
+    let cursor = x_of(state.cursor_us);
+    ctx.set_fill_style_str("#f2a900");
+    ctx.fill_rect(cursor - 1.0, 0.0, 2.0, HEIGHT_PX);
+}
+
+/// Shades the fault windows of the service the shown endpoint calls.
+fn draw_faults(ctx: &CanvasRenderingContext2d, state: &State, x_of: &dyn Fn(u64) -> f64) {
+    let Some(result) = &state.result else { return };
+    let scenario = &result.scenario;
+    let Some(endpoint) = scenario.endpoints.get(state.endpoint) else { return };
+    let Some(service) = scenario.services.iter().find(|s| s.name == endpoint.service) else { return };
+    let end = scenario.duration.as_micros();
+    ctx.set_global_alpha(0.13);
+    for fault in &service.faults {
+        let (from, to) = fault.window();
+        ctx.set_fill_style_str(fault_colour(fault.kind_name()));
+        let (x0, x1) = (x_of(from.as_micros()), x_of(to.map_or(end, |t| t.as_micros())));
+        ctx.fill_rect(x0, 0.0, (x1 - x0).max(1.0), HEIGHT_PX);
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+/// The colour of a fault kind's band.
+pub fn fault_colour(kind: &str) -> &'static str {
+    match kind {
+        "outage" => "#d63a3a",
+        "errors" => "#e0702f",
+        "slowdown" | "latency" => "#b04a8c",
+        "throttle" => "#c7a26a",
+        _ => "#5b6475",
+    }
+}
+
+fn outcome_colour(outcome: Option<Outcome>) -> &'static str {
+    outcome.map_or("#8a93a6", Outcome::colour)
+}
+
+fn draw_journey(ctx: &CanvasRenderingContext2d, journey: &Journey, x_of: &dyn Fn(u64) -> f64, dense: bool, width: f64) {
+    let y = (u64::from(journey.id) % lanes()) as f64 * LANE_PX;
+    let end = if journey.end_us == u64::MAX { u64::MAX } else { journey.end_us };
+    let (x0, x1) = (x_of(journey.arrival_us), if end == u64::MAX { width } else { x_of(end) });
+    ctx.set_fill_style_str(outcome_colour(journey.outcome));
+    if dense {
+        ctx.fill_rect(x1.floor(), y, 1.0, LANE_PX - 1.0);
+        return;
+    }
+    ctx.set_global_alpha(0.55);
+    ctx.fill_rect(x0, y + LANE_PX / 2.0 - 0.5, (x1 - x0).max(1.0), 1.0);
+    ctx.set_global_alpha(1.0);
+    for attempt in &journey.attempts {
+        let a0 = x_of(attempt.start_us);
+        let a1 = if attempt.end_us == u64::MAX { x1 } else { x_of(attempt.end_us) };
+        ctx.set_fill_style_str(match attempt.status {
+            0 => "#9aa3b5",
+            s if s < 400 => "#2e9d4f",
+            429 => "#c7a26a",
+            _ => "#d63a3a",
+        });
+        ctx.fill_rect(a0, y + 1.0, (a1 - a0).max(1.5), LANE_PX - 2.0);
+    }
+    for (t, marker) in &journey.markers {
+        let x = x_of(*t);
+        let colour = match marker {
+            Marker::Timeout => "#b04a8c",
+            Marker::BreakerRejected => "#f28c28",
+            Marker::BulkheadRejected => "#d9a400",
+            Marker::CacheHit | Marker::CacheStale => "#2f7ed8",
+            Marker::Fallback => "#9b6fd0",
+            Marker::RetryWait => continue,
+        };
+        ctx.set_fill_style_str(colour);
+        ctx.fill_rect(x - 1.5, y, 3.0, LANE_PX - 1.0);
+    }
+    ctx.set_fill_style_str(outcome_colour(journey.outcome));
+    ctx.fill_rect(x1 - 1.0, y + 1.0, 2.0, LANE_PX - 2.0);
+}

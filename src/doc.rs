@@ -1,0 +1,176 @@
+//! Editing the scenario as a JSON document: set and remove values at JSON pointers, translate
+//! pointers to the engine's error paths, and the defaults of each new layer and fault. The
+//! document may be invalid while the user types; the engine's parser and validator say where.
+
+use serde_json::{Value, json};
+
+/// Sets `value` at `pointer` (`/endpoints/0/stack/2/retry/max_attempts`), creating missing
+/// objects on the way. Returns false if an array index is out of range.
+pub fn set(doc: &mut Value, pointer: &str, value: Value) -> bool {
+    let mut node = doc;
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        node = match node {
+            Value::Array(items) => match segment.parse::<usize>().ok().and_then(|n| items.get_mut(n)) {
+                Some(item) => item,
+                None => return false,
+            },
+            Value::Object(map) => {
+                if last {
+                    map.insert((*segment).to_owned(), value);
+                    return true;
+                }
+                map.entry((*segment).to_owned()).or_insert_with(|| json!({}))
+            }
+            other => {
+                *other = json!({});
+                let Value::Object(map) = other else { return false };
+                if last {
+                    map.insert((*segment).to_owned(), value);
+                    return true;
+                }
+                map.entry((*segment).to_owned()).or_insert_with(|| json!({}))
+            }
+        };
+    }
+    *node = value;
+    true
+}
+
+/// Removes the value at `pointer`, if any.
+pub fn remove(doc: &mut Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return };
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.remove(key);
+        }
+        Some(Value::Array(items)) => {
+            if let Some(index) = key.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                items.remove(index);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The engine's path for a pointer: `/endpoints/0/stack/2/retry` → `endpoints[0].stack[2].retry`.
+pub fn path_of(pointer: &str) -> String {
+    let mut path = String::new();
+    for segment in pointer.split('/').skip(1) {
+        if segment.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{segment}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(segment);
+        }
+    }
+    path
+}
+
+/// The variant name of an externally tagged value: `{"exponential": {..}}` → `exponential`,
+/// `"full"` → `full`.
+pub fn variant(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Object(map)) => map.keys().next().cloned().unwrap_or_default(),
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Layer kinds the palette offers: (kind, label, what it does).
+pub const LAYER_KINDS: &[(&str, &str, &str)] = &[
+    ("fallback", "Fallback", "answer something useful when the call fails"),
+    ("cache", "Cache", "answer from recent results; serve stale on errors"),
+    ("circuit_breaker", "Circuit breaker", "stop calling a failing dependency, probe it now and then"),
+    ("retry", "Retry", "try again after a failure, with backoff and jitter"),
+    ("timeout", "Timeout", "bound the time spent inside"),
+    ("bulkhead", "Bulkhead", "bound the calls inside at once"),
+];
+
+/// A new layer of `kind` with sensible settings.
+pub fn new_layer(kind: &str) -> Value {
+    match kind {
+        "fallback" => json!({ "fallback": { "action": "static" } }),
+        "cache" => json!({ "cache": { "ttl": "10s", "capacity": 1000, "serve_stale": true } }),
+        "circuit_breaker" => json!({ "circuit_breaker": {
+            "window": { "count": 50 }, "failure_rate": 50, "minimum_calls": 20, "wait_open": "5s", "permitted_half_open": 5 } }),
+        "retry" => json!({ "retry": { "max_attempts": 3,
+            "backoff": { "exponential": { "initial": "100ms", "multiplier": 2.0 } }, "jitter": "full" } }),
+        "timeout" => json!({ "timeout": { "timeout": "500ms" } }),
+        _ => json!({ "bulkhead": { "max_concurrent": 25 } }),
+    }
+}
+
+/// Fault kinds the service editor offers: (kind, label).
+pub const FAULT_KINDS: &[(&str, &str)] = &[
+    ("outage", "Outage"),
+    ("errors", "Errors"),
+    ("slowdown", "Slowdown"),
+    ("latency", "Added latency"),
+    ("throttle", "Throttling (429)"),
+    ("sequence", "Outcome sequence"),
+];
+
+/// A new fault of `kind` over `[from_s, to_s)`.
+pub fn new_fault(kind: &str, from_s: u64, to_s: u64) -> Value {
+    let (from, to) = (format!("{from_s}s"), format!("{to_s}s"));
+    match kind {
+        "outage" => json!({ "outage": { "from": from, "to": to, "status": 503 } }),
+        "errors" => json!({ "errors": { "from": from, "to": to, "rate": 0.2, "status": 500 } }),
+        "slowdown" => json!({ "slowdown": { "from": from, "to": to, "factor": 5 } }),
+        "latency" => json!({ "latency": { "from": from, "to": to, "add": "200ms" } }),
+        "throttle" => json!({ "throttle": { "from": from, "to": to, "rps": 50, "retry_after": "1s" } }),
+        _ => json!({ "sequence": { "from": from, "outcomes": "S,F,F,S" } }),
+    }
+}
+
+/// The scenario with every stack emptied: the "no patterns" baseline of the comparison.
+pub fn without_patterns(doc: &Value) -> Value {
+    let mut bare = doc.clone();
+    if let Some(Value::Array(endpoints)) = bare.get_mut("endpoints") {
+        for endpoint in endpoints {
+            endpoint["stack"] = json!([]);
+        }
+    }
+    bare
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_creates_missing_objects_and_respects_arrays() {
+        let mut doc = json!({ "a": [ { "b": 1 } ] });
+        assert!(set(&mut doc, "/a/0/c/d", json!(2)));
+        assert_eq!(doc, json!({ "a": [ { "b": 1, "c": { "d": 2 } } ] }));
+        assert!(!set(&mut doc, "/a/5/c", json!(1)));
+        remove(&mut doc, "/a/0/c");
+        assert_eq!(doc, json!({ "a": [ { "b": 1 } ] }));
+        remove(&mut doc, "/a/0");
+        assert_eq!(doc, json!({ "a": [] }));
+    }
+
+    #[test]
+    fn pointers_become_engine_paths() {
+        assert_eq!(path_of("/endpoints/0/stack/2/retry/max_attempts"), "endpoints[0].stack[2].retry.max_attempts");
+        assert_eq!(path_of("/seed"), "seed");
+    }
+
+    #[test]
+    fn every_new_layer_and_fault_is_valid() {
+        for (kind, _, _) in LAYER_KINDS {
+            let mut doc: Value =
+                serde_json::from_str(resilience_engine::examples::get("breaker-outage").unwrap()).unwrap();
+            doc["endpoints"][0]["stack"] = json!([new_layer(kind), new_layer("cache")]);
+            for (fault, _) in FAULT_KINDS {
+                doc["services"][0]["faults"] = json!([new_fault(fault, 10, 20)]);
+                let scenario = resilience_engine::Scenario::from_json(&doc.to_string());
+                assert!(scenario.is_ok(), "{kind} + {fault}: {scenario:?}");
+            }
+        }
+    }
+}

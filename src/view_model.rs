@@ -1,0 +1,233 @@
+//! What the views need from a finished run, computed once per run: each request's journey
+//! (arrival, attempts, markers, outcome) and, per layer, cumulative counters and state changes
+//! so the stack can show its state at any play-head position with a binary search.
+
+use std::collections::BTreeMap;
+
+use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
+
+/// One attempt of a request at the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptSpan {
+    /// Sent, in microseconds.
+    pub start_us: u64,
+    /// Answered or abandoned (`u64::MAX` if neither within the trace).
+    pub end_us: u64,
+    /// Status answered, or 0 when abandoned.
+    pub status: u16,
+}
+
+/// A marker on a request's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A timeout fired.
+    Timeout,
+    /// The breaker rejected the call.
+    BreakerRejected,
+    /// A bulkhead or the client pool rejected the call.
+    BulkheadRejected,
+    /// A fresh cache hit.
+    CacheHit,
+    /// A stale cache entry answered.
+    CacheStale,
+    /// A fallback answered.
+    Fallback,
+    /// A retry wait started (`Retry-After` or backoff).
+    RetryWait,
+}
+
+/// One request from arrival to completion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Journey {
+    /// Request id.
+    pub id: u32,
+    /// Endpoint index.
+    pub endpoint: u16,
+    /// Arrival, in microseconds.
+    pub arrival_us: u64,
+    /// Completion (`u64::MAX` if unfinished).
+    pub end_us: u64,
+    /// Final outcome.
+    pub outcome: Option<Outcome>,
+    /// Attempts at the service.
+    pub attempts: Vec<AttemptSpan>,
+    /// Markers, with their times.
+    pub markers: Vec<(u64, Marker)>,
+    /// Index of the request's first trace event.
+    pub first_event: usize,
+}
+
+/// Counters of one layer over time: `times[i]` is when `counts[i]` became true.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerTimeline {
+    /// Event times, ascending.
+    pub times: Vec<u64>,
+    /// Cumulative counters after each event: meaning depends on the layer kind (see
+    /// [`counter_names`]).
+    pub counts: Vec<[u32; 3]>,
+    /// Breaker state changes: (time, state code).
+    pub states: Vec<(u64, u8)>,
+    /// Breaker results in order: (time, failed).
+    pub results: Vec<(u64, bool)>,
+}
+
+impl LayerTimeline {
+    /// Counters at `t_us` (events at `t_us` included).
+    pub fn counts_at(&self, t_us: u64) -> [u32; 3] {
+        let n = self.times.partition_point(|t| *t <= t_us);
+        if n == 0 { [0; 3] } else { self.counts[n - 1] }
+    }
+
+    /// Breaker state code at `t_us`.
+    pub fn state_at(&self, t_us: u64) -> u8 {
+        let n = self.states.partition_point(|(t, _)| *t <= t_us);
+        if n == 0 { 0 } else { self.states[n - 1].1 }
+    }
+
+    /// Failure rate (percent) of the last `window` results before `t_us` since the last
+    /// state change, or `None` with no results.
+    pub fn failure_rate_at(&self, t_us: u64, window: usize) -> Option<f64> {
+        let since = self.states.iter().rev().find(|(t, _)| *t <= t_us).map_or(0, |(t, _)| *t);
+        let end = self.results.partition_point(|(t, _)| *t <= t_us);
+        let start = self.results.partition_point(|(t, _)| *t < since).max(end.saturating_sub(window));
+        let recent = &self.results[start..end];
+        (!recent.is_empty()).then(|| recent.iter().filter(|(_, f)| *f).count() as f64 * 100.0 / recent.len() as f64)
+    }
+}
+
+/// Names of a layer kind's three counters.
+pub fn counter_names(kind: &str) -> [&'static str; 3] {
+    match kind {
+        "cache" => ["hits", "misses", "stale served"],
+        "circuit_breaker" => ["permitted", "rejected", "recorded"],
+        "bulkhead" | "client_pool" => ["admitted", "queued", "rejected"],
+        "retry" => ["retries", "gave up", ""],
+        "timeout" => ["timed out", "", ""],
+        "fallback" => ["served", "", ""],
+        _ => ["", "", ""],
+    }
+}
+
+/// The counter slot a trace kind bumps.
+fn slot(kind: TraceKind) -> Option<usize> {
+    Some(match kind {
+        TraceKind::CacheHit
+        | TraceKind::BreakerPermitted
+        | TraceKind::BulkheadAdmitted
+        | TraceKind::RetryScheduled
+        | TraceKind::TimeoutFired
+        | TraceKind::FallbackServed => 0,
+        TraceKind::CacheMiss | TraceKind::BreakerRejected | TraceKind::BulkheadQueued | TraceKind::RetryGaveUp => 1,
+        TraceKind::CacheStale | TraceKind::BreakerRecorded | TraceKind::BulkheadRejected => 2,
+        _ => return None,
+    })
+}
+
+/// Everything derived from one run's trace.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Derived {
+    /// Journeys by request id (arrival order).
+    pub journeys: Vec<Journey>,
+    /// Per (endpoint, layer label).
+    pub layers: BTreeMap<(u16, u8), LayerTimeline>,
+    /// Times of breaker state changes, ascending (for "next state change").
+    pub state_change_times: Vec<u64>,
+    /// Longest request latency, in microseconds.
+    pub latency_max_us: u64,
+}
+
+impl Derived {
+    /// Builds the view model from a report's trace (empty without a trace).
+    pub fn from_report(report: &Report) -> Self {
+        let Some(trace) = &report.trace else { return Self::default() };
+        let mut derived = Self::default();
+        let mut endpoint_of: Vec<u16> = Vec::new();
+        for (index, event) in trace.events.iter().enumerate() {
+            if event.request == NO_REQUEST {
+                derived.note_state_change(event);
+                continue;
+            }
+            if event.kind == TraceKind::Arrival {
+                derived.journeys.push(Journey {
+                    id: event.request,
+                    endpoint: event.value as u16,
+                    arrival_us: event.at_us,
+                    end_us: u64::MAX,
+                    outcome: None,
+                    attempts: Vec::new(),
+                    markers: Vec::new(),
+                    first_event: index,
+                });
+                endpoint_of.push(event.value as u16);
+            }
+            let Some(journey) = derived.journeys.get_mut(event.request as usize) else { continue };
+            note_journey(journey, event);
+            if journey.end_us != u64::MAX {
+                derived.latency_max_us = derived.latency_max_us.max(journey.end_us - journey.arrival_us);
+            }
+            let endpoint = endpoint_of[event.request as usize];
+            if event.layer < SERVICE {
+                derived.note_layer(endpoint, event);
+            }
+        }
+        derived
+    }
+
+    fn note_state_change(&mut self, event: &TraceEvent) {
+        if event.kind == TraceKind::StateChange {
+            let endpoint = (event.value >> 8) as u16;
+            let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+            timeline.states.push((event.at_us, (event.value & 0xff) as u8));
+            self.state_change_times.push(event.at_us);
+        }
+    }
+
+    fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
+        let Some(slot) = slot(event.kind) else { return };
+        let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+        let mut counts = timeline.counts.last().copied().unwrap_or([0; 3]);
+        counts[slot] += 1;
+        timeline.times.push(event.at_us);
+        timeline.counts.push(counts);
+        if event.kind == TraceKind::BreakerRecorded {
+            timeline.results.push((event.at_us, event.value == 1));
+        }
+    }
+
+    /// Journeys whose lifetime intersects `[from_us, to_us]`, in arrival order.
+    pub fn visible(&self, from_us: u64, to_us: u64) -> impl Iterator<Item = &Journey> {
+        let start = from_us.saturating_sub(self.latency_max_us);
+        let first = self.journeys.partition_point(|j| j.arrival_us < start);
+        self.journeys[first..].iter().take_while(move |j| j.arrival_us <= to_us).filter(move |j| j.end_us >= from_us)
+    }
+}
+
+fn note_journey(journey: &mut Journey, event: &TraceEvent) {
+    let t = event.at_us;
+    match event.kind {
+        TraceKind::AttemptStart => journey.attempts.push(AttemptSpan { start_us: t, end_us: u64::MAX, status: 0 }),
+        TraceKind::AttemptEnd | TraceKind::AttemptAbandoned => {
+            if let Some(open) = journey.attempts.iter_mut().rev().find(|a| a.end_us == u64::MAX) {
+                open.end_us = t;
+                open.status = if event.kind == TraceKind::AttemptEnd { event.value as u16 } else { 0 };
+            }
+        }
+        TraceKind::Complete => {
+            journey.end_us = t;
+            journey.outcome = Outcome::from_code(event.value as u8);
+        }
+        kind => {
+            let marker = match kind {
+                TraceKind::TimeoutFired => Marker::Timeout,
+                TraceKind::BreakerRejected => Marker::BreakerRejected,
+                TraceKind::BulkheadRejected => Marker::BulkheadRejected,
+                TraceKind::CacheHit => Marker::CacheHit,
+                TraceKind::CacheStale => Marker::CacheStale,
+                TraceKind::FallbackServed => Marker::Fallback,
+                TraceKind::RetryScheduled => Marker::RetryWait,
+                _ => return,
+            };
+            journey.markers.push((t, marker));
+        }
+    }
+}
