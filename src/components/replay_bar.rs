@@ -91,7 +91,7 @@ pub fn replay_bar() -> Html {
             <label class="scrub">{ "Play head" }
                 <input id="scrub" type="range" min="0" max={(end / 1_000).to_string()} step="1" value={(state.cursor_us / 1_000).to_string()} oninput={scrub} />
             </label>
-            <output id="clock" for="scrub">{ format!("{:.3} s", state.cursor_us as f64 / 1e6) }</output>
+            <output id="clock" for="scrub" data-us={state.cursor_us.to_string()}>{ format!("{:.3} s", state.cursor_us as f64 / 1e6) }</output>
             <label class="speed">{ format!("Speed {:.1}×", state.speed) }
                 <input id="speed" type="range" min="-1" max="3" step="0.1" value={state.speed.log10().to_string()} oninput={speed} />
             </label>

@@ -271,12 +271,6 @@ fn examples_match_their_golden_digests() {
 }
 
 #[test]
-fn the_default_example_metrics_only_digest_is_the_one_the_browser_test_expects() {
-    let report = run(&example(examples::DEFAULT), &RunOptions::default()).unwrap();
-    assert_eq!(report.digest, golden::DEFAULT_METRICS_ONLY, "{:016x}", report.digest);
-}
-
-#[test]
 fn metrics_only_mode_gives_the_same_summary_without_a_trace() {
     let scenario = example("all-six");
     let full = run_full(&scenario);

@@ -13,7 +13,3 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("bulkhead-isolation", 0x3a078ce2373f8e7b),
     ("retry-storm", 0x6aff3e6e36050df4),
 ];
-
-/// Digest of the default example (`all-six`) run metrics-only, as the web page runs it; the
-/// browser end-to-end test reads this number and expects the page to show it.
-pub const DEFAULT_METRICS_ONLY: u64 = 0x5c854bd3a0276ff7;
