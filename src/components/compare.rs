@@ -44,19 +44,19 @@ pub fn compare() -> Html {
         } else {
             "worse"
         };
-        let arrow = if delta.abs() < 1e-9 {
-            "="
+        let (arrow, word) = if delta.abs() < 1e-9 {
+            ("=", "same")
         } else if better {
-            "▲ better"
+            ("▲", "better")
         } else {
-            "▼ worse"
+            ("▼", "worse")
         };
         html! {
             <tr>
                 <th scope="row">{ label }</th>
                 <td class="num">{ format!("{a:.2} {unit}") }</td>
                 <td class="num">{ format!("{b:.2} {unit}") }</td>
-                <td class={classes!("num", class)}>{ format!("{delta:+.2} {arrow}") }</td>
+                <td class={classes!("num", class)} title={word}>{ format!("{delta:+.2} {arrow}") }<span class="sr-only">{ word }</span></td>
             </tr>
         }
     });

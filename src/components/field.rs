@@ -43,6 +43,10 @@ pub struct Props {
     /// A short explanation.
     #[prop_or_default]
     pub help: AttrValue,
+    /// The engine's default, shown while the document leaves the value out; emptying the input
+    /// goes back to it. Empty for values without a default.
+    #[prop_or_default]
+    pub default: AttrValue,
 }
 
 /// The element id of the input for `pointer` (stable, for labels and tests).
@@ -60,10 +64,12 @@ fn text_of(value: Option<&Value>) -> String {
 }
 
 /// What the typed text becomes in the document: a number when it reads as one, else the text
-/// itself (so the engine can say what is wrong with it); `None` removes an optional value.
-fn value_of(kind: Kind, text: &str) -> Option<Value> {
+/// itself (so the engine can say what is wrong with it); `None` removes an optional value or
+/// one with a default.
+fn value_of(kind: Kind, text: &str, has_default: bool) -> Option<Value> {
     let trimmed = text.trim();
     match kind {
+        _ if trimmed.is_empty() && has_default => None,
         Kind::OptDuration | Kind::OptInt if trimmed.is_empty() => None,
         Kind::Int | Kind::OptInt => {
             Some(trimmed.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(trimmed)))
@@ -91,10 +97,11 @@ pub fn field(props: &Props) -> Html {
     let invalid = !problems.is_empty();
     let pointer = props.pointer.clone();
     let kind = props.kind;
+    let has_default = !props.default.is_empty();
     let dispatch = state.dispatcher();
     let on_text = Callback::from(move |event: Event| {
         let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-        let edit = match value_of(kind, &input.value()) {
+        let edit = match value_of(kind, &input.value(), has_default) {
             Some(value) => Edit::Set(pointer.clone(), value),
             None => Edit::Remove(pointer.clone()),
         };
@@ -104,7 +111,7 @@ pub fn field(props: &Props) -> Html {
         Kind::Bool => {
             let pointer = props.pointer.clone();
             let dispatch = state.dispatcher();
-            let checked = current.and_then(Value::as_bool).unwrap_or(false);
+            let checked = current.and_then(Value::as_bool).unwrap_or(props.default == "true");
             let on_toggle = Callback::from(move |event: Event| {
                 let input: web_sys::HtmlInputElement = event.target_unchecked_into();
                 dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(input.checked()))));
@@ -114,7 +121,7 @@ pub fn field(props: &Props) -> Html {
         Kind::Select(options) => {
             let pointer = props.pointer.clone();
             let dispatch = state.dispatcher();
-            let selected = doc::variant(current);
+            let selected = if current.is_some() { doc::variant(current) } else { props.default.to_string() };
             let on_select = Callback::from(move |event: Event| {
                 let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
                 if let Some((_, json)) = options.get(select.selected_index().max(0) as usize) {
@@ -134,7 +141,7 @@ pub fn field(props: &Props) -> Html {
                 type="text"
                 inputmode={if matches!(props.kind, Kind::Int | Kind::OptInt | Kind::Float) { "decimal" } else { "text" }}
                 value={text_of(current)}
-                placeholder={if matches!(props.kind, Kind::OptDuration | Kind::OptInt) { "none" } else { "" }}
+                placeholder={if !props.default.is_empty() { props.default.to_string() } else if matches!(props.kind, Kind::OptDuration | Kind::OptInt) { "none".to_owned() } else { String::new() }}
                 aria-invalid={invalid.to_string()}
                 aria-describedby={error_id.clone()}
                 onchange={on_text}

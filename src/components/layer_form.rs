@@ -1,7 +1,6 @@
 //! The settings of one layer, by kind. Fields whose parent is absent (the linear backoff's
 //! delay while the backoff is exponential, say) are not shown.
 
-use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
@@ -35,8 +34,8 @@ const EVALUATE: &[(&str, &str)] =
     &[("after every call (resilience4j)", r#""every_call""#), ("only after failures (Polly)", r#""on_failure""#)];
 const FALLBACKS: &[(&str, &str)] = &[("static value", r#""static""#), ("stale cache entry", r#""stale_cache""#)];
 
-/// Field descriptors of a kind: (relative pointer, label, kind, unit, help).
-type Spec = (&'static str, &'static str, Kind, &'static str, &'static str);
+/// Field descriptors of a kind: (relative pointer, label, kind, unit, help, engine default).
+type Spec = (&'static str, &'static str, Kind, &'static str, &'static str, &'static str);
 
 fn specs(kind: &str) -> Vec<Spec> {
     match kind {
@@ -47,6 +46,7 @@ fn specs(kind: &str) -> Vec<Spec> {
                 Kind::OptInt,
                 "in total",
                 "attempts in total, the first included (resilience4j)",
+                "",
             ),
             (
                 "/max_retries",
@@ -54,59 +54,76 @@ fn specs(kind: &str) -> Vec<Spec> {
                 Kind::OptInt,
                 "after the first",
                 "retries after the first attempt (Polly); set one of the two",
+                "",
             ),
-            ("/backoff", "Backoff", Kind::Select(BACKOFFS), "", "how the wait grows"),
-            ("/backoff/constant/delay", "Delay", Kind::Duration, "", ""),
-            ("/backoff/linear/delay", "Delay step", Kind::Duration, "× n", ""),
-            ("/backoff/exponential/initial", "Initial wait", Kind::Duration, "", ""),
-            ("/backoff/exponential/multiplier", "Multiplier", Kind::Float, "×", ""),
-            ("/max_delay", "Max wait", Kind::OptDuration, "", "cap on any single wait"),
+            ("/backoff", "Backoff", Kind::Select(BACKOFFS), "", "how the wait grows", "constant"),
+            ("/backoff/constant/delay", "Delay", Kind::Duration, "", "", ""),
+            ("/backoff/linear/delay", "Delay step", Kind::Duration, "× n", "", ""),
+            ("/backoff/exponential/initial", "Initial wait", Kind::Duration, "", "", ""),
+            ("/backoff/exponential/multiplier", "Multiplier", Kind::Float, "×", "", ""),
+            ("/max_delay", "Max wait", Kind::OptDuration, "", "cap on any single wait", ""),
             (
                 "/jitter",
                 "Jitter",
                 Kind::Select(JITTERS),
                 "",
                 "randomises each wait so clients do not retry in lockstep",
+                "none",
             ),
-            ("/honor_retry_after", "Honour Retry-After", Kind::Bool, "", "wait what a 429/503 says"),
+            ("/honor_retry_after", "Honour Retry-After", Kind::Bool, "", "wait what a 429/503 says", "false"),
         ],
         "timeout" => {
-            vec![("/timeout", "Timeout", Kind::Duration, "", "inside a retry: per attempt; outside: the whole call")]
+            vec![(
+                "/timeout",
+                "Timeout",
+                Kind::Duration,
+                "",
+                "inside a retry: per attempt; outside: the whole call",
+                "1s",
+            )]
         }
         "circuit_breaker" => vec![
-            ("/window", "Window", Kind::Select(WINDOWS), "", "calls judged in the closed state"),
-            ("/window/count", "Window size", Kind::Int, "calls", ""),
-            ("/window/seconds", "Window length", Kind::Int, "s", ""),
-            ("/failure_rate", "Failure rate threshold", Kind::Float, "%", "opens at or above this"),
-            ("/minimum_calls", "Minimum calls", Kind::Int, "calls", "no verdict before this many calls"),
-            ("/wait_open", "Wait in open", Kind::Duration, "", "before a probe may pass"),
-            ("/wait_multiplier", "Wait multiplier", Kind::Float, "×", "growth of the wait on each re-open"),
-            ("/permitted_half_open", "Probes in half-open", Kind::Int, "calls", "extra calls are rejected"),
-            ("/slow_call_duration", "Slow call above", Kind::Duration, "", ""),
-            ("/slow_call_rate", "Slow-call rate threshold", Kind::Float, "%", ""),
-            ("/max_wait_half_open", "Max wait in half-open", Kind::OptDuration, "", "leave half-open after this long"),
+            ("/window", "Window", Kind::Select(WINDOWS), "", "calls judged in the closed state", "count"),
+            ("/window/count", "Window size", Kind::Int, "calls", "", ""),
+            ("/window/seconds", "Window length", Kind::Int, "s", "", ""),
+            ("/failure_rate", "Failure rate threshold", Kind::Float, "%", "opens at or above this", "50"),
+            ("/minimum_calls", "Minimum calls", Kind::Int, "calls", "no verdict before this many calls", "100"),
+            ("/wait_open", "Wait in open", Kind::Duration, "", "before a probe may pass", "60s"),
+            ("/wait_multiplier", "Wait multiplier", Kind::Float, "×", "growth of the wait on each re-open", "1"),
+            ("/permitted_half_open", "Probes in half-open", Kind::Int, "calls", "extra calls are rejected", "10"),
+            ("/slow_call_duration", "Slow call above", Kind::Duration, "", "", "60s"),
+            ("/slow_call_rate", "Slow-call rate threshold", Kind::Float, "%", "", "100"),
+            (
+                "/max_wait_half_open",
+                "Max wait in half-open",
+                Kind::OptDuration,
+                "",
+                "leave half-open after this long",
+                "",
+            ),
             (
                 "/consecutive_failures",
                 "Consecutive failures",
                 Kind::OptInt,
                 "",
                 "open after N failures in a row instead of rates",
+                "",
             ),
-            ("/open_boundary", "Open wait ends", Kind::Select(BOUNDARIES), "", ""),
-            ("/evaluate", "Judge", Kind::Select(EVALUATE), "", ""),
+            ("/open_boundary", "Open wait ends", Kind::Select(BOUNDARIES), "", "", "strictly_after"),
+            ("/evaluate", "Judge", Kind::Select(EVALUATE), "", "", "every_call"),
         ],
         "bulkhead" => vec![
-            ("/max_concurrent", "Max concurrent", Kind::Int, "calls", ""),
-            ("/max_wait", "Max wait for a permit", Kind::Duration, "", "0 rejects at once"),
-            ("/queue", "Queue", Kind::OptInt, "calls", "bounded FIFO of waiting calls"),
+            ("/max_concurrent", "Max concurrent", Kind::Int, "calls", "", "25"),
+            ("/max_wait", "Max wait for a permit", Kind::Duration, "", "0 rejects at once", "0s"),
+            ("/queue", "Queue", Kind::OptInt, "calls", "bounded FIFO of waiting calls", ""),
         ],
         "cache" => vec![
-            ("/ttl", "TTL", Kind::Duration, "", "how long an entry is fresh"),
-            ("/capacity", "Capacity", Kind::Int, "entries", "least recently used go first"),
-            ("/serve_stale", "Serve stale on error", Kind::Bool, "", ""),
-            ("/max_staleness", "Max staleness", Kind::OptDuration, "", "past the TTL; empty = any age"),
+            ("/ttl", "TTL", Kind::Duration, "", "how long an entry is fresh", ""),
+            ("/capacity", "Capacity", Kind::Int, "entries", "least recently used go first", "1000"),
+            ("/serve_stale", "Serve stale on error", Kind::Bool, "", "", "false"),
+            ("/max_staleness", "Max staleness", Kind::OptDuration, "", "past the TTL; empty = any age", ""),
         ],
-        _ => vec![("/action", "Answer with", Kind::Select(FALLBACKS), "", "what the fallback answers")],
+        _ => vec![("/action", "Answer with", Kind::Select(FALLBACKS), "", "what the fallback answers", "static")],
     }
 }
 
@@ -114,11 +131,18 @@ fn specs(kind: &str) -> Vec<Spec> {
 #[function_component(LayerForm)]
 pub fn layer_form(props: &Props) -> Html {
     let state = use_context::<AppContext>().expect("state context");
-    let fields = specs(&props.kind).into_iter().filter_map(|(relative, label, kind, unit, help)| {
+    // A nested field belongs to one variant of its parent (the exponential backoff's initial
+    // wait, the count window's size): it is shown only while that variant is chosen.
+    let fields = specs(&props.kind).into_iter().filter_map(|(relative, label, kind, unit, help, default)| {
         let pointer = format!("{}{relative}", props.pointer);
-        let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-        let shown = relative.matches('/').count() == 1 || matches!(state.doc.pointer(parent), Some(Value::Object(_)));
-        shown.then(|| html! { <Field pointer={pointer} label={label} kind={kind} unit={unit} help={help} /> })
+        let shown = relative.matches('/').count() == 1 || state.doc.pointer(&pointer).is_some();
+        shown.then(|| html! { <Field {pointer} {label} {kind} {unit} {help} {default} /> })
     });
-    html! { <div class="layer-form">{ for fields }</div> }
+    let own_problems = state.problems.iter().filter(|p| p.path == crate::doc::path_of(&props.pointer));
+    html! {
+        <div class="layer-form">
+            { for own_problems.map(|p| html! { <p class="field-error form-error" role="alert">{ p.message.clone() }</p> }) }
+            { for fields }
+        </div>
+    }
 }
