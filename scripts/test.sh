@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: format and lints, the engine's unit,
-# scenario, property and conformance tests (native), the engine compiled to wasm in headless
-# Chromium (same digests as native), the release build of the web app, and the end-to-end
-# tests in headless Chromium. Prints the release wasm size.
+# scenario, property and conformance tests (native), the engine compiled to wasm and the
+# playground's components in headless Chromium (same digests as native), the release build of
+# the web app, and the end-to-end tests in headless Chromium. Prints the release wasm size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,13 +13,14 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p resilience-playground --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p resilience-playground --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "engine tests (native)"
 cargo test --workspace
 
-step "engine in headless Chromium (wasm-bindgen-test)"
+step "engine and components in headless Chromium (wasm-bindgen-test)"
 cargo test -p resilience-engine --target wasm32-unknown-unknown --test wasm
+cargo test -p resilience-playground --target wasm32-unknown-unknown --test components
 
 step "release build of the web app"
 trunk build --offline --release

@@ -119,7 +119,12 @@ pub enum Edit {
     /// Append a layer of this kind to the current endpoint's stack (innermost).
     AddLayer(String),
     /// Move a layer of the current endpoint's stack.
-    MoveLayer { from: usize, to: usize },
+    MoveLayer {
+        /// Its index now.
+        from: usize,
+        /// Its index after the move.
+        to: usize,
+    },
     /// Remove a layer of the current endpoint's stack.
     RemoveLayer(usize),
     /// Add a fault of this kind to the current service.

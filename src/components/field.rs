@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 /// Props of [`Field`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     /// JSON pointer of the value.
     pub pointer: String,

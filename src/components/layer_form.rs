@@ -7,7 +7,7 @@ use super::field::{Field, Kind};
 use crate::state::AppContext;
 
 /// Props of [`LayerForm`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     /// JSON pointer of the layer's config object (`/endpoints/0/stack/2/retry`).
     pub pointer: String,

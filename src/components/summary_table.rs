@@ -5,7 +5,7 @@ use resilience_engine::sim::{Outcome, Summary, Totals};
 use yew::prelude::*;
 
 /// Props of [`SummaryTable`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     /// The run's summary.
     pub summary: Summary,

@@ -1,0 +1,11 @@
+//! Resilience Playground: the web app. Users stack patterns visually, script a failing service,
+//! run the scenario in the browser (the engine compiled to wasm) and replay every request's
+//! timeline. All simulation logic lives in `resilience-engine`; this crate is state, views and
+//! playback. `src/main.rs` mounts [`app::App`] on the page.
+
+pub mod app;
+pub mod components;
+pub mod doc;
+pub mod runner;
+pub mod state;
+pub mod view_model;
