@@ -203,6 +203,12 @@ fn status() -> Html {
 #[function_component(Results)]
 fn results() -> Html {
     let state = use_context::<AppContext>().expect("state context");
+    // Marks when a new result has been drawn (read by the browser benchmark).
+    use_effect_with(state.result.as_ref().map(|r| r.revision), |revision| {
+        if revision.is_some() {
+            crate::runner::mark("rp-rendered");
+        }
+    });
     let Some(result) = &state.result else {
         return html! { <section class="panel"><p class="muted">{ "Running the default scenario…" }</p></section> };
     };

@@ -31,6 +31,13 @@ pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// Leaves a named mark on the page's performance timeline (read by the browser benchmark).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// The pending timer of the job in flight; replacing it cancels the job.
 type JobSlot = Rc<RefCell<Option<Timeout>>>;
 
@@ -75,6 +82,7 @@ fn start(slot: JobSlot, scenario: Scenario, doc: serde_json::Value, revision: u6
         (TraceMode::Full { max_events: TRACE_EVENTS_MAX }, None)
     };
     let options = RunOptions { trace, ..RunOptions::default() };
+    mark("rp-run-start");
     match Simulation::new(&scenario, &options) {
         Ok(simulation) => {
             let job = Job { scenario, doc, revision, notice, started_ms: now_ms() };

@@ -15,8 +15,6 @@ use crate::view_model::{Journey, Marker};
 const LANE_PX: f64 = 7.0;
 /// Canvas height, in CSS pixels.
 const HEIGHT_PX: f64 = 280.0;
-/// Above this many visible requests, draw each as one pixel-wide mark.
-const DENSE: usize = 30_000;
 
 /// The timeline panel.
 #[function_component(Timeline)]
@@ -101,11 +99,11 @@ pub fn timeline() -> Html {
             gloo_timers::callback::Timeout::new(0, move || drag.set(None)).forget();
         })
     };
-    let visible = result.derived.visible(state.window.0, state.window.1).count();
+    let requests = result.derived.journeys.len();
     html! {
         <section class="panel timeline" aria-label="Request timeline">
             <canvas id="timeline" ref={canvas} height={HEIGHT_PX.to_string()} {onclick} {onwheel} {onmousedown} {onmousemove} {onmouseup}
-                role="img" aria-label={format!("Timeline of {visible} requests; click one to inspect it")}></canvas>
+                role="img" aria-label={format!("Timeline of {requests} requests; click one to inspect it")}></canvas>
             <p class="legend-line">
                 { "Rows are requests, left to right from arrival to answer; thick segments are attempts at the service, thin gaps are waits. " }
                 <span class="mk">{ "× timeout" }</span><span class="mk">{ "⊘ breaker rejection" }</span>
@@ -148,23 +146,26 @@ fn dark() -> bool {
 fn draw(canvas: &NodeRef, state: &State) {
     let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
     let Some(result) = &state.result else { return };
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let css_width = f64::from(element.client_width()).max(1.0);
-    element.set_width((css_width * ratio) as u32);
-    element.set_height((HEIGHT_PX * ratio) as u32);
+    let (width, height) = (css_width as u32, HEIGHT_PX as u32);
+    element.set_width(width);
+    element.set_height(height);
     let Ok(Some(context)) = element.get_context("2d") else { return };
     let Ok(ctx) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     let (from, to) = state.window;
     let span = (to - from).max(1) as f64;
     let x_of = |t: u64| (t.saturating_sub(from)) as f64 / span * css_width;
-    ctx.set_fill_style_str(if dark() { "#161b24" } else { "#fbfcfe" });
-    ctx.fill_rect(0.0, 0.0, css_width, HEIGHT_PX);
-    draw_faults(&ctx, state, &x_of);
-    let visible: Vec<&Journey> = result.derived.visible(from, to).collect();
-    let dense = visible.len() > DENSE;
-    for journey in &visible {
-        draw_journey(&ctx, journey, &x_of, dense, css_width);
+    // Requests are rasterised into one pixel buffer in Rust and handed to the canvas at once:
+    // the cost grows with the pixels touched, not with calls across the wasm boundary.
+    let mut raster = Raster::new(width, height, if dark() { [0x16, 0x1b, 0x24] } else { [0xfb, 0xfc, 0xfe] });
+    shade_faults(&mut raster, state, &x_of);
+    for journey in result.derived.visible(from, to) {
+        draw_journey(&mut raster, journey, &x_of);
+    }
+    if let Ok(image) =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height)
+    {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
     }
     if let Some(selected) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) {
         let y = (u64::from(selected.id) % lanes()) as f64 * LANE_PX;
@@ -178,21 +179,60 @@ fn draw(canvas: &NodeRef, state: &State) {
     ctx.fill_rect(cursor - 1.0, 0.0, 2.0, HEIGHT_PX);
 }
 
+/// An RGBA pixel buffer with clipped rectangle fills.
+struct Raster {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+impl Raster {
+    fn new(width: u32, height: u32, background: [u8; 3]) -> Self {
+        let mut pixels = Vec::with_capacity((width * height * 4) as usize);
+        for _ in 0..width * height {
+            pixels.extend_from_slice(&[background[0], background[1], background[2], 255]);
+        }
+        Self { width, height, pixels }
+    }
+
+    /// Fills `[x0, x1) × [y0, y1)` with `colour`, blended by `alpha` (0..=255).
+    fn fill(&mut self, x0: f64, x1: f64, y0: f64, y1: f64, colour: [u8; 3], alpha: u16) {
+        let clamp_x = |x: f64| x.max(0.0).min(f64::from(self.width)) as u32;
+        let clamp_y = |y: f64| y.max(0.0).min(f64::from(self.height)) as u32;
+        let (x0, mut x1, y0, y1) = (clamp_x(x0), clamp_x(x1), clamp_y(y0), clamp_y(y1));
+        if x1 <= x0 && x0 < self.width {
+            x1 = x0 + 1;
+        }
+        for y in y0..y1 {
+            let row = (y * self.width) as usize * 4;
+            for x in x0..x1 {
+                let p = row + x as usize * 4;
+                for (channel, value) in self.pixels[p..p + 3].iter_mut().zip(colour) {
+                    *channel = ((u16::from(*channel) * (255 - alpha) + u16::from(value) * alpha) / 255) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// `#rrggbb` to bytes.
+fn rgb(hex: &str) -> [u8; 3] {
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    [byte(1), byte(3), byte(5)]
+}
+
 /// Shades the fault windows of the service the shown endpoint calls.
-fn draw_faults(ctx: &CanvasRenderingContext2d, state: &State, x_of: &dyn Fn(u64) -> f64) {
+fn shade_faults(raster: &mut Raster, state: &State, x_of: &dyn Fn(u64) -> f64) {
     let Some(result) = &state.result else { return };
     let scenario = &result.scenario;
     let Some(endpoint) = scenario.endpoints.get(state.endpoint) else { return };
     let Some(service) = scenario.services.iter().find(|s| s.name == endpoint.service) else { return };
     let end = scenario.duration.as_micros();
-    ctx.set_global_alpha(0.13);
     for fault in &service.faults {
         let (from, to) = fault.window();
-        ctx.set_fill_style_str(fault_colour(fault.kind_name()));
         let (x0, x1) = (x_of(from.as_micros()), x_of(to.map_or(end, |t| t.as_micros())));
-        ctx.fill_rect(x0, 0.0, (x1 - x0).max(1.0), HEIGHT_PX);
+        raster.fill(x0, x1, 0.0, HEIGHT_PX, rgb(fault_colour(fault.kind_name())), 34);
     }
-    ctx.set_global_alpha(1.0);
 }
 
 /// The colour of a fault kind's band.
@@ -206,35 +246,28 @@ pub fn fault_colour(kind: &str) -> &'static str {
     }
 }
 
-fn outcome_colour(outcome: Option<Outcome>) -> &'static str {
-    outcome.map_or("#8a93a6", Outcome::colour)
+fn outcome_colour(outcome: Option<Outcome>) -> [u8; 3] {
+    rgb(outcome.map_or("#8a93a6", Outcome::colour))
 }
 
-fn draw_journey(ctx: &CanvasRenderingContext2d, journey: &Journey, x_of: &dyn Fn(u64) -> f64, dense: bool, width: f64) {
+fn draw_journey(raster: &mut Raster, journey: &Journey, x_of: &dyn Fn(u64) -> f64) {
     let y = (u64::from(journey.id) % lanes()) as f64 * LANE_PX;
-    let end = if journey.end_us == u64::MAX { u64::MAX } else { journey.end_us };
-    let (x0, x1) = (x_of(journey.arrival_us), if end == u64::MAX { width } else { x_of(end) });
-    ctx.set_fill_style_str(outcome_colour(journey.outcome));
-    if dense {
-        ctx.fill_rect(x1.floor(), y, 1.0, LANE_PX - 1.0);
-        return;
-    }
-    ctx.set_global_alpha(0.55);
-    ctx.fill_rect(x0, y + LANE_PX / 2.0 - 0.5, (x1 - x0).max(1.0), 1.0);
-    ctx.set_global_alpha(1.0);
+    let x0 = x_of(journey.arrival_us);
+    let x1 = if journey.end_us == u64::MAX { f64::from(raster.width) } else { x_of(journey.end_us) };
+    let colour = outcome_colour(journey.outcome);
+    raster.fill(x0, x1, y + LANE_PX / 2.0 - 0.5, y + LANE_PX / 2.0 + 0.5, colour, 140);
     for attempt in &journey.attempts {
         let a0 = x_of(attempt.start_us);
         let a1 = if attempt.end_us == u64::MAX { x1 } else { x_of(attempt.end_us) };
-        ctx.set_fill_style_str(match attempt.status {
+        let status = match attempt.status {
             0 => "#9aa3b5",
             s if s < 400 => "#2e9d4f",
             429 => "#c7a26a",
             _ => "#d63a3a",
-        });
-        ctx.fill_rect(a0, y + 1.0, (a1 - a0).max(1.5), LANE_PX - 2.0);
+        };
+        raster.fill(a0, a1, y + 1.0, y + LANE_PX - 1.0, rgb(status), 255);
     }
     for (t, marker) in &journey.markers {
-        let x = x_of(*t);
         let colour = match marker {
             Marker::Timeout => "#b04a8c",
             Marker::BreakerRejected => "#f28c28",
@@ -243,9 +276,8 @@ fn draw_journey(ctx: &CanvasRenderingContext2d, journey: &Journey, x_of: &dyn Fn
             Marker::Fallback => "#9b6fd0",
             Marker::RetryWait => continue,
         };
-        ctx.set_fill_style_str(colour);
-        ctx.fill_rect(x - 1.5, y, 3.0, LANE_PX - 1.0);
+        let x = x_of(*t);
+        raster.fill(x - 1.0, x + 2.0, y, y + LANE_PX - 1.0, rgb(colour), 255);
     }
-    ctx.set_fill_style_str(outcome_colour(journey.outcome));
-    ctx.fill_rect(x1 - 1.0, y + 1.0, 2.0, LANE_PX - 2.0);
+    raster.fill(x1 - 1.0, x1 + 1.0, y + 1.0, y + LANE_PX - 1.0, colour, 255);
 }
