@@ -182,3 +182,34 @@ fn valid_scenarios_survive_a_json_round_trip() {
         })
         .unwrap();
 }
+
+mod links {
+    use super::*;
+    use resilience_engine::scenario::link::{SharedView, decode, encode};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_valid_scenario_survives_a_link_round_trip(doc in scenario(), cursor in any::<u64>(), request in prop::option::of(any::<u32>())) {
+            let scenario = Scenario::from_json(&doc.to_string()).unwrap();
+            let view = SharedView { endpoint: 1, request, cursor_us: cursor, window: Some([1, 2]), panels: vec!["timeline".into()] };
+            let link = encode(&scenario, &view);
+            prop_assert_eq!(decode(&link), Ok((scenario, view)));
+        }
+
+        #[test]
+        fn random_text_never_panics_the_decoder(text in ".{0,400}") {
+            let _ = decode(&text);
+        }
+
+        #[test]
+        fn mutated_links_never_panic_the_decoder(which in 0..examples::ALL.len(), at in 0usize..2_000, byte in any::<u8>(), cut in any::<bool>()) {
+            let scenario = Scenario::from_json(examples::ALL[which].1).unwrap();
+            let mut link = encode(&scenario, &SharedView::default()).into_bytes();
+            let at = at % link.len();
+            if cut { link.truncate(at) } else { link[at] = byte }
+            let _ = decode(&String::from_utf8_lossy(&link));
+        }
+    }
+}

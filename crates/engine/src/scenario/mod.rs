@@ -5,6 +5,7 @@
 //! as in `endpoints[0].stack[2].retry.max_attempts: must be between 1 and 100`.
 
 mod limits;
+pub mod link;
 mod model;
 mod validate;
 
