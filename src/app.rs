@@ -11,17 +11,23 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::components::banner::Banner;
 use crate::components::charts::Charts;
 use crate::components::compare::Compare;
+use crate::components::embed::Embed;
+use crate::components::file_menu::{FileMenu, import_file};
+use crate::components::gallery::Gallery;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::load_editor::LoadEditor;
 use crate::components::replay_bar::{ReplayBar, next_state_change, step_event, zoom};
 use crate::components::service_editor::ServiceEditor;
+use crate::components::share_panel::SharePanel;
 use crate::components::stack_builder::StackBuilder;
 use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
 use crate::runner::use_runner;
+use crate::share;
 use crate::state::{Action, AppContext, State};
 
 /// Milliseconds between playback ticks.
@@ -69,6 +75,8 @@ fn on_key(latest: &Rc<RefCell<AppContext>>, event: &web_sys::KeyboardEvent) {
     if key == "Escape" {
         if state.help {
             state.dispatch(Action::ToggleHelp);
+        } else if state.gallery {
+            state.dispatch(Action::ToggleGallery);
         } else {
             state.dispatch(Action::SelectRequest(None));
         }
@@ -121,17 +129,82 @@ fn seek(state: &AppContext, target: Option<u64>) -> bool {
     true
 }
 
+/// Saves the document as the user's draft after every change (when autosave is on).
+#[hook]
+fn use_autosave(state: &AppContext) {
+    let doc = state.doc.clone();
+    let autosave = state.autosave && state.embed.is_none();
+    use_effect_with((doc, autosave), |(doc, autosave)| {
+        if *autosave {
+            share::save_draft(&doc.to_string());
+        }
+    });
+}
+
+/// Follows fragment changes (gallery links, pasted share links) without a reload.
+#[hook]
+fn use_hash_routing(state: &AppContext) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((), move |_| {
+        let handler = Closure::<dyn Fn()>::new(move || {
+            dispatcher.dispatch(Action::Route(share::parse_route(&share::current_fragment())))
+        });
+        let window = web_sys::window();
+        if let Some(window) = &window {
+            let _ = window.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = window {
+                let _ = window.remove_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+/// Applies the embed's forced theme, if any.
+fn apply_theme(theme: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = if theme.is_empty() {
+            root.remove_attribute("data-theme")
+        } else {
+            root.set_attribute("data-theme", theme)
+        };
+    }
+}
+
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State::with_example(examples::DEFAULT));
+    let state = use_reducer(|| State::initial(share::parse_route(&share::current_fragment()), share::load_draft()));
     use_runner(state.clone());
     use_playback(&state);
     use_shortcuts(&state);
+    use_autosave(&state);
+    use_hash_routing(&state);
+    if let Some(embed) = &state.embed {
+        apply_theme(&embed.theme);
+        return html! {
+            <ContextProvider<AppContext> context={state.clone()}>
+                <Embed />
+            </ContextProvider<AppContext>>
+        };
+    }
+    let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    let on_drop = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            if let Some(file) = event.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                import_file(dispatch.clone(), file);
+            }
+        })
+    };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+            <div class="page" ondragover={on_drag_over} ondrop={on_drop}>
             <a class="skip" href="#results">{ "Skip to results" }</a>
             <Header />
+            <Banner />
             <main class="layout">
                 <div class="editors">
                     <StackBuilder />
@@ -143,6 +216,8 @@ pub fn app() -> Html {
                 </div>
             </main>
             <Help />
+            <Gallery />
+            </div>
         </ContextProvider<AppContext>>
     }
 }
@@ -157,6 +232,16 @@ fn header() -> Html {
             dispatch.dispatch(Action::LoadExample(select.value()));
         })
     };
+    let gallery = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::ToggleGallery))
+    };
+    let reset = {
+        let dispatch = state.dispatcher();
+        let example =
+            if examples::get(&state.example).is_some() { state.example.clone() } else { examples::DEFAULT.to_owned() };
+        Callback::from(move |_| dispatch.dispatch(Action::LoadExample(example.clone())))
+    };
     let options = examples::ALL
         .iter()
         .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ *name }</option> });
@@ -168,9 +253,18 @@ fn header() -> Html {
                 <h1>{ "Resilience Playground" }</h1>
                 <p class="tagline">{ "Stack patterns, script a failing service, replay every request: fail fast, fail gracefully, stop the spread." }</p>
             </div>
-            <label class="example">{ "Example" }
-                <select id="example" onchange={on_example}>{ for options }</select>
-            </label>
+            <div class="header-tools">
+                <label class="example">{ "Example" }
+                    <select id="example" onchange={on_example}>
+                        if examples::get(&state.example).is_none() { <option selected=true disabled=true>{ state.example.clone() }</option> }
+                        { for options }
+                    </select>
+                </label>
+                <button id="open-gallery" onclick={gallery}>{ "Gallery" }</button>
+                <button id="reset" onclick={reset} title="Back to the example as shipped">{ "Reset to example" }</button>
+                <SharePanel />
+                <FileMenu />
+            </div>
             <Status />
             <details class="about">
                 <summary id="scenario-title">{ title }</summary>

@@ -7,5 +7,6 @@ pub mod app;
 pub mod components;
 pub mod doc;
 pub mod runner;
+pub mod share;
 pub mod state;
 pub mod view_model;

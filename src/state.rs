@@ -11,6 +11,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::doc;
+use crate::share::{self, EmbedOptions, Route};
 use crate::view_model::Derived;
 
 /// A finished run, ready to show.
@@ -74,6 +75,26 @@ pub struct State {
     pub window: (u64, u64),
     /// Keyboard help overlay open?
     pub help: bool,
+    /// A message across the top (a bad link, a refused file, a kept draft).
+    pub banner: Option<Banner>,
+    /// Autosave the document? Off after opening a link or example over an existing draft,
+    /// until the user chooses (so a shared link never overwrites their draft).
+    pub autosave: bool,
+    /// The compact read-only player's options, in embed mode.
+    pub embed: Option<EmbedOptions>,
+    /// Gallery dialog open?
+    pub gallery: bool,
+}
+
+/// A message across the top of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// True for problems, false for information.
+    pub error: bool,
+    /// The message (plain text, never markup).
+    pub text: String,
+    /// Offer to bring the saved draft back.
+    pub offer_draft: bool,
 }
 
 /// Something that happened.
@@ -107,6 +128,20 @@ pub enum Action {
     SetWindow(u64, u64),
     /// Open or close the keyboard help.
     ToggleHelp,
+    /// Open or close the gallery.
+    ToggleGallery,
+    /// Follow a URL fragment (a new example, link or embed).
+    Route(Route),
+    /// Replace the scenario with one from a file, or say why the file was refused.
+    Import(Result<Scenario, String>),
+    /// Bring the saved draft back (and autosave again).
+    RestoreDraft,
+    /// Keep working on what is open; it becomes the draft.
+    KeepAsDraft,
+    /// Show a message.
+    Notify(Banner),
+    /// Hide the message.
+    DismissBanner,
 }
 
 /// A change to the scenario document.
@@ -155,10 +190,111 @@ impl State {
             speed: 5.0,
             window: (0, 1),
             help: false,
+            banner: None,
+            autosave: true,
+            embed: None,
+            gallery: false,
         };
         state.revalidate();
         state.reset_window();
         state
+    }
+
+    /// The state a page opens with: what its fragment asks for, over the saved draft.
+    pub fn initial(route: Route, draft: Option<String>) -> Self {
+        let draft_doc = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok());
+        let mut state = match route {
+            Route::Embed(options, source) => {
+                let mut state = Self::initial(*source, None);
+                state.autosave = false;
+                state.cursor_us = options.start_us;
+                state.playing = false;
+                state.embed = Some(options);
+                return state;
+            }
+            Route::Example(name) => {
+                let mut state = Self::with_example(&name);
+                if examples::get(&name).is_none() {
+                    state.banner = Some(Banner {
+                        error: true,
+                        text: format!("There is no example called {name:?}; showing the default one."),
+                        offer_draft: false,
+                    });
+                }
+                state
+            }
+            Route::Link(Ok((scenario, view))) => {
+                let mut state = Self::with_example(examples::DEFAULT);
+                state.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "shared link");
+                state.apply_view(&view);
+                state
+            }
+            Route::Link(Err(message)) => {
+                let mut state = match &draft_doc {
+                    Some(doc) => Self::from_doc(doc.clone(), "my draft"),
+                    None => Self::with_example(examples::DEFAULT),
+                };
+                state.banner = Some(Banner {
+                    error: true,
+                    text: format!("This link could not be opened: {message}. Nothing else was changed."),
+                    offer_draft: false,
+                });
+                return state;
+            }
+            Route::Home => match &draft_doc {
+                Some(doc) => return Self::from_doc(doc.clone(), "my draft"),
+                None => Self::with_example(examples::DEFAULT),
+            },
+        };
+        if draft_doc.as_ref().is_some_and(|d| *d != state.doc) {
+            state.autosave = false;
+            if state.banner.is_none() {
+                state.banner = Some(Banner {
+                    error: false,
+                    text: "You opened a shared scenario. Your own draft is kept and will not be overwritten.".into(),
+                    offer_draft: true,
+                });
+            }
+        }
+        state
+    }
+
+    /// The state editing `doc` (valid or not), labelled `origin`.
+    fn from_doc(doc: Value, origin: &str) -> Self {
+        let mut state = Self::with_example(examples::DEFAULT);
+        state.load_doc(doc, origin);
+        state
+    }
+
+    fn load_doc(&mut self, doc: Value, origin: &str) {
+        self.doc = doc;
+        self.example = origin.to_owned();
+        self.endpoint = 0;
+        self.service = 0;
+        self.selected_request = None;
+        self.revalidate();
+        self.reset_window();
+    }
+
+    fn apply_view(&mut self, view: &resilience_engine::scenario::link::SharedView) {
+        let endpoints = self.scenario.as_ref().map_or(1, |s| s.endpoints.len());
+        self.endpoint = view.endpoint.min(endpoints.saturating_sub(1));
+        self.selected_request = view.request;
+        self.cursor_us = view.cursor_us;
+        if let Some([from, to]) = view.window.filter(|[from, to]| to > from) {
+            self.window = (from, to);
+        }
+    }
+
+    /// What the viewer is looking at, for a share link.
+    pub fn shared_view(&self) -> resilience_engine::scenario::link::SharedView {
+        resilience_engine::scenario::link::SharedView {
+            endpoint: self.endpoint,
+            request: self.selected_request,
+            cursor_us: self.cursor_us,
+            window: Some([self.window.0, self.window.1]),
+            panels: self.embed.as_ref().map(|e| e.panels.clone()).unwrap_or_default(),
+        }
     }
 
     /// Re-parses and re-validates the document; a valid one gets a new revision.
@@ -250,10 +386,9 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::LoadExample(name) => {
-                let result = next.result.take();
-                next = Self::with_example(&name);
-                next.revision = self.revision + 1;
-                next.result = result;
+                let doc = examples::get(&name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
+                next.load_doc(doc, &name);
+                next.gallery = false;
             }
             Action::Edit(edit) => next.edit(edit),
             Action::RunProgress(revision, progress) if revision == next.revision => next.running = Some(progress),
@@ -297,6 +432,40 @@ impl Reducible for State {
                 }
             }
             Action::ToggleHelp => next.help = !next.help,
+            Action::ToggleGallery => next.gallery = !next.gallery,
+            Action::Route(route) => {
+                let result = next.result.take();
+                let revision = next.revision;
+                next = Self::initial(route, share::load_draft());
+                next.revision = revision + 1;
+                next.result = result;
+            }
+            Action::Import(Ok(scenario)) => {
+                let name = scenario.name.clone();
+                next.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "imported file");
+                next.banner =
+                    Some(Banner { error: false, text: format!("Opened {name:?} from the file."), offer_draft: false });
+            }
+            Action::Import(Err(message)) => {
+                next.banner = Some(Banner {
+                    error: true,
+                    text: format!("That file could not be opened: {message}. Nothing was changed."),
+                    offer_draft: false,
+                });
+            }
+            Action::RestoreDraft => {
+                if let Some(doc) = share::load_draft().and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+                    next.load_doc(doc, "my draft");
+                }
+                next.autosave = true;
+                next.banner = None;
+            }
+            Action::KeepAsDraft => {
+                next.autosave = true;
+                next.banner = None;
+            }
+            Action::Notify(banner) => next.banner = Some(banner),
+            Action::DismissBanner => next.banner = None,
             _ => return self,
         }
         Rc::new(next)

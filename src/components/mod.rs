@@ -1,14 +1,19 @@
 //! One component per file.
 
+pub mod banner;
 pub mod charts;
 pub mod compare;
+pub mod embed;
 pub mod field;
+pub mod file_menu;
+pub mod gallery;
 pub mod help;
 pub mod inspector;
 pub mod layer_form;
 pub mod load_editor;
 pub mod replay_bar;
 pub mod service_editor;
+pub mod share_panel;
 pub mod stack_builder;
 pub mod summary_table;
 pub mod timeline;

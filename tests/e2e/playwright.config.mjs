@@ -12,7 +12,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}/`,
+    // The app is served from a sub-path, as from any static host.
+    baseURL: `http://127.0.0.1:${port}/dist/`,
     launchOptions: {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'],
@@ -20,8 +21,8 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   webServer: {
-    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ../../dist`,
-    url: `http://127.0.0.1:${port}/index.html`,
+    command: `python3 serve.py ${port} ../..`,
+    url: `http://127.0.0.1:${port}/dist/index.html`,
     reuseExistingServer: false,
     timeout: 30_000,
   },

@@ -9,10 +9,9 @@
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
 //! input, 1 when the run itself fails; the reason is one line on stderr.
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use resilience_engine::sim::{Outcome, Report, TraceMode};
+use resilience_engine::sim::{Report, TraceMode};
 use resilience_engine::{RunError, RunOptions, Scenario, examples, run};
 
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
@@ -97,8 +96,9 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
     let text = render(&report, &format)?;
     match out {
         Some(path) => std::fs::write(&path, text).map_err(|e| Failure(1, format!("cannot write {path}: {e}"))),
+        // A closed pipe (`rpsim … | head`) is not an error worth a panic.
         None => {
-            print!("{text}");
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             Ok(())
         }
     }
@@ -122,34 +122,8 @@ fn render(report: &Report, format: &str) -> Result<String, Failure> {
             serde_json::json!({ "summary": report.summary, "metrics": report.metrics, "digest": format!("{:016x}", report.digest) }),
         ),
         "trace-json" => json(serde_json::json!({ "trace": report.trace, "digest": format!("{:016x}", report.digest) })),
-        "trace-csv" => trace_csv(report),
-        "metrics-csv" => metrics_csv(report),
+        "trace-csv" => report.trace.as_ref().map(|t| t.to_csv()).unwrap_or_default(),
+        "metrics-csv" => report.metrics.to_csv(),
         other => return Err(Failure(2, format!("unknown format {other:?}\n{USAGE}"))),
     })
-}
-
-fn trace_csv(report: &Report) -> String {
-    let mut out = String::from("at_us,request,kind,layer,attempt,value\n");
-    for e in report.trace.iter().flat_map(|t| &t.events) {
-        let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let _ = writeln!(out, "{},{},{kind},{},{},{}", e.at_us, e.request, e.layer, e.attempt, e.value);
-    }
-    out
-}
-
-fn metrics_csv(report: &Report) -> String {
-    let mut out = String::from("start_s,arrivals,attempts");
-    for outcome in Outcome::ALL {
-        let _ = write!(out, ",{}", outcome.name());
-    }
-    out.push_str(",latency_p50_ms,latency_p95_ms,latency_p99_ms\n");
-    let width_s = report.metrics.bucket_us as f64 / 1e6;
-    for (i, b) in report.metrics.buckets.iter().enumerate() {
-        let _ = write!(out, "{},{},{}", i as f64 * width_s, b.arrivals, b.attempts);
-        for count in b.outcomes {
-            let _ = write!(out, ",{count}");
-        }
-        let _ = writeln!(out, ",{},{},{}", b.latency_p50_ms, b.latency_p95_ms, b.latency_p99_ms);
-    }
-    out
 }

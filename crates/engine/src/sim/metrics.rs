@@ -133,6 +133,27 @@ impl Metrics {
         }
     }
 
+    /// The buckets as CSV: start time, arrivals, attempts, one column per outcome, latency
+    /// percentiles.
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        use core::fmt::Write as _;
+        let mut out = String::from("start_s,arrivals,attempts");
+        for outcome in Outcome::ALL {
+            let _ = write!(out, ",{}", outcome.name());
+        }
+        out.push_str(",latency_p50_ms,latency_p95_ms,latency_p99_ms\n");
+        let width_s = self.bucket_us as f64 / 1e6;
+        for (i, b) in self.buckets.iter().enumerate() {
+            let _ = write!(out, "{},{},{}", i as f64 * width_s, b.arrivals, b.attempts);
+            for count in b.outcomes {
+                let _ = write!(out, ",{count}");
+            }
+            let _ = writeln!(out, ",{},{},{}", b.latency_p50_ms, b.latency_p95_ms, b.latency_p99_ms);
+        }
+        out
+    }
+
     /// Bucket width and count for a run of `duration_us`, plus a quarter for the drain phase
     /// (later completions land in the last bucket).
     #[must_use]

@@ -81,8 +81,8 @@ impl Outcome {
             Self::Fallback => "↪",
             Self::RejectedByBreaker => "⊘",
             Self::RejectedByBulkhead => "▣",
-            Self::RejectedByRateLimiter => "⧗",
-            Self::TimedOut => "⌛",
+            Self::RejectedByRateLimiter => "◍",
+            Self::TimedOut => "◔",
             Self::Failed => "✗",
         }
     }

@@ -111,6 +111,19 @@ impl Trace {
         }
     }
 
+    /// The events as CSV: `at_us,request,kind,layer,attempt,value`.
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        use core::fmt::Write as _;
+        let mut out = String::from("at_us,request,kind,layer,attempt,value\n");
+        for e in &self.events {
+            let kind =
+                serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let _ = writeln!(out, "{},{},{kind},{},{},{}", e.at_us, e.request, e.layer, e.attempt, e.value);
+        }
+        out
+    }
+
     /// FNV-1a digest of every event: equal digests mean identical traces.
     #[must_use]
     pub fn digest(&self) -> u64 {

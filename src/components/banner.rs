@@ -1,0 +1,34 @@
+//! The message across the top: bad links and files, and the kept draft. Always plain text.
+
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext};
+
+/// The banner, when there is something to say.
+#[function_component(Banner)]
+pub fn banner() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let Some(banner) = &state.banner else { return html! {} };
+    let dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::DismissBanner))
+    };
+    let restore = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::RestoreDraft))
+    };
+    let keep = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::KeepAsDraft))
+    };
+    html! {
+        <div id="banner" class={classes!("banner", banner.error.then_some("error"))} role={if banner.error { "alert" } else { "status" }}>
+            <span>{ if banner.error { "⚠ " } else { "ℹ " } }{ banner.text.clone() }</span>
+            if banner.offer_draft {
+                <button id="restore-draft" onclick={restore}>{ "Restore my draft" }</button>
+                <button id="keep-draft" onclick={keep}>{ "Work on this instead" }</button>
+            }
+            <button class="close" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
+        </div>
+    }
+}

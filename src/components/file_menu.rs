@@ -1,0 +1,101 @@
+//! Import and export: the scenario as JSON (download, upload, or drop it on the page), the
+//! trace as CSV or JSON, the metrics as CSV, and the timeline (PNG) and charts (SVG) as images
+//! that carry their scenario, so that dropping one back reopens it.
+
+use yew::prelude::*;
+
+use crate::share;
+use crate::state::{Action, AppContext, Banner};
+
+/// Reads `file` and opens the scenario it holds (or says why it cannot).
+pub fn import_file(dispatch: UseReducerDispatcher<crate::state::State>, file: web_sys::File) {
+    wasm_bindgen_futures::spawn_local(async move {
+        dispatch.dispatch(Action::Import(share::read_scenario(file).await));
+    });
+}
+
+/// The file menu.
+#[function_component(FileMenu)]
+pub fn file_menu() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let input = use_node_ref();
+    let stem = share::file_stem(state.doc["name"].as_str().unwrap_or("scenario"));
+    let download_json = {
+        let doc = state.doc.clone();
+        let stem = stem.clone();
+        Callback::from(move |_| {
+            let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            share::download(&format!("{stem}.json"), "application/json", json.as_bytes());
+        })
+    };
+    let choose = {
+        let input = input.clone();
+        Callback::from(move |_| {
+            if let Some(input) = input.cast::<web_sys::HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_file = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                import_file(dispatch.clone(), file);
+            }
+            input.set_value("");
+        })
+    };
+    let export = |kind: &'static str| {
+        let state = state.clone();
+        let stem = stem.clone();
+        Callback::from(move |_| export_as(&state, kind, &stem))
+    };
+    let has_trace = state.result.as_ref().is_some_and(|r| r.report.trace.is_some());
+    html! {
+        <details class="file-menu">
+            <summary>{ "File" }</summary>
+            <div class="menu" role="group" aria-label="Import and export">
+                <button id="download-json" onclick={download_json}>{ "Download scenario (JSON)" }</button>
+                <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG)" }</button>
+                <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml" hidden=true onchange={on_file} />
+                <button id="export-trace-csv" disabled={!has_trace} onclick={export("trace-csv")}>{ "Export trace (CSV)" }</button>
+                <button id="export-trace-json" disabled={!has_trace} onclick={export("trace-json")}>{ "Export trace (JSON)" }</button>
+                <button id="export-metrics-csv" onclick={export("metrics-csv")}>{ "Export metrics (CSV)" }</button>
+                <button id="export-png" disabled={!has_trace} onclick={export("png")}>{ "Export timeline (PNG)" }</button>
+                <button id="export-svg" onclick={export("svg")}>{ "Export charts (SVG)" }</button>
+                <p class="muted">{ "Images carry their scenario: drop one on the page to reopen it." }</p>
+            </div>
+        </details>
+    }
+}
+
+fn export_as(state: &AppContext, kind: &str, stem: &str) {
+    let Some(result) = &state.result else { return };
+    let view = state.shared_view();
+    let file: Option<(String, &str, Vec<u8>)> = match kind {
+        "trace-csv" => {
+            result.report.trace.as_ref().map(|t| (format!("{stem}-trace.csv"), "text/csv", t.to_csv().into_bytes()))
+        }
+        "trace-json" => result
+            .report
+            .trace
+            .as_ref()
+            .map(|t| (format!("{stem}-trace.json"), "application/json", serde_json::to_vec(t).unwrap_or_default())),
+        "metrics-csv" => Some((format!("{stem}-metrics.csv"), "text/csv", result.report.metrics.to_csv().into_bytes())),
+        "png" => {
+            share::timeline_png(&result.scenario, &view).map(|png| (format!("{stem}-timeline.png"), "image/png", png))
+        }
+        _ => share::charts_svg(&result.scenario, &view)
+            .map(|svg| (format!("{stem}-charts.svg"), "image/svg+xml", svg.into_bytes())),
+    };
+    if let Some((name, mime, bytes)) = &file {
+        share::download(name, mime, bytes);
+    } else {
+        state.dispatch(Action::Notify(Banner {
+            error: true,
+            text: format!("Nothing to export as {kind} yet."),
+            offer_draft: false,
+        }));
+    }
+}

@@ -1,0 +1,44 @@
+//! The gallery: the built-in examples, each with its story; reachable as `#example/<name>`.
+
+use resilience_engine::{Scenario, examples};
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext};
+
+/// The gallery dialog.
+#[function_component(Gallery)]
+pub fn gallery() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    if !state.gallery {
+        return html! {};
+    }
+    let close = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::ToggleGallery))
+    };
+    let cards = examples::ALL.iter().map(|(name, json)| {
+        let scenario = Scenario::parse(json).ok();
+        let (title, description) = scenario.map(|s| (s.name, s.description)).unwrap_or_default();
+        let dispatch = state.dispatcher();
+        let name_owned = (*name).to_owned();
+        let open = Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            crate::share::replace_fragment(&format!("#example/{name_owned}"));
+            dispatch.dispatch(Action::LoadExample(name_owned.clone()));
+        });
+        html! {
+            <li class="gallery-card">
+                <a href={format!("#example/{name}")} onclick={open}><strong>{ title }</strong></a>
+                <p>{ description }</p>
+            </li>
+        }
+    });
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-title">
+            <div class="dialog gallery">
+                <h2 id="gallery-title">{ "Gallery" }<button class="close" aria-label="Close the gallery" onclick={close}>{ "✕" }</button></h2>
+                <ul>{ for cards }</ul>
+            </div>
+        </div>
+    }
+}

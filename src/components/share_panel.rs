@@ -1,0 +1,66 @@
+//! Share: a link that carries the scenario and the view (in the URL fragment, never sent to a
+//! server), and the `<iframe>` code that embeds it.
+
+use yew::prelude::*;
+
+use crate::share;
+use crate::state::{Action, AppContext, Banner};
+
+/// The share controls.
+#[function_component(SharePanel)]
+pub fn share_panel() -> Html {
+    let state = use_context::<AppContext>().expect("state context");
+    let shown = use_state(|| None::<(String, String)>);
+    let Some(scenario) = state.scenario.clone() else {
+        return html! { <button disabled=true title="Fix the scenario first">{ "Copy link" }</button> };
+    };
+    let copy_link = {
+        let state = state.clone();
+        let shown = shown.clone();
+        let scenario = scenario.clone();
+        Callback::from(move |_| {
+            let url = share::share_url(&scenario, &state.shared_view());
+            if let Some(fragment) = url.split_once('#').map(|(_, f)| format!("#{f}")) {
+                share::replace_fragment(&fragment);
+            }
+            let copied = share::copy_to_clipboard(&url);
+            let length = url.chars().count();
+            let text = if length > share::LINK_WARN_CHARS {
+                format!(
+                    "This link is {length} characters long; some chats and tools cut long links. Use File → Download JSON to share this scenario instead."
+                )
+            } else if copied {
+                format!("Link copied ({length} characters). Anyone who opens it sees exactly this run.")
+            } else {
+                format!("Copy this link ({length} characters) from the box below.")
+            };
+            state.dispatch(Action::Notify(Banner { error: length > share::LINK_WARN_CHARS, text, offer_draft: false }));
+            shown.set(Some(("link".into(), url)));
+        })
+    };
+    let copy_embed = {
+        let shown = shown.clone();
+        Callback::from(move |_| {
+            let snippet = share::embed_snippet(&scenario, &state.shared_view());
+            let copied = share::copy_to_clipboard(&snippet);
+            let text = if copied {
+                "Embed code copied: paste it into your page."
+            } else {
+                "Copy the embed code from the box below."
+            };
+            state.dispatch(Action::Notify(Banner { error: false, text: text.into(), offer_draft: false }));
+            shown.set(Some(("embed code".into(), snippet)));
+        })
+    };
+    html! {
+        <span class="share">
+            <button id="copy-link" onclick={copy_link}>{ "Copy link" }</button>
+            <button id="copy-embed" onclick={copy_embed}>{ "Copy embed code" }</button>
+            if let Some((label, text)) = &*shown {
+                <label class="share-text">{ label.clone() }
+                    <input id="share-text" type="text" readonly=true value={text.clone()} />
+                </label>
+            }
+        </span>
+    }
+}

@@ -1,0 +1,354 @@
+//! Where a page's scenario comes from and goes to: the URL fragment (`#example/<name>`,
+//! `#s=<link>`, `#embed&…`), the local draft (autosave), files (JSON, and PNG/SVG images that
+//! carry their scenario) and downloads. Everything here fails softly: a sandboxed iframe has
+//! no storage, a clipboard may be refused, a file may be junk; each gives a message, never a
+//! panic.
+
+use resilience_engine::Scenario;
+use resilience_engine::scenario::link::{self, SharedView};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// localStorage key of the user's draft.
+const DRAFT_KEY: &str = "resilience-playground/draft";
+/// The keyword under which PNG and SVG exports carry their scenario link.
+pub const IMAGE_KEYWORD: &str = "resilience-playground";
+/// Links longer than this get a warning (some chats and tools cut them).
+pub const LINK_WARN_CHARS: usize = 8_000;
+/// Largest file accepted for import.
+pub const FILE_BYTES_MAX: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Panels the embed mode can show.
+pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack"];
+
+/// Options of the embed mode, from the URL fragment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmbedOptions {
+    /// Panels shown, in order.
+    pub panels: Vec<String>,
+    /// Start playing when the result is ready (and the embed is in view).
+    pub autoplay: bool,
+    /// `light`, `dark`, or empty for the reader's preference.
+    pub theme: String,
+    /// Play-head start, in microseconds.
+    pub start_us: u64,
+}
+
+/// What the URL fragment asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    /// The playground with the draft or the default example.
+    Home,
+    /// A built-in example by name.
+    Example(String),
+    /// A shared scenario (already decoded), or why it could not be opened.
+    Link(Result<(Scenario, SharedView), String>),
+    /// The compact read-only player.
+    Embed(EmbedOptions, Box<Route>),
+}
+
+/// Reads a fragment (with or without its `#`).
+pub fn parse_route(fragment: &str) -> Route {
+    let fragment = fragment.trim_start_matches('#');
+    if let Some(name) = fragment.strip_prefix("example/") {
+        return Route::Example(name.to_owned());
+    }
+    if let Some(payload) = fragment.strip_prefix("s=") {
+        return Route::Link(link::decode(payload).map_err(|e| e.to_string()));
+    }
+    if let Some(rest) = fragment.strip_prefix("embed") {
+        let mut options = EmbedOptions { panels: Vec::new(), autoplay: false, theme: String::new(), start_us: 0 };
+        let mut source = Route::Home;
+        for pair in rest.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "panels" => {
+                    options.panels = value.split(',').filter(|p| PANELS.contains(p)).map(str::to_owned).collect()
+                }
+                "autoplay" => options.autoplay = value != "0",
+                "theme" if matches!(value, "light" | "dark") => options.theme = value.to_owned(),
+                "t" => {
+                    options.start_us =
+                        value.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).map_or(0, |t| (t * 1e6) as u64)
+                }
+                "s" => source = Route::Link(link::decode(value).map_err(|e| e.to_string())),
+                "example" => source = Route::Example(value.to_owned()),
+                _ => {}
+            }
+        }
+        if options.panels.is_empty() {
+            options.panels = vec!["timeline".into(), "charts".into(), "summary".into()];
+        }
+        return Route::Embed(options, Box::new(source));
+    }
+    Route::Home
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The page's fragment, if any.
+pub fn current_fragment() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page's address without its fragment.
+pub fn page_base() -> String {
+    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_owned()
+}
+
+/// The full share link for a scenario and view.
+pub fn share_url(scenario: &Scenario, view: &SharedView) -> String {
+    format!("{}#s={}", page_base(), link::encode(scenario, view))
+}
+
+/// The `<iframe>` snippet that embeds a scenario.
+pub fn embed_snippet(scenario: &Scenario, view: &SharedView) -> String {
+    let src = format!("{}#embed&panels=timeline,charts,summary&s={}", page_base(), link::encode(scenario, view));
+    let title = scenario.name.replace('"', "&quot;").replace('<', "&lt;");
+    format!(
+        "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"640\" loading=\"lazy\" style=\"border:0\"></iframe>"
+    )
+}
+
+/// Shows `fragment` in the address bar without adding a history entry or reloading.
+pub fn replace_fragment(fragment: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let url = format!("{}{fragment}", page_base());
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // A sandboxed iframe throws on access: that is "no storage", not an error.
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The saved draft, if storage is available and holds one.
+pub fn load_draft() -> Option<String> {
+    storage().and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+}
+
+/// Saves the draft; false if storage is unavailable or full.
+pub fn save_draft(json: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(DRAFT_KEY, json).is_ok())
+}
+
+/// Copies text to the clipboard if the browser allows it (the promise's outcome is not awaited).
+pub fn copy_to_clipboard(text: &str) -> bool {
+    let Some(navigator) = window().map(|w| w.navigator()) else { return false };
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return false };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return false };
+    let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
+    write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
+}
+
+/// Offers bytes as a file download.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let anchor = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(anchor) = anchor {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A file-name-safe version of a scenario name.
+pub fn file_stem(name: &str) -> String {
+    let stem: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let stem = stem.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    if stem.is_empty() { "scenario".into() } else { stem.chars().take(60).collect() }
+}
+
+// ---- images that carry their scenario --------------------------------------------------------
+
+/// Inserts a `tEXt` chunk (`keyword` = `text`) before a PNG's `IEND` chunk.
+pub fn png_with_text(png: &[u8], keyword: &str, text: &str) -> Option<Vec<u8>> {
+    let iend = png.len().checked_sub(12)?;
+    if png.get(iend + 4..iend + 8) != Some(b"IEND") {
+        return None;
+    }
+    let mut data = keyword.as_bytes().to_vec();
+    data.push(0);
+    data.extend_from_slice(text.as_bytes());
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    let mut typed = b"tEXt".to_vec();
+    typed.extend_from_slice(&data);
+    chunk.extend_from_slice(&typed);
+    chunk.extend_from_slice(&crc32fast::hash(&typed).to_be_bytes());
+    let mut out = png[..iend].to_vec();
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[iend..]);
+    Some(out)
+}
+
+/// The text of a PNG's `tEXt` chunk named `keyword`, if any.
+pub fn png_text(png: &[u8], keyword: &str) -> Option<String> {
+    if png.get(..8) != Some(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a][..]) {
+        return None;
+    }
+    let mut at = 8usize;
+    while at + 12 <= png.len() {
+        let length = u32::from_be_bytes(png[at..at + 4].try_into().ok()?) as usize;
+        let kind = &png[at + 4..at + 8];
+        let data = png.get(at + 8..at + 8 + length)?;
+        if kind == b"tEXt" {
+            if let Some(split) = data.iter().position(|b| *b == 0) {
+                if &data[..split] == keyword.as_bytes() {
+                    return String::from_utf8(data[split + 1..].to_vec()).ok();
+                }
+            }
+        }
+        at = at.checked_add(12 + length)?;
+    }
+    None
+}
+
+/// The link payload inside an exported SVG's `<metadata>`, if any.
+pub fn svg_link(svg: &str) -> Option<String> {
+    let open = format!("<metadata id=\"{IMAGE_KEYWORD}\">");
+    let start = svg.find(&open)? + open.len();
+    let end = svg[start..].find("</metadata>")? + start;
+    Some(svg[start..end].trim().to_owned())
+}
+
+// ---- files -----------------------------------------------------------------------------------
+
+async fn promise_value(promise: js_sys::Promise) -> Result<JsValue, String> {
+    wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| "the browser could not read it".to_owned())
+}
+
+/// Reads a scenario from a dropped or chosen file: a scenario JSON, or a PNG or SVG exported
+/// by the playground (which carries its scenario inside).
+///
+/// # Errors
+/// What is wrong with the file, in words (too big, not a scenario, invalid at a path…).
+pub async fn read_scenario(file: web_sys::File) -> Result<Scenario, String> {
+    let size = file.size();
+    if size > FILE_BYTES_MAX {
+        return Err(format!("the file is {:.1} MB; the limit is {:.0} MB", size / 1e6, FILE_BYTES_MAX / 1e6));
+    }
+    let name = file.name().to_lowercase();
+    if name.ends_with(".png") || file.type_() == "image/png" {
+        let buffer = promise_value(file.array_buffer()).await?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        let payload = png_text(&bytes, IMAGE_KEYWORD)
+            .ok_or("this PNG carries no scenario (only images exported by the playground do)")?;
+        return link::decode(&payload).map(|(s, _)| s).map_err(|e| e.to_string());
+    }
+    let text = promise_value(file.text()).await?.as_string().unwrap_or_default();
+    if name.ends_with(".svg") || text.trim_start().starts_with("<svg") {
+        let payload =
+            svg_link(&text).ok_or("this SVG carries no scenario (only images exported by the playground do)")?;
+        return link::decode(&payload).map(|(s, _)| s).map_err(|e| e.to_string());
+    }
+    Scenario::from_json(&text).map_err(|e| e.to_string())
+}
+
+/// The timeline as a PNG that carries the scenario's link.
+pub fn timeline_png(scenario: &Scenario, view: &SharedView) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let canvas = window()?.document()?.get_element_by_id("timeline")?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+    let url = canvas.to_data_url_with_type("image/png").ok()?;
+    let png = base64::engine::general_purpose::STANDARD.decode(url.split_once(',')?.1).ok()?;
+    png_with_text(&png, IMAGE_KEYWORD, &link::encode(scenario, view))
+}
+
+/// The charts as one SVG document that carries the scenario's link.
+pub fn charts_svg(scenario: &Scenario, view: &SharedView) -> Option<String> {
+    let document = window()?.document()?;
+    let charts = document.query_selector_all(".charts figure").ok()?;
+    let mut body = String::new();
+    let row_height = 130.0;
+    let mut rows = 0.0;
+    for i in 0..charts.length() {
+        let figure = charts.item(i)?.dyn_into::<web_sys::Element>().ok()?;
+        let title = figure
+            .query_selector("figcaption strong")
+            .ok()
+            .flatten()
+            .and_then(|t| t.text_content())
+            .unwrap_or_default();
+        let svg = figure.query_selector("svg").ok().flatten()?.inner_html();
+        let y = rows * row_height;
+        body.push_str(&format!(
+            "<g transform=\"translate(0 {y})\"><text x=\"0\" y=\"14\" font-family=\"sans-serif\" font-size=\"13\">{}</text><svg y=\"20\" width=\"1000\" height=\"90\" viewBox=\"0 0 1000 90\" preserveAspectRatio=\"none\">{svg}</svg></g>",
+            escape_xml(&title)
+        ));
+        rows += 1.0;
+    }
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"{}\" viewBox=\"0 0 1000 {}\"><metadata id=\"{IMAGE_KEYWORD}\">{}</metadata><title>{}</title>{body}</svg>",
+        rows * row_height,
+        rows * row_height,
+        link::encode(scenario, view),
+        escape_xml(&scenario.name)
+    ))
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_read_from_the_fragment() {
+        assert_eq!(parse_route(""), Route::Home);
+        assert_eq!(parse_route("#example/retry-storm"), Route::Example("retry-storm".into()));
+        assert!(matches!(parse_route("#s=z1.garbage"), Route::Link(Err(_))));
+        let Route::Embed(options, source) =
+            parse_route("#embed&panels=summary,bogus,timeline&autoplay=1&theme=dark&t=12.5&example=all-six")
+        else {
+            panic!("embed")
+        };
+        assert_eq!(options.panels, ["summary", "timeline"]);
+        assert!(options.autoplay);
+        assert_eq!((options.theme.as_str(), options.start_us), ("dark", 12_500_000));
+        assert_eq!(*source, Route::Example("all-six".into()));
+        let Route::Embed(options, _) = parse_route("#embed&t=-5&theme=<b>") else { panic!("embed") };
+        assert_eq!((options.start_us, options.theme.as_str(), options.panels.len()), (0, "", 3));
+    }
+
+    #[test]
+    fn png_text_chunks_round_trip() {
+        // A 1x1 PNG.
+        let png: Vec<u8> = vec![
+            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0,
+            1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82,
+        ];
+        let with = png_with_text(&png, IMAGE_KEYWORD, "z1.abc").expect("a PNG");
+        assert_eq!(png_text(&with, IMAGE_KEYWORD).as_deref(), Some("z1.abc"));
+        assert_eq!(png_text(&png, IMAGE_KEYWORD), None);
+        assert_eq!(png_text(b"not a png", IMAGE_KEYWORD), None);
+        assert_eq!(png_text(&with[..with.len() - 20], IMAGE_KEYWORD), None, "truncated");
+        assert_eq!(png_with_text(b"junk", "k", "v"), None);
+    }
+
+    #[test]
+    fn svg_metadata_is_found() {
+        let svg = format!("<svg><metadata id=\"{IMAGE_KEYWORD}\">z1.abc</metadata></svg>");
+        assert_eq!(svg_link(&svg).as_deref(), Some("z1.abc"));
+        assert_eq!(svg_link("<svg></svg>"), None);
+    }
+
+    #[test]
+    fn file_stems_are_safe() {
+        assert_eq!(file_stem("All six patterns <stacked>!"), "all-six-patterns-stacked");
+        assert_eq!(file_stem("***"), "scenario");
+    }
+}

@@ -1,0 +1,157 @@
+// Share links, embeds, autosave and import/export, used the way people use them.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+
+const shots = new URL('./artifacts/', import.meta.url).pathname;
+fs.mkdirSync(shots, { recursive: true });
+
+async function settled(page) {
+  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
+}
+const digestOf = async (page) => (await page.locator('#run-meta').textContent()).split('digest ')[1];
+
+async function editSeed(page, seed) {
+  await page.fill('#f-seed', String(seed));
+  await page.press('#f-seed', 'Enter');
+  await settled(page);
+}
+
+test('a copied link reopens exactly what the sender saw, in a fresh browser', async ({ page, browser }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await page.click('#add-bulkhead');
+  await editSeed(page, 777);
+  const digest = await digestOf(page);
+  const summary = await page.locator('#summary').textContent();
+  await page.click('#copy-link');
+  await expect(page.locator('#banner')).toContainText(/characters/);
+  const link = await page.locator('#share-text').inputValue();
+  expect(link).toContain('#s=z1.');
+  expect(link.length).toBeLessThan(2000);
+  expect(page.url()).toContain('#s=z1.');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await settled(other);
+  expect(await digestOf(other)).toBe(digest);
+  expect(await other.locator('#summary').textContent()).toBe(summary);
+  await expect(other.locator('.pipeline .layer[data-kind="bulkhead"]').last()).toBeVisible();
+  await other.screenshot({ path: `${shots}/share-opened-link.png` });
+  await fresh.close();
+});
+
+test('the draft survives a reload, and a corrupted link shows a banner and keeps it', async ({ page }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await editSeed(page, 4242);
+  await page.reload();
+  await settled(page);
+  await expect(page.locator('#f-seed')).toHaveValue('4242');
+
+  await page.goto('./index.html#s=z1.eJyLjgUAARUAuQ-this-is-not-a-link');
+  await expect(page.locator('#banner')).toContainText('could not be opened');
+  await settled(page);
+  await expect(page.locator('#f-seed')).toHaveValue('4242');
+  await page.screenshot({ path: `${shots}/share-corrupted-link.png` });
+
+  // A future-version link is refused the same way, and nothing is interpreted as markup.
+  await page.goto('./index.html#s=z9.abc');
+  await expect(page.locator('#banner')).toContainText('newer version');
+  await expect(page.locator('#f-seed')).toHaveValue('4242');
+});
+
+test('opening a shared link never overwrites the draft; it can be restored', async ({ page }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await editSeed(page, 99);
+  await page.goto('./index.html#example/retry-storm');
+  await settled(page);
+  await expect(page.locator('#banner')).toContainText('draft is kept');
+  await editSeed(page, 5); // not saved over the draft while the banner offers it back
+  await page.click('#restore-draft');
+  await settled(page);
+  await expect(page.locator('#f-seed')).toHaveValue('99');
+  await expect(page.locator('#banner')).toHaveCount(0);
+});
+
+test('JSON export and import round trip, and hostile files are refused', async ({ page }, testInfo) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await editSeed(page, 31337);
+  const digest = await digestOf(page);
+  await page.click('.file-menu summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  const file = testInfo.outputPath('scenario.json');
+  await download.saveAs(file);
+  await page.selectOption('#example', 'breaker-outage');
+  await settled(page);
+  await page.setInputFiles('#file-input', file);
+  await expect(page.locator('#banner')).toContainText('Opened');
+  await settled(page);
+  expect(await digestOf(page)).toBe(digest);
+
+  const hostile = testInfo.outputPath('hostile.json');
+  fs.writeFileSync(hostile, JSON.stringify({ version: 1, name: '<img src=x onerror=alert(1)>', duration: 'soon' }));
+  await page.setInputFiles('#file-input', hostile);
+  await expect(page.locator('#banner')).toContainText('duration');
+  await expect(page.locator('img[src=x]')).toHaveCount(0);
+  expect(await digestOf(page)).toBe(digest);
+});
+
+test('an exported PNG carries its scenario: dropping it back reopens it', async ({ page }, testInfo) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await editSeed(page, 2024);
+  const digest = await digestOf(page);
+  await page.click('.file-menu summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+  const png = testInfo.outputPath('timeline.png');
+  await download.saveAs(png);
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+  const svg = testInfo.outputPath('charts.svg');
+  await svgDownload.saveAs(svg);
+  expect(fs.readFileSync(svg, 'utf8')).toContain('<metadata id="resilience-playground">z1.');
+
+  await page.selectOption('#example', 'retry-storm');
+  await settled(page);
+  const bytes = [...fs.readFileSync(png)];
+  await page.evaluate((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'timeline.png', { type: 'image/png' }));
+    document.querySelector('.page').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect(page.locator('#banner')).toContainText('Opened');
+  await settled(page);
+  expect(await digestOf(page)).toBe(digest);
+
+  await page.selectOption('#example', 'retry-storm');
+  await settled(page);
+  await page.setInputFiles('#file-input', svg);
+  await settled(page);
+  expect(await digestOf(page)).toBe(digest);
+});
+
+test('a blog post with three embeds (one sandboxed) renders and plays them all', async ({ page }) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto('../tests/e2e/blog.html');
+  const first = page.frameLocator('#embed-1');
+  await expect(first.locator('#summary')).toBeVisible({ timeout: 20_000 });
+  await expect(first.locator('#scenario-title')).toHaveText('Circuit breaker during an outage');
+  await expect(first.locator('#play')).toHaveText(/Pause/); // autoplay while in view
+  await expect(first.locator('#open-playground')).toHaveAttribute('href', /#s=z1\./);
+  const sandboxed = page.frameLocator('#embed-2');
+  await expect(sandboxed.locator('#summary')).toBeVisible({ timeout: 20_000 });
+  await expect(sandboxed.locator('figure.chart').first()).toBeVisible();
+  await sandboxed.locator('#play').click();
+  await expect(sandboxed.locator('#play')).toHaveText(/Pause/);
+  await page.screenshot({ path: `${shots}/blog-embeds.png`, fullPage: false });
+  // Scroll the first embed out of view: it pauses.
+  await page.locator('#embed-3').scrollIntoViewIfNeeded();
+  const third = page.frameLocator('#embed-3');
+  await expect(third.locator('#summary')).toBeVisible({ timeout: 20_000 });
+  await expect(third.locator('#clock')).toHaveText('20.000 s');
+  await expect(first.locator('#play')).toHaveText(/Play/);
+  expect(problems).toEqual([]);
+});
