@@ -11,6 +11,9 @@ pub const ALL: &[(&str, &str)] = &[
     ("fallback-outage", include_str!("../scenarios/fallback-outage.json")),
     ("bulkhead-isolation", include_str!("../scenarios/bulkhead-isolation.json")),
     ("retry-storm", include_str!("../scenarios/retry-storm.json")),
+    ("retries-every-layer", include_str!("../scenarios/retries-every-layer.json")),
+    ("thundering-herd", include_str!("../scenarios/thundering-herd.json")),
+    ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -116,6 +116,43 @@ fn all_six_stacked_answer_every_request() {
     check_invariants(&scenario, &report);
 }
 
+#[test]
+fn retries_at_every_layer_multiply_attempts_during_the_outage() {
+    let scenario = example("retries-every-layer");
+    let stacked = run_full(&scenario);
+    let single = run_full(&without(&without(&scenario, 0, 0), 0, 1));
+    let ratio =
+        |r| sum_buckets(r, 21.0, 39.0, |b| b.attempts) as f64 / sum_buckets(r, 21.0, 39.0, |b| b.arrivals) as f64;
+    assert!(ratio(&stacked) > 25.0, "27 attempts per request in the outage: {}", ratio(&stacked));
+    assert!(ratio(&single) < 3.1, "one retry layer: at most 3: {}", ratio(&single));
+    check_invariants(&scenario, &stacked);
+}
+
+#[test]
+fn retries_in_lockstep_form_a_thundering_herd_and_jitter_spreads_it() {
+    let scenario = example("thundering-herd");
+    let herd = run_full(&scenario);
+    let mut json: serde_json::Value = serde_json::to_value(&scenario).unwrap();
+    json["endpoints"][0]["stack"][0]["retry"]["honor_retry_after"] = false.into();
+    json["endpoints"][0]["stack"][0]["retry"]["jitter"] = "full".into();
+    let jittered = run_full(&serde_json::from_value(json).unwrap());
+    let (spike, spread) = (herd.summary.total.peak_downstream_rps, jittered.summary.total.peak_downstream_rps);
+    assert!(spike > 3.0 * spread, "lockstep peak {spike}/s vs jittered {spread}/s");
+    check_invariants(&scenario, &herd);
+}
+
+#[test]
+fn a_breaker_with_a_too_high_minimum_never_opens() {
+    let scenario = example("breaker-never-opens");
+    let never = run_full(&scenario);
+    assert_eq!(count(&never.summary.total, Outcome::RejectedByBreaker), 0);
+    let mut json: serde_json::Value = serde_json::to_value(&scenario).unwrap();
+    json["endpoints"][0]["stack"][0]["circuit_breaker"]["minimum_calls"] = 20.into();
+    let tuned = run_full(&serde_json::from_value(json).unwrap());
+    assert!(count(&tuned.summary.total, Outcome::RejectedByBreaker) > 500, "with a sane minimum it opens");
+    check_invariants(&scenario, &never);
+}
+
 // ---- conformance through the scenario format ----------------------------------------------------
 
 fn scenario_json(stack: &str, service_extra: &str, load: &str) -> Scenario {

@@ -12,4 +12,7 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("fallback-outage", 0x238763ec46ae1aef),
     ("bulkhead-isolation", 0x3a078ce2373f8e7b),
     ("retry-storm", 0x6aff3e6e36050df4),
+    ("retries-every-layer", 0x898eb2d5b7b6146b),
+    ("thundering-herd", 0x0faddff432050d4b),
+    ("breaker-never-opens", 0xf24fe2f4944bf26b),
 ];
