@@ -172,6 +172,28 @@ fn apply_theme(theme: &str) {
     }
 }
 
+/// Props of [`Player`].
+#[derive(Properties, Debug)]
+pub struct PlayerProps {
+    /// The state the player starts with (embed mode).
+    pub initial: Rc<State>,
+}
+
+/// The compact player mounted by `mount_player` on a docs page: no global keyboard shortcuts,
+/// no storage, no routing (the host page owns those).
+#[function_component(Player)]
+pub fn player(props: &PlayerProps) -> Html {
+    let initial = props.initial.clone();
+    let state = use_reducer(move || (*initial).clone());
+    use_runner(state.clone());
+    use_playback(&state);
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            <Embed />
+        </ContextProvider<AppContext>>
+    }
+}
+
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {

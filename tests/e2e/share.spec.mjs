@@ -155,3 +155,24 @@ test('a blog post with three embeds (one sandboxed) renders and plays them all',
   await expect(first.locator('#play')).toHaveText(/Play/);
   expect(problems).toEqual([]);
 });
+
+test('a docs page mounts players from a JS object and an example, and reports bad input', async ({ page }) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto('../tests/e2e/docs.html');
+  await page.waitForFunction(() => window.results !== undefined, null, { timeout: 20_000 });
+  const results = await page.evaluate(() => window.results);
+  expect(results.object).toEqual({ ok: true });
+  expect(results.example).toEqual({ ok: true });
+  expect(results.junk.ok).toBe(false);
+  expect(results.junk.error).toContain('duration');
+  await expect(page.locator('#from-object #summary')).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('#from-object')).toContainText('Mounted from a JS object');
+  await expect(page.locator('#from-object')).toContainText('circuit breaker');
+  await expect(page.locator('#from-example #summary')).toBeVisible();
+  await expect(page.locator('#from-junk')).toHaveAttribute('role', 'alert');
+  await expect(page.locator('#from-junk')).toContainText('could not show this scenario');
+  // The full playground did not mount itself on this page.
+  await expect(page.locator('.layout')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
