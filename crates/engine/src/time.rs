@@ -9,6 +9,40 @@ use core::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Constructors and the accessor shared by the microsecond newtypes ([`Instant`], [`Span`]).
+macro_rules! microsecond_units {
+    ($type:ident, $what:literal) => {
+        impl $type {
+            #[doc = concat!($what, " of `micros` microseconds.")]
+            #[must_use]
+            pub const fn from_micros(micros: u64) -> Self {
+                Self(micros)
+            }
+
+            #[doc = concat!($what, " of `millis` milliseconds (saturating).")]
+            #[must_use]
+            pub const fn from_millis(millis: u64) -> Self {
+                Self(millis.saturating_mul(1_000))
+            }
+
+            #[doc = concat!($what, " of `secs` seconds (saturating).")]
+            #[must_use]
+            pub const fn from_secs(secs: u64) -> Self {
+                Self(secs.saturating_mul(1_000_000))
+            }
+
+            /// Whole microseconds.
+            #[must_use]
+            pub const fn as_micros(self) -> u64 {
+                self.0
+            }
+        }
+    };
+}
+
+microsecond_units!(Instant, "The instant");
+microsecond_units!(Span, "A span");
+
 /// A point on the virtual timeline: microseconds since the run started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant(u64);
@@ -18,30 +52,6 @@ impl Instant {
     pub const ZERO: Self = Self(0);
     /// Later than any instant a run can reach.
     pub const NEVER: Self = Self(u64::MAX);
-
-    /// The instant `micros` microseconds after the start.
-    #[must_use]
-    pub const fn from_micros(micros: u64) -> Self {
-        Self(micros)
-    }
-
-    /// The instant `millis` milliseconds after the start.
-    #[must_use]
-    pub const fn from_millis(millis: u64) -> Self {
-        Self(millis.saturating_mul(1_000))
-    }
-
-    /// The instant `secs` seconds after the start.
-    #[must_use]
-    pub const fn from_secs(secs: u64) -> Self {
-        Self(secs.saturating_mul(1_000_000))
-    }
-
-    /// Microseconds since the start.
-    #[must_use]
-    pub const fn as_micros(self) -> u64 {
-        self.0
-    }
 
     /// This instant plus `micros` microseconds, saturating at [`Instant::NEVER`].
     #[must_use]
@@ -113,30 +123,6 @@ pub struct Span(u64);
 impl Span {
     /// No time at all.
     pub const ZERO: Self = Self(0);
-
-    /// A span of `micros` microseconds.
-    #[must_use]
-    pub const fn from_micros(micros: u64) -> Self {
-        Self(micros)
-    }
-
-    /// A span of `millis` milliseconds.
-    #[must_use]
-    pub const fn from_millis(millis: u64) -> Self {
-        Self(millis.saturating_mul(1_000))
-    }
-
-    /// A span of `secs` seconds.
-    #[must_use]
-    pub const fn from_secs(secs: u64) -> Self {
-        Self(secs.saturating_mul(1_000_000))
-    }
-
-    /// Whole microseconds.
-    #[must_use]
-    pub const fn as_micros(self) -> u64 {
-        self.0
-    }
 
     /// Seconds as a float (for rates and display).
     #[must_use]

@@ -73,6 +73,8 @@ pub(super) struct Node {
     /// Position in the endpoint's compiled stack (`depth == len` for a leaf).
     pub(super) depth: u8,
     pub(super) parent: NodeId,
+    /// The node one layer further in that is working on this call, if any.
+    pub(super) child: NodeId,
     pub(super) generation: u32,
     pub(super) state: NodeState,
 }
@@ -390,11 +392,12 @@ impl Engine {
         match self.free_nodes.pop() {
             Some(id) => {
                 let node = &mut self.nodes[id as usize];
-                (node.request, node.depth, node.parent, node.state) = (request, depth, parent, state);
+                (node.request, node.depth, node.parent, node.child, node.state) =
+                    (request, depth, parent, NO_NODE, state);
                 id
             }
             None => {
-                self.nodes.push(Node { request, depth, parent, generation: 0, state });
+                self.nodes.push(Node { request, depth, parent, child: NO_NODE, generation: 0, state });
                 (self.nodes.len() - 1) as NodeId
             }
         }
@@ -417,7 +420,7 @@ impl Engine {
             self.complete_request(request, reply);
         } else {
             let parent_node = &mut self.nodes[parent as usize];
-            parent_node.state.set_child(NO_NODE);
+            parent_node.child = NO_NODE;
             let generation = parent_node.generation;
             self.steps.push_back(Step::Deliver { to: parent, generation, reply });
         }
@@ -427,13 +430,13 @@ impl Engine {
     pub(super) fn spawn_child(&mut self, node: NodeId) {
         let (request, depth) = (self.nodes[node as usize].request, self.nodes[node as usize].depth);
         let child = self.new_node(request, depth + 1, node);
-        self.nodes[node as usize].state.set_child(child);
+        self.nodes[node as usize].child = child;
         self.enter(child);
     }
 
     /// Abandons `node` and everything below it, releasing what they hold.
     pub(super) fn cancel(&mut self, node: NodeId) {
-        let child = self.nodes[node as usize].state.child();
+        let child = self.nodes[node as usize].child;
         if child != NO_NODE {
             self.cancel(child);
         }

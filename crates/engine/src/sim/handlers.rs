@@ -91,7 +91,7 @@ impl Engine {
                 self.release_permit(runtime, permit);
                 self.finish(node, reply);
             }
-            NodeState::Cache { .. } => {
+            NodeState::Cache => {
                 let key = self.requests[request as usize].key;
                 let LayerRuntime::Cache(cache) = &mut self.stacks.runtimes[runtime as usize] else { return };
                 match reply {
@@ -143,7 +143,7 @@ impl Engine {
                 let secondary = *secondary;
                 self.fallback_reply(node, runtime, label, reply, secondary);
             }
-            NodeState::Timeout { .. } | NodeState::Leaf { .. } | NodeState::Free => self.finish(node, reply),
+            NodeState::Timeout | NodeState::Leaf { .. } | NodeState::Free => self.finish(node, reply),
         }
     }
 
@@ -176,7 +176,8 @@ impl Engine {
             FallbackTarget::Service(service) => {
                 let depth = self.nodes[node as usize].depth;
                 let leaf = self.node_with(request, depth, node, NodeState::Leaf { service });
-                self.nodes[node as usize].state = NodeState::Fallback { child: leaf, secondary: true };
+                let fallback = &mut self.nodes[node as usize];
+                (fallback.child, fallback.state) = (leaf, NodeState::Fallback { secondary: true });
                 self.enter(leaf);
             }
         }
@@ -184,9 +185,9 @@ impl Engine {
 
     /// A node timer fired for a live node: a timeout's deadline or the end of a retry wait.
     pub(super) fn on_node_timer(&mut self, node: NodeId) {
-        let child = self.nodes[node as usize].state.child();
+        let child = self.nodes[node as usize].child;
         match self.nodes[node as usize].state {
-            NodeState::Timeout { .. } => {
+            NodeState::Timeout => {
                 let (_, label) = self.label(node);
                 let request = self.nodes[node as usize].request;
                 if child != super::layers::NO_NODE {

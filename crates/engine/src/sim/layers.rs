@@ -68,17 +68,18 @@ pub(crate) struct Slot {
     pub(crate) label: u8,
 }
 
-/// What a call keeps while it is inside one layer.
+/// What a call keeps while it is inside one layer (its current child, if any, is kept in the
+/// node itself; a hedging layer would keep its extra children here).
 #[derive(Debug)]
 pub(crate) enum NodeState {
     Free,
-    Pool { permit: Option<BulkheadPermit>, child: NodeId },
-    Bulkhead { permit: Option<BulkheadPermit>, child: NodeId },
-    Cache { child: NodeId },
-    Fallback { child: NodeId, secondary: bool },
-    Breaker { permit: Option<BreakerPermit>, child: NodeId },
-    Retry { call: RetryCall, child: NodeId },
-    Timeout { child: NodeId },
+    Pool { permit: Option<BulkheadPermit> },
+    Bulkhead { permit: Option<BulkheadPermit> },
+    Cache,
+    Fallback { secondary: bool },
+    Breaker { permit: Option<BreakerPermit> },
+    Retry { call: RetryCall },
+    Timeout,
     Leaf { service: u16 },
 }
 
@@ -86,41 +87,13 @@ impl NodeState {
     /// The state a call starts with in a layer of this kind.
     pub(crate) fn entering(layer: &LayerRuntime) -> Self {
         match layer {
-            LayerRuntime::Cache(_) => Self::Cache { child: NO_NODE },
-            LayerRuntime::Fallback { .. } => Self::Fallback { child: NO_NODE, secondary: false },
-            LayerRuntime::Breaker(_) => Self::Breaker { permit: None, child: NO_NODE },
-            LayerRuntime::Retry { policy, .. } => Self::Retry { call: policy.start(), child: NO_NODE },
-            LayerRuntime::Timeout(_) => Self::Timeout { child: NO_NODE },
-            LayerRuntime::Bulkhead(_) => Self::Bulkhead { permit: None, child: NO_NODE },
-            LayerRuntime::Pool(_) => Self::Pool { permit: None, child: NO_NODE },
-        }
-    }
-
-    /// The node's current child, if any.
-    pub(crate) fn child(&self) -> NodeId {
-        match self {
-            Self::Pool { child, .. }
-            | Self::Bulkhead { child, .. }
-            | Self::Cache { child }
-            | Self::Fallback { child, .. }
-            | Self::Breaker { child, .. }
-            | Self::Retry { child, .. }
-            | Self::Timeout { child } => *child,
-            Self::Free | Self::Leaf { .. } => NO_NODE,
-        }
-    }
-
-    /// Sets the node's child.
-    pub(crate) fn set_child(&mut self, node: NodeId) {
-        match self {
-            Self::Pool { child, .. }
-            | Self::Bulkhead { child, .. }
-            | Self::Cache { child }
-            | Self::Fallback { child, .. }
-            | Self::Breaker { child, .. }
-            | Self::Retry { child, .. }
-            | Self::Timeout { child } => *child = node,
-            Self::Free | Self::Leaf { .. } => {}
+            LayerRuntime::Cache(_) => Self::Cache,
+            LayerRuntime::Fallback { .. } => Self::Fallback { secondary: false },
+            LayerRuntime::Breaker(_) => Self::Breaker { permit: None },
+            LayerRuntime::Retry { policy, .. } => Self::Retry { call: policy.start() },
+            LayerRuntime::Timeout(_) => Self::Timeout,
+            LayerRuntime::Bulkhead(_) => Self::Bulkhead { permit: None },
+            LayerRuntime::Pool(_) => Self::Pool { permit: None },
         }
     }
 }
