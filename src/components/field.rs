@@ -26,7 +26,14 @@ pub enum Kind {
     Select(&'static [(&'static str, &'static str)]),
     /// Free text.
     Text,
+    /// A set of failure kinds (`5xx`, `429`, `4xx`, `timeout`, `rejected`) as checkboxes;
+    /// `default` lists the engine's default, comma-separated.
+    FailureKinds,
 }
+
+/// The failure kinds a `FailureKinds` field offers: (value, label).
+const FAILURE_KINDS: &[(&str, &str)] =
+    &[("5xx", "5xx"), ("429", "429"), ("4xx", "other 4xx"), ("timeout", "timeout"), ("rejected", "rejected inside")];
 
 /// Props of [`Field`].
 #[derive(Properties, PartialEq, Debug)]
@@ -117,6 +124,29 @@ pub fn field(props: &Props) -> Html {
                 dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(input.checked()))));
             });
             html! { <input type="checkbox" id={id.clone()} checked={checked} onchange={on_toggle} /> }
+        }
+        Kind::FailureKinds => {
+            let chosen: Vec<String> = match current.and_then(Value::as_array) {
+                Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+                None => props.default.split(',').map(str::to_owned).collect(),
+            };
+            let boxes = FAILURE_KINDS.iter().map(|(value, label)| {
+                let dispatch = state.dispatcher();
+                let pointer = props.pointer.clone();
+                let chosen_now = chosen.clone();
+                let on = chosen.iter().any(|c| c == value);
+                let onchange = Callback::from(move |_: Event| {
+                    let next: Vec<Value> = FAILURE_KINDS
+                        .iter()
+                        .filter(|(v, _)| if *v == *value { !on } else { chosen_now.iter().any(|c| c == v) })
+                        .map(|(v, _)| Value::from(*v))
+                        .collect();
+                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::Array(next))));
+                });
+                let box_id = format!("{id}-{value}");
+                html! { <label class="check" for={box_id.clone()}><input type="checkbox" id={box_id} checked={on} {onchange} />{ *label }</label> }
+            });
+            html! { <span class="checks" id={id.clone()} role="group">{ for boxes }</span> }
         }
         Kind::Select(options) => {
             let pointer = props.pointer.clone();

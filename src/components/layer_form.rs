@@ -71,6 +71,7 @@ fn specs(kind: &str) -> Vec<Spec> {
                 "none",
             ),
             ("/honor_retry_after", "Honour Retry-After", Kind::Bool, "", "wait what a 429/503 says", "false"),
+            ("/retry_on", "Retry on", Kind::FailureKinds, "", "which failures are retried", "5xx,timeout"),
         ],
         "timeout" => {
             vec![(
@@ -111,6 +112,14 @@ fn specs(kind: &str) -> Vec<Spec> {
             ),
             ("/open_boundary", "Open wait ends", Kind::Select(BOUNDARIES), "", "", "strictly_after"),
             ("/evaluate", "Judge", Kind::Select(EVALUATE), "", "", "every_call"),
+            (
+                "/record",
+                "Count as failures",
+                Kind::FailureKinds,
+                "",
+                "other failures count as successes",
+                "5xx,429,4xx,timeout,rejected",
+            ),
         ],
         "bulkhead" => vec![
             ("/max_concurrent", "Max concurrent", Kind::Int, "calls", "", "25"),
@@ -123,7 +132,17 @@ fn specs(kind: &str) -> Vec<Spec> {
             ("/serve_stale", "Serve stale on error", Kind::Bool, "", "", "false"),
             ("/max_staleness", "Max staleness", Kind::OptDuration, "", "past the TTL; empty = any age", ""),
         ],
-        _ => vec![("/action", "Answer with", Kind::Select(FALLBACKS), "", "what the fallback answers", "static")],
+        _ => vec![
+            ("/action", "Answer with", Kind::Select(FALLBACKS), "", "what the fallback answers", "static"),
+            (
+                "/on",
+                "Answer on",
+                Kind::FailureKinds,
+                "",
+                "which failures the fallback answers",
+                "5xx,429,4xx,timeout,rejected",
+            ),
+        ],
     }
 }
 

@@ -68,6 +68,9 @@ pub fn load_editor() -> Html {
                 if has_keys {
                     <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Select(KEYS)} />
                     <Field pointer={format!("{keys}/{key_variant}/count")} label="Distinct keys" kind={Kind::Int} />
+                    if key_variant == "zipf" {
+                        <Field pointer={format!("{keys}/zipf/s")} label="Zipf exponent" kind={Kind::Float} help="higher: a few keys get most requests" />
+                    }
                 }
                 <div class="field">
                     <label for="pool-toggle" title="requests hold a client thread until they complete">{ "Shared client pool" }</label>

@@ -52,6 +52,11 @@ test('build a stack from scratch and see the breaker open during an outage', asy
   await minCalls.fill('10');
   await minCalls.press('Enter');
 
+  // Retry throttled calls too.
+  await page.locator('.pipeline .layer').nth(1).locator('.layer-title').click();
+  await page.locator('#f-endpoints-0-stack-1-retry-retry_on-429').check();
+  await expect(page.locator('#f-endpoints-0-stack-1-retry-retry_on-429')).toBeChecked();
+
   // Script an outage from 20 s to 40 s.
   await page.click('#add-fault-outage');
   await page.locator('#f-services-0-faults-1-outage-from').fill('20s');
