@@ -33,6 +33,10 @@ fi
 command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 command -v python3 >/dev/null || apt_install python3
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing the build tools (npm ci: binaryen's wasm-opt)"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
 if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
   say "installing the end-to-end test tools (npm ci, no browser download)"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)

@@ -37,7 +37,7 @@ pub struct SharedView {
 }
 
 /// The JSON inside a link.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Payload {
     scenario: Value,
@@ -64,8 +64,12 @@ fn fail<T>(message: impl Into<String>) -> Result<T, LinkError> {
 /// Encodes a scenario and view as a link payload (deflated when that is shorter).
 #[must_use]
 pub fn encode(scenario: &Scenario, view: &SharedView) -> String {
-    let payload = Payload { scenario: serde_json::to_value(scenario).unwrap_or(Value::Null), view: view.clone() };
-    let json = serde_json::to_vec(&payload).unwrap_or_default();
+    // Built as a `Value` so the scenario is serialised one way only (keeps the wasm small).
+    let payload = serde_json::json!({
+        "scenario": serde_json::to_value(scenario).unwrap_or(Value::Null),
+        "view": serde_json::to_value(view).unwrap_or(Value::Null),
+    });
+    let json = payload.to_string().into_bytes();
     let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
     if deflated.len() < json.len() {
         format!("z{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
