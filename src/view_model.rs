@@ -165,7 +165,7 @@ impl Derived {
             if journey.end_us != u64::MAX {
                 derived.latency_max_us = derived.latency_max_us.max(journey.end_us - journey.arrival_us);
             }
-            let endpoint = endpoint_of[event.request as usize];
+            let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
             if event.layer < SERVICE {
                 derived.note_layer(endpoint, event);
             }

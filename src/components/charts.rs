@@ -30,9 +30,11 @@ pub fn charts() -> Html {
     let metrics = &result.report.metrics;
     let width_s = metrics.bucket_us as f64 / 1e6;
     let (from, to) = state.window;
-    let first = (from / metrics.bucket_us) as usize;
-    let last = ((to.div_ceil(metrics.bucket_us)) as usize).min(metrics.buckets.len());
-    let range = first..last.max(first + 1).min(metrics.buckets.len());
+    // The window may reach past the last bucket (a long drain): clamp, never slice out of range.
+    let count = metrics.buckets.len();
+    let first = ((from / metrics.bucket_us) as usize).min(count.saturating_sub(1));
+    let last = (to.div_ceil(metrics.bucket_us) as usize).clamp(first + 1, count.max(first + 1));
+    let range = first..last.min(count);
     let buckets = &metrics.buckets[range.clone()];
     let per_s = |n: u32| f64::from(n) / width_s;
     let ctx = ChartCtx {

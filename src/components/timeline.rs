@@ -105,9 +105,10 @@ pub fn timeline() -> Html {
             <canvas id="timeline" ref={canvas} height={HEIGHT_PX.to_string()} {onclick} {onwheel} {onmousedown} {onmousemove} {onmouseup}
                 role="img" aria-label={format!("Timeline of {requests} requests; click one to inspect it")}></canvas>
             <p class="legend-line">
-                { "Rows are requests, left to right from arrival to answer; thick segments are attempts at the service, thin gaps are waits. " }
-                <span class="mk">{ "× timeout" }</span><span class="mk">{ "⊘ breaker rejection" }</span>
-                <span class="mk">{ "▣ bulkhead rejection" }</span><span class="mk">{ "◆ cache" }</span><span class="mk">{ "↪ fallback" }</span>
+                { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits; ticks mark: " }
+                { for [("#b04a8c", "timeout"), ("#f28c28", "breaker rejection"), ("#d9a400", "bulkhead rejection"), ("#2f7ed8", "cache answer"), ("#9b6fd0", "fallback")].iter().map(|(colour, label)| html! {
+                    <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ *label }</span>
+                }) }
             </p>
         </section>
     }
