@@ -176,3 +176,52 @@ test('a docs page mounts players from a JS object and an example, and reports ba
   await expect(page.locator('.layout')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('names and descriptions holding markup are shown as text; huge files are refused', async ({ page }, testInfo) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await page.goto('./index.html');
+  await settled(page);
+  const scenario = JSON.parse(fs.readFileSync(new URL('../../crates/engine/scenarios/breaker-outage.json', import.meta.url)));
+  scenario.name = '<img src=x onerror="alert(1)"><b>bold</b>';
+  scenario.description = '<script>alert(2)</script> plain words';
+  const file = testInfo.outputPath('markup.json');
+  fs.writeFileSync(file, JSON.stringify(scenario));
+  await page.setInputFiles('#file-input', file);
+  await settled(page);
+  await expect(page.locator('#scenario-title')).toHaveText(scenario.name);
+  await expect(page.locator('img[src=x]')).toHaveCount(0);
+  await expect(page.locator('.about b')).toHaveCount(0);
+  // The link of such a scenario opens with the same literal text.
+  await page.click('#copy-link');
+  const link = await page.locator('#share-text').inputValue();
+  await page.goto(link);
+  await settled(page);
+  await expect(page.locator('#scenario-title')).toHaveText(scenario.name);
+
+  const digest = (await page.locator('#run-meta').textContent()).split('digest ')[1];
+  await page.setInputFiles('#file-input', { name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(17 * 1024 * 1024, 32) });
+  await expect(page.locator('#banner')).toContainText('limit');
+  await page.setInputFiles('#file-input', { name: 'deep.json', mimeType: 'application/json', buffer: Buffer.from('['.repeat(100000)) });
+  await expect(page.locator('#banner')).toContainText('could not be opened');
+  await page.setInputFiles('#file-input', { name: 'image.png', mimeType: 'image/png', buffer: Buffer.from('not really a png') });
+  await expect(page.locator('#banner')).toContainText('carries no scenario');
+  expect((await page.locator('#run-meta').textContent()).split('digest ')[1]).toBe(digest);
+  expect(problems).toEqual([]);
+});
+
+test('a long link gets a warning that points to the JSON download', async ({ page }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  // Many explicit arrival times make a scenario whose link is too long for chats.
+  const times = Array.from({ length: 3000 }, (_, i) => `${(i * 0.01 + Math.random() * 0.001).toFixed(4)}s`);
+  const scenario = JSON.parse(fs.readFileSync(new URL('../../crates/engine/scenarios/breaker-outage.json', import.meta.url)));
+  scenario.endpoints[0].load = { times };
+  const file = test.info().outputPath('long.json');
+  fs.writeFileSync(file, JSON.stringify(scenario));
+  await page.setInputFiles('#file-input', file);
+  await settled(page);
+  await page.click('#copy-link');
+  await expect(page.locator('#banner')).toContainText('Download JSON');
+});

@@ -66,16 +66,20 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
     let (mut file, mut seed, mut format, mut out) = (None, None, "summary".to_owned(), None);
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
-        let mut value = || rest.next().cloned().ok_or_else(|| Failure(2, format!("{arg} needs a value\n{USAGE}")));
+        let mut value = || {
+            rest.next().cloned().ok_or_else(|| Failure(2, format!("{arg} needs a value (run rpsim alone for usage)")))
+        };
         match arg.as_str() {
             "--seed" => {
                 seed = Some(value()?.parse::<u64>().map_err(|_| Failure(2, "--seed takes a whole number".into()))?)
             }
             "--format" => format = value()?,
             "--out" => out = Some(value()?),
-            flag if flag.starts_with("--") => return Err(Failure(2, format!("unknown option {flag}\n{USAGE}"))),
+            flag if flag.starts_with("--") => {
+                return Err(Failure(2, format!("unknown option {flag} (run rpsim alone for usage)")));
+            }
             path if file.is_none() => file = Some(path.to_owned()),
-            extra => return Err(Failure(2, format!("unexpected argument {extra:?}\n{USAGE}"))),
+            extra => return Err(Failure(2, format!("unexpected argument {extra:?} (run rpsim alone for usage)"))),
         }
     }
     let file = file.ok_or_else(usage)?;
@@ -124,6 +128,11 @@ fn render(report: &Report, format: &str) -> Result<String, Failure> {
         "trace-json" => json(serde_json::json!({ "trace": report.trace, "digest": format!("{:016x}", report.digest) })),
         "trace-csv" => report.trace.as_ref().map(|t| t.to_csv()).unwrap_or_default(),
         "metrics-csv" => report.metrics.to_csv(),
-        other => return Err(Failure(2, format!("unknown format {other:?}\n{USAGE}"))),
+        other => {
+            return Err(Failure(
+                2,
+                format!("unknown format {other:?}: use summary, json, trace-json, trace-csv or metrics-csv"),
+            ));
+        }
     })
 }

@@ -1,0 +1,73 @@
+//! The headless runner, as scripts use it: exit codes, one-line reasons, formats.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn rpsim(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_rpsim")).args(args).output().expect("rpsim runs");
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    (output.status.code().unwrap_or(-1), text(output.stdout), text(output.stderr))
+}
+
+#[test]
+fn runs_an_example_and_prints_its_summary() {
+    let (code, out, _) = rpsim(&["run", "example:breaker-outage"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("rejected-by-breaker") && out.contains("digest"), "{out}");
+}
+
+#[test]
+fn the_seed_option_changes_the_run_and_formats_are_parseable() {
+    let (_, a, _) = rpsim(&["run", "example:retry-transient", "--seed", "1"]);
+    let (_, b, _) = rpsim(&["run", "example:retry-transient", "--seed", "2"]);
+    assert_ne!(a, b);
+    let (code, json, _) = rpsim(&["run", "example:all-six", "--format", "json"]);
+    assert_eq!(code, 0);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json output");
+    assert!(value["summary"]["total"]["requests"].as_u64().unwrap() > 10_000);
+    let (_, csv, _) = rpsim(&["run", "example:breaker-outage", "--format", "trace-csv"]);
+    assert!(csv.starts_with("at_us,request,kind,layer,attempt,value\n") && csv.lines().count() > 1_000);
+    let (_, metrics, _) = rpsim(&["run", "example:breaker-outage", "--format", "metrics-csv"]);
+    assert!(metrics.lines().next().unwrap().contains("rejected-by-breaker"));
+}
+
+#[test]
+fn writes_to_a_file_with_out() {
+    let path = std::env::temp_dir().join(format!("rpsim-{}.json", std::process::id()));
+    let (code, out, _) = rpsim(&["run", "example:all-six", "--format", "trace-json", "--out", path.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("\"events\""));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_one_line_that_names_the_field() {
+    let dir = std::env::temp_dir().join(format!("rpsim-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(resilience_engine::examples::get("breaker-outage").unwrap()).unwrap();
+    doc["endpoints"][0]["stack"][0]["circuit_breaker"]["minimum_calls"] = 0.into();
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    for (args, words) in [
+        (vec!["validate", bad.to_str().unwrap()], "endpoints[0].stack[0].circuit_breaker.minimum_calls"),
+        (vec!["run", bad.to_str().unwrap()], "minimum_calls"),
+        (vec!["run", "/nonexistent.json"], "cannot read"),
+        (vec!["run", "example:nope"], "no example"),
+        (vec!["run", "example:all-six", "--format", "xml"], "unknown format"),
+        (vec!["run", "example:all-six", "--seed", "minus one"], "--seed"),
+        (vec!["frobnicate"], "usage"),
+    ] {
+        let (code, _, err) = rpsim(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.starts_with("rpsim: ") && err.contains(words), "{args:?}: {err}");
+        if args[0] != "frobnicate" {
+            assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        }
+    }
+    let (code, out, _) = rpsim(&["validate", "example:all-six"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("valid"));
+    let _ = std::fs::remove_dir_all(dir);
+}
