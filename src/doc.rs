@@ -127,6 +127,35 @@ pub fn new_fault(kind: &str, from_s: u64, to_s: u64) -> Value {
     }
 }
 
+/// What the comparison runs against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompareWith {
+    /// Every stack emptied.
+    #[default]
+    NoPatterns,
+    /// The same scenario with one layer of one endpoint switched off.
+    WithoutLayer {
+        /// Endpoint index.
+        endpoint: usize,
+        /// Layer index in its stack.
+        layer: usize,
+    },
+}
+
+/// The document the comparison runs.
+pub fn comparison(doc: &Value, with: CompareWith) -> Value {
+    match with {
+        CompareWith::NoPatterns => without_patterns(doc),
+        CompareWith::WithoutLayer { endpoint, layer } => {
+            let mut other = doc.clone();
+            let pointer = format!("/endpoints/{endpoint}/stack/{layer}");
+            let kind = variant(other.pointer(&pointer));
+            set(&mut other, &format!("{pointer}/{kind}/enabled"), Value::Bool(false));
+            other
+        }
+    }
+}
+
 /// The scenario with every stack emptied: the "no patterns" baseline of the comparison.
 pub fn without_patterns(doc: &Value) -> Value {
     let mut bare = doc.clone();
@@ -152,6 +181,15 @@ mod tests {
         assert_eq!(doc, json!({ "a": [ { "b": 1 } ] }));
         remove(&mut doc, "/a/0");
         assert_eq!(doc, json!({ "a": [] }));
+    }
+
+    #[test]
+    fn comparisons_switch_off_what_they_say() {
+        let doc = json!({ "endpoints": [ { "stack": [ { "retry": {} }, { "timeout": { "timeout": "1s" } } ] } ] });
+        assert_eq!(comparison(&doc, CompareWith::NoPatterns)["endpoints"][0]["stack"], json!([]));
+        let without = comparison(&doc, CompareWith::WithoutLayer { endpoint: 0, layer: 1 });
+        assert_eq!(without["endpoints"][0]["stack"][1]["timeout"]["enabled"], json!(false));
+        assert_eq!(without["endpoints"][0]["stack"][0], json!({ "retry": {} }));
     }
 
     #[test]

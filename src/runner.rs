@@ -51,19 +51,20 @@ pub fn use_runner(state: AppContext) {
     let slot: JobSlot = use_mut_ref(|| None);
     let revision = state.revision;
     let scenario = state.scenario.clone();
-    let doc = state.doc.clone();
+    let compare = doc::comparison(&state.doc, state.compare_with);
     let dispatcher = state.dispatcher();
-    use_effect_with(revision, move |_| {
+    use_effect_with((revision, state.compare_with), move |_| {
         if let Some(scenario) = scenario {
             let job_slot = slot.clone();
-            schedule(&slot, DEBOUNCE_MS, move || start(job_slot, (*scenario).clone(), doc, revision, dispatcher));
+            schedule(&slot, DEBOUNCE_MS, move || start(job_slot, (*scenario).clone(), compare, revision, dispatcher));
         }
     });
 }
 
 struct Job {
     scenario: Scenario,
-    doc: serde_json::Value,
+    /// The document of the comparison run.
+    compare: serde_json::Value,
     revision: u64,
     notice: Option<String>,
     started_ms: f64,
@@ -71,7 +72,7 @@ struct Job {
 
 type Dispatcher = UseReducerDispatcher<crate::state::State>;
 
-fn start(slot: JobSlot, scenario: Scenario, doc: serde_json::Value, revision: u64, dispatcher: Dispatcher) {
+fn start(slot: JobSlot, scenario: Scenario, compare: serde_json::Value, revision: u64, dispatcher: Dispatcher) {
     let expected = scenario.expected_requests();
     let (trace, notice) = if expected > TRACE_REQUESTS_MAX {
         let notice = format!(
@@ -85,14 +86,15 @@ fn start(slot: JobSlot, scenario: Scenario, doc: serde_json::Value, revision: u6
     mark("rp-run-start");
     match Simulation::new(&scenario, &options) {
         Ok(simulation) => {
-            let job = Job { scenario, doc, revision, notice, started_ms: now_ms() };
+            let job = Job { scenario, compare, revision, notice, started_ms: now_ms() };
             slice(slot, simulation, job, Phase::Main, dispatcher);
         }
         Err(error) => dispatcher.dispatch(Action::RunFailed(revision, error.to_string())),
     }
 }
 
-/// Which run a slice belongs to: the scenario itself, then its "no patterns" baseline.
+/// Which run a slice belongs to: the scenario itself, then the comparison (by default the same
+/// scenario with no patterns).
 enum Phase {
     Main,
     Baseline(Box<Report>),
@@ -120,7 +122,7 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
     match phase {
         Phase::Main => {
             let report = simulation.finish();
-            let bare = Scenario::from_json(&doc::without_patterns(&job.doc).to_string())
+            let bare = Scenario::from_json(&job.compare.to_string())
                 .ok()
                 .and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
             match bare {

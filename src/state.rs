@@ -84,6 +84,8 @@ pub struct State {
     pub embed: Option<EmbedOptions>,
     /// Gallery dialog open?
     pub gallery: bool,
+    /// What the comparison runs against.
+    pub compare_with: doc::CompareWith,
 }
 
 /// A message across the top of the page.
@@ -142,6 +144,8 @@ pub enum Action {
     Notify(Banner),
     /// Hide the message.
     DismissBanner,
+    /// Compare against something else.
+    CompareWith(doc::CompareWith),
 }
 
 /// A change to the scenario document.
@@ -194,6 +198,7 @@ impl State {
             autosave: true,
             embed: None,
             gallery: false,
+            compare_with: doc::CompareWith::NoPatterns,
         };
         state.revalidate();
         state.reset_window();
@@ -268,6 +273,7 @@ impl State {
 
     fn load_doc(&mut self, doc: Value, origin: &str) {
         self.doc = doc;
+        self.compare_with = doc::CompareWith::NoPatterns;
         self.example = origin.to_owned();
         self.endpoint = 0;
         self.service = 0;
@@ -351,6 +357,7 @@ impl State {
                 }
             }
             Edit::MoveLayer { from, to } => {
+                self.compare_with = doc::CompareWith::NoPatterns;
                 if let Some(Value::Array(layers)) = self.doc.pointer_mut(&stack) {
                     if from < layers.len() && to < layers.len() {
                         let layer = layers.remove(from);
@@ -358,7 +365,10 @@ impl State {
                     }
                 }
             }
-            Edit::RemoveLayer(index) => doc::remove(&mut self.doc, &format!("{stack}/{index}")),
+            Edit::RemoveLayer(index) => {
+                self.compare_with = doc::CompareWith::NoPatterns;
+                doc::remove(&mut self.doc, &format!("{stack}/{index}"));
+            }
             Edit::AddFault(kind) => {
                 let duration_s = self.scenario.as_ref().map_or(60, |s| s.duration.as_micros() / 1_000_000).max(2);
                 let fault = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3);
@@ -466,6 +476,7 @@ impl Reducible for State {
             }
             Action::Notify(banner) => next.banner = Some(banner),
             Action::DismissBanner => next.banner = None,
+            Action::CompareWith(with) => next.compare_with = with,
             _ => return self,
         }
         Rc::new(next)

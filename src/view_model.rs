@@ -69,6 +69,10 @@ pub struct LayerTimeline {
     pub states: Vec<(u64, u8)>,
     /// Breaker results in order: (time, failed).
     pub results: Vec<(u64, bool)>,
+    /// Retry waits in order of start: (start, end).
+    pub waits: Vec<(u64, u64)>,
+    /// The longest retry wait, in microseconds (bounds the search in `waiting_at`).
+    pub wait_max_us: u64,
 }
 
 impl LayerTimeline {
@@ -82,6 +86,13 @@ impl LayerTimeline {
     pub fn state_at(&self, t_us: u64) -> u8 {
         let n = self.states.partition_point(|(t, _)| *t <= t_us);
         if n == 0 { 0 } else { self.states[n - 1].1 }
+    }
+
+    /// Calls waiting out a retry backoff at `t_us`.
+    pub fn waiting_at(&self, t_us: u64) -> usize {
+        let end = self.waits.partition_point(|(start, _)| *start <= t_us);
+        let begin = self.waits.partition_point(|(start, _)| *start < t_us.saturating_sub(self.wait_max_us));
+        self.waits[begin..end].iter().filter(|(_, stop)| *stop > t_us).count()
     }
 
     /// Failure rate (percent) of the last `window` results before `t_us` since the last
@@ -192,6 +203,11 @@ impl Derived {
         if event.kind == TraceKind::BreakerRecorded {
             timeline.results.push((event.at_us, event.value == 1));
         }
+        if event.kind == TraceKind::RetryScheduled {
+            let wait = u64::from(event.value);
+            timeline.waits.push((event.at_us, event.at_us + wait));
+            timeline.wait_max_us = timeline.wait_max_us.max(wait);
+        }
     }
 
     /// Journeys whose lifetime intersects `[from_us, to_us]`, in arrival order.
@@ -229,5 +245,47 @@ fn note_journey(journey: &mut Journey, event: &TraceEvent) {
             };
             journey.markers.push((t, marker));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use resilience_engine::{RunOptions, Scenario, examples, run};
+
+    fn derive(name: &str) -> (Report, Derived) {
+        let scenario = Scenario::from_json(examples::get(name).unwrap()).unwrap();
+        let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
+        let derived = Derived::from_report(&report);
+        (report, derived)
+    }
+
+    #[test]
+    fn journeys_cover_every_request_with_its_outcome() {
+        let (report, derived) = derive("breaker-outage");
+        assert_eq!(derived.journeys.len() as u64, report.summary.total.requests);
+        assert!(derived.journeys.iter().all(|j| j.outcome.is_some() && j.end_us >= j.arrival_us));
+        assert!(derived.journeys.windows(2).all(|w| w[0].arrival_us <= w[1].arrival_us), "arrival order");
+        let visible = derived.visible(30_000_000, 31_000_000).count();
+        assert!((80..130).contains(&visible), "about 100 requests in one second: {visible}");
+    }
+
+    #[test]
+    fn layer_timelines_answer_at_any_play_head() {
+        let (_, derived) = derive("breaker-outage");
+        let breaker = &derived.layers[&(0, 0)];
+        assert_eq!(breaker.state_at(10_000_000), 0, "closed before the outage");
+        assert_eq!(breaker.state_at(30_000_000), 1, "open during it");
+        assert_eq!(breaker.state_at(59_000_000), 0, "closed again after it");
+        let [permitted, rejected, _] = breaker.counts_at(u64::MAX);
+        assert!(permitted > 3_000 && rejected > 1_500);
+        assert_eq!(breaker.counts_at(0), [0, 0, 0]);
+        assert_eq!(breaker.failure_rate_at(19_000_000, 50), Some(0.0));
+
+        let (_, derived) = derive("retry-transient");
+        let retry = &derived.layers[&(0, 0)];
+        let waiting: usize = (1..60).map(|s| retry.waiting_at(s * 1_000_000)).sum();
+        assert!(waiting > 0, "some calls are waiting to retry at some point");
+        assert_eq!(retry.waiting_at(0), 0);
     }
 }

@@ -69,7 +69,7 @@ pub fn charts() -> Html {
             .get(range.clone())
             .map(|b| b.iter().map(|b| per_s(b.attempts)).collect())
             .unwrap_or_default();
-        amplification.push(Line { label: "attempts/s, no patterns".into(), colour: "#8a93a6", dashed: true, values });
+        amplification.push(Line { label: "attempts/s, comparison".into(), colour: "#8a93a6", dashed: true, values });
     }
     charts.push(line_chart(&ctx, "Requests vs downstream attempts (amplification)", "per second", amplification));
     charts.push(line_chart(

@@ -3,7 +3,8 @@
 use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
 
-use crate::state::AppContext;
+use crate::doc::{self, CompareWith};
+use crate::state::{Action, AppContext};
 
 /// The comparison panel.
 #[function_component(Compare)]
@@ -11,6 +12,28 @@ pub fn compare() -> Html {
     let state = use_context::<AppContext>().expect("state context");
     let Some(result) = &state.result else { return html! {} };
     let Some((baseline, _)) = &result.baseline else { return html! {} };
+    let layers = state.doc["endpoints"][state.endpoint]["stack"].as_array().cloned().unwrap_or_default();
+    let label = match state.compare_with {
+        CompareWith::NoPatterns => "no patterns".to_owned(),
+        CompareWith::WithoutLayer { layer, .. } => format!("without layer {}", layer + 1),
+    };
+    let choices: Vec<(CompareWith, String)> =
+        std::iter::once((CompareWith::NoPatterns, "no patterns at all".to_owned()))
+            .chain(layers.iter().enumerate().map(|(i, layer)| {
+                let with = CompareWith::WithoutLayer { endpoint: state.endpoint, layer: i };
+                (with, format!("this stack without layer {} ({})", i + 1, doc::variant(Some(layer)).replace('_', " ")))
+            }))
+            .collect();
+    let on_choose = {
+        let dispatch = state.dispatcher();
+        let options: Vec<CompareWith> = choices.iter().map(|(w, _)| *w).collect();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            if let Some(with) = options.get(select.selected_index().max(0) as usize) {
+                dispatch.dispatch(Action::CompareWith(*with));
+            }
+        })
+    };
     let (with, without) = (&result.report.summary.total, &baseline.total);
     let failed = |t: &Totals| {
         t.outcomes.get(Outcome::Failed)
@@ -62,11 +85,15 @@ pub fn compare() -> Html {
     });
     html! {
         <section class="panel compare" aria-labelledby="compare-title">
-            <h2 id="compare-title">{ "Compare with no patterns" }</h2>
-            <p class="muted">{ "Same scenario, same seed, every stack emptied." }</p>
+            <h2 id="compare-title">{ "Compare" }</h2>
+            <label class="compare-with">{ "Same scenario and seed, against " }
+                <select id="compare-with" onchange={on_choose}>
+                    { for choices.iter().map(|(with, text)| html! { <option selected={*with == state.compare_with}>{ text.clone() }</option> }) }
+                </select>
+            </label>
             <table id="compare">
                 <thead><tr><th scope="col">{ "Measure" }</th><th class="num" scope="col">{ "with your stack" }</th>
-                    <th class="num" scope="col">{ "no patterns" }</th><th class="num" scope="col">{ "difference" }</th></tr></thead>
+                    <th class="num" scope="col">{ label }</th><th class="num" scope="col">{ "difference" }</th></tr></thead>
                 <tbody>{ for body }</tbody>
             </table>
         </section>

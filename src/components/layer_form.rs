@@ -32,7 +32,6 @@ const BOUNDARIES: &[(&str, &str)] =
     &[("strictly after (resilience4j)", r#""strictly_after""#), ("at or after (Polly, cockatiel)", r#""at_or_after""#)];
 const EVALUATE: &[(&str, &str)] =
     &[("after every call (resilience4j)", r#""every_call""#), ("only after failures (Polly)", r#""on_failure""#)];
-const FALLBACKS: &[(&str, &str)] = &[("static value", r#""static""#), ("stale cache entry", r#""stale_cache""#)];
 
 /// Field descriptors of a kind: (relative pointer, label, kind, unit, help, engine default).
 type Spec = (&'static str, &'static str, Kind, &'static str, &'static str, &'static str);
@@ -132,17 +131,14 @@ fn specs(kind: &str) -> Vec<Spec> {
             ("/serve_stale", "Serve stale on error", Kind::Bool, "", "", "false"),
             ("/max_staleness", "Max staleness", Kind::OptDuration, "", "past the TTL; empty = any age", ""),
         ],
-        _ => vec![
-            ("/action", "Answer with", Kind::Select(FALLBACKS), "", "what the fallback answers", "static"),
-            (
-                "/on",
-                "Answer on",
-                Kind::FailureKinds,
-                "",
-                "which failures the fallback answers",
-                "5xx,429,4xx,timeout,rejected",
-            ),
-        ],
+        _ => vec![(
+            "/on",
+            "Answer on",
+            Kind::FailureKinds,
+            "",
+            "which failures the fallback answers",
+            "5xx,429,4xx,timeout,rejected",
+        )],
     }
 }
 
@@ -158,10 +154,49 @@ pub fn layer_form(props: &Props) -> Html {
         shown.then(|| html! { <Field {pointer} {label} {kind} {unit} {help} {default} /> })
     });
     let own_problems = state.problems.iter().filter(|p| p.path == crate::doc::path_of(&props.pointer));
+    let action = (props.kind == "fallback").then(|| fallback_action(&state, &props.pointer));
     html! {
         <div class="layer-form">
             { for own_problems.map(|p| html! { <p class="field-error form-error" role="alert">{ p.message.clone() }</p> }) }
+            { for action }
             { for fields }
+        </div>
+    }
+}
+
+/// The fallback's answer: a static value, a stale cache entry, or a call to another service of
+/// the scenario (listed by name).
+fn fallback_action(state: &AppContext, config: &str) -> Html {
+    let pointer = format!("{config}/action");
+    let services: Vec<String> = state.doc["services"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|s| s["name"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let mut choices: Vec<(String, serde_json::Value)> = vec![
+        ("static value".into(), serde_json::json!("static")),
+        ("stale cache entry".into(), serde_json::json!("stale_cache")),
+    ];
+    choices
+        .extend(services.iter().map(|name| (format!("call service {name}"), serde_json::json!({ "service": name }))));
+    let current = state.doc.pointer(&pointer).cloned().unwrap_or_else(|| serde_json::json!("static"));
+    let values: Vec<serde_json::Value> = choices.iter().map(|(_, v)| v.clone()).collect();
+    let dispatch = state.dispatcher();
+    let pointer_set = pointer.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+        if let Some(value) = values.get(select.selected_index().max(0) as usize) {
+            dispatch.dispatch(crate::state::Action::Edit(crate::state::Edit::Set(pointer_set.clone(), value.clone())));
+        }
+    });
+    let id = super::field::input_id(&pointer);
+    let problems = state.problems_at(&crate::doc::path_of(&pointer));
+    html! {
+        <div class={classes!("field", (!problems.is_empty()).then_some("invalid"))}>
+            <label for={id.clone()}>{ "Answer with" }</label>
+            <select id={id.clone()} {onchange}>
+                { for choices.iter().map(|(label, value)| html! { <option selected={*value == current}>{ label.clone() }</option> }) }
+            </select>
+            <span class="field-error">{ for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }</span>
         </div>
     }
 }

@@ -199,6 +199,12 @@ fn live_state(state: &State, index: usize, kind: &str, layer: &Value) -> Html {
         parts.insert(0, html! { <span class={classes!("badge", code)}>{ label }</span> });
         parts.push(html! { <span class="counter">{ format!("failure rate {rate}") }</span> });
     }
+    if kind == "retry" {
+        parts.insert(
+            0,
+            html! { <span class="counter">{ format!("waiting to retry {}", timeline.waiting_at(t)) }</span> },
+        );
+    }
     if kind == "cache" && counts[0] + counts[1] > 0 {
         let ratio = f64::from(counts[0]) * 100.0 / f64::from(counts[0] + counts[1]);
         parts.push(html! { <span class="counter">{ format!("hit ratio {ratio:.0} %") }</span> });

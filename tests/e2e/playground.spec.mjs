@@ -125,6 +125,10 @@ test('inspect a request and compare against no patterns', async ({ page }) => {
   await expect(compare.locator('td.better').first()).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(journey).toBeHidden();
+  // Compare against the stack without its breaker instead of no patterns at all.
+  await page.selectOption('#compare-with', { label: 'this stack without layer 3 (circuit breaker)' });
+  await expect(compare.locator('thead')).toContainText('without layer 3');
+  await expect(compare).toContainText('success rate');
   expect(problems).toEqual([]);
 });
 
@@ -200,4 +204,19 @@ test('dark mode and reduced motion are honoured', async ({ browser }) => {
   expect(background).not.toBe('rgb(255, 255, 255)');
   await page.screenshot({ path: `${shots}/playground-dark-1280x720.png` });
   await context.close();
+});
+
+test('a fallback can call a secondary service', async ({ page }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  await page.selectOption('#example', 'fallback-outage');
+  await settled(page);
+  const before = await page.locator('#summary').textContent();
+  await page.locator('.pipeline .layer').nth(0).locator('.layer-title').click();
+  await page.selectOption('#f-endpoints-0-stack-0-fallback-action', { label: 'call service popular-items' });
+  await settled(page);
+  await expect(page.locator('#summary tr[data-outcome="fallback"]')).toBeVisible();
+  const after = await page.locator('#summary').textContent();
+  expect(after).not.toBe(before); // the secondary calls count as downstream attempts
+  await expect(page.locator('#summary')).toContainText('1.3');
 });
