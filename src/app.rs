@@ -28,7 +28,7 @@ use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
 use crate::runner::use_runner;
 use crate::share;
-use crate::state::{Action, AppContext, State};
+use crate::state::{Action, AppContext, State, use_app};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 33;
@@ -246,7 +246,7 @@ pub fn app() -> Html {
 
 #[function_component(Header)]
 fn header() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let on_example = {
         let dispatch = state.dispatcher();
         Callback::from(move |event: Event| {
@@ -298,7 +298,7 @@ fn header() -> Html {
 
 #[function_component(Status)]
 fn status() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let text = if !state.problems.is_empty() {
         let first = &state.problems[0];
         html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results shown are from the last valid scenario.", state.problems.len()) }</span> }
@@ -318,7 +318,7 @@ fn status() -> Html {
 
 #[function_component(Results)]
 fn results() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     // Marks when a new result has been drawn (read by the browser benchmark).
     use_effect_with(state.result.as_ref().map(|r| r.revision), |revision| {
         if revision.is_some() {

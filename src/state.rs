@@ -485,3 +485,12 @@ impl Reducible for State {
 
 /// The context every component reads the state from and dispatches to.
 pub type AppContext = UseReducerHandle<State>;
+
+/// The app's state, from the context every component sits in.
+///
+/// # Panics
+/// Outside the app's context provider (a programming error, never user input).
+#[hook]
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().expect("components live inside the app's context provider")
+}

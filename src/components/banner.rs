@@ -2,12 +2,12 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
 /// The banner, when there is something to say.
 #[function_component(Banner)]
 pub fn banner() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let Some(banner) = &state.banner else { return html! {} };
     let dismiss = {
         let dispatch = state.dispatcher();

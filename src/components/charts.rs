@@ -6,7 +6,7 @@
 use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, AppContext, use_app};
 
 /// SVG width units.
 const W: f64 = 1000.0;
@@ -24,7 +24,7 @@ struct Line {
 /// All charts.
 #[function_component(Charts)]
 pub fn charts() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let hover = use_state(|| None::<usize>);
     let Some(result) = &state.result else { return html! {} };
     let metrics = &result.report.metrics;

@@ -4,12 +4,12 @@ use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
 
 use crate::doc::{self, CompareWith};
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
 /// The comparison panel.
 #[function_component(Compare)]
 pub fn compare() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let Some(result) = &state.result else { return html! {} };
     let Some((baseline, _)) = &result.baseline else { return html! {} };
     let layers = state.doc["endpoints"][state.endpoint]["stack"].as_array().cloned().unwrap_or_default();

@@ -14,7 +14,7 @@ use super::replay_bar::ReplayBar;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
 use crate::share;
-use crate::state::{Action, AppContext};
+use crate::state::{Action, AppContext, use_app};
 
 /// Pauses playback while the player is scrolled out of view, and resumes what it paused.
 #[hook]
@@ -52,7 +52,7 @@ fn use_pause_offscreen(state: &AppContext, root: NodeRef) {
 /// The compact player.
 #[function_component(Embed)]
 pub fn embed() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let root = use_node_ref();
     use_pause_offscreen(&state, root.clone());
     let autoplayed = use_mut_ref(|| false);

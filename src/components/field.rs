@@ -5,7 +5,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::doc;
-use crate::state::{Action, AppContext, Edit};
+use crate::state::{Action, Edit, use_app};
 
 /// What kind of value a field holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -96,7 +96,7 @@ fn value_of(kind: Kind, text: &str, has_default: bool) -> Option<Value> {
 /// A labelled input bound to the document.
 #[function_component(Field)]
 pub fn field(props: &Props) -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let current = state.doc.pointer(&props.pointer);
     let id = input_id(&props.pointer);
     let problems = state.problems_at(&doc::path_of(&props.pointer));

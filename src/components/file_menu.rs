@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::share;
-use crate::state::{Action, AppContext, Banner};
+use crate::state::{Action, AppContext, Banner, use_app};
 
 /// Reads `file` and opens the scenario it holds (or says why it cannot).
 pub fn import_file(dispatch: UseReducerDispatcher<crate::state::State>, file: web_sys::File) {
@@ -17,7 +17,7 @@ pub fn import_file(dispatch: UseReducerDispatcher<crate::state::State>, file: we
 /// The file menu.
 #[function_component(FileMenu)]
 pub fn file_menu() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let input = use_node_ref();
     let stem = share::file_stem(state.doc["name"].as_str().unwrap_or("scenario"));
     let download_json = {

@@ -3,12 +3,12 @@
 use resilience_engine::{Scenario, examples};
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
 /// The gallery dialog.
 #[function_component(Gallery)]
 pub fn gallery() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     if !state.gallery {
         return html! {};
     }

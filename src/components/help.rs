@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
 /// Shortcut, what it does.
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -19,7 +19,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 /// The overlay (shown when `state.help`).
 #[function_component(Help)]
 pub fn help() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     if !state.help {
         return html! {};
     }

@@ -4,7 +4,7 @@
 use resilience_engine::sim::{Outcome, SERVICE, TraceKind};
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
 fn ms(us: u64) -> String {
     format!("{:.1} ms", us as f64 / 1e3)
@@ -13,7 +13,7 @@ fn ms(us: u64) -> String {
 /// The inspector panel.
 #[function_component(Inspector)]
 pub fn inspector() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let Some(result) = &state.result else { return html! {} };
     let Some(journey) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) else {
         return html! {

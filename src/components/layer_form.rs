@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
-use crate::state::AppContext;
+use crate::state::{AppContext, use_app};
 
 /// Props of [`LayerForm`].
 #[derive(Properties, PartialEq, Debug)]
@@ -145,7 +145,7 @@ fn specs(kind: &str) -> Vec<Spec> {
 /// The form of one layer.
 #[function_component(LayerForm)]
 pub fn layer_form(props: &Props) -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     // A nested field belongs to one variant of its parent (the exponential backoff's initial
     // wait, the count window's size): it is shown only while that variant is chosen.
     let fields = specs(&props.kind).into_iter().filter_map(|(relative, label, kind, unit, help, default)| {

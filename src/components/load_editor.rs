@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::field::{Field, Kind};
 use crate::doc;
-use crate::state::{Action, AppContext, Edit};
+use crate::state::{Action, AppContext, Edit, use_app};
 
 const LOADS: &[(&str, &str)] = &[
     ("constant rate", r#"{"constant":{"rps":100}}"#),
@@ -23,7 +23,7 @@ const KEYS: &[(&str, &str)] = &[
 /// The load and run settings.
 #[function_component(LoadEditor)]
 pub fn load_editor() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let endpoint = format!("/endpoints/{}", state.endpoint);
     let load = format!("{endpoint}/load");
     let load_fields: Vec<(String, &str, Kind, &str)> = match doc::variant(state.doc.pointer(&load)).as_str() {

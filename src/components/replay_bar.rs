@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext, State};
+use crate::state::{Action, AppContext, State, use_app};
 
 /// The time of the next (or previous) trace event after (before) the play head.
 pub fn step_event(state: &State, forward: bool) -> Option<u64> {
@@ -38,7 +38,7 @@ pub fn zoom(state: &AppContext, factor: f64) {
 /// The replay bar.
 #[function_component(ReplayBar)]
 pub fn replay_bar() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let end = state.end_us();
     let seek = |target: Option<u64>| {
         let dispatch = state.dispatcher();

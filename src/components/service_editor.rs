@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::field::{Field, Kind};
 use crate::doc::{self, FAULT_KINDS};
-use crate::state::{Action, AppContext, Edit};
+use crate::state::{Action, AppContext, Edit, use_app};
 
 const LATENCIES: &[(&str, &str)] = &[
     ("constant", r#"{"constant":"50ms"}"#),
@@ -26,7 +26,7 @@ fn seconds_of(value: &Value) -> Option<f64> {
 /// The editor of the selected service.
 #[function_component(ServiceEditor)]
 pub fn service_editor() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let selected = use_state(|| None::<usize>);
     let drag = use_state(|| None::<(usize, f64, f64, f64)>);
     let svg_ref = use_node_ref();

@@ -4,12 +4,12 @@
 use yew::prelude::*;
 
 use crate::share;
-use crate::state::{Action, AppContext, Banner};
+use crate::state::{Action, Banner, use_app};
 
 /// The share controls.
 #[function_component(SharePanel)]
 pub fn share_panel() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let shown = use_state(|| None::<(String, String)>);
     let Some(scenario) = state.scenario.clone() else {
         return html! { <button disabled=true title="Fix the scenario first">{ "Copy link" }</button> };

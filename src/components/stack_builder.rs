@@ -8,13 +8,13 @@ use yew::prelude::*;
 
 use super::layer_form::LayerForm;
 use crate::doc::{self, LAYER_KINDS};
-use crate::state::{Action, AppContext, Edit, State};
+use crate::state::{Action, AppContext, Edit, State, use_app};
 use crate::view_model::counter_names;
 
 /// The stack of the selected endpoint.
 #[function_component(StackBuilder)]
 pub fn stack_builder() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let open = use_state(|| None::<usize>);
     let dragging = use_state(|| None::<usize>);
     let stack_pointer = format!("/endpoints/{}/stack", state.endpoint);

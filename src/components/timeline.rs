@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext, State};
+use crate::state::{Action, State, use_app};
 use crate::view_model::{Journey, Marker};
 
 /// Height of one lane, in CSS pixels.
@@ -19,7 +19,7 @@ const HEIGHT_PX: f64 = 280.0;
 /// The timeline panel.
 #[function_component(Timeline)]
 pub fn timeline() -> Html {
-    let state = use_context::<AppContext>().expect("state context");
+    let state = use_app();
     let canvas = use_node_ref();
     let drag = use_state(|| None::<(f64, (u64, u64))>);
     {
