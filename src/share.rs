@@ -141,7 +141,14 @@ pub fn copy_to_clipboard(text: &str) -> bool {
     let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return false };
     let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return false };
     let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
-    write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
+    let Ok(promise) = write.call1(&clipboard, &JsValue::from_str(text)) else { return false };
+    // A refusal (no focus, no permission) is expected: the link is also shown in a text box.
+    if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+        let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+        let _ = promise.catch(&ignore);
+        ignore.forget(); // a few bytes per copy, kept until the promise settles
+    }
+    true
 }
 
 /// Offers bytes as a file download.
