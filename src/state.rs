@@ -307,7 +307,13 @@ impl State {
     fn revalidate(&mut self) {
         let parsed = Scenario::parse(&self.doc.to_string());
         match parsed {
-            Err(error) => self.problems = vec![error],
+            // The document is edited as fields, not text: a line and column mean nothing here.
+            Err(mut error) => {
+                if let Some(at) = error.message.rfind(" at line ") {
+                    error.message.truncate(at);
+                }
+                self.problems = vec![error];
+            }
             Ok(scenario) => {
                 self.problems = scenario.validate();
                 if self.problems.is_empty() {
