@@ -132,11 +132,12 @@ fn seek(state: &AppContext, target: Option<u64>) -> bool {
 /// Saves the document as the user's draft after every change (when autosave is on).
 #[hook]
 fn use_autosave(state: &AppContext) {
-    let doc = state.doc.clone();
     let autosave = state.autosave && state.embed.is_none();
-    use_effect_with((doc, autosave), |(doc, autosave)| {
+    let state = state.clone();
+    // Keyed on the document's version, not its contents: no copy or deep compare per render.
+    use_effect_with((state.doc_version, autosave), move |(_, autosave)| {
         if *autosave {
-            share::save_draft(&doc.to_string());
+            share::save_draft(&state.doc.to_string());
         }
     });
 }

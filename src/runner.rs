@@ -49,12 +49,11 @@ fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
 #[hook]
 pub fn use_runner(state: AppContext) {
     let slot: JobSlot = use_mut_ref(|| None);
-    let revision = state.revision;
-    let scenario = state.scenario.clone();
-    let compare = doc::comparison(&state.doc, state.compare_with);
-    let dispatcher = state.dispatcher();
-    use_effect_with((revision, state.compare_with), move |_| {
-        if let Some(scenario) = scenario {
+    // Everything is read inside the effect: a render (30 per second while playing) costs nothing.
+    use_effect_with((state.revision, state.compare_with), move |(revision, compare_with)| {
+        if let Some(scenario) = state.scenario.clone() {
+            let (revision, compare) = (*revision, doc::comparison(&state.doc, *compare_with));
+            let dispatcher = state.dispatcher();
             let job_slot = slot.clone();
             schedule(&slot, DEBOUNCE_MS, move || start(job_slot, (*scenario).clone(), compare, revision, dispatcher));
         }

@@ -53,6 +53,8 @@ pub struct State {
     pub scenario: Option<Rc<Scenario>>,
     /// Bumps with every valid change.
     pub revision: u64,
+    /// Bumps with every change of the document, valid or not (what autosave follows).
+    pub doc_version: u64,
     /// The last finished run.
     pub result: Option<Rc<RunView>>,
     /// Progress of the run in flight (0..1), if any.
@@ -183,6 +185,7 @@ impl State {
             problems: Vec::new(),
             scenario: None,
             revision: 0,
+            doc_version: 0,
             result: None,
             running: None,
             run_error: None,
@@ -305,6 +308,7 @@ impl State {
 
     /// Re-parses and re-validates the document; a valid one gets a new revision.
     fn revalidate(&mut self) {
+        self.doc_version += 1;
         let parsed = Scenario::parse(&self.doc.to_string());
         match parsed {
             // The document is edited as fields, not text: a line and column mean nothing here.
