@@ -24,31 +24,49 @@ use crate::components::replay_bar::{ReplayBar, next_state_change, step_event, zo
 use crate::components::service_editor::ServiceEditor;
 use crate::components::share_panel::SharePanel;
 use crate::components::stack_builder::StackBuilder;
+use crate::components::story::Story;
 use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
+use crate::components::verdict::Verdict;
 use crate::runner::use_runner;
 use crate::share;
-use crate::state::{Action, AppContext, State, use_app};
+use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
+use crate::state::{Action, AppContext, FIRST_EXAMPLE, State, use_app};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 33;
 
-/// Advances the play head while playing; the only timer of playback.
+/// The play head's reducer, kept in step with the document: it resets when another document
+/// opens and learns each new run's end. Owns the only timer of playback.
 #[hook]
-fn use_playback(state: &AppContext) {
-    let dispatcher = state.dispatcher();
-    use_effect_with(state.playing, move |playing| {
-        let interval =
-            playing.then(|| Interval::new(TICK_MS, move || dispatcher.dispatch(Action::Tick(f64::from(TICK_MS)))));
+fn use_play_head(state: &AppContext) -> (PlaybackContext, CursorCell) {
+    let start_us = state.start_us;
+    let playback = use_reducer(move || Playback { cursor_us: start_us, ..Playback::default() });
+    let cell = use_memo((), |_| CursorCell::default());
+    cell.0.set(playback.cursor_us);
+    {
+        let dispatcher = playback.dispatcher();
+        use_effect_with(state.load_id, move |_| dispatcher.dispatch(PlaybackAction::Reset(start_us)));
+    }
+    {
+        let dispatcher = playback.dispatcher();
+        let end_us = state.end_us();
+        use_effect_with(end_us, move |end_us| dispatcher.dispatch(PlaybackAction::SetEnd(*end_us)));
+    }
+    let dispatcher = playback.dispatcher();
+    use_effect_with(playback.playing, move |playing| {
+        let interval = playing
+            .then(|| Interval::new(TICK_MS, move || dispatcher.dispatch(PlaybackAction::Tick(f64::from(TICK_MS)))));
         move || drop(interval)
     });
+    (playback, (*cell).clone())
 }
 
 /// Global keyboard shortcuts (not while typing in a field).
 #[hook]
-fn use_shortcuts(state: &AppContext) {
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
+fn use_shortcuts(state: &AppContext, playback: &PlaybackContext) {
+    let latest = use_mut_ref(|| (state.clone(), playback.clone()));
+    *latest.borrow_mut() = (state.clone(), playback.clone());
     use_effect_with((), move |_| {
         let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
             on_key(&latest, &event)
@@ -65,13 +83,26 @@ fn use_shortcuts(state: &AppContext) {
     });
 }
 
-fn on_key(latest: &Rc<RefCell<AppContext>>, event: &web_sys::KeyboardEvent) {
-    let state = latest.borrow().clone();
-    let typing = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+fn on_key(latest: &Rc<RefCell<(AppContext, PlaybackContext)>>, event: &web_sys::KeyboardEvent) {
+    let (state, playback) = latest.borrow().clone();
+    let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let typing = target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    // The timeline handles its own arrows (they move between requests there).
+    let on_timeline = target.as_ref().is_some_and(|e| e.id() == "timeline");
     let key = event.key();
+    if !typing && (event.ctrl_key() || event.meta_key()) && !event.alt_key() {
+        let undo = match key.to_lowercase().as_str() {
+            "z" if event.shift_key() => Some(Action::Redo),
+            "z" => Some(Action::Undo),
+            "y" => Some(Action::Redo),
+            _ => None,
+        };
+        if let Some(action) = undo {
+            event.prevent_default();
+            state.dispatch(action);
+        }
+        return;
+    }
     if key == "Escape" {
         if state.help {
             state.dispatch(Action::ToggleHelp);
@@ -82,28 +113,29 @@ fn on_key(latest: &Rc<RefCell<AppContext>>, event: &web_sys::KeyboardEvent) {
         }
         return;
     }
-    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+    if typing || on_timeline || event.ctrl_key() || event.meta_key() || event.alt_key() {
         return;
     }
+    let cursor_us = playback.cursor_us;
     let handled = match key.as_str() {
         " " => {
             if event.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some() {
                 return;
             }
-            state.dispatch(Action::TogglePlay);
+            playback.dispatch(PlaybackAction::Toggle);
             true
         }
-        "ArrowRight" if event.shift_key() => seek(&state, next_state_change(&state)),
-        "ArrowRight" => seek(&state, step_event(&state, true)),
-        "ArrowLeft" => seek(&state, step_event(&state, false)),
-        "Home" => seek(&state, Some(0)),
-        "End" => seek(&state, Some(state.end_us())),
+        "ArrowRight" if event.shift_key() => seek(&playback, next_state_change(&state, cursor_us)),
+        "ArrowRight" => seek(&playback, step_event(&state, cursor_us, true)),
+        "ArrowLeft" => seek(&playback, step_event(&state, cursor_us, false)),
+        "Home" => seek(&playback, Some(0)),
+        "End" => seek(&playback, Some(state.end_us())),
         "+" | "=" => {
-            zoom(&state, 0.5);
+            zoom(&state, cursor_us, 0.5);
             true
         }
         "-" => {
-            zoom(&state, 2.0);
+            zoom(&state, cursor_us, 2.0);
             true
         }
         "0" => {
@@ -122,17 +154,18 @@ fn on_key(latest: &Rc<RefCell<AppContext>>, event: &web_sys::KeyboardEvent) {
     }
 }
 
-fn seek(state: &AppContext, target: Option<u64>) -> bool {
+fn seek(playback: &PlaybackContext, target: Option<u64>) -> bool {
     if let Some(t) = target {
-        state.dispatch(Action::Seek(t));
+        playback.dispatch(PlaybackAction::Seek(t));
     }
     true
 }
 
-/// Saves the document as the user's draft after every change (when autosave is on).
+/// Saves the document as the user's draft after every edit (when autosave is on). A document
+/// the user never changed is not a draft.
 #[hook]
 fn use_autosave(state: &AppContext) {
-    let autosave = state.autosave && state.embed.is_none();
+    let autosave = state.autosave && state.edited && state.embed.is_none();
     let state = state.clone();
     // Keyed on the document's version, not its contents: no copy or deep compare per render.
     use_effect_with((state.doc_version, autosave), move |(_, autosave)| {
@@ -148,7 +181,7 @@ fn use_hash_routing(state: &AppContext) {
     let dispatcher = state.dispatcher();
     use_effect_with((), move |_| {
         let handler = Closure::<dyn Fn()>::new(move || {
-            dispatcher.dispatch(Action::Route(share::parse_route(&share::current_fragment())))
+            dispatcher.dispatch(Action::Route(share::parse_route(&share::current_fragment()), share::load_draft()))
         });
         let window = web_sys::window();
         if let Some(window) = &window {
@@ -187,10 +220,14 @@ pub fn player(props: &PlayerProps) -> Html {
     let initial = props.initial.clone();
     let state = use_reducer(move || (*initial).clone());
     use_runner(state.clone());
-    use_playback(&state);
+    let (playback, cursor) = use_play_head(&state);
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+        <ContextProvider<CursorCell> context={cursor}>
+        <ContextProvider<PlaybackContext> context={playback}>
             <Embed />
+        </ContextProvider<PlaybackContext>>
+        </ContextProvider<CursorCell>>
         </ContextProvider<AppContext>>
     }
 }
@@ -200,15 +237,19 @@ pub fn player(props: &PlayerProps) -> Html {
 pub fn app() -> Html {
     let state = use_reducer(|| State::initial(share::parse_route(&share::current_fragment()), share::load_draft()));
     use_runner(state.clone());
-    use_playback(&state);
-    use_shortcuts(&state);
+    let (playback, cursor) = use_play_head(&state);
+    use_shortcuts(&state, &playback);
     use_autosave(&state);
     use_hash_routing(&state);
     if let Some(embed) = &state.embed {
         apply_theme(&embed.theme);
         return html! {
             <ContextProvider<AppContext> context={state.clone()}>
+            <ContextProvider<CursorCell> context={cursor}>
+            <ContextProvider<PlaybackContext> context={playback}>
                 <Embed />
+            </ContextProvider<PlaybackContext>>
+            </ContextProvider<CursorCell>>
             </ContextProvider<AppContext>>
         };
     }
@@ -224,6 +265,8 @@ pub fn app() -> Html {
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+        <ContextProvider<CursorCell> context={cursor}>
+        <ContextProvider<PlaybackContext> context={playback}>
             <div class="page" ondragover={on_drag_over} ondrop={on_drop}>
             <a class="skip" href="#results">{ "Skip to results" }</a>
             <Header />
@@ -241,6 +284,8 @@ pub fn app() -> Html {
             <Help />
             <Gallery />
             </div>
+        </ContextProvider<PlaybackContext>>
+        </ContextProvider<CursorCell>>
         </ContextProvider<AppContext>>
     }
 }
@@ -262,14 +307,13 @@ fn header() -> Html {
     let reset = {
         let dispatch = state.dispatcher();
         let example =
-            if examples::get(&state.example).is_some() { state.example.clone() } else { examples::DEFAULT.to_owned() };
+            if examples::get(&state.example).is_some() { state.example.clone() } else { FIRST_EXAMPLE.to_owned() };
         Callback::from(move |_| dispatch.dispatch(Action::LoadExample(example.clone())))
     };
     let options = examples::ALL
         .iter()
         .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ *name }</option> });
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let description = state.doc["description"].as_str().unwrap_or("").to_owned();
     html! {
         <header class="top">
             <div class="brand">
@@ -289,10 +333,10 @@ fn header() -> Html {
                 <FileMenu />
             </div>
             <Status />
-            <details class="about">
-                <summary id="scenario-title">{ title }</summary>
-                <p>{ description }</p>
-            </details>
+            <div class="about">
+                <h2 id="scenario-title" class="scenario-title">{ title }</h2>
+                <Story />
+            </div>
         </header>
     }
 }
@@ -334,8 +378,12 @@ fn results() -> Html {
         <div class={classes!("results-inner", stale.then_some("stale"))} aria-busy={stale.to_string()}>
             if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
+            <Verdict />
             <ReplayBar />
-            <Timeline />
+            <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
+                <Timeline />
+                <Inspector />
+            </div>
             <Charts />
             <div class="two-up">
                 <section class="panel" aria-labelledby="summary-title">
@@ -344,7 +392,6 @@ fn results() -> Html {
                 </section>
                 <Compare />
             </div>
-            <Inspector />
         </div>
     }
 }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod components;
 pub mod doc;
+pub mod playback;
 pub mod player;
 pub mod runner;
 pub mod share;

@@ -106,6 +106,70 @@ impl LayerTimeline {
     }
 }
 
+/// How far before the first fault the play head starts, in microseconds.
+const STORY_LEAD_US: u64 = 2_000_000;
+
+/// Where the play head starts for a scenario: just before its first fault that does not start
+/// at 0 (where the story begins), or at 0 without one.
+pub fn story_start_us(scenario: &resilience_engine::Scenario) -> u64 {
+    let end_us = scenario.duration.as_micros();
+    scenario
+        .services
+        .iter()
+        .flat_map(|service| &service.faults)
+        .map(|fault| fault.window().0.as_micros())
+        .filter(|from_us| *from_us > 0 && *from_us < end_us)
+        .min()
+        .map_or(0, |from_us| from_us.saturating_sub(STORY_LEAD_US.min(from_us / 2)))
+}
+
+/// Which way a difference goes for the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trend {
+    /// Better with the stack.
+    Better,
+    /// Worse with the stack.
+    Worse,
+    /// No real difference.
+    Same,
+}
+
+impl Trend {
+    /// Classifies `with - without`, where `higher_is_better` says which way is good; differences
+    /// under `tolerance` (in the measure's unit) count as the same.
+    pub fn of(with: f64, without: f64, higher_is_better: bool, tolerance: f64) -> Self {
+        let delta = with - without;
+        if !delta.is_finite() || delta.abs() <= tolerance {
+            Self::Same
+        } else if (delta > 0.0) == higher_is_better {
+            Self::Better
+        } else {
+            Self::Worse
+        }
+    }
+
+    /// The CSS class and the word a screen reader says.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Better => "better",
+            Self::Worse => "worse",
+            Self::Same => "same",
+        }
+    }
+}
+
+/// The arrow that shows a difference's sign (up for more, down for less), independent of
+/// whether more is better.
+pub fn sign_arrow(delta: f64) -> &'static str {
+    if delta > 0.0 {
+        "▲"
+    } else if delta < 0.0 {
+        "▼"
+    } else {
+        "="
+    }
+}
+
 /// Names of a layer kind's three counters.
 pub fn counter_names(kind: &str) -> [&'static str; 3] {
     match kind {
@@ -218,6 +282,82 @@ impl Derived {
     }
 }
 
+impl Derived {
+    /// The request `step` places after (or before, when negative) `current` in arrival order;
+    /// with nothing selected, the first request arriving at or after `cursor_us` (stepping
+    /// forward) or before it (stepping back). `None` when there is no such request.
+    pub fn neighbour(&self, current: Option<u32>, cursor_us: u64, step: i64) -> Option<u32> {
+        let count = self.journeys.len() as i64;
+        if count == 0 {
+            return None;
+        }
+        let index = match current {
+            Some(id) => (i64::from(id) + step).clamp(0, count - 1),
+            None => {
+                let at = self.journeys.partition_point(|j| j.arrival_us < cursor_us) as i64;
+                if step >= 0 { at.min(count - 1) } else { (at - 1).max(0) }
+            }
+        };
+        Some(self.journeys[index as usize].id)
+    }
+
+    /// Layer state changes of `endpoint` at or before `to_us` and after `from_us`:
+    /// (time, layer index, state code), in time order.
+    pub fn state_changes(&self, endpoint: u16, from_us: u64, to_us: u64) -> Vec<(u64, u8, u8)> {
+        let mut changes: Vec<(u64, u8, u8)> = self
+            .layers
+            .range((endpoint, 0)..=(endpoint, u8::MAX))
+            .flat_map(|((_, layer), timeline)| timeline.states.iter().map(move |(t, code)| (*t, *layer, *code)))
+            .filter(|(t, ..)| *t >= from_us && *t <= to_us)
+            .collect();
+        changes.sort_unstable();
+        changes
+    }
+}
+
+/// The time of the next (`forward`) or previous trace event strictly after (before) `t_us`.
+pub fn step_event(events: &[TraceEvent], t_us: u64, forward: bool) -> Option<u64> {
+    if forward {
+        let i = events.partition_point(|e| e.at_us <= t_us);
+        events.get(i).map(|e| e.at_us)
+    } else {
+        let i = events.partition_point(|e| e.at_us < t_us);
+        i.checked_sub(1).map(|i| events[i].at_us)
+    }
+}
+
+/// The first of `times` (ascending) strictly after `t_us`.
+pub fn next_after(times: &[u64], t_us: u64) -> Option<u64> {
+    times.get(times.partition_point(|t| *t <= t_us)).copied()
+}
+
+/// Narrowest time window the views zoom to, in microseconds.
+pub const WINDOW_MIN_US: u64 = 1_000;
+
+/// The window `(from, to)` scaled by `factor` (< 1 zooms in) around `centre_us`, kept inside
+/// `[0, end_us]` and never narrower than [`WINDOW_MIN_US`].
+pub fn zoom_window(window: (u64, u64), centre_us: u64, factor: f64, end_us: u64) -> (u64, u64) {
+    let (from, to) = (window.0 as f64, window.1 as f64);
+    let centre = (centre_us as f64).clamp(from, to);
+    let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+    let new_from = (centre - (centre - from) * factor).max(0.0);
+    let new_to = (centre + (to - centre) * factor).min(end_us.max(1) as f64);
+    if new_to - new_from < WINDOW_MIN_US as f64 { window } else { (new_from as u64, new_to as u64) }
+}
+
+/// The window shifted (same width) so that `t_us` is inside it, with a tenth of a margin;
+/// unchanged when `t_us` is already comfortably inside.
+pub fn window_showing(window: (u64, u64), t_us: u64, end_us: u64) -> (u64, u64) {
+    let (from, to) = window;
+    let width = to.saturating_sub(from).max(1);
+    let margin = width / 10;
+    if t_us >= from + margin && t_us + margin <= to {
+        return window;
+    }
+    let new_from = t_us.saturating_sub(width / 2).min(end_us.saturating_sub(width));
+    (new_from, new_from + width)
+}
+
 fn note_journey(journey: &mut Journey, event: &TraceEvent) {
     let t = event.at_us;
     match event.kind {
@@ -268,6 +408,64 @@ mod tests {
         assert!(derived.journeys.windows(2).all(|w| w[0].arrival_us <= w[1].arrival_us), "arrival order");
         let visible = derived.visible(30_000_000, 31_000_000).count();
         assert!((80..130).contains(&visible), "about 100 requests in one second: {visible}");
+    }
+
+    #[test]
+    fn keyboard_navigation_walks_requests_in_arrival_order() {
+        let (_, derived) = derive("breaker-outage");
+        let last = derived.journeys.len() as u32 - 1;
+        let first_after = derived.neighbour(None, 20_000_000, 1).unwrap();
+        assert!(derived.journeys[first_after as usize].arrival_us >= 20_000_000);
+        let before = derived.neighbour(None, 20_000_000, -1).unwrap();
+        assert!(derived.journeys[before as usize].arrival_us < 20_000_000);
+        assert_eq!(derived.neighbour(Some(5), 0, 1), Some(6));
+        assert_eq!(derived.neighbour(Some(5), 0, -10), Some(0), "clamped at the first");
+        assert_eq!(derived.neighbour(Some(last), 0, 1), Some(last), "clamped at the last");
+        assert_eq!(Derived::default().neighbour(None, 0, 1), None);
+    }
+
+    #[test]
+    fn state_changes_are_listed_for_annotations() {
+        let (_, derived) = derive("breaker-outage");
+        let changes = derived.state_changes(0, 0, u64::MAX);
+        assert!(changes.windows(2).all(|w| w[0].0 <= w[1].0));
+        let opened = changes.iter().find(|(_, _, code)| *code == 1).expect("the breaker opens");
+        assert!((20_000_000..25_000_000).contains(&opened.0), "opens soon after the outage: {}", opened.0);
+        assert!(derived.state_changes(1, 0, u64::MAX).is_empty(), "no such endpoint");
+    }
+
+    #[test]
+    fn windows_zoom_and_follow_within_the_run() {
+        assert_eq!(zoom_window((0, 60_000_000), 30_000_000, 0.5, 60_000_000), (15_000_000, 45_000_000));
+        assert_eq!(zoom_window((0, 60_000_000), 30_000_000, 4.0, 60_000_000), (0, 60_000_000), "clamped");
+        assert_eq!(zoom_window((0, 1_500), 500, 0.1, 60_000_000), (0, 1_500), "never under 1 ms");
+        assert_eq!(zoom_window((0, 10), 5, f64::NAN, 10), (0, 10));
+        assert_eq!(window_showing((0, 10_000_000), 5_000_000, 60_000_000), (0, 10_000_000), "already shown");
+        assert_eq!(window_showing((0, 10_000_000), 30_000_000, 60_000_000), (25_000_000, 35_000_000));
+        assert_eq!(window_showing((0, 10_000_000), 59_000_000, 60_000_000), (50_000_000, 60_000_000));
+        let events = [1, 5, 5, 9]
+            .map(|at_us| TraceEvent { at_us, request: 0, value: 0, kind: TraceKind::Arrival, layer: 0, attempt: 0 });
+        assert_eq!((step_event(&events, 5, true), step_event(&events, 5, false)), (Some(9), Some(1)));
+        assert_eq!((step_event(&events, 9, true), step_event(&events, 1, false)), (None, None));
+        assert_eq!((next_after(&[3, 7], 3), next_after(&[3, 7], 7)), (Some(7), None));
+    }
+
+    #[test]
+    fn the_story_starts_just_before_the_first_fault() {
+        let scenario = |name: &str| Scenario::from_json(examples::get(name).unwrap()).unwrap();
+        assert_eq!(story_start_us(&scenario("breaker-outage")), 18_000_000, "outage at 20 s");
+        assert_eq!(story_start_us(&scenario("all-six")), 18_000_000, "errors from 0 s do not count");
+        assert_eq!(story_start_us(&scenario("retry-storm")), 0, "no fault window");
+    }
+
+    #[test]
+    fn trends_follow_what_is_better_not_the_sign() {
+        assert_eq!(Trend::of(96.5, 74.8, true, 0.05), Trend::Better);
+        assert_eq!(Trend::of(120.0, 900.0, false, 0.5), Trend::Better, "a lower p99 is better");
+        assert_eq!(Trend::of(3.0, 1.0, false, 0.01), Trend::Worse, "more amplification is worse");
+        assert_eq!(Trend::of(1.0, 1.004, false, 0.01), Trend::Same);
+        assert_eq!(Trend::of(f64::NAN, 1.0, true, 0.0), Trend::Same);
+        assert_eq!((sign_arrow(-2.0), sign_arrow(2.0), sign_arrow(0.0)), ("▼", "▲", "="));
     }
 
     #[test]

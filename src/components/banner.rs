@@ -15,7 +15,11 @@ pub fn banner() -> Html {
     };
     let restore = {
         let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::RestoreDraft))
+        Callback::from(move |_| dispatch.dispatch(Action::RestoreDraft(crate::share::load_draft())))
+    };
+    let undo = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::Undo))
     };
     let keep = {
         let dispatch = state.dispatcher();
@@ -27,6 +31,9 @@ pub fn banner() -> Html {
             if banner.offer_draft {
                 <button id="restore-draft" onclick={restore}>{ "Restore my draft" }</button>
                 <button id="keep-draft" onclick={keep}>{ "Work on this instead" }</button>
+            }
+            if banner.offer_undo {
+                <button id="banner-undo" onclick={undo}>{ "Undo" }</button>
             }
             <button class="close" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
         </div>

@@ -6,7 +6,8 @@
 use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext, use_app};
+use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
+use crate::state::use_app;
 
 /// SVG width units.
 const W: f64 = 1000.0;
@@ -25,6 +26,7 @@ struct Line {
 #[function_component(Charts)]
 pub fn charts() -> Html {
     let state = use_app();
+    let playback = use_playback();
     let hover = use_state(|| None::<usize>);
     let Some(result) = &state.result else { return html! {} };
     let metrics = &result.report.metrics;
@@ -41,11 +43,11 @@ pub fn charts() -> Html {
         first,
         count: buckets.len(),
         width_s,
-        cursor_us: state.cursor_us,
+        cursor_us: playback.cursor_us,
         from,
         to,
         hover,
-        state: state.clone(),
+        playback: playback.clone(),
     };
 
     let mut charts = vec![outcome_chart(&ctx, buckets)];
@@ -128,7 +130,7 @@ struct ChartCtx {
     from: u64,
     to: u64,
     hover: UseStateHandle<Option<usize>>,
-    state: AppContext,
+    playback: PlaybackContext,
 }
 
 impl ChartCtx {
@@ -164,8 +166,9 @@ impl ChartCtx {
         let on_move = Callback::from(move |event: MouseEvent| hover.set(Some(index_at_move(&event).0)));
         let hover = self.hover.clone();
         let on_leave = Callback::from(move |_| hover.set(None));
-        let state = self.state.clone();
-        let on_click = Callback::from(move |event: MouseEvent| state.dispatch(Action::Seek(index_at(&event).1)));
+        let playback = self.playback.clone();
+        let on_click =
+            Callback::from(move |event: MouseEvent| playback.dispatch(PlaybackAction::Seek(index_at(&event).1)));
         (on_move, on_leave, on_click)
     }
 

@@ -14,13 +14,14 @@ use super::replay_bar::ReplayBar;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
 use crate::share;
-use crate::state::{Action, AppContext, use_app};
+use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
+use crate::state::{AppContext, use_app};
 
 /// Pauses playback while the player is scrolled out of view, and resumes what it paused.
 #[hook]
-fn use_pause_offscreen(state: &AppContext, root: NodeRef) {
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
+fn use_pause_offscreen(playback: &PlaybackContext, root: NodeRef) {
+    let latest = use_mut_ref(|| playback.clone());
+    *latest.borrow_mut() = playback.clone();
     use_effect_with((), move |_| {
         let paused_by_us = Rc::new(Cell::new(false));
         let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
@@ -28,12 +29,12 @@ fn use_pause_offscreen(state: &AppContext, root: NodeRef) {
                 .iter()
                 .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
                 .any(|e| e.is_intersecting());
-            let state = latest.borrow().clone();
-            if !visible && state.playing {
+            let playback = latest.borrow().clone();
+            if !visible && playback.playing {
                 paused_by_us.set(true);
-                state.dispatch(Action::TogglePlay);
-            } else if visible && !state.playing && paused_by_us.replace(false) {
-                state.dispatch(Action::TogglePlay);
+                playback.dispatch(PlaybackAction::Pause);
+            } else if visible && !playback.playing && paused_by_us.replace(false) {
+                playback.dispatch(PlaybackAction::Play);
             }
         });
         let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
@@ -53,22 +54,25 @@ fn use_pause_offscreen(state: &AppContext, root: NodeRef) {
 #[function_component(Embed)]
 pub fn embed() -> Html {
     let state = use_app();
+    let playback = use_playback();
+    let cursor = crate::playback::use_cursor_cell();
     let root = use_node_ref();
-    use_pause_offscreen(&state, root.clone());
+    use_pause_offscreen(&playback, root.clone());
     let autoplayed = use_mut_ref(|| false);
     {
         let state = state.clone();
+        let playback = playback.clone();
         use_effect_with(state.result.as_ref().map(|r| r.revision), move |revision| {
             let wants = state.embed.as_ref().is_some_and(|e| e.autoplay);
             if revision.is_some() && wants && !*autoplayed.borrow() {
                 *autoplayed.borrow_mut() = true;
-                state.dispatch(Action::TogglePlay);
+                playback.dispatch(PlaybackAction::Play);
             }
         });
     }
     let Some(options) = &state.embed else { return html! {} };
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let open_href = state.scenario.as_ref().map(|s| share::share_url(s, &state.shared_view()));
+    let open_href = state.scenario.as_ref().map(|s| share::share_url(s, &state.shared_view(cursor.0.get())));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },

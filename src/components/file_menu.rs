@@ -18,13 +18,14 @@ pub fn import_file(dispatch: UseReducerDispatcher<crate::state::State>, file: we
 #[function_component(FileMenu)]
 pub fn file_menu() -> Html {
     let state = use_app();
+    let cursor = crate::playback::use_cursor_cell();
     let input = use_node_ref();
     let stem = share::file_stem(state.doc["name"].as_str().unwrap_or("scenario"));
     let download_json = {
         let doc = state.doc.clone();
         let stem = stem.clone();
         Callback::from(move |_| {
-            let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            let json = serde_json::to_string_pretty(&*doc).unwrap_or_default();
             share::download(&format!("{stem}.json"), "application/json", json.as_bytes());
         })
     };
@@ -48,8 +49,9 @@ pub fn file_menu() -> Html {
     };
     let export = |kind: &'static str| {
         let state = state.clone();
+        let cursor = cursor.clone();
         let stem = stem.clone();
-        Callback::from(move |_| export_as(&state, kind, &stem))
+        Callback::from(move |_| export_as(&state, cursor.0.get(), kind, &stem))
     };
     let has_trace = state.result.as_ref().is_some_and(|r| r.report.trace.is_some());
     html! {
@@ -70,9 +72,9 @@ pub fn file_menu() -> Html {
     }
 }
 
-fn export_as(state: &AppContext, kind: &str, stem: &str) {
+fn export_as(state: &AppContext, cursor_us: u64, kind: &str, stem: &str) {
     let Some(result) = &state.result else { return };
-    let view = state.shared_view();
+    let view = state.shared_view(cursor_us);
     let file: Option<(String, &str, Vec<u8>)> = match kind {
         "trace-csv" => {
             result.report.trace.as_ref().map(|t| (format!("{stem}-trace.csv"), "text/csv", t.to_csv().into_bytes()))
@@ -95,7 +97,7 @@ fn export_as(state: &AppContext, kind: &str, stem: &str) {
         state.dispatch(Action::Notify(Banner {
             error: true,
             text: format!("Nothing to export as {kind} yet."),
-            offer_draft: false,
+            ..Banner::default()
         }));
     }
 }

@@ -1,5 +1,6 @@
 //! The request inspector: one request's journey through the layers, in words, straight from
-//! the trace ("cache miss → breaker closed, permitted → attempt 1 → timed out …").
+//! the trace ("cache miss → breaker closed, permitted → attempt 1 → timed out …"). It opens
+//! as a drawer beside the timeline (a bottom sheet on narrow screens), where the eye already is.
 
 use resilience_engine::sim::{Outcome, SERVICE, TraceKind};
 use yew::prelude::*;
@@ -16,12 +17,7 @@ pub fn inspector() -> Html {
     let state = use_app();
     let Some(result) = &state.result else { return html! {} };
     let Some(journey) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) else {
-        return html! {
-            <section class="panel inspector" aria-labelledby="inspector-title">
-                <h2 id="inspector-title">{ "Request inspector" }</h2>
-                <p class="muted">{ "Click a request on the timeline to see its journey through the layers." }</p>
-            </section>
-        };
+        return html! {};
     };
     let Some(trace) = &result.report.trace else { return html! {} };
     let stack = &result.scenario.endpoints[usize::from(journey.endpoint)].stack;
@@ -96,11 +92,11 @@ pub fn inspector() -> Html {
     };
     let outcome = journey.outcome.map_or("unfinished", Outcome::name);
     html! {
-        <section class="panel inspector" aria-labelledby="inspector-title">
+        <aside class="panel inspector" id="inspector" aria-labelledby="inspector-title">
             <h2 id="inspector-title">{ format!("Request #{} · {outcome}", journey.id) }
                 <button class="close" aria-label="Close the inspector" onclick={close}>{ "✕" }</button></h2>
-            <p class="muted">{ format!("arrived at {:.3} s", journey.arrival_us as f64 / 1e6) }</p>
+            <p class="muted">{ format!("arrived at {:.3} s · ← → on the timeline walk through requests", journey.arrival_us as f64 / 1e6) }</p>
             <ol class="journey" id="journey">{ for steps }</ol>
-        </section>
+        </aside>
     }
 }

@@ -15,5 +15,7 @@ pub mod replay_bar;
 pub mod service_editor;
 pub mod share_panel;
 pub mod stack_builder;
+pub mod story;
 pub mod summary_table;
 pub mod timeline;
+pub mod verdict;

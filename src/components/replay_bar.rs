@@ -4,73 +4,66 @@
 
 use yew::prelude::*;
 
+use crate::playback::{PlaybackAction, use_playback};
 use crate::state::{Action, AppContext, State, use_app};
+use crate::view_model;
 
-/// The time of the next (or previous) trace event after (before) the play head.
-pub fn step_event(state: &State, forward: bool) -> Option<u64> {
-    let trace = state.result.as_ref()?.report.trace.as_ref()?;
-    let t = state.cursor_us;
-    if forward {
-        let i = trace.events.partition_point(|e| e.at_us <= t);
-        trace.events.get(i).map(|e| e.at_us)
-    } else {
-        let i = trace.events.partition_point(|e| e.at_us < t);
-        i.checked_sub(1).map(|i| trace.events[i].at_us)
-    }
+/// The time of the next (or previous) trace event after (before) the play head at `t`.
+pub fn step_event(state: &State, t: u64, forward: bool) -> Option<u64> {
+    view_model::step_event(&state.result.as_ref()?.report.trace.as_ref()?.events, t, forward)
 }
 
-/// The time of the next layer state change after the play head.
-pub fn next_state_change(state: &State) -> Option<u64> {
-    let times = &state.result.as_ref()?.derived.state_change_times;
-    let i = times.partition_point(|t| *t <= state.cursor_us);
-    times.get(i).copied()
+/// The time of the next layer state change after the play head at `cursor_us`.
+pub fn next_state_change(state: &State, cursor_us: u64) -> Option<u64> {
+    view_model::next_after(&state.result.as_ref()?.derived.state_change_times, cursor_us)
 }
 
-/// Zooms the time window by `factor` around the play head.
-pub fn zoom(state: &AppContext, factor: f64) {
-    let (from, to) = state.window;
-    let centre = state.cursor_us.clamp(from, to) as f64;
-    let new_from = (centre - (centre - from as f64) * factor).max(0.0);
-    let new_to = centre + (to as f64 - centre) * factor;
-    state.dispatch(Action::SetWindow(new_from as u64, new_to as u64));
+/// Zooms the time window by `factor` around the play head at `cursor_us`.
+pub fn zoom(state: &AppContext, cursor_us: u64, factor: f64) {
+    let end_us = state.end_us().max(state.window.1);
+    let (from, to) = view_model::zoom_window(state.window, cursor_us, factor, end_us);
+    state.dispatch(Action::SetWindow(from, to));
 }
 
 /// The replay bar.
 #[function_component(ReplayBar)]
 pub fn replay_bar() -> Html {
     let state = use_app();
+    let playback = use_playback();
+    let cursor_us = playback.cursor_us;
     let end = state.end_us();
     let seek = |target: Option<u64>| {
-        let dispatch = state.dispatcher();
+        let dispatch = playback.dispatcher();
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = target {
-                dispatch.dispatch(Action::Seek(t));
+                dispatch.dispatch(PlaybackAction::Seek(t));
             }
         })
     };
     let play = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::TogglePlay))
+        let dispatch = playback.dispatcher();
+        let action = if playback.playing { PlaybackAction::Pause } else { PlaybackAction::Play };
+        Callback::from(move |_| dispatch.dispatch(action))
     };
     let scrub = {
-        let dispatch = state.dispatcher();
+        let dispatch = playback.dispatcher();
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
             let ms: f64 = input.value().parse().unwrap_or(0.0);
-            dispatch.dispatch(Action::Seek((ms * 1e3) as u64));
+            dispatch.dispatch(PlaybackAction::Seek((ms * 1e3) as u64));
         })
     };
     let speed = {
-        let dispatch = state.dispatcher();
+        let dispatch = playback.dispatcher();
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
             let exponent: f64 = input.value().parse().unwrap_or(0.7);
-            dispatch.dispatch(Action::SetSpeed(10f64.powf(exponent)));
+            dispatch.dispatch(PlaybackAction::SetSpeed(10f64.powf(exponent)));
         })
     };
     let zoom_by = |factor: f64| {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| zoom(&state, factor))
+        Callback::from(move |_: MouseEvent| zoom(&state, cursor_us, factor))
     };
     let reset_zoom = {
         let dispatch = state.dispatcher();
@@ -81,19 +74,19 @@ pub fn replay_bar() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ToggleHelp))
     };
-    let faults = fault_jumps(&state);
+    let faults = fault_jumps(&state, &playback);
     html! {
         <div class="replay" role="toolbar" aria-label="Replay">
-            <button id="play" onclick={play} aria-keyshortcuts="Space">{ if state.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
-            <button id="step-back" onclick={seek(step_event(&state, false))} aria-label="Previous event" aria-keyshortcuts="ArrowLeft">{ "◀ event" }</button>
-            <button id="step-event" onclick={seek(step_event(&state, true))} aria-label="Next event" aria-keyshortcuts="ArrowRight">{ "event ▶" }</button>
-            <button id="step-state" onclick={seek(next_state_change(&state))} aria-label="Next state change" aria-keyshortcuts="Shift+ArrowRight">{ "state change ▶▶" }</button>
+            <button id="play" onclick={play} aria-keyshortcuts="Space">{ if playback.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
+            <button id="step-back" onclick={seek(step_event(&state, cursor_us, false))} aria-label="Previous event" aria-keyshortcuts="ArrowLeft">{ "◀ event" }</button>
+            <button id="step-event" onclick={seek(step_event(&state, cursor_us, true))} aria-label="Next event" aria-keyshortcuts="ArrowRight">{ "event ▶" }</button>
+            <button id="step-state" onclick={seek(next_state_change(&state, cursor_us))} aria-label="Next state change" aria-keyshortcuts="Shift+ArrowRight">{ "state change ▶▶" }</button>
             <label class="scrub">{ "Play head" }
-                <input id="scrub" type="range" min="0" max={(end / 1_000).to_string()} step="1" value={(state.cursor_us / 1_000).to_string()} oninput={scrub} />
+                <input id="scrub" type="range" min="0" max={(end / 1_000).to_string()} step="1" value={(cursor_us / 1_000).to_string()} oninput={scrub} />
             </label>
-            <output id="clock" for="scrub" data-us={state.cursor_us.to_string()}>{ format!("{:.3} s", state.cursor_us as f64 / 1e6) }</output>
-            <label class="speed">{ format!("Speed {:.1}×", state.speed) }
-                <input id="speed" type="range" min="-1" max="3" step="0.1" value={state.speed.log10().to_string()} oninput={speed} />
+            <output id="clock" for="scrub" data-us={cursor_us.to_string()}>{ format!("{:.3} s", cursor_us as f64 / 1e6) }</output>
+            <label class="speed">{ format!("Speed {:.1}×", playback.speed) }
+                <input id="speed" type="range" min="-1" max="3" step="0.1" value={playback.speed.log10().to_string()} oninput={speed} />
             </label>
             <span class="zoom" role="group" aria-label="Zoom">
                 <button onclick={zoom_by(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">{ "+" }</button>
@@ -106,7 +99,7 @@ pub fn replay_bar() -> Html {
     }
 }
 
-fn fault_jumps(state: &AppContext) -> Html {
+fn fault_jumps(state: &AppContext, playback: &crate::playback::PlaybackContext) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let scenario = &result.scenario;
     let Some(endpoint) = scenario.endpoints.get(state.endpoint) else { return html! {} };
@@ -114,10 +107,11 @@ fn fault_jumps(state: &AppContext) -> Html {
     let buttons = service.faults.iter().map(|fault| {
         let (from, to) = fault.window();
         let dispatch = state.dispatcher();
+        let seek = playback.dispatcher();
         let start = from.as_micros();
         let stop = to.map_or(scenario.duration.as_micros(), |t| t.as_micros());
         let onclick = Callback::from(move |_| {
-            dispatch.dispatch(Action::Seek(start));
+            seek.dispatch(PlaybackAction::Seek(start));
             let margin = (stop - start) / 4;
             dispatch.dispatch(Action::SetWindow(start.saturating_sub(margin), stop + margin));
         });

@@ -82,8 +82,7 @@ pub fn service_editor() -> Html {
                 if new_from < 0.0 || new_to <= new_from {
                     return;
                 }
-                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/from"), Value::from(format!("{new_from}s")))));
-                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/to"), Value::from(format!("{new_to}s")))));
+                dispatch.dispatch(Action::Edit(Edit::SetMany(band_window(&pointer, new_from, new_to))));
             })
         };
         let onmousedown = {
@@ -113,9 +112,7 @@ pub fn service_editor() -> Html {
             let (new_from, new_to) = (from + delta, to + delta);
             if new_from >= 0.0 && delta != 0.0 {
                 let pointer = format!("{base}/faults/{i}/{kind}");
-                dispatch
-                    .dispatch(Action::Edit(Edit::Set(format!("{pointer}/from"), Value::from(format!("{new_from}s")))));
-                dispatch.dispatch(Action::Edit(Edit::Set(format!("{pointer}/to"), Value::from(format!("{new_to}s")))));
+                dispatch.dispatch(Action::Edit(Edit::Drag(band_window(&pointer, new_from, new_to))));
                 drag.set(Some((i, f64::from(event.client_x()), new_from, new_to)));
             }
         })
@@ -233,4 +230,12 @@ fn fault_form(
             <button class="danger" onclick={remove}>{ "Remove window" }</button>
         </div>
     }
+}
+
+/// Both ends of a fault window, set together (one action, one undo step, never half-moved).
+fn band_window(pointer: &str, from_s: f64, to_s: f64) -> Vec<(String, Value)> {
+    vec![
+        (format!("{pointer}/from"), Value::from(format!("{from_s}s"))),
+        (format!("{pointer}/to"), Value::from(format!("{to_s}s"))),
+    ]
 }

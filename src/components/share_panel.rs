@@ -10,16 +10,18 @@ use crate::state::{Action, Banner, use_app};
 #[function_component(SharePanel)]
 pub fn share_panel() -> Html {
     let state = use_app();
+    let cursor = crate::playback::use_cursor_cell();
     let shown = use_state(|| None::<(String, String)>);
     let Some(scenario) = state.scenario.clone() else {
         return html! { <button disabled=true title="Fix the scenario first">{ "Copy link" }</button> };
     };
     let copy_link = {
         let state = state.clone();
+        let cursor = cursor.clone();
         let shown = shown.clone();
         let scenario = scenario.clone();
         Callback::from(move |_| {
-            let url = share::share_url(&scenario, &state.shared_view());
+            let url = share::share_url(&scenario, &state.shared_view(cursor.0.get()));
             if let Some(fragment) = url.split_once('#').map(|(_, f)| format!("#{f}")) {
                 share::replace_fragment(&fragment);
             }
@@ -34,21 +36,21 @@ pub fn share_panel() -> Html {
             } else {
                 format!("Copy this link ({length} characters) from the box below.")
             };
-            state.dispatch(Action::Notify(Banner { error: length > share::LINK_WARN_CHARS, text, offer_draft: false }));
+            state.dispatch(Action::Notify(Banner { error: length > share::LINK_WARN_CHARS, text, ..Banner::default() }));
             shown.set(Some(("link".into(), url)));
         })
     };
     let copy_embed = {
         let shown = shown.clone();
         Callback::from(move |_| {
-            let snippet = share::embed_snippet(&scenario, &state.shared_view());
+            let snippet = share::embed_snippet(&scenario, &state.shared_view(cursor.0.get()));
             let copied = share::copy_to_clipboard(&snippet);
             let text = if copied {
                 "Embed code copied: paste it into your page."
             } else {
                 "Copy the embed code from the box below."
             };
-            state.dispatch(Action::Notify(Banner { error: false, text: text.into(), offer_draft: false }));
+            state.dispatch(Action::Notify(Banner { error: false, text: text.into(), ..Banner::default() }));
             shown.set(Some(("embed code".into(), snippet)));
         })
     };

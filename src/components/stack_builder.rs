@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::layer_form::LayerForm;
 use crate::doc::{self, LAYER_KINDS};
+use crate::playback::use_playback;
 use crate::state::{Action, AppContext, Edit, State, use_app};
 use crate::view_model::counter_names;
 
@@ -17,6 +18,16 @@ pub fn stack_builder() -> Html {
     let state = use_app();
     let open = use_state(|| None::<usize>);
     let dragging = use_state(|| None::<usize>);
+    // A moved layer keeps the focus: after the move, focus its title at its new index.
+    let focus_to = use_mut_ref(|| None::<usize>);
+    {
+        let focus_to = focus_to.clone();
+        use_effect_with(state.doc_version, move |_| {
+            if let Some(index) = focus_to.borrow_mut().take() {
+                focus_layer(index);
+            }
+        });
+    }
     let stack_pointer = format!("/endpoints/{}/stack", state.endpoint);
     let layers: Vec<Value> = state.doc.pointer(&stack_pointer).and_then(Value::as_array).cloned().unwrap_or_default();
     let count = layers.len();
@@ -39,7 +50,7 @@ pub fn stack_builder() -> Html {
 
     let cards = layers.iter().enumerate().map(|(index, layer)| {
         let card = CardProps { index, count, layer: layer.clone(), pointer: format!("{stack_pointer}/{index}") };
-        layer_card(&state, card, &open, &dragging)
+        layer_card(&state, card, &open, &dragging, &focus_to)
     });
 
     html! {
@@ -56,6 +67,19 @@ pub fn stack_builder() -> Html {
                 <li class="pipe-end">{ format!("Service: {service}") }</li>
             </ol>
         </section>
+    }
+}
+
+/// Focuses the title of the layer card at `index`.
+fn focus_layer(index: usize) {
+    use wasm_bindgen::JsCast;
+    let title = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(".pipeline .layer .layer-title").ok())
+        .and_then(|titles| titles.item(index as u32))
+        .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(title) = title {
+        let _ = title.focus();
     }
 }
 
@@ -85,6 +109,7 @@ fn layer_card(
     card: CardProps,
     open: &UseStateHandle<Option<usize>>,
     dragging: &UseStateHandle<Option<usize>>,
+    focus_to: &std::rc::Rc<std::cell::RefCell<Option<usize>>>,
 ) -> Html {
     let CardProps { index, count, layer, pointer } = card;
     let kind = doc::variant(Some(&layer));
@@ -96,7 +121,9 @@ fn layer_card(
     let move_to = |to: usize| {
         let dispatch = state.dispatcher();
         let open = open.clone();
+        let focus_to = focus_to.clone();
         Callback::from(move |_: MouseEvent| {
+            *focus_to.borrow_mut() = Some(to);
             dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
             open.set(None);
         })
@@ -120,6 +147,7 @@ fn layer_card(
     };
     let on_key = {
         let dispatch = state.dispatcher();
+        let focus_to = focus_to.clone();
         Callback::from(move |event: KeyboardEvent| {
             let to = match event.key().as_str() {
                 "ArrowUp" if event.alt_key() && index > 0 => index - 1,
@@ -127,6 +155,7 @@ fn layer_card(
                 _ => return,
             };
             event.prevent_default();
+            *focus_to.borrow_mut() = Some(to);
             dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
         })
     };
@@ -167,19 +196,36 @@ fn layer_card(
                     <button aria-label={format!("Remove {label}")} onclick={remove}>{ "✕" }</button>
                 </span>
             </div>
-            { live_state(state, index, &kind, &layer) }
+            <LiveState {index} kind={kind.clone()} layer={layer.clone()} />
             if is_open { <LayerForm pointer={config_pointer} kind={kind.clone()} /> }
         </li>
     }
 }
 
+/// Props of [`LiveState`].
+#[derive(Properties, PartialEq)]
+struct LiveProps {
+    index: usize,
+    kind: String,
+    layer: Value,
+}
+
+/// A layer's live line: the only part of the stack that follows the play head, so playback
+/// re-renders it alone.
+#[function_component(LiveState)]
+fn live_state_line(props: &LiveProps) -> Html {
+    let state = use_app();
+    let playback = use_playback();
+    live_state(&state, playback.cursor_us, props.index, &props.kind, &props.layer)
+}
+
 /// The layer's state at the play head, from the last run.
-fn live_state(state: &State, index: usize, kind: &str, layer: &Value) -> Html {
+fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &Value) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let Some(timeline) = result.derived.layers.get(&(state.endpoint as u16, index as u8)) else {
         return html! { <div class="live muted">{ "no activity yet" }</div> };
     };
-    let t = state.cursor_us;
+    let t = cursor_us;
     let counts = timeline.counts_at(t);
     let names = counter_names(kind);
     let mut parts: Vec<Html> = names

@@ -1,7 +1,9 @@
 //! The app's one state and its actions (a reducer shared through a context). The scenario is
 //! edited as a JSON document; every edit re-parses and re-validates it, and a valid document
 //! gets a new revision that the runner picks up. The last good result stays until a new one
-//! replaces it, marked stale meanwhile.
+//! replaces it, marked stale meanwhile. `reduce` is pure: storage is read where actions are
+//! dispatched, and the play head lives apart, in [`crate::playback`]. Every document change is
+//! undoable (Ctrl+Z) and redoable (Ctrl+Shift+Z), including switching to another example.
 
 use std::rc::Rc;
 
@@ -11,7 +13,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::doc;
-use crate::share::{self, EmbedOptions, Route};
+use crate::share::{EmbedOptions, Route};
 use crate::view_model::Derived;
 
 /// A finished run, ready to show.
@@ -43,8 +45,8 @@ impl PartialEq for RunView {
 /// The whole UI state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    /// The scenario being edited (may be invalid).
-    pub doc: Value,
+    /// The scenario being edited (may be invalid); shared, so a state copy never clones it.
+    pub doc: Rc<Value>,
     /// The example it came from.
     pub example: String,
     /// Parse and validation problems of `doc`, with paths.
@@ -67,12 +69,19 @@ pub struct State {
     pub service: usize,
     /// The request open in the inspector.
     pub selected_request: Option<u32>,
-    /// Play head, in microseconds.
-    pub cursor_us: u64,
-    /// Playing?
-    pub playing: bool,
-    /// Playback speed: virtual seconds per real second.
-    pub speed: f64,
+    /// Where the play head starts for this document (a link's view, an embed's `t`, or just
+    /// before the first fault), in microseconds.
+    pub start_us: u64,
+    /// Bumps whenever another document is opened (the play head resets then).
+    pub load_id: u64,
+    /// Has the user changed the document since it was opened?
+    pub edited: bool,
+    /// Documents before the current one, most recent last.
+    pub undo: Vec<Rc<Snapshot>>,
+    /// Documents undone, most recent last.
+    pub redo: Vec<Rc<Snapshot>>,
+    /// The pointers of the last drag edit (consecutive drags of the same values are one step).
+    last_drag: Option<Vec<String>>,
     /// Visible time window of the timeline and charts, in microseconds.
     pub window: (u64, u64),
     /// Keyboard help overlay open?
@@ -90,8 +99,22 @@ pub struct State {
     pub compare_with: doc::CompareWith,
 }
 
+/// Most undo steps kept.
+pub const UNDO_STEPS_MAX: usize = 200;
+
+/// A document as it was, for undo and redo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The document.
+    pub doc: Rc<Value>,
+    /// Where it came from (an example's name, "my draft", "shared link"…).
+    pub origin: String,
+    /// Had the user changed it?
+    pub edited: bool,
+}
+
 /// A message across the top of the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Banner {
     /// True for problems, false for information.
     pub error: bool,
@@ -99,6 +122,20 @@ pub struct Banner {
     pub text: String,
     /// Offer to bring the saved draft back.
     pub offer_draft: bool,
+    /// Offer to undo what just replaced the user's edits.
+    pub offer_undo: bool,
+}
+
+impl Banner {
+    /// A problem.
+    fn error(text: String) -> Self {
+        Self { error: true, text, ..Self::default() }
+    }
+
+    /// A piece of information.
+    fn info(text: String) -> Self {
+        Self { text, ..Self::default() }
+    }
 }
 
 /// Something that happened.
@@ -120,26 +157,18 @@ pub enum Action {
     SelectService(usize),
     /// Open a request in the inspector (or close it).
     SelectRequest(Option<u32>),
-    /// Move the play head.
-    Seek(u64),
-    /// Play or pause.
-    TogglePlay,
-    /// Advance playback by this many real milliseconds.
-    Tick(f64),
-    /// Set the playback speed.
-    SetSpeed(f64),
     /// Show `[from, to)` on the time axis.
     SetWindow(u64, u64),
     /// Open or close the keyboard help.
     ToggleHelp,
     /// Open or close the gallery.
     ToggleGallery,
-    /// Follow a URL fragment (a new example, link or embed).
-    Route(Route),
+    /// Follow a URL fragment (a new example, link or embed), over the saved draft.
+    Route(Route, Option<String>),
     /// Replace the scenario with one from a file, or say why the file was refused.
     Import(Result<Scenario, String>),
-    /// Bring the saved draft back (and autosave again).
-    RestoreDraft,
+    /// Bring the saved draft (read from storage by the caller) back, and autosave again.
+    RestoreDraft(Option<String>),
     /// Keep working on what is open; it becomes the draft.
     KeepAsDraft,
     /// Show a message.
@@ -148,6 +177,10 @@ pub enum Action {
     DismissBanner,
     /// Compare against something else.
     CompareWith(doc::CompareWith),
+    /// Go back to the document before the last change.
+    Undo,
+    /// Go forward again after an undo.
+    Redo,
 }
 
 /// A change to the scenario document.
@@ -155,6 +188,11 @@ pub enum Action {
 pub enum Edit {
     /// Set a value at a JSON pointer.
     Set(String, Value),
+    /// Set several values at once, as one step (for example both ends of a fault window).
+    SetMany(Vec<(String, Value)>),
+    /// One move of a drag: like `SetMany`, but consecutive moves of the same values are one
+    /// undo step.
+    Drag(Vec<(String, Value)>),
     /// Remove the value at a JSON pointer.
     Remove(String),
     /// Append a layer of this kind to the current endpoint's stack (innermost).
@@ -177,11 +215,12 @@ pub enum Edit {
 impl State {
     /// The state showing example `name`.
     pub fn with_example(name: &str) -> Self {
-        let json = examples::get(name).or_else(|| examples::get(examples::DEFAULT)).unwrap_or("{}");
+        let name = if examples::get(name).is_some() { name } else { FIRST_EXAMPLE };
+        let json = examples::get(name).unwrap_or("{}");
         let doc: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         let mut state = Self {
-            doc,
-            example: name.to_owned(),
+            doc: Rc::new(Value::Null),
+            example: String::new(),
             problems: Vec::new(),
             scenario: None,
             revision: 0,
@@ -192,9 +231,12 @@ impl State {
             endpoint: 0,
             service: 0,
             selected_request: None,
-            cursor_us: 0,
-            playing: false,
-            speed: 5.0,
+            start_us: 0,
+            load_id: 0,
+            edited: false,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last_drag: None,
             window: (0, 1),
             help: false,
             banner: None,
@@ -203,8 +245,7 @@ impl State {
             gallery: false,
             compare_with: doc::CompareWith::NoPatterns,
         };
-        state.revalidate();
-        state.reset_window();
+        state.load_doc(doc, name);
         state
     }
 
@@ -215,24 +256,20 @@ impl State {
             Route::Embed(options, source) => {
                 let mut state = Self::initial(*source, None);
                 state.autosave = false;
-                state.cursor_us = options.start_us;
-                state.playing = false;
+                state.start_us = options.start_us;
                 state.embed = Some(options);
                 return state;
             }
             Route::Example(name) => {
                 let mut state = Self::with_example(&name);
                 if examples::get(&name).is_none() {
-                    state.banner = Some(Banner {
-                        error: true,
-                        text: format!("There is no example called {name:?}; showing the default one."),
-                        offer_draft: false,
-                    });
+                    state.banner =
+                        Some(Banner::error(format!("There is no example called {name:?}; showing the first one.")));
                 }
                 state
             }
             Route::Link(Ok((scenario, view))) => {
-                let mut state = Self::with_example(examples::DEFAULT);
+                let mut state = Self::with_example(FIRST_EXAMPLE);
                 state.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "shared link");
                 state.apply_view(&view);
                 state
@@ -240,27 +277,28 @@ impl State {
             Route::Link(Err(message)) => {
                 let mut state = match &draft_doc {
                     Some(doc) => Self::from_doc(doc.clone(), "my draft"),
-                    None => Self::with_example(examples::DEFAULT),
+                    None => Self::with_example(FIRST_EXAMPLE),
                 };
-                state.banner = Some(Banner {
-                    error: true,
-                    text: format!("This link could not be opened: {message}. Nothing else was changed."),
-                    offer_draft: false,
-                });
+                state.banner = Some(Banner::error(format!(
+                    "This link could not be opened: {message}. Nothing else was changed."
+                )));
                 return state;
             }
             Route::Home => match &draft_doc {
                 Some(doc) => return Self::from_doc(doc.clone(), "my draft"),
-                None => Self::with_example(examples::DEFAULT),
+                None => Self::with_example(FIRST_EXAMPLE),
             },
         };
-        if draft_doc.as_ref().is_some_and(|d| *d != state.doc) {
+        // Drafts are saved only once edited: a reader who never edited anything has none, and
+        // sees no banner.
+        if draft_doc.as_ref().is_some_and(|d| d != &*state.doc) {
             state.autosave = false;
             if state.banner.is_none() {
                 state.banner = Some(Banner {
-                    error: false,
-                    text: "You opened a shared scenario. Your own draft is kept and will not be overwritten.".into(),
                     offer_draft: true,
+                    ..Banner::info(
+                        "You opened a shared scenario. Your own draft is kept and will not be overwritten.".into(),
+                    )
                 });
             }
         }
@@ -269,38 +307,81 @@ impl State {
 
     /// The state editing `doc` (valid or not), labelled `origin`.
     fn from_doc(doc: Value, origin: &str) -> Self {
-        let mut state = Self::with_example(examples::DEFAULT);
+        let mut state = Self::with_example(FIRST_EXAMPLE);
         state.load_doc(doc, origin);
+        state.edited = origin == "my draft";
         state
     }
 
     fn load_doc(&mut self, doc: Value, origin: &str) {
-        self.doc = doc;
+        self.doc = Rc::new(doc);
         self.compare_with = doc::CompareWith::NoPatterns;
         self.example = origin.to_owned();
         self.endpoint = 0;
         self.service = 0;
         self.selected_request = None;
+        self.edited = false;
+        self.last_drag = None;
+        self.load_id += 1;
         self.revalidate();
         self.reset_window();
+        self.start_us = self.scenario.as_deref().map_or(0, crate::view_model::story_start_us);
+    }
+
+    /// Opens `doc` as a new document, keeping the current one on the undo stack.
+    fn open(&mut self, doc: Value, origin: &str) {
+        self.remember();
+        self.load_doc(doc, origin);
+    }
+
+    fn snapshot(&self) -> Rc<Snapshot> {
+        Rc::new(Snapshot { doc: self.doc.clone(), origin: self.example.clone(), edited: self.edited })
+    }
+
+    /// Pushes the current document on the undo stack and forgets what was undone.
+    fn remember(&mut self) {
+        self.undo.push(self.snapshot());
+        if self.undo.len() > UNDO_STEPS_MAX {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// Steps back (`Undo`) or forward (`Redo`) through the document's history.
+    fn travel(&mut self, back: bool) {
+        let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some(target) = from.pop() else { return };
+        to.push(Rc::new(Snapshot { doc: self.doc.clone(), origin: self.example.clone(), edited: self.edited }));
+        let same_shape = self.doc["services"] == target.doc["services"] && self.doc["endpoints"] == target.doc["endpoints"];
+        self.doc = target.doc.clone();
+        self.example = target.origin.clone();
+        self.edited = target.edited;
+        self.last_drag = None;
+        if !same_shape {
+            self.endpoint = 0;
+            self.service = 0;
+            self.selected_request = None;
+        }
+        self.revalidate();
+        self.banner = self.banner.take().filter(|b| !b.offer_undo);
     }
 
     fn apply_view(&mut self, view: &resilience_engine::scenario::link::SharedView) {
         let endpoints = self.scenario.as_ref().map_or(1, |s| s.endpoints.len());
         self.endpoint = view.endpoint.min(endpoints.saturating_sub(1));
         self.selected_request = view.request;
-        self.cursor_us = view.cursor_us;
+        self.start_us = view.cursor_us;
         if let Some([from, to]) = view.window.filter(|[from, to]| to > from) {
             self.window = (from, to);
         }
     }
 
-    /// What the viewer is looking at, for a share link.
-    pub fn shared_view(&self) -> resilience_engine::scenario::link::SharedView {
+    /// What the viewer is looking at (with the play head at `cursor_us`), for a share link.
+    pub fn shared_view(&self, cursor_us: u64) -> resilience_engine::scenario::link::SharedView {
         resilience_engine::scenario::link::SharedView {
             endpoint: self.endpoint,
             request: self.selected_request,
-            cursor_us: self.cursor_us,
+            cursor_us,
             window: Some([self.window.0, self.window.1]),
             panels: self.embed.as_ref().map(|e| e.panels.clone()).unwrap_or_default(),
         }
@@ -353,22 +434,37 @@ impl State {
     }
 
     fn edit(&mut self, edit: Edit) {
+        let drag = match &edit {
+            Edit::Drag(values) => Some(values.iter().map(|(pointer, _)| pointer.clone()).collect::<Vec<_>>()),
+            _ => None,
+        };
+        if drag.is_none() || drag != self.last_drag {
+            self.remember();
+        }
+        self.last_drag = drag;
+        self.edited = true;
+        let doc = Rc::make_mut(&mut self.doc);
         let stack = format!("/endpoints/{}/stack", self.endpoint);
         match edit {
             Edit::Set(pointer, value) => {
-                doc::set(&mut self.doc, &pointer, value);
+                doc::set(doc, &pointer, value);
             }
-            Edit::Remove(pointer) => doc::remove(&mut self.doc, &pointer),
+            Edit::SetMany(values) | Edit::Drag(values) => {
+                for (pointer, value) in values {
+                    doc::set(doc, &pointer, value);
+                }
+            }
+            Edit::Remove(pointer) => doc::remove(doc, &pointer),
             Edit::AddLayer(kind) => {
-                if let Some(Value::Array(layers)) = self.doc.pointer_mut(&stack) {
+                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
                     layers.push(doc::new_layer(&kind));
                 } else {
-                    doc::set(&mut self.doc, &stack, Value::Array(vec![doc::new_layer(&kind)]));
+                    doc::set(doc, &stack, Value::Array(vec![doc::new_layer(&kind)]));
                 }
             }
             Edit::MoveLayer { from, to } => {
                 self.compare_with = doc::CompareWith::NoPatterns;
-                if let Some(Value::Array(layers)) = self.doc.pointer_mut(&stack) {
+                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
                     if from < layers.len() && to < layers.len() {
                         let layer = layers.remove(from);
                         layers.insert(to, layer);
@@ -377,27 +473,58 @@ impl State {
             }
             Edit::RemoveLayer(index) => {
                 self.compare_with = doc::CompareWith::NoPatterns;
-                doc::remove(&mut self.doc, &format!("{stack}/{index}"));
+                doc::remove(doc, &format!("{stack}/{index}"));
             }
             Edit::AddFault(kind) => {
                 let duration_s = self.scenario.as_ref().map_or(60, |s| s.duration.as_micros() / 1_000_000).max(2);
                 let fault = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3);
                 let faults = format!("/services/{}/faults", self.service);
-                if let Some(Value::Array(list)) = self.doc.pointer_mut(&faults) {
+                if let Some(Value::Array(list)) = doc.pointer_mut(&faults) {
                     list.push(fault);
                 } else {
-                    doc::set(&mut self.doc, &faults, Value::Array(vec![fault]));
+                    doc::set(doc, &faults, Value::Array(vec![fault]));
                 }
             }
             Edit::RerollSeed => {
-                let seed = self.doc["seed"].as_u64().unwrap_or(0);
+                let seed = doc["seed"].as_u64().unwrap_or(0);
                 let next = resilience_engine::rng::splitmix64(seed ^ self.revision) % 1_000_000;
-                self.doc["seed"] = next.into();
+                doc["seed"] = next.into();
             }
         }
         self.revalidate();
     }
+
+    /// Opens a built-in example; edits made to the current document stay one undo away.
+    fn load_example(&mut self, name: &str) {
+        let doc = examples::get(name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
+        let had_edits = self.edited;
+        self.open(doc, name);
+        self.gallery = false;
+        self.banner = had_edits.then(|| Banner {
+            offer_undo: true,
+            ..Banner::info(format!(
+                "Opened the example {:?}. Your edits are not lost: Undo (Ctrl+Z) brings them back.",
+                self.doc["name"].as_str().unwrap_or(name)
+            ))
+        });
+    }
+
+    /// Follows a new fragment without a reload, keeping the run on screen until the next one.
+    fn route(&mut self, route: Route, draft: Option<String>) {
+        let mut next = Self::initial(route, draft);
+        next.revision = self.revision + 1;
+        next.result = self.result.take();
+        next.load_id = self.load_id + 1;
+        next.undo = std::mem::take(&mut self.undo);
+        if self.edited {
+            next.undo.push(self.snapshot());
+        }
+        *self = next;
+    }
 }
+
+/// The example a first visit opens: one pattern, one outage, a visible story (fail fast).
+pub const FIRST_EXAMPLE: &str = "breaker-outage";
 
 impl Reducible for State {
     type Action = Action;
@@ -405,12 +532,10 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::LoadExample(name) => {
-                let doc = examples::get(&name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
-                next.load_doc(doc, &name);
-                next.gallery = false;
-            }
+            Action::LoadExample(name) => next.load_example(&name),
             Action::Edit(edit) => next.edit(edit),
+            Action::Undo => next.travel(true),
+            Action::Redo => next.travel(false),
             Action::RunProgress(revision, progress) if revision == next.revision => next.running = Some(progress),
             Action::RunFinished(view) if view.revision == next.revision => {
                 next.running = None;
@@ -418,7 +543,6 @@ impl Reducible for State {
                 if next.result.as_ref().is_none_or(|r| r.scenario.duration != view.scenario.duration) {
                     next.window = (0, view.scenario.duration.as_micros().max(1));
                 }
-                next.cursor_us = next.cursor_us.min((view.report.summary.virtual_end_s * 1e6) as u64);
                 next.selected_request = next.selected_request.filter(|id| (*id as usize) < view.derived.journeys.len());
                 next.result = Some(view);
             }
@@ -429,21 +553,6 @@ impl Reducible for State {
             Action::SelectEndpoint(i) => next.endpoint = i,
             Action::SelectService(i) => next.service = i,
             Action::SelectRequest(id) => next.selected_request = id,
-            Action::Seek(t) => next.cursor_us = t.min(next.end_us()),
-            Action::TogglePlay => {
-                if !next.playing && next.cursor_us >= next.end_us() {
-                    next.cursor_us = 0;
-                }
-                next.playing = !next.playing;
-            }
-            Action::Tick(real_ms) => {
-                let advance = (real_ms * 1_000.0 * next.speed) as u64;
-                next.cursor_us = next.cursor_us.saturating_add(advance).min(next.end_us());
-                if next.cursor_us >= next.end_us() {
-                    next.playing = false;
-                }
-            }
-            Action::SetSpeed(speed) => next.speed = speed.clamp(0.1, 1_000.0),
             Action::SetWindow(from, to) => {
                 let end = next.end_us().max(next.window.1).max(1);
                 let (from, to) = (from.min(end), to.min(end));
@@ -453,29 +562,20 @@ impl Reducible for State {
             }
             Action::ToggleHelp => next.help = !next.help,
             Action::ToggleGallery => next.gallery = !next.gallery,
-            Action::Route(route) => {
-                let result = next.result.take();
-                let revision = next.revision;
-                next = Self::initial(route, share::load_draft());
-                next.revision = revision + 1;
-                next.result = result;
-            }
+            Action::Route(route, draft) => next.route(route, draft),
             Action::Import(Ok(scenario)) => {
                 let name = scenario.name.clone();
-                next.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "imported file");
-                next.banner =
-                    Some(Banner { error: false, text: format!("Opened {name:?} from the file."), offer_draft: false });
+                next.open(serde_json::to_value(&scenario).unwrap_or(Value::Null), "imported file");
+                next.banner = Some(Banner::info(format!("Opened {name:?} from the file.")));
             }
             Action::Import(Err(message)) => {
-                next.banner = Some(Banner {
-                    error: true,
-                    text: format!("That file could not be opened: {message}. Nothing was changed."),
-                    offer_draft: false,
-                });
+                next.banner =
+                    Some(Banner::error(format!("That file could not be opened: {message}. Nothing was changed.")));
             }
-            Action::RestoreDraft => {
-                if let Some(doc) = share::load_draft().and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
-                    next.load_doc(doc, "my draft");
+            Action::RestoreDraft(draft) => {
+                if let Some(doc) = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+                    next.open(doc, "my draft");
+                    next.edited = true;
                 }
                 next.autosave = true;
                 next.banner = None;
@@ -504,3 +604,6 @@ pub type AppContext = UseReducerHandle<State>;
 pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("components live inside the app's context provider")
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! Drawing the timeline: requests rasterised in device pixels, then the selection, state-change
+//! annotations and the play head on top with the canvas API, in CSS pixels.
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+use super::raster::{Raster, Row, draw_journey, fault_colour, rgb};
+use crate::state::State;
+
+/// Height of one lane, in CSS pixels.
+pub const LANE_PX: f64 = 7.0;
+/// Canvas height, in CSS pixels.
+pub const HEIGHT_PX: f64 = 280.0;
+/// Room kept between two annotation labels, in CSS pixels.
+const LABEL_GAP_PX: f64 = 8.0;
+
+/// Lanes on the canvas.
+pub fn lanes() -> u64 {
+    (HEIGHT_PX / LANE_PX) as u64
+}
+
+/// The theme the canvas sits in: a forced `data-theme` on the nearest themed ancestor, else the
+/// reader's preference.
+pub fn dark(element: &web_sys::Element) -> bool {
+    if let Some(theme) = element.closest("[data-theme]").ok().flatten().and_then(|e| e.get_attribute("data-theme")) {
+        return theme == "dark";
+    }
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Colours of the canvas in the current theme.
+struct Palette {
+    background: [u8; 3],
+    ink: &'static str,
+    label_background: &'static str,
+}
+
+fn palette(dark: bool) -> Palette {
+    if dark {
+        Palette { background: [0x16, 0x1b, 0x24], ink: "#e6e9ef", label_background: "rgba(17,21,28,0.85)" }
+    } else {
+        Palette { background: [0xfb, 0xfc, 0xfe], ink: "#1c2230", label_background: "rgba(255,255,255,0.88)" }
+    }
+}
+
+/// Draws the whole timeline for the play head at `cursor_us`.
+pub fn draw(canvas: &NodeRef, state: &State, cursor_us: u64, playing: bool) {
+    let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
+    let Some(result) = &state.result else { return };
+    let scale = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let css_width = f64::from(element.client_width()).max(1.0);
+    let (width, height) = ((css_width * scale).round() as u32, (HEIGHT_PX * scale).round() as u32);
+    element.set_width(width);
+    element.set_height(height);
+    let Ok(Some(context)) = element.get_context("2d") else { return };
+    let Ok(ctx) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
+    let colours = palette(dark(&element));
+    let (from, to) = state.window;
+    let span = (to - from).max(1) as f64;
+    let x_px = |t: u64| t.saturating_sub(from) as f64 / span * f64::from(width);
+    let mut raster = Raster::new(width, height, colours.background);
+    shade_faults(&mut raster, state, &x_px);
+    let row = |id: u32| Row { y: (u64::from(id) % lanes()) as f64 * LANE_PX * scale, height: LANE_PX * scale, scale };
+    if let Some(id) = state.selected_request {
+        let lane = row(id);
+        raster.fill(0.0, f64::from(width), lane.y, lane.y + lane.height, rgb(colours.ink), 28);
+    }
+    for journey in result.derived.visible(from, to) {
+        draw_journey(&mut raster, journey, row(journey.id), &x_px);
+    }
+    if playing {
+        raster.fill(x_px(cursor_us), f64::from(width), 0.0, f64::from(height), colours.background, 150);
+    }
+    if let Ok(image) =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height)
+    {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+    // From here on, CSS pixels.
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+    let x_of = |t: u64| t.saturating_sub(from) as f64 / span * css_width;
+    outline_selected(&ctx, state, &colours, &x_of);
+    annotate_state_changes(&ctx, state, &colours, &x_of);
+    ctx.set_fill_style_str("#f2a900");
+    ctx.fill_rect(x_of(cursor_us) - 1.0, 0.0, 2.0, HEIGHT_PX);
+}
+
+fn outline_selected(ctx: &CanvasRenderingContext2d, state: &State, colours: &Palette, x_of: &dyn Fn(u64) -> f64) {
+    let Some(result) = &state.result else { return };
+    let Some(selected) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) else {
+        return;
+    };
+    let y = (u64::from(selected.id) % lanes()) as f64 * LANE_PX;
+    let (x0, x1) = (x_of(selected.arrival_us), x_of(selected.end_us.min(state.window.1)));
+    ctx.set_stroke_style_str(colours.ink);
+    ctx.set_line_width(1.5);
+    ctx.stroke_rect(x0 - 2.0, y - 1.0, (x1 - x0) + 4.0, LANE_PX + 1.0);
+}
+
+/// Words for a layer's state change: "breaker opened".
+fn change_words(kind: &str, code: u8) -> String {
+    let layer = kind.replace("circuit_breaker", "breaker").replace('_', " ");
+    let became = match code {
+        0 => "closed",
+        1 => "opened",
+        2 => "half-open",
+        _ => "changed",
+    };
+    format!("{layer} {became}")
+}
+
+/// Marks each state change of the shown endpoint's layers with a line and a label
+/// ("breaker opened at 20.4 s"), skipping labels that would overlap the previous one.
+fn annotate_state_changes(ctx: &CanvasRenderingContext2d, state: &State, colours: &Palette, x_of: &dyn Fn(u64) -> f64) {
+    let Some(result) = &state.result else { return };
+    let Some(endpoint) = result.scenario.endpoints.get(state.endpoint) else { return };
+    let (from, to) = state.window;
+    ctx.set_font("600 11px system-ui, sans-serif");
+    let mut free_from_px = f64::MIN;
+    let mut line_dash = js_sys::Array::of2(&3.0.into(), &3.0.into());
+    for (t, layer, code) in result.derived.state_changes(state.endpoint as u16, from, to) {
+        let x = x_of(t);
+        let kind = endpoint.stack.get(usize::from(layer)).map_or("layer", |l| l.kind_name());
+        ctx.set_stroke_style_str(if code == 1 { "#f28c28" } else { colours.ink });
+        let _ = ctx.set_line_dash(&line_dash);
+        ctx.begin_path();
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, HEIGHT_PX);
+        ctx.stroke();
+        let text = format!("{} at {:.1} s", change_words(kind, code), t as f64 / 1e6);
+        let width = ctx.measure_text(&text).map_or(120.0, |m| m.width()) + 8.0;
+        if x < free_from_px {
+            continue;
+        }
+        free_from_px = x + width + LABEL_GAP_PX;
+        ctx.set_fill_style_str(colours.label_background);
+        ctx.fill_rect(x + 2.0, 2.0, width, 16.0);
+        ctx.set_fill_style_str(colours.ink);
+        let _ = ctx.fill_text(&text, x + 6.0, 14.0);
+    }
+    line_dash = js_sys::Array::new();
+    let _ = ctx.set_line_dash(&line_dash);
+}
+
+/// Shades the fault windows of the service the shown endpoint calls.
+fn shade_faults(raster: &mut Raster, state: &State, x_of: &dyn Fn(u64) -> f64) {
+    let Some(result) = &state.result else { return };
+    let scenario = &result.scenario;
+    let Some(endpoint) = scenario.endpoints.get(state.endpoint) else { return };
+    let Some(service) = scenario.services.iter().find(|s| s.name == endpoint.service) else { return };
+    let end = scenario.duration.as_micros();
+    let height = f64::from(raster.height);
+    for fault in &service.faults {
+        let (from, to) = fault.window();
+        let (x0, x1) = (x_of(from.as_micros()), x_of(to.map_or(end, |t| t.as_micros())));
+        raster.fill(x0, x1, 0.0, height, rgb(fault_colour(fault.kind_name())), 34);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_words;
+
+    #[test]
+    fn state_changes_read_as_words() {
+        assert_eq!(change_words("circuit_breaker", 1), "breaker opened");
+        assert_eq!(change_words("circuit_breaker", 2), "breaker half-open");
+        assert_eq!(change_words("circuit_breaker", 0), "breaker closed");
+    }
+}

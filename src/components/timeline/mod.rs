@@ -1,0 +1,252 @@
+//! The request timeline on a canvas: one row per request (lanes when dense), from arrival to
+//! completion; attempts as segments (backoff waits are the gaps), markers for timeouts,
+//! rejections, cache answers and fallbacks; fault windows shaded; layer state changes
+//! annotated; the play head, with what lies after it dimmed while playing. Wheel zooms, drag
+//! pans, hover shows a request, click or the keyboard (← → when focused) selects one for the
+//! inspector. Sharp at any `devicePixelRatio`. Never one DOM node per request.
+
+mod draw;
+pub mod raster;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::playback::use_playback;
+use crate::state::{Action, AppContext, State, use_app};
+use crate::view_model::window_showing;
+use draw::{HEIGHT_PX, LANE_PX, draw, lanes};
+
+/// What the pointer is over: a request and where to show its tooltip (CSS pixels).
+type Hover = Option<(u32, f64, f64)>;
+
+/// The timeline panel.
+#[function_component(Timeline)]
+pub fn timeline() -> Html {
+    let state = use_app();
+    let playback = use_playback();
+    let canvas = use_node_ref();
+    let drag = use_state(|| None::<(f64, (u64, u64))>);
+    let hover = use_state_eq(|| None as Hover);
+    {
+        let canvas = canvas.clone();
+        let state = state.clone();
+        let (cursor_us, playing) = (playback.cursor_us, playback.playing);
+        let deps = (
+            state.result.as_ref().map(|r| r.revision),
+            state.window,
+            cursor_us,
+            playing,
+            state.selected_request,
+            state.endpoint,
+        );
+        use_effect_with(deps, move |_| draw(&canvas, &state, cursor_us, playing));
+    }
+    {
+        // Redraw when the canvas changes size (rotation, a drawer opening, a resized window).
+        let canvas = canvas.clone();
+        let state = state.clone();
+        let playback = playback.clone();
+        let width = use_state_eq(|| 0);
+        let on_resize = {
+            let width = width.clone();
+            let canvas = canvas.clone();
+            move || width.set(canvas.cast::<HtmlCanvasElement>().map_or(0, |c| c.client_width()))
+        };
+        use_effect_with(*width, move |_| draw(&canvas, &state, playback.cursor_us, playback.playing));
+        use_resize(on_resize);
+    }
+    let Some(result) = &state.result else {
+        return html! { <section class="panel timeline"><p class="muted">{ "Running the scenario…" }</p></section> };
+    };
+    if result.report.trace.is_none() {
+        return html! {
+            <section class="panel timeline" aria-label="Request timeline">
+                <p class="notice">{ "No trace for this run (metrics only): the timeline needs a smaller scenario." }</p>
+            </section>
+        };
+    }
+    let handlers = Handlers { state: state.clone(), canvas: canvas.clone(), drag, hover: hover.clone() };
+    let requests = result.derived.journeys.len();
+    html! {
+        <section class="panel timeline" aria-label="Request timeline">
+            <div class="timeline-canvas">
+                <canvas id="timeline" ref={canvas} height={HEIGHT_PX.to_string()} tabindex="0"
+                    onclick={handlers.click()} onwheel={handlers.wheel()} onmousedown={handlers.press()}
+                    onmousemove={handlers.motion()} onmouseup={handlers.release()} onmouseleave={handlers.leave()}
+                    onkeydown={keys(&state, playback.cursor_us)}
+                    role="application" aria-roledescription="request timeline"
+                    aria-label={format!("Timeline of {requests} requests. Left and right arrows select the previous and next request, Escape closes it.")}></canvas>
+                { tooltip(&state, *hover) }
+            </div>
+            <p class="legend-line">
+                { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits; ticks mark: " }
+                { for [("#b04a8c", "timeout"), ("#f28c28", "breaker rejection"), ("#d9a400", "bulkhead rejection"), ("#2f7ed8", "cache answer"), ("#9b6fd0", "fallback")].iter().map(|(colour, label)| html! {
+                    <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ *label }</span>
+                }) }
+                <span class="hint">{ "Click a request, or focus the timeline and press → to walk through them." }</span>
+            </p>
+        </section>
+    }
+}
+
+/// Calls `on_resize` whenever the window is resized (and once at mount).
+#[hook]
+fn use_resize(on_resize: impl Fn() + 'static) {
+    use_effect_with((), move |_| {
+        on_resize();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(on_resize);
+        let window = web_sys::window();
+        if let Some(window) = &window {
+            let _ = window.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = window {
+                let _ = window.remove_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+/// The hovered request's tooltip.
+fn tooltip(state: &State, hover: Hover) -> Html {
+    let Some((id, x, y)) = hover else { return html! {} };
+    let Some(journey) = state.result.as_ref().and_then(|r| r.derived.journeys.get(id as usize)) else {
+        return html! {};
+    };
+    let outcome = journey.outcome.map_or("unfinished", resilience_engine::sim::Outcome::name);
+    let took = if journey.end_us == u64::MAX {
+        String::new()
+    } else {
+        format!(" · {:.1} ms", (journey.end_us - journey.arrival_us) as f64 / 1e3)
+    };
+    let attempts = journey.attempts.len();
+    let style = format!("left:{:.0}px;top:{:.0}px", x + 12.0, y + 12.0);
+    html! {
+        <div class="tooltip" role="tooltip" {style}>
+            { format!("#{id} · {outcome}{took} · {attempts} attempt{}", if attempts == 1 { "" } else { "s" }) }
+        </div>
+    }
+}
+
+/// Keyboard selection on the focused timeline.
+fn keys(state: &AppContext, cursor_us: u64) -> Callback<KeyboardEvent> {
+    let state = state.clone();
+    Callback::from(move |event: KeyboardEvent| {
+        let step = match event.key().as_str() {
+            "ArrowRight" | "ArrowDown" => 1,
+            "ArrowLeft" | "ArrowUp" => -1,
+            "PageDown" => 25,
+            "PageUp" => -25,
+            "Escape" => {
+                state.dispatch(Action::SelectRequest(None));
+                return;
+            }
+            _ => return,
+        };
+        event.prevent_default();
+        event.stop_propagation();
+        let Some(result) = &state.result else { return };
+        let Some(id) = result.derived.neighbour(state.selected_request, cursor_us, step) else { return };
+        state.dispatch(Action::SelectRequest(Some(id)));
+        if let Some(journey) = result.derived.journeys.get(id as usize) {
+            let (from, to) = window_showing(state.window, journey.arrival_us, state.end_us());
+            if (from, to) != state.window {
+                state.dispatch(Action::SetWindow(from, to));
+            }
+        }
+    })
+}
+
+fn canvas_width(canvas: &NodeRef) -> f64 {
+    canvas.cast::<HtmlCanvasElement>().map_or(1.0, |c| f64::from(c.client_width()).max(1.0))
+}
+
+/// Finds the request under (x, y) in CSS pixels.
+fn pick(canvas: &NodeRef, state: &State, x: f64, y: f64) -> Option<u32> {
+    let result = state.result.as_ref()?;
+    let (from, to) = state.window;
+    let t = from as f64 + x / canvas_width(canvas) * (to - from) as f64;
+    let slack = 4.0 / canvas_width(canvas) * (to - from) as f64;
+    let lane = (y / LANE_PX) as u64;
+    result
+        .derived
+        .visible(from, to)
+        .filter(|j| u64::from(j.id) % lanes() == lane)
+        .filter(|j| (j.arrival_us as f64) - slack <= t && t <= (j.end_us.min(to) as f64) + slack)
+        .min_by_key(|j| ((j.arrival_us as f64 - t).abs()) as u64)
+        .map(|j| j.id)
+}
+
+/// The mouse handlers of the canvas.
+struct Handlers {
+    state: AppContext,
+    canvas: NodeRef,
+    /// Where a drag started (x) and the window then.
+    drag: UseStateHandle<Option<(f64, (u64, u64))>>,
+    hover: UseStateHandle<Hover>,
+}
+
+impl Handlers {
+    fn click(&self) -> Callback<MouseEvent> {
+        let (state, canvas, drag) = (self.state.clone(), self.canvas.clone(), self.drag.clone());
+        Callback::from(move |event: MouseEvent| {
+            if let Some((x0, _)) = *drag {
+                if (f64::from(event.offset_x()) - x0).abs() > 3.0 {
+                    return;
+                }
+            }
+            if let Some(id) = pick(&canvas, &state, f64::from(event.offset_x()), f64::from(event.offset_y())) {
+                state.dispatch(Action::SelectRequest(Some(id)));
+            }
+        })
+    }
+
+    fn wheel(&self) -> Callback<WheelEvent> {
+        let (state, canvas) = (self.state.clone(), self.canvas.clone());
+        Callback::from(move |event: WheelEvent| {
+            event.prevent_default();
+            let (from, to) = state.window;
+            let at = from as f64 + f64::from(event.offset_x()) / canvas_width(&canvas) * (to - from) as f64;
+            let factor = if event.delta_y() < 0.0 { 0.8 } else { 1.25 };
+            let end_us = state.end_us().max(to);
+            let (from, to) = crate::view_model::zoom_window(state.window, at.max(0.0) as u64, factor, end_us);
+            state.dispatch(Action::SetWindow(from, to));
+        })
+    }
+
+    fn press(&self) -> Callback<MouseEvent> {
+        let (drag, window) = (self.drag.clone(), self.state.window);
+        Callback::from(move |event: MouseEvent| drag.set(Some((f64::from(event.offset_x()), window))))
+    }
+
+    fn motion(&self) -> Callback<MouseEvent> {
+        let (state, canvas, drag, hover) = (self.state.clone(), self.canvas.clone(), self.drag.clone(), self.hover.clone());
+        Callback::from(move |event: MouseEvent| {
+            let (x, y) = (f64::from(event.offset_x()), f64::from(event.offset_y()));
+            match *drag {
+                Some((x0, (from, to))) if event.buttons() != 0 => {
+                    hover.set(None);
+                    let shift = (x0 - x) / canvas_width(&canvas) * (to - from) as f64;
+                    let new_from = (from as f64 + shift).max(0.0);
+                    state.dispatch(Action::SetWindow(new_from as u64, (new_from + (to - from) as f64) as u64));
+                }
+                _ => hover.set(pick(&canvas, &state, x, y).map(|id| (id, x, y))),
+            }
+        })
+    }
+
+    fn release(&self) -> Callback<MouseEvent> {
+        let drag = self.drag.clone();
+        Callback::from(move |_| {
+            let drag = drag.clone();
+            // Let the click handler see the drag distance first.
+            gloo_timers::callback::Timeout::new(0, move || drag.set(None)).forget();
+        })
+    }
+
+    fn leave(&self) -> Callback<MouseEvent> {
+        let hover = self.hover.clone();
+        Callback::from(move |_| hover.set(None))
+    }
+}

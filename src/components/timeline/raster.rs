@@ -1,0 +1,118 @@
+//! An RGBA pixel buffer that requests are rasterised into in Rust and handed to the canvas at
+//! once: the cost grows with the pixels touched, not with calls across the wasm boundary.
+
+use resilience_engine::sim::Outcome;
+
+use crate::view_model::{Journey, Marker};
+
+/// An RGBA pixel buffer with clipped rectangle fills, in device pixels.
+#[derive(Debug)]
+pub struct Raster {
+    /// Width, in device pixels.
+    pub width: u32,
+    /// Height, in device pixels.
+    pub height: u32,
+    /// RGBA bytes, row by row.
+    pub pixels: Vec<u8>,
+}
+
+impl Raster {
+    /// A buffer filled with `background`.
+    pub fn new(width: u32, height: u32, background: [u8; 3]) -> Self {
+        let mut pixels = Vec::with_capacity((width * height * 4) as usize);
+        for _ in 0..width * height {
+            pixels.extend_from_slice(&[background[0], background[1], background[2], 255]);
+        }
+        Self { width, height, pixels }
+    }
+
+    /// Fills `[x0, x1) × [y0, y1)` with `colour`, blended by `alpha` (0..=255).
+    pub fn fill(&mut self, x0: f64, x1: f64, y0: f64, y1: f64, colour: [u8; 3], alpha: u16) {
+        let clamp_x = |x: f64| x.max(0.0).min(f64::from(self.width)) as u32;
+        let clamp_y = |y: f64| y.max(0.0).min(f64::from(self.height)) as u32;
+        let (x0, mut x1, y0, y1) = (clamp_x(x0), clamp_x(x1), clamp_y(y0), clamp_y(y1));
+        if x1 <= x0 && x0 < self.width {
+            x1 = x0 + 1;
+        }
+        for y in y0..y1 {
+            let row = (y * self.width) as usize * 4;
+            for x in x0..x1 {
+                let p = row + x as usize * 4;
+                for (channel, value) in self.pixels[p..p + 3].iter_mut().zip(colour) {
+                    *channel = ((u16::from(*channel) * (255 - alpha) + u16::from(value) * alpha) / 255) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// `#rrggbb` to bytes.
+pub fn rgb(hex: &str) -> [u8; 3] {
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    [byte(1), byte(3), byte(5)]
+}
+
+/// The colour of a fault kind's band.
+pub fn fault_colour(kind: &str) -> &'static str {
+    match kind {
+        "outage" => "#d63a3a",
+        "errors" => "#e0702f",
+        "slowdown" | "latency" => "#b04a8c",
+        "throttle" => "#c7a26a",
+        _ => "#5b6475",
+    }
+}
+
+/// The colour of a marker, or `None` for markers not drawn as ticks.
+pub fn marker_colour(marker: Marker) -> Option<&'static str> {
+    Some(match marker {
+        Marker::Timeout => "#b04a8c",
+        Marker::BreakerRejected => "#f28c28",
+        Marker::BulkheadRejected => "#d9a400",
+        Marker::CacheHit | Marker::CacheStale => "#2f7ed8",
+        Marker::Fallback => "#9b6fd0",
+        Marker::RetryWait => return None,
+    })
+}
+
+fn outcome_colour(outcome: Option<Outcome>) -> [u8; 3] {
+    rgb(outcome.map_or("#8a93a6", Outcome::colour))
+}
+
+/// Where a request is drawn: its lane's top (`y`) and height, in device pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    /// Top of the lane.
+    pub y: f64,
+    /// Height of the lane.
+    pub height: f64,
+    /// Device pixels per CSS pixel.
+    pub scale: f64,
+}
+
+/// Draws one request: its life as a thin line, attempts as thick segments, markers as ticks.
+pub fn draw_journey(raster: &mut Raster, journey: &Journey, row: Row, x_of: &dyn Fn(u64) -> f64) {
+    let Row { y, height, scale } = row;
+    let x0 = x_of(journey.arrival_us);
+    let x1 = if journey.end_us == u64::MAX { f64::from(raster.width) } else { x_of(journey.end_us) };
+    let colour = outcome_colour(journey.outcome);
+    let middle = y + height / 2.0;
+    raster.fill(x0, x1, middle - 0.5 * scale, middle + 0.5 * scale, colour, 140);
+    for attempt in &journey.attempts {
+        let a0 = x_of(attempt.start_us);
+        let a1 = if attempt.end_us == u64::MAX { x1 } else { x_of(attempt.end_us) };
+        let status = match attempt.status {
+            0 => "#9aa3b5",
+            s if s < 400 => "#2e9d4f",
+            429 => "#c7a26a",
+            _ => "#d63a3a",
+        };
+        raster.fill(a0, a1, y + scale, y + height - scale, rgb(status), 255);
+    }
+    for (t, marker) in &journey.markers {
+        let Some(colour) = marker_colour(*marker) else { continue };
+        let x = x_of(*t);
+        raster.fill(x - scale, x + 2.0 * scale, y, y + height - scale, rgb(colour), 255);
+    }
+    raster.fill(x1 - scale, x1 + scale, y + scale, y + height - scale, colour, 255);
+}
