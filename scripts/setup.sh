@@ -37,7 +37,7 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   say "installing the build tools (npm ci: binaryen's wasm-opt)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -d tests/e2e/node_modules/@playwright/test ]; then
+if [ ! -d tests/e2e/node_modules/@playwright/test ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
   say "installing the end-to-end test tools (npm ci, no browser download)"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi

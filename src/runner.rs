@@ -16,7 +16,7 @@ use crate::state::{Action, AppContext, RunView};
 use crate::view_model::Derived;
 
 /// Quiet time after an edit before a run starts.
-const DEBOUNCE_MS: u32 = 120;
+const DEBOUNCE_MS: u32 = 30;
 /// Time spent simulating before yielding to the browser.
 const SLICE_MS: f64 = 8.0;
 /// Events per step call inside a slice.

@@ -46,8 +46,8 @@ async fn the_default_example_runs_and_shows_its_summary() {
     let status = wait_for(&root, "#run-meta", |e| e.text_content().unwrap_or_default().contains("digest")).await;
     assert!(status.text_content().unwrap_or_default().contains("events"));
     let summary = wait_for(&root, "#summary", |_| true).await;
-    assert!(summary.query_selector("tr[data-outcome='served-from-cache']").unwrap().is_some());
-    assert_eq!(root.query_selector_all(".pipeline .layer").unwrap().length(), 6);
+    assert!(summary.query_selector("tr[data-outcome='rejected-by-breaker']").unwrap().is_some());
+    assert_eq!(root.query_selector_all(".pipeline .layer").unwrap().length(), 1, "the first screen: one breaker");
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,7 @@
 use resilience_engine::{Scenario, examples};
 use yew::prelude::*;
 
+use super::dialog::Dialog;
 use crate::state::{Action, use_app};
 
 /// The gallery dialog.
@@ -34,11 +35,9 @@ pub fn gallery() -> Html {
         }
     });
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-title">
-            <div class="dialog gallery">
-                <h2 id="gallery-title">{ "Gallery" }<button class="close" aria-label="Close the gallery" onclick={close}>{ "✕" }</button></h2>
-                <ul>{ for cards }</ul>
-            </div>
-        </div>
+        <Dialog labelled_by="gallery-title" class="gallery">
+            <h2 id="gallery-title">{ "Gallery" }<button class="close" aria-label="Close the gallery" onclick={close}>{ "✕" }</button></h2>
+            <ul>{ for cards }</ul>
+        </Dialog>
     }
 }

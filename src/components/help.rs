@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::dialog::Dialog;
 use crate::state::{Action, use_app};
 
 /// Shortcut, what it does.
@@ -12,6 +13,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Home / End", "start / end of the run"),
     ("+ / − / 0", "zoom in / out / whole run"),
     ("Alt + ↑ / ↓", "move the focused layer up / down"),
+    ("← / → on the timeline", "previous / next request"),
+    ("Ctrl + Z / Ctrl + Shift + Z", "undo / redo a change"),
     ("Esc", "close the inspector or this help"),
     ("?", "this help"),
 ];
@@ -28,12 +31,10 @@ pub fn help() -> Html {
         Callback::from(move |_| dispatch.dispatch(Action::ToggleHelp))
     };
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
-            <div class="dialog">
-                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
-                <dl>{ for SHORTCUTS.iter().map(|(key, what)| html! { <><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
-                <button id="help-close" onclick={close} autofocus=true>{ "Close" }</button>
-            </div>
-        </div>
+        <Dialog labelled_by="help-title">
+            <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+            <dl>{ for SHORTCUTS.iter().map(|(key, what)| html! { <><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></> }) }</dl>
+            <button id="help-close" onclick={close}>{ "Close" }</button>
+        </Dialog>
     }
 }

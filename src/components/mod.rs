@@ -3,6 +3,7 @@
 pub mod banner;
 pub mod charts;
 pub mod compare;
+pub mod dialog;
 pub mod embed;
 pub mod field;
 pub mod file_menu;

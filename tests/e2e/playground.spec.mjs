@@ -22,7 +22,7 @@ function watchProblems(page) {
 
 test('build a stack from scratch and see the breaker open during an outage', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   await page.selectOption('#example', 'timeout-brownout');
   await expect(page.locator('#scenario-title')).toHaveText('Timeout during a brownout');
@@ -80,7 +80,7 @@ test('build a stack from scratch and see the breaker open during an outage', asy
 
 test('replay: play, pause, step, next state change, scrub and jump to a fault', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   await expect(page.locator('#clock')).toHaveText('0.000 s');
   await page.click('#step-event');
@@ -108,7 +108,7 @@ test('replay: play, pause, step, next state change, scrub and jump to a fault', 
 
 test('inspect a request and compare against no patterns', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   const canvas = page.locator('#timeline');
   const box = await canvas.boundingBox();
@@ -134,7 +134,7 @@ test('inspect a request and compare against no patterns', async ({ page }) => {
 
 test('bad values get a message next to the field and keep the last result', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   const digest = (await page.locator('#run-meta').textContent()).split('digest ')[1];
   const rate = page.locator('#f-endpoints-0-load-poisson-rps');
@@ -160,7 +160,7 @@ test('bad values get a message next to the field and keep the last result', asyn
 
 test('keyboard only: pick an example, add a layer, edit it, play and open help', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   await page.keyboard.press('Tab'); // skip link
   await page.keyboard.press('Tab');
@@ -198,7 +198,7 @@ test('keyboard only: pick an example, add a layer, edit it, play and open help',
 test('dark mode and reduced motion are honoured', async ({ browser }) => {
   const context = await browser.newContext({ colorScheme: 'dark', reducedMotion: 'reduce', viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe('rgb(255, 255, 255)');
@@ -207,7 +207,7 @@ test('dark mode and reduced motion are honoured', async ({ browser }) => {
 });
 
 test('a fallback can call a secondary service', async ({ page }) => {
-  await page.goto('./index.html');
+  await page.goto('./index.html#example/all-six');
   await settled(page);
   await page.selectOption('#example', 'fallback-outage');
   await settled(page);
