@@ -28,9 +28,9 @@ use crate::components::story::Story;
 use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
 use crate::components::verdict::Verdict;
+use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
 use crate::runner::use_runner;
 use crate::share;
-use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
 use crate::state::{Action, AppContext, FIRST_EXAMPLE, State, use_app};
 
 /// Milliseconds between playback ticks.

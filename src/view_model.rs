@@ -443,8 +443,14 @@ mod tests {
         assert_eq!(window_showing((0, 10_000_000), 5_000_000, 60_000_000), (0, 10_000_000), "already shown");
         assert_eq!(window_showing((0, 10_000_000), 30_000_000, 60_000_000), (25_000_000, 35_000_000));
         assert_eq!(window_showing((0, 10_000_000), 59_000_000, 60_000_000), (50_000_000, 60_000_000));
-        let events = [1, 5, 5, 9]
-            .map(|at_us| TraceEvent { at_us, request: 0, value: 0, kind: TraceKind::Arrival, layer: 0, attempt: 0 });
+        let events = [1, 5, 5, 9].map(|at_us| TraceEvent {
+            at_us,
+            request: 0,
+            value: 0,
+            kind: TraceKind::Arrival,
+            layer: 0,
+            attempt: 0,
+        });
         assert_eq!((step_event(&events, 5, true), step_event(&events, 5, false)), (Some(9), Some(1)));
         assert_eq!((step_event(&events, 9, true), step_event(&events, 1, false)), (None, None));
         assert_eq!((next_after(&[3, 7], 3), next_after(&[3, 7], 7)), (Some(7), None));

@@ -13,8 +13,8 @@ use super::charts::Charts;
 use super::replay_bar::ReplayBar;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
-use crate::share;
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
+use crate::share;
 use crate::state::{AppContext, use_app};
 
 /// Pauses playback while the player is scrolled out of view, and resumes what it paused.

@@ -36,7 +36,11 @@ pub fn share_panel() -> Html {
             } else {
                 format!("Copy this link ({length} characters) from the box below.")
             };
-            state.dispatch(Action::Notify(Banner { error: length > share::LINK_WARN_CHARS, text, ..Banner::default() }));
+            state.dispatch(Action::Notify(Banner {
+                error: length > share::LINK_WARN_CHARS,
+                text,
+                ..Banner::default()
+            }));
             shown.set(Some(("link".into(), url)));
         })
     };

@@ -279,9 +279,8 @@ impl State {
                     Some(doc) => Self::from_doc(doc.clone(), "my draft"),
                     None => Self::with_example(FIRST_EXAMPLE),
                 };
-                state.banner = Some(Banner::error(format!(
-                    "This link could not be opened: {message}. Nothing else was changed."
-                )));
+                state.banner =
+                    Some(Banner::error(format!("This link could not be opened: {message}. Nothing else was changed.")));
                 return state;
             }
             Route::Home => match &draft_doc {
@@ -352,7 +351,8 @@ impl State {
         let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
         let Some(target) = from.pop() else { return };
         to.push(Rc::new(Snapshot { doc: self.doc.clone(), origin: self.example.clone(), edited: self.edited }));
-        let same_shape = self.doc["services"] == target.doc["services"] && self.doc["endpoints"] == target.doc["endpoints"];
+        let same_shape =
+            self.doc["services"] == target.doc["services"] && self.doc["endpoints"] == target.doc["endpoints"];
         self.doc = target.doc.clone();
         self.example = target.origin.clone();
         self.edited = target.edited;

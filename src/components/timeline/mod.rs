@@ -221,7 +221,8 @@ impl Handlers {
     }
 
     fn motion(&self) -> Callback<MouseEvent> {
-        let (state, canvas, drag, hover) = (self.state.clone(), self.canvas.clone(), self.drag.clone(), self.hover.clone());
+        let (state, canvas, drag, hover) =
+            (self.state.clone(), self.canvas.clone(), self.drag.clone(), self.hover.clone());
         Callback::from(move |event: MouseEvent| {
             let (x, y) = (f64::from(event.offset_x()), f64::from(event.offset_y()));
             match *drag {
