@@ -78,6 +78,8 @@ impl Playback {
                 next.speed = speed.clamp(SPEED_RANGE.0, SPEED_RANGE.1);
             }
             PlaybackAction::SetSpeed(_) => {}
+            // No run yet (end 0): keep the start the document asked for until one arrives.
+            PlaybackAction::SetEnd(0) => next.end_us = 0,
             PlaybackAction::SetEnd(end_us) => {
                 next.end_us = end_us;
                 next.cursor_us = self.cursor_us.min(end_us);
@@ -180,6 +182,7 @@ mod tests {
         assert_eq!(head.next(PlaybackAction::Seek(7)).cursor_us, 7);
         assert_eq!(head.next(PlaybackAction::SetSpeed(1e9)).speed, SPEED_RANGE.1);
         assert_eq!(head.next(PlaybackAction::SetSpeed(f64::NAN)).speed, head.speed);
+        assert_eq!(head.next(PlaybackAction::SetEnd(0)).cursor_us, 5, "no run yet: the start is kept");
         let shorter = head.next(PlaybackAction::SetEnd(3));
         assert_eq!((shorter.cursor_us, shorter.end_us), (3, 3));
         let reset = head.next(PlaybackAction::Play).next(PlaybackAction::Reset(42));

@@ -192,7 +192,7 @@ fn layer_card(
                 <span class="layer-tools">
                     <button aria-label={format!("Move {label} up")} disabled={index == 0} onclick={move_to(index.saturating_sub(1))}>{ "↑" }</button>
                     <button aria-label={format!("Move {label} down")} disabled={index + 1 >= count} onclick={move_to((index + 1).min(count.saturating_sub(1)))}>{ "↓" }</button>
-                    <button aria-label={format!("{} {label}", if enabled { "Disable" } else { "Enable" })} aria-pressed={(!enabled).to_string()} onclick={toggle_enabled}>{ if enabled { "on" } else { "off" } }</button>
+                    <button aria-label={format!("{}: {} {label}", if enabled { "on" } else { "off" }, if enabled { "Disable" } else { "Enable" })} aria-pressed={(!enabled).to_string()} onclick={toggle_enabled}>{ if enabled { "on" } else { "off" } }</button>
                     <button aria-label={format!("Remove {label}")} onclick={remove}>{ "✕" }</button>
                 </span>
             </div>
