@@ -82,6 +82,10 @@ test('replay: play, pause, step, next state change, scrub and jump to a fault', 
   const problems = watchProblems(page);
   await page.goto('./index.html#example/all-six');
   await settled(page);
+  // The play head starts just before the first fault (the outage at 20 s); Home rewinds.
+  await expect(page.locator('#clock')).toHaveText('18.000 s');
+  await page.locator('#results').focus();
+  await page.keyboard.press('Home');
   await expect(page.locator('#clock')).toHaveText('0.000 s');
   await page.click('#step-event');
   const afterStep = Number(await page.locator('#clock').getAttribute('data-us'));
