@@ -3,7 +3,7 @@
 //! charts, live badges, stack diagram), never the editors, and never clones the scenario.
 //!
 //! ```text
-//!            Play (at the end: rewinds first)
+//!            Play (at the end: rewinds first; before a run: waits for it)
 //!   Paused ───────────────────────────────▶ Playing
 //!     ▲  ◀─────────────────────────────────  │  Tick(ms): cursor += ms × speed
 //!     │   Pause, or a Tick that reaches the end
@@ -67,7 +67,7 @@ impl Playback {
             PlaybackAction::Pause => next.playing = false,
             PlaybackAction::Toggle if self.playing => next.playing = false,
             PlaybackAction::Toggle => next.play(),
-            PlaybackAction::Tick(real_ms) if self.playing => {
+            PlaybackAction::Tick(real_ms) if self.playing && self.end_us > 0 => {
                 let advance_us = (real_ms.max(0.0) * 1_000.0 * self.speed) as u64;
                 next.cursor_us = self.cursor_us.saturating_add(advance_us).min(self.end_us);
                 next.playing = next.cursor_us < self.end_us;
@@ -92,11 +92,12 @@ impl Playback {
         next
     }
 
+    /// Starts moving; with no run yet (end 0) it waits, playing, for the first one.
     fn play(&mut self) {
-        if self.cursor_us >= self.end_us {
+        if self.end_us > 0 && self.cursor_us >= self.end_us {
             self.cursor_us = 0;
         }
-        self.playing = self.end_us > 0;
+        self.playing = true;
     }
 }
 
@@ -169,10 +170,15 @@ mod tests {
     }
 
     #[test]
-    fn play_at_the_end_rewinds_and_nothing_plays_without_a_run() {
+    fn play_at_the_end_rewinds_and_play_before_a_run_waits_for_it() {
         let replay = at(10, 10).next(PlaybackAction::Play);
         assert_eq!((replay.cursor_us, replay.playing), (0, true));
-        assert!(!Playback::default().next(PlaybackAction::Play).playing, "no run, nothing to play");
+        let early = Playback { cursor_us: 7, ..Playback::default() }.next(PlaybackAction::Play);
+        assert_eq!((early.cursor_us, early.playing), (7, true), "autoplay before the run ends");
+        let waiting = early.next(PlaybackAction::Tick(100.0));
+        assert_eq!((waiting.cursor_us, waiting.playing), (7, true), "no run yet: ticks wait");
+        let running = waiting.next(PlaybackAction::SetEnd(1_000_000)).next(PlaybackAction::Tick(100.0));
+        assert_eq!(running.cursor_us, 500_007);
     }
 
     #[test]
