@@ -204,6 +204,7 @@ pub fn app() -> Html {
     use_shortcuts(&state);
     use_autosave(&state);
     use_hash_routing(&state);
+    crate::components::title::use_document_title(state.doc["name"].as_str().unwrap_or(""));
     if let Some(embed) = &state.embed {
         apply_theme(&embed.theme);
         return html! {
@@ -267,7 +268,7 @@ fn header() -> Html {
     };
     let options = examples::ALL
         .iter()
-        .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ *name }</option> });
+        .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ crate::components::title::example_title(name) }</option> });
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
     let description = state.doc["description"].as_str().unwrap_or("").to_owned();
     html! {
