@@ -26,18 +26,13 @@ pub fn use_document_title(name: &str) {
     });
 }
 
-#[derive(serde::Deserialize)]
-struct Named {
-    #[serde(default)]
-    name: String,
-}
-
 thread_local! {
     static TITLES: BTreeMap<&'static str, String> = examples::ALL
         .iter()
         .map(|(slug, json)| {
-            let title = serde_json::from_str::<Named>(json).map(|n| n.name).unwrap_or_default();
-            (*slug, if title.trim().is_empty() { (*slug).to_owned() } else { title })
+            let doc = serde_json::from_str::<serde_json::Value>(json).unwrap_or_default();
+            let title = doc["name"].as_str().unwrap_or("").trim();
+            (*slug, if title.is_empty() { (*slug).to_owned() } else { title.to_owned() })
         })
         .collect();
 }

@@ -38,6 +38,7 @@ for (const [width, height] of SIZES) {
     await settled(page);
     await expectNoSideScroll(page, `default at ${width}`);
     await page.screenshot({ path: `${shots}/layout-${width}x${height}.png`, fullPage: true });
+    await page.screenshot({ path: `${shots}/layout-${width}x${height}-first-screen.png` });
     for (const example of EXAMPLES) {
       await page.goto(`./index.html#example/${example}`);
       await expect(page.locator('#example')).toHaveValue(example);
@@ -69,6 +70,8 @@ test('on a phone the results come first and the editors fold', async ({ browser 
   await expect(page.locator('.stack .pipeline')).toBeVisible();
   await expectNoSideScroll(page, 'stack unfolded at 390');
   await page.screenshot({ path: `${shots}/layout-390-stack-open.png`, fullPage: true });
+  await page.locator('.compare').screenshot({ path: `${shots}/layout-compare-390.png` });
+  await page.locator('.stack').screenshot({ path: `${shots}/layout-stack-390.png` });
   await page.close();
 });
 
