@@ -50,15 +50,14 @@ pub fn timeline_png(scenario: &Scenario, view: &SharedView) -> Option<Vec<u8>> {
 }
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.
-fn legend_entries(scenario: &Scenario) -> Vec<(&'static str, String, f64)> {
-    let mut entries: Vec<(&'static str, String, f64)> =
-        LEGEND.iter().map(|(c, l)| (*c, (*l).to_owned(), 1.0)).collect();
+fn legend_entries(scenario: &Scenario) -> Vec<(String, String)> {
+    let mut entries: Vec<(String, String)> = LEGEND.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned())).collect();
     let mut kinds: Vec<&'static str> =
         scenario.services.iter().flat_map(|s| s.faults.iter().map(|f| f.kind_name())).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    // The timeline shades fault windows lightly; so does their swatch.
-    entries.extend(kinds.into_iter().map(|k| (fault_colour(k), format!("{k} window"), 0.3)));
+    // The timeline shades fault windows lightly; so does their swatch (30 % over white).
+    entries.extend(kinds.into_iter().map(|k| (light(fault_colour(k)), format!("{k} window"))));
     entries
 }
 
@@ -102,19 +101,14 @@ fn compose(
 
 /// The time axis under the plot: a base line, ticks and their labels, and the axis name.
 fn draw_axis(ctx: &CanvasRenderingContext2d, (from_s, to_s): (f64, f64), top: f64, plot_w: f64) {
-    ctx.set_stroke_style_str(MUTED);
-    ctx.set_line_width(1.0);
-    ctx.begin_path();
-    ctx.move_to(MARGIN_PX, top + 0.5);
-    ctx.line_to(MARGIN_PX + plot_w, top + 0.5);
+    ctx.set_fill_style_str(MUTED);
+    ctx.fill_rect(MARGIN_PX, top, plot_w, 1.0);
     let span = (to_s - from_s).max(1e-6);
-    ctx.set_fill_style_str(INK);
     ctx.set_font("13px system-ui, sans-serif");
     for tick in axis::ticks(from_s, to_s, 8) {
-        let x = MARGIN_PX + (tick - from_s) / span * plot_w;
-        ctx.move_to(x.round() + 0.5, top);
-        ctx.line_to(x.round() + 0.5, top + 6.0);
-        let label = axis::seconds_label(tick);
+        let x = (MARGIN_PX + (tick - from_s) / span * plot_w).round();
+        ctx.set_fill_style_str(MUTED);
+        ctx.fill_rect(x.min(MARGIN_PX + plot_w - 1.0), top, 1.0, 6.0);
         let align = if x < MARGIN_PX + 20.0 {
             "left"
         } else if x > MARGIN_PX + plot_w - 20.0 {
@@ -123,9 +117,9 @@ fn draw_axis(ctx: &CanvasRenderingContext2d, (from_s, to_s): (f64, f64), top: f6
             "center"
         };
         ctx.set_text_align(align);
-        let _ = ctx.fill_text(&label, x, top + 21.0);
+        ctx.set_fill_style_str(INK);
+        let _ = ctx.fill_text(&axis::seconds_label(tick), x, top + 21.0);
     }
-    ctx.stroke();
     ctx.set_text_align("right");
     ctx.set_fill_style_str(MUTED);
     let _ = ctx.fill_text("time (virtual seconds)", MARGIN_PX + plot_w, top + 38.0);
@@ -133,22 +127,31 @@ fn draw_axis(ctx: &CanvasRenderingContext2d, (from_s, to_s): (f64, f64), top: f6
 }
 
 /// Colour swatches with their labels, `per_row` to a row.
-fn draw_legend(
-    ctx: &CanvasRenderingContext2d,
-    entries: &[(&'static str, String, f64)],
-    top: f64,
-    column_w: f64,
-    per_row: usize,
-) {
+fn draw_legend(ctx: &CanvasRenderingContext2d, entries: &[(String, String)], top: f64, column_w: f64, per_row: usize) {
     ctx.set_font("13px system-ui, sans-serif");
-    for (i, (colour, label, alpha)) in entries.iter().enumerate() {
+    for (i, (colour, label)) in entries.iter().enumerate() {
         let x = MARGIN_PX + (i % per_row) as f64 * column_w;
         let y = top + (i / per_row) as f64 * LEGEND_ROW_PX;
         ctx.set_fill_style_str(colour);
-        ctx.set_global_alpha(*alpha);
         ctx.fill_rect(x, y, 14.0, 14.0);
-        ctx.set_global_alpha(1.0);
         ctx.set_fill_style_str(INK);
         let _ = ctx.fill_text(label, x + 20.0, y + 12.0);
+    }
+}
+
+/// `#rrggbb` at 30 % over white, as `rgb(…)`.
+fn light(hex: &str) -> String {
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    let mix = |c: u8| 255 - (255 - u32::from(c)) * 3 / 10;
+    format!("rgb({},{},{})", mix(channel(1)), mix(channel(3)), mix(channel(5)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shaded_swatches_are_light() {
+        assert_eq!(super::light("#d63a3a"), "rgb(243,196,196)");
+        assert_eq!(super::light("#000000"), "rgb(179,179,179)");
+        assert_eq!(super::light("junk"), "rgb(217,217,217)");
     }
 }

@@ -1,9 +1,7 @@
 //! Names shown outside the page body: the tab title, and the examples' human titles for the
 //! example picker.
 
-use std::collections::BTreeMap;
-
-use resilience_engine::examples;
+use resilience_engine::{Scenario, examples};
 use yew::prelude::*;
 
 /// The application's name, after the scenario's in the tab title.
@@ -27,12 +25,12 @@ pub fn use_document_title(name: &str) {
 }
 
 thread_local! {
-    static TITLES: BTreeMap<&'static str, String> = examples::ALL
+    /// Titles of [`examples::ALL`], in the same order (parsed once).
+    static TITLES: Vec<String> = examples::ALL
         .iter()
         .map(|(slug, json)| {
-            let doc = serde_json::from_str::<serde_json::Value>(json).unwrap_or_default();
-            let title = doc["name"].as_str().unwrap_or("").trim();
-            (*slug, if title.is_empty() { (*slug).to_owned() } else { title.to_owned() })
+            let title = Scenario::parse(json).map(|s| s.name).unwrap_or_default();
+            if title.trim().is_empty() { (*slug).to_owned() } else { title }
         })
         .collect();
 }
@@ -40,7 +38,8 @@ thread_local! {
 /// The human title of the example `slug` (its scenario's `name`), or the slug itself.
 #[must_use]
 pub fn example_title(slug: &str) -> String {
-    TITLES.with(|titles| titles.get(slug).cloned()).unwrap_or_else(|| slug.to_owned())
+    let index = examples::ALL.iter().position(|(s, _)| *s == slug);
+    index.and_then(|i| TITLES.with(|titles| titles.get(i).cloned())).unwrap_or_else(|| slug.to_owned())
 }
 
 #[cfg(test)]

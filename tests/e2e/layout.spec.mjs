@@ -203,6 +203,8 @@ for (const scheme of ['light', 'dark']) {
     await page.goto('./index.html#example/breaker-outage');
     await settled(page);
     expect(await lowContrast(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${shots}/layout-390x844-${scheme}.png` });
     await context.close();
   });
 }
