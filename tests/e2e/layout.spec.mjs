@@ -72,6 +72,16 @@ test('on a phone the results come first and the editors fold', async ({ browser 
   await page.screenshot({ path: `${shots}/layout-390-stack-open.png`, fullPage: true });
   await page.locator('.compare').screenshot({ path: `${shots}/layout-compare-390.png` });
   await page.locator('.stack').screenshot({ path: `${shots}/layout-stack-390.png` });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.click('.file-menu summary');
+  await expect(page.locator('#export-png')).toBeInViewport();
+  await expectNoSideScroll(page, 'file menu open at 390');
+  await page.screenshot({ path: `${shots}/layout-390-file-menu.png` });
+  await page.click('.file-menu summary');
+  await page.click('#open-gallery');
+  await expect(page.locator('.gallery-card').first()).toBeVisible();
+  await expectNoSideScroll(page, 'gallery at 390');
+  await page.screenshot({ path: `${shots}/layout-390-gallery.png` });
   await page.close();
 });
 
