@@ -241,6 +241,7 @@ pub fn app() -> Html {
     use_shortcuts(&state, &playback);
     use_autosave(&state);
     use_hash_routing(&state);
+    crate::components::title::use_document_title(state.doc["name"].as_str().unwrap_or(""));
     if let Some(embed) = &state.embed {
         apply_theme(&embed.theme);
         return html! {
@@ -272,13 +273,15 @@ pub fn app() -> Html {
             <Header />
             <Banner />
             <main class="layout">
-                <div class="editors">
+                // The results come first in reading order (screen readers, Tab, phones); on wide
+                // screens the editors are placed in the left column by CSS.
+                <div class="results" id="results" tabindex="-1">
+                    <Results />
+                </div>
+                <div class="editors" aria-label="Editors" role="region">
                     <StackBuilder />
                     <ServiceEditor />
                     <LoadEditor />
-                </div>
-                <div class="results" id="results" tabindex="-1">
-                    <Results />
                 </div>
             </main>
             <Help />
@@ -312,7 +315,7 @@ fn header() -> Html {
     };
     let options = examples::ALL
         .iter()
-        .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ *name }</option> });
+        .map(|(name, _)| html! { <option value={*name} selected={*name == state.example}>{ crate::components::title::example_title(name) }</option> });
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
     html! {
         <header class="top">

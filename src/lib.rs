@@ -4,8 +4,11 @@
 //! playback. `src/main.rs` mounts [`app::App`] on the page.
 
 pub mod app;
+pub mod axis;
+pub mod compare_model;
 pub mod components;
 pub mod doc;
+pub mod export_png;
 pub mod playback;
 pub mod player;
 pub mod runner;

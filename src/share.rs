@@ -264,15 +264,6 @@ pub async fn read_scenario(file: web_sys::File) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| e.to_string())
 }
 
-/// The timeline as a PNG that carries the scenario's link.
-pub fn timeline_png(scenario: &Scenario, view: &SharedView) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    let canvas = window()?.document()?.get_element_by_id("timeline")?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
-    let url = canvas.to_data_url_with_type("image/png").ok()?;
-    let png = base64::engine::general_purpose::STANDARD.decode(url.split_once(',')?.1).ok()?;
-    png_with_text(&png, IMAGE_KEYWORD, &link::encode(scenario, view))
-}
-
 /// The charts as one SVG document that carries the scenario's link.
 pub fn charts_svg(scenario: &Scenario, view: &SharedView) -> Option<String> {
     let document = window()?.document()?;

@@ -123,53 +123,6 @@ pub fn story_start_us(scenario: &resilience_engine::Scenario) -> u64 {
         .map_or(0, |from_us| from_us.saturating_sub(STORY_LEAD_US.min(from_us / 2)))
 }
 
-/// Which way a difference goes for the reader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Trend {
-    /// Better with the stack.
-    Better,
-    /// Worse with the stack.
-    Worse,
-    /// No real difference.
-    Same,
-}
-
-impl Trend {
-    /// Classifies `with - without`, where `higher_is_better` says which way is good; differences
-    /// under `tolerance` (in the measure's unit) count as the same.
-    pub fn of(with: f64, without: f64, higher_is_better: bool, tolerance: f64) -> Self {
-        let delta = with - without;
-        if !delta.is_finite() || delta.abs() <= tolerance {
-            Self::Same
-        } else if (delta > 0.0) == higher_is_better {
-            Self::Better
-        } else {
-            Self::Worse
-        }
-    }
-
-    /// The CSS class and the word a screen reader says.
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::Better => "better",
-            Self::Worse => "worse",
-            Self::Same => "same",
-        }
-    }
-}
-
-/// The arrow that shows a difference's sign (up for more, down for less), independent of
-/// whether more is better.
-pub fn sign_arrow(delta: f64) -> &'static str {
-    if delta > 0.0 {
-        "▲"
-    } else if delta < 0.0 {
-        "▼"
-    } else {
-        "="
-    }
-}
-
 /// Names of a layer kind's three counters.
 pub fn counter_names(kind: &str) -> [&'static str; 3] {
     match kind {
@@ -462,16 +415,6 @@ mod tests {
         assert_eq!(story_start_us(&scenario("breaker-outage")), 18_000_000, "outage at 20 s");
         assert_eq!(story_start_us(&scenario("all-six")), 18_000_000, "errors from 0 s do not count");
         assert_eq!(story_start_us(&scenario("retry-storm")), 0, "no fault window");
-    }
-
-    #[test]
-    fn trends_follow_what_is_better_not_the_sign() {
-        assert_eq!(Trend::of(96.5, 74.8, true, 0.05), Trend::Better);
-        assert_eq!(Trend::of(120.0, 900.0, false, 0.5), Trend::Better, "a lower p99 is better");
-        assert_eq!(Trend::of(3.0, 1.0, false, 0.01), Trend::Worse, "more amplification is worse");
-        assert_eq!(Trend::of(1.0, 1.004, false, 0.01), Trend::Same);
-        assert_eq!(Trend::of(f64::NAN, 1.0, true, 0.0), Trend::Same);
-        assert_eq!((sign_arrow(-2.0), sign_arrow(2.0), sign_arrow(0.0)), ("▼", "▲", "="));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
+use crate::axis;
+use crate::doc::LAYER_KINDS;
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
 use crate::state::use_app;
 
@@ -182,19 +184,33 @@ impl ChartCtx {
 
     fn frame(&self, title: &str, unit: &str, max: f64, legend: Html, body: Html, readout: Html) -> Html {
         let (on_move, on_leave, on_click) = self.handlers();
+        let (from_s, to_s) = (self.from as f64 / 1e6, self.to as f64 / 1e6);
+        let span_s = (to_s - from_s).max(1e-6);
+        let ticks: Vec<(f64, String)> =
+            axis::ticks(from_s, to_s, 6).into_iter().map(|t| ((t - from_s) / span_s, axis::seconds_label(t))).collect();
+        let grid = ticks.iter().map(|(f, _)| {
+            let x = (f * W).to_string();
+            html! { <line class="grid" x1={x.clone()} x2={x} y1="0" y2={H.to_string()} /> }
+        });
+        let labels = ticks.iter().map(|(f, label)| {
+            let edge = if *f < 0.04 { "start" } else if *f > 0.96 { "end" } else { "" };
+            html! { <span class={classes!("tick", edge)} style={format!("left:{:.2}%", f * 100.0)}>{ label.clone() }</span> }
+        });
         html! {
             <figure class="chart">
                 <figcaption><strong>{ title.to_owned() }</strong>{ legend }</figcaption>
+                if !unit.is_empty() { <div class="y-label">{ format!("{} {unit}", fmt(max)) }</div> }
                 <div class="chart-body">
-                    <span class="y-label">{ format!("{} {unit}", fmt(max)) }</span>
                     <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
                         onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}>
+                        { for grid }
+                        if !unit.is_empty() { <line class="grid top" x1="0" y1="0.5" x2={W.to_string()} y2="0.5" /> }
                         <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
                         { body }
                         <line class="playhead" x1={self.cursor_x().to_string()} x2={self.cursor_x().to_string()} y1="0" y2={H.to_string()} />
                     </svg>
                 </div>
-                <div class="x-labels"><span>{ format!("{:.0} s", self.from as f64 / 1e6) }</span><span>{ format!("{:.0} s", self.to as f64 / 1e6) }</span></div>
+                <div class="x-ticks" aria-hidden="true">{ for labels }</div>
                 { readout }
             </figure>
         }
@@ -274,7 +290,8 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
         let name = if series.kind == "client_pool" {
             "client pool".to_owned()
         } else {
-            format!("layer {} {}", series.layer + 1, series.kind)
+            let label = LAYER_KINDS.iter().find(|(k, ..)| *k == series.kind).map_or(series.kind, |(_, l, _)| *l);
+            format!("{label} (layer {})", series.layer + 1)
         };
         match series.kind {
             "circuit_breaker" => charts.push(state_strip(ctx, &name, &samples)),

@@ -3,6 +3,7 @@
 use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
 
+use crate::compare_model::{Measure, delta, format_value};
 use crate::doc::{self, CompareWith};
 use crate::state::{Action, use_app};
 
@@ -41,45 +42,45 @@ pub fn compare() -> Html {
             + t.outcomes.get(Outcome::RejectedByBreaker)
             + t.outcomes.get(Outcome::RejectedByBulkhead)
     };
-    let rows: Vec<(&str, f64, f64, &str, bool)> = vec![
-        ("success rate", with.success_rate * 100.0, without.success_rate * 100.0, "%", true),
-        ("goodput", with.goodput_rps, without.goodput_rps, "req/s", true),
-        ("errors, timeouts and rejections", failed(with) as f64, failed(without) as f64, "", false),
+    let rows: Vec<(&str, f64, f64, Measure, &str, bool)> = vec![
+        ("success rate", with.success_rate * 100.0, without.success_rate * 100.0, Measure::Percent, "%", true),
+        ("goodput", with.goodput_rps, without.goodput_rps, Measure::Amount, "req/s", true),
+        ("errors, timeouts and rejections", failed(with) as f64, failed(without) as f64, Measure::Count, "", false),
         (
             "fallback answers",
             with.outcomes.get(Outcome::Fallback) as f64,
             without.outcomes.get(Outcome::Fallback) as f64,
+            Measure::Count,
             "",
             true,
         ),
-        ("latency p50", with.latency.p50_ms, without.latency.p50_ms, "ms", false),
-        ("latency p99", with.latency.p99_ms, without.latency.p99_ms, "ms", false),
-        ("amplification", with.amplification, without.amplification, "attempts/request", false),
-        ("peak downstream", with.peak_downstream_rps, without.peak_downstream_rps, "attempts/s", false),
+        ("latency p50", with.latency.p50_ms, without.latency.p50_ms, Measure::Amount, "ms", false),
+        ("latency p99", with.latency.p99_ms, without.latency.p99_ms, Measure::Amount, "ms", false),
+        ("amplification", with.amplification, without.amplification, Measure::Ratio, "attempts/request", false),
+        (
+            "peak downstream",
+            with.peak_downstream_rps,
+            without.peak_downstream_rps,
+            Measure::Amount,
+            "attempts/s",
+            false,
+        ),
     ];
-    let body = rows.into_iter().map(|(label, a, b, unit, higher_is_better)| {
-        let delta = a - b;
-        let better = if higher_is_better { delta > 0.0 } else { delta < 0.0 };
-        let class = if delta.abs() < 1e-9 {
-            "same"
-        } else if better {
-            "better"
-        } else {
-            "worse"
+    let body = rows.into_iter().map(|(label, a, b, measure, unit, higher_is_better)| {
+        let change = delta(a, b, measure, higher_is_better, unit);
+        let value = |v: f64| {
+            let text = format_value(v, measure);
+            if unit.is_empty() { text } else { format!("{text} {unit}") }
         };
-        let (arrow, word) = if delta.abs() < 1e-9 {
-            ("=", "same")
-        } else if better {
-            ("▲", "better")
-        } else {
-            ("▼", "worse")
-        };
+        let word = change.verdict.class();
         html! {
             <tr>
                 <th scope="row">{ label }</th>
-                <td class="num">{ format!("{a:.2} {unit}") }</td>
-                <td class="num">{ format!("{b:.2} {unit}") }</td>
-                <td class={classes!("num", class)} title={word}>{ format!("{delta:+.2} {arrow}") }<span class="sr-only">{ word }</span></td>
+                <td class="num">{ value(a) }</td>
+                <td class="num">{ value(b) }</td>
+                <td class={classes!("num", "delta", word)} title={word}>
+                    { change.text }<span class="arrow" aria-hidden="true">{ format!(" {}", change.arrow) }</span><span class="sr-only">{ format!(" ({word})") }</span>
+                </td>
             </tr>
         }
     });
@@ -91,11 +92,11 @@ pub fn compare() -> Html {
                     { for choices.iter().map(|(with, text)| html! { <option selected={*with == state.compare_with}>{ text.clone() }</option> }) }
                 </select>
             </label>
-            <table id="compare">
+            <div class="table-scroll"><table id="compare">
                 <thead><tr><th scope="col">{ "Measure" }</th><th class="num" scope="col">{ "with your stack" }</th>
                     <th class="num" scope="col">{ label }</th><th class="num" scope="col">{ "difference" }</th></tr></thead>
                 <tbody>{ for body }</tbody>
-            </table>
+            </table></div>
         </section>
     }
 }

@@ -81,16 +81,21 @@ fn value_of(kind: Kind, text: &str, has_default: bool) -> Option<Value> {
         Kind::Int | Kind::OptInt => {
             Some(trimmed.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(trimmed)))
         }
-        Kind::Float => Some(
-            trimmed
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .map(Value::from)
-                .unwrap_or_else(|| Value::from(trimmed)),
-        ),
+        Kind::Float => Some(number_of(trimmed).unwrap_or_else(|| Value::from(trimmed))),
         _ => Some(Value::from(trimmed)),
     }
+}
+
+/// A number in the form it was typed: `100` stays the integer 100 (never `100.0`), `2.50`
+/// becomes 2.5; `None` when the text is not a finite number.
+fn number_of(text: &str) -> Option<Value> {
+    if let Ok(int) = text.parse::<i64>() {
+        return Some(Value::from(int));
+    }
+    if let Ok(int) = text.parse::<u64>() {
+        return Some(Value::from(int));
+    }
+    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from)
 }
 
 /// A labelled input bound to the document.
@@ -186,5 +191,34 @@ pub fn field(props: &Props) -> Html {
                 { for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }
             </span>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_typed_form() {
+        let typed = |text: &str| value_of(Kind::Float, text, false).map(|v| v.to_string());
+        assert_eq!(typed("100").as_deref(), Some("100"));
+        assert_eq!(typed(" 100 ").as_deref(), Some("100"));
+        assert_eq!(typed("-3").as_deref(), Some("-3"));
+        assert_eq!(typed("2.5").as_deref(), Some("2.5"));
+        assert_eq!(typed("100.0").as_deref(), Some("100.0"));
+        assert_eq!(typed("18446744073709551615").as_deref(), Some("18446744073709551615"));
+        assert_eq!(typed("1e3").as_deref(), Some("1000.0"));
+        assert_eq!(typed("abc").as_deref(), Some("\"abc\""), "text goes to the engine, which explains");
+        assert_eq!(typed("inf").as_deref(), Some("\"inf\""));
+        assert_eq!(value_of(Kind::Float, "", true), None, "empty goes back to the default");
+    }
+
+    #[test]
+    fn numbers_print_as_stored() {
+        assert_eq!(text_of(Some(&Value::from(100))), "100");
+        assert_eq!(text_of(Some(&Value::from(0.25))), "0.25");
+        assert_eq!(text_of(None), "");
+        let int = value_of(Kind::Int, "40", false);
+        assert_eq!(text_of(int.as_ref()), "40");
     }
 }

@@ -85,9 +85,8 @@ fn export_as(state: &AppContext, cursor_us: u64, kind: &str, stem: &str) {
             .as_ref()
             .map(|t| (format!("{stem}-trace.json"), "application/json", serde_json::to_vec(t).unwrap_or_default())),
         "metrics-csv" => Some((format!("{stem}-metrics.csv"), "text/csv", result.report.metrics.to_csv().into_bytes())),
-        "png" => {
-            share::timeline_png(&result.scenario, &view).map(|png| (format!("{stem}-timeline.png"), "image/png", png))
-        }
+        "png" => crate::export_png::timeline_png(&result.scenario, &view)
+            .map(|png| (format!("{stem}-timeline.png"), "image/png", png)),
         _ => share::charts_svg(&result.scenario, &view)
             .map(|svg| (format!("{stem}-charts.svg"), "image/svg+xml", svg.into_bytes())),
     };

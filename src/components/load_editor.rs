@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
+use super::fold::Fold;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_app};
 
@@ -56,8 +57,7 @@ pub fn load_editor() -> Html {
     };
     let key_variant = doc::variant(state.doc.pointer(&keys));
     html! {
-        <section class="panel load" aria-labelledby="load-title">
-            <h2 id="load-title">{ "Load and run" }</h2>
+        <Fold class="load" title_id="load-title" title={html! { "Load and run" }}>
             <div class="form-grid">
                 <Field pointer={load.clone()} label="Arrivals" kind={Kind::Select(LOADS)} />
                 { for load_fields.into_iter().map(|(pointer, label, kind, unit)| html! { <Field {pointer} {label} {kind} {unit} /> }) }
@@ -84,7 +84,7 @@ pub fn load_editor() -> Html {
                 <Field pointer="/seed" label="Seed" kind={Kind::Int} help="same seed, same run" />
                 <div class="field"><span class="spacer"></span><button id="reroll" onclick={reroll}>{ "Re-roll seed" }</button></div>
             </div>
-        </section>
+        </Fold>
     }
 }
 

@@ -6,6 +6,8 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
+use super::fold::Fold;
+use crate::axis;
 use crate::doc::{self, FAULT_KINDS};
 use crate::state::{Action, AppContext, Edit, use_app};
 
@@ -16,8 +18,10 @@ const LATENCIES: &[(&str, &str)] = &[
     ("log-normal (p50, p99)", r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#),
 ];
 
-/// Width of the band axis in SVG units.
-const AXIS_W: f64 = 1000.0;
+/// Height of a band as drawn (the drag target), in CSS pixels.
+const BAND_H_PX: f64 = 26.0;
+/// Vertical distance between two bands, in CSS pixels.
+const ROW_PX: f64 = 32.0;
 
 fn seconds_of(value: &Value) -> Option<f64> {
     value.as_str().and_then(|s| s.parse::<resilience_engine::time::Span>().ok()).map(|s| s.as_secs_f64())
@@ -39,7 +43,8 @@ pub fn service_editor() -> Html {
         .and_then(|d| d.parse::<resilience_engine::time::Span>().ok())
         .map_or(60.0, |s| s.as_secs_f64())
         .max(1.0);
-    let scale = AXIS_W / duration_s;
+    // Percent of the axis per second: the SVG is as wide as the panel, bands are laid out in %.
+    let scale = 100.0 / duration_s;
 
     let tabs = (services.len() > 1).then(|| {
         let buttons = services.iter().enumerate().map(|(i, s)| {
@@ -58,8 +63,10 @@ pub fn service_editor() -> Html {
         let kind = doc::variant(Some(fault));
         let body = &fault[&kind];
         let from = body.get("from").and_then(seconds_of).unwrap_or(0.0);
-        let to = body.get("to").and_then(seconds_of).unwrap_or(duration_s).min(duration_s);
-        let y = 6.0 + i as f64 * 22.0;
+        let to = body.get("to").and_then(seconds_of).unwrap_or(duration_s);
+        // A band the document places past the end is drawn (and grabbed) at the end.
+        let (shown_from, shown_to) = axis::clamp_band(from, to, 0.0, duration_s, false);
+        let y = 6.0 + i as f64 * ROW_PX;
         let pointer = format!("{base}/faults/{i}/{kind}");
         let is_selected = *selected == Some(i);
         let onclick = {
@@ -78,8 +85,8 @@ pub fn service_editor() -> Html {
                     return;
                 };
                 event.prevent_default();
-                let (new_from, new_to) = if event.shift_key() { (from, to + step) } else { (from + step, to + step) };
-                if new_from < 0.0 || new_to <= new_from {
+                let (new_from, new_to) = axis::clamp_band(from, to, step, duration_s, event.shift_key());
+                if (new_from, new_to) == (from, to) {
                     return;
                 }
                 dispatch.dispatch(Action::Edit(Edit::SetMany(band_window(&pointer, new_from, new_to))));
@@ -87,14 +94,17 @@ pub fn service_editor() -> Html {
         };
         let onmousedown = {
             let drag = drag.clone();
-            Callback::from(move |event: MouseEvent| drag.set(Some((i, f64::from(event.client_x()), from, to))))
+            Callback::from(move |event: MouseEvent| {
+                drag.set(Some((i, f64::from(event.client_x()), shown_from, shown_to)))
+            })
         };
         html! {
             <g class={classes!("band", kind.clone(), is_selected.then_some("selected"))} tabindex="0" role="button"
                 aria-label={format!("{kind} from {from}s to {to}s; arrows move it, Shift+arrows resize it")}
                 {onclick} {onkeydown} {onmousedown}>
-                <rect x={(from * scale).to_string()} y={y.to_string()} width={((to - from) * scale).max(2.0).to_string()} height="18" rx="3" />
-                <text x={(from * scale + 4.0).to_string()} y={(y + 13.0).to_string()}>{ kind.clone() }</text>
+                <rect x={format!("{:.3}%", shown_from * scale)} y={y.to_string()} width={format!("{:.3}%", ((shown_to - shown_from) * scale).max(0.5))}
+                    height={BAND_H_PX.to_string()} rx="3" />
+                <text x={format!("{:.3}%", shown_from * scale)} dx="5" y={(y + BAND_H_PX / 2.0 + 4.0).to_string()}>{ kind.clone() }</text>
             </g>
         }
     });
@@ -106,11 +116,11 @@ pub fn service_editor() -> Html {
         let svg_ref = svg_ref.clone();
         Callback::from(move |event: MouseEvent| {
             let Some((i, start_x, from, to)) = *drag else { return };
-            let width = svg_ref.cast::<web_sys::Element>().map_or(AXIS_W, |e| f64::from(e.client_width()).max(1.0));
+            let width = svg_ref.cast::<web_sys::Element>().map_or(1.0, |e| f64::from(e.client_width()).max(1.0));
             let delta = ((f64::from(event.client_x()) - start_x) / width * duration_s).round();
             let kind = doc::variant(faults.get(i));
-            let (new_from, new_to) = (from + delta, to + delta);
-            if new_from >= 0.0 && delta != 0.0 {
+            let (new_from, new_to) = axis::clamp_band(from, to, delta, duration_s, false);
+            if (new_from, new_to) != (from, to) {
                 let pointer = format!("{base}/faults/{i}/{kind}");
                 dispatch.dispatch(Action::Edit(Edit::Drag(band_window(&pointer, new_from, new_to))));
                 drag.set(Some((i, f64::from(event.client_x()), new_from, new_to)));
@@ -131,10 +141,14 @@ pub fn service_editor() -> Html {
         });
         html! { <button id={format!("add-fault-{kind}")} {onclick}>{ format!("+ {label}") }</button> }
     });
-    let height = (faults.len().max(1) * 22 + 12).to_string();
+    let height_px = faults.len().max(1) as f64 * ROW_PX + 8.0;
+    let ticks = axis::ticks(0.0, duration_s, 6).into_iter().map(|t| {
+        let fraction = t / duration_s;
+        let edge = if fraction < 0.04 { "start" } else if fraction > 0.96 { "end" } else { "" };
+        html! { <span class={classes!("tick", edge)} style={format!("left:{:.2}%", fraction * 100.0)}>{ axis::seconds_label(t) }</span> }
+    });
     html! {
-        <section class="panel service" aria-labelledby="service-title">
-            <h2 id="service-title">{ "Service" }</h2>
+        <Fold class="service" title_id="service-title" title={html! { "Service" }}>
             { for tabs }
             <div class="form-grid">
                 <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Select(LATENCIES)} />
@@ -143,13 +157,13 @@ pub fn service_editor() -> Html {
             </div>
             <h3>{ "Fault script" }</h3>
             <div class="fault-buttons" role="group" aria-label="Add a fault window">{ for add_buttons }</div>
-            <svg class="bands" ref={svg_ref} viewBox={format!("0 0 {AXIS_W} {height}")} preserveAspectRatio="none"
+            <svg class="bands" ref={svg_ref} style={format!("height:{height_px}px")}
                 role="group" aria-label="Fault windows on the time axis" onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up}>
                 { for bands }
             </svg>
-            <div class="axis-labels"><span>{ "0 s" }</span><span>{ format!("{duration_s} s") }</span></div>
+            <div class="x-ticks" aria-hidden="true">{ for ticks }</div>
             { selected.and_then(|i| faults.get(i).map(|f| fault_form(&state, &base, i, f, selected.clone()))) }
-        </section>
+        </Fold>
     }
 }
 

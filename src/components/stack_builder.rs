@@ -6,6 +6,7 @@
 use serde_json::Value;
 use yew::prelude::*;
 
+use super::fold::Fold;
 use super::layer_form::LayerForm;
 use crate::doc::{self, LAYER_KINDS};
 use crate::playback::use_playback;
@@ -54,8 +55,7 @@ pub fn stack_builder() -> Html {
     });
 
     html! {
-        <section class="panel stack" aria-labelledby="stack-title">
-            <h2 id="stack-title">{ "Stack" }<span class="hint">{ " outermost first" }</span></h2>
+        <Fold class="stack" title_id="stack-title" title={html! { <>{ "Stack" }<span class="hint">{ " outermost first" }</span></> }}>
             { endpoint_tabs(&state) }
             <div class="palette" role="group" aria-label="Add a pattern">{ for palette }</div>
             <ol class="pipeline">
@@ -66,7 +66,7 @@ pub fn stack_builder() -> Html {
                 { for cards }
                 <li class="pipe-end">{ format!("Service: {service}") }</li>
             </ol>
-        </section>
+        </Fold>
     }
 }
 
@@ -251,9 +251,15 @@ fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &V
             html! { <span class="counter">{ format!("waiting to retry {}", timeline.waiting_at(t)) }</span> },
         );
     }
-    if kind == "cache" && counts[0] + counts[1] > 0 {
-        let ratio = f64::from(counts[0]) * 100.0 / f64::from(counts[0] + counts[1]);
-        parts.push(html! { <span class="counter">{ format!("hit ratio {ratio:.0} %") }</span> });
+    if kind == "cache" {
+        // Always shown (as "–" before the first lookup) so the line never changes shape.
+        let lookups = counts[0] + counts[1];
+        let ratio = if lookups == 0 {
+            "–".to_owned()
+        } else {
+            format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups))
+        };
+        parts.push(html! { <span class="counter">{ format!("hit ratio {ratio}") }</span> });
     }
     if kind == "bulkhead" {
         let bucket = (t / result.report.metrics.bucket_us.max(1)) as usize;
@@ -263,9 +269,12 @@ fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &V
             .layers
             .iter()
             .find(|l| l.endpoint == state.endpoint as u16 && usize::from(l.layer) == index);
-        if let Some(sample) = runtime.and_then(|l| l.samples.get(bucket)) {
-            parts.insert(0, html! { <span class="counter">{ format!("in use ≤ {} · waiting ≤ {}", sample.in_use_max, sample.waiting_max) }</span> });
-        }
+        let sample = runtime.and_then(|l| l.samples.get(bucket));
+        let (in_use, waiting) = sample
+            .map_or(("–".to_owned(), "–".to_owned()), |s| (s.in_use_max.to_string(), s.waiting_max.to_string()));
+        parts.insert(0, html! { <span class="counter">{ format!("waiting ≤ {waiting}") }</span> });
+        parts.insert(0, html! { <span class="counter">{ format!("in use ≤ {in_use}") }</span> });
     }
+    // A fixed grid of fixed cells: the line keeps its height and width while the numbers change.
     html! { <div class="live" aria-live="off">{ for parts }</div> }
 }

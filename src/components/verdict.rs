@@ -5,9 +5,9 @@
 use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
 
+use crate::compare_model::{self, Delta, Measure, delta, format_value};
 use crate::doc::CompareWith;
 use crate::state::use_app;
-use crate::view_model::{Trend, sign_arrow};
 
 /// One headline figure.
 struct Figure {
@@ -15,122 +15,66 @@ struct Figure {
     with: f64,
     without: Option<f64>,
     higher_is_better: bool,
-    /// Differences at or under this count as none, in the figure's unit.
-    tolerance: f64,
-    value: fn(f64) -> String,
-    delta: fn(f64) -> String,
+    measure: Measure,
+    /// The unit after the number ("%" prints differences in "pp").
+    unit: &'static str,
 }
 
-fn percent(v: f64) -> String {
-    format!("{v:.1} %")
-}
-fn points(v: f64) -> String {
-    format!("{v:+.1} pp")
-}
-fn per_second(v: f64) -> String {
-    if v.abs() < 100.0 { format!("{v:.1} req/s") } else { format!("{v:.0} req/s") }
-}
-fn per_second_delta(v: f64) -> String {
-    if v.abs() < 100.0 { format!("{v:+.1} req/s") } else { format!("{v:+.0} req/s") }
-}
-fn millis(v: f64) -> String {
-    if v >= 1_000.0 { format!("{:.2} s", v / 1e3) } else { format!("{v:.0} ms") }
-}
-fn millis_delta(v: f64) -> String {
-    if v.abs() >= 1_000.0 { format!("{:+.2} s", v / 1e3) } else { format!("{v:+.0} ms") }
-}
-fn times(v: f64) -> String {
-    format!("{v:.2}×")
-}
-fn times_delta(v: f64) -> String {
-    format!("{v:+.2}×")
-}
-fn count(v: f64) -> String {
-    format!("{v:.0}")
-}
-fn count_delta(v: f64) -> String {
-    format!("{v:+.0}")
+impl Figure {
+    /// The value with its unit.
+    fn show(&self, value: f64) -> String {
+        let number = format_value(value, self.measure);
+        match self.unit {
+            "" => number,
+            "×" => format!("{number}×"),
+            unit => format!("{number} {unit}"),
+        }
+    }
+
+    /// The difference against the comparison, classified, if there is one.
+    fn delta(&self) -> Option<Delta> {
+        self.without.map(|without| delta(self.with, without, self.measure, self.higher_is_better, self.unit))
+    }
 }
 
 fn figures(with: &Totals, without: Option<&Totals>) -> Vec<Figure> {
+    let figure = |label, value: fn(&Totals) -> f64, higher_is_better, measure, unit| Figure {
+        label,
+        with: value(with),
+        without: without.map(value),
+        higher_is_better,
+        measure,
+        unit,
+    };
     let mut figures = vec![
-        Figure {
-            label: "success",
-            with: with.success_rate * 100.0,
-            without: without.map(|t| t.success_rate * 100.0),
-            higher_is_better: true,
-            tolerance: 0.05,
-            value: percent,
-            delta: points,
-        },
-        Figure {
-            label: "goodput",
-            with: with.goodput_rps,
-            without: without.map(|t| t.goodput_rps),
-            higher_is_better: true,
-            tolerance: 0.5,
-            value: per_second,
-            delta: per_second_delta,
-        },
-        Figure {
-            label: "p99 latency",
-            with: with.latency.p99_ms,
-            without: without.map(|t| t.latency.p99_ms),
-            higher_is_better: false,
-            tolerance: 0.5,
-            value: millis,
-            delta: millis_delta,
-        },
-        Figure {
-            label: "amplification",
-            with: with.amplification,
-            without: without.map(|t| t.amplification),
-            higher_is_better: false,
-            tolerance: 0.005,
-            value: times,
-            delta: times_delta,
-        },
+        figure("success", |t| t.success_rate * 100.0, true, Measure::Percent, "%"),
+        figure("goodput", |t| t.goodput_rps, true, Measure::Amount, "req/s"),
+        figure("p99 latency", |t| t.latency.p99_ms, false, Measure::Amount, "ms"),
+        figure("amplification", |t| t.amplification, false, Measure::Ratio, "×"),
     ];
-    let fallback = |t: &Totals| t.outcomes.get(Outcome::Fallback) as f64;
-    if fallback(with) > 0.0 {
-        figures.push(Figure {
-            label: "fallback answers",
-            with: fallback(with),
-            without: without.map(fallback),
-            higher_is_better: true,
-            tolerance: 0.5,
-            value: count,
-            delta: count_delta,
-        });
+    let fallback = figure("fallback answers", |t| t.outcomes.get(Outcome::Fallback) as f64, true, Measure::Count, "");
+    if fallback.with > 0.0 {
+        figures.push(fallback);
     }
     figures
 }
 
 /// What one figure's change says, in words: (better?, phrase).
-fn change_phrase(label: &str, with: f64, without: f64, trend: Trend) -> Option<(bool, String)> {
-    let better = trend == Trend::Better;
-    let phrase = match (label, trend) {
-        (_, Trend::Same) => return None,
-        ("success", _) => {
-            format!("{} success from {without:.1} % to {with:.1} %", if better { "lifts" } else { "lowers" })
-        }
+fn change_phrase(figure: &Figure, without: f64, verdict: compare_model::Verdict) -> Option<(bool, String)> {
+    let better = verdict == compare_model::Verdict::Better;
+    let (with, from, to) = (figure.with, figure.show(without), figure.show(figure.with));
+    let phrase = match (figure.label, verdict) {
+        (_, compare_model::Verdict::Same) => return None,
+        ("success", _) => format!("{} success from {from} to {to}", if better { "lifts" } else { "lowers" }),
         ("amplification", _) if without > 0.0 => {
             let change = (with - without).abs() / without * 100.0;
             format!("sends {change:.0} % {} calls downstream", if better { "fewer" } else { "more" })
         }
-        ("p99 latency", _) => format!(
-            "{} the p99 latency from {} to {}",
-            if better { "cuts" } else { "raises" },
-            millis(without),
-            millis(with)
-        ),
-        ("goodput", _) => format!(
-            "{} goodput from {} to {}",
-            if better { "raises" } else { "lowers" },
-            per_second(without),
-            per_second(with)
-        ),
-        ("fallback answers", _) if better => format!("answers {} requests with a fallback", count(with - without)),
+        ("p99 latency", _) => format!("{} the p99 latency from {from} to {to}", if better { "cuts" } else { "raises" }),
+        ("goodput", _) => format!("{} goodput from {from} to {to}", if better { "raises" } else { "lowers" }),
+        ("fallback answers", _) if better => {
+            format!("answers {} requests with a fallback", format_value(with - without, Measure::Count))
+        }
         _ => return None,
     };
     Some((better, phrase))
@@ -151,9 +95,8 @@ fn headline(figures: &[Figure], against: &str) -> String {
     let success = figures.first().map_or(0.0, |f| f.with);
     let (mut good, mut bad) = (Vec::new(), Vec::new());
     for figure in figures {
-        let Some(without) = figure.without else { continue };
-        let trend = Trend::of(figure.with, without, figure.higher_is_better, figure.tolerance);
-        match change_phrase(figure.label, figure.with, without, trend) {
+        let (Some(without), Some(delta)) = (figure.without, figure.delta()) else { continue };
+        match change_phrase(figure, without, delta.verdict) {
             Some((true, phrase)) => good.push(phrase),
             Some((false, phrase)) => bad.push(phrase),
             None => {}
@@ -173,22 +116,19 @@ fn headline(figures: &[Figure], against: &str) -> String {
 }
 
 fn tile(figure: &Figure) -> Html {
-    let delta = figure.without.map(|without| {
-        let trend = Trend::of(figure.with, without, figure.higher_is_better, figure.tolerance);
-        let difference = figure.with - without;
-        let arrow = if trend == Trend::Same { "=" } else { sign_arrow(difference) };
-        let text = if trend == Trend::Same { "no change".to_owned() } else { (figure.delta)(difference) };
+    let delta = figure.delta().map(|delta| {
+        let word = delta.verdict.class();
         html! {
-            <span class={classes!("delta", trend.word())}>
-                <span aria-hidden="true">{ arrow }{ " " }</span>{ text }
-                <span class="delta-word">{ format!(" · {}", trend.word()) }</span>
+            <span class={classes!("delta", word)}>
+                <span aria-hidden="true">{ delta.arrow }{ " " }</span>{ delta.text }
+                <span class="delta-word">{ format!(" · {word}") }</span>
             </span>
         }
     });
     html! {
         <div class="figure" data-figure={figure.label}>
             <span class="figure-label">{ figure.label }</span>
-            <span class="figure-value">{ (figure.value)(figure.with) }</span>
+            <span class="figure-value">{ figure.show(figure.with) }</span>
             { for delta }
         </div>
     }
