@@ -1,72 +1,28 @@
 //! The embed mode: a compact, read-only player for iframes in blog posts and docs. It shows
 //! the chosen panels and the play controls, links back to the full playground, plays only while
-//! it is on screen, and needs no storage (it works in `sandbox="allow-scripts"`).
+//! it is on screen (see `embed_host`), and needs no storage (it works in `sandbox="allow-scripts"`).
+//! The same component serves iframes (`#embed&…`) and players mounted by `www/player.js`.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use super::charts::Charts;
+use super::embed_host::{use_onscreen_playback, use_report_height};
 use super::replay_bar::ReplayBar;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
 use crate::share;
-use crate::state::{Action, AppContext, use_app};
-
-/// Pauses playback while the player is scrolled out of view, and resumes what it paused.
-#[hook]
-fn use_pause_offscreen(state: &AppContext, root: NodeRef) {
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
-    use_effect_with((), move |_| {
-        let paused_by_us = Rc::new(Cell::new(false));
-        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let visible = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .any(|e| e.is_intersecting());
-            let state = latest.borrow().clone();
-            if !visible && state.playing {
-                paused_by_us.set(true);
-                state.dispatch(Action::TogglePlay);
-            } else if visible && !state.playing && paused_by_us.replace(false) {
-                state.dispatch(Action::TogglePlay);
-            }
-        });
-        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
-        if let (Some(observer), Some(element)) = (&observer, root.cast::<web_sys::Element>()) {
-            observer.observe(&element);
-        }
-        move || {
-            if let Some(observer) = observer {
-                observer.disconnect();
-            }
-            drop(callback);
-        }
-    });
-}
+use crate::state::{AppContext, use_app};
 
 /// The compact player.
 #[function_component(Embed)]
 pub fn embed() -> Html {
     let state = use_app();
     let root = use_node_ref();
-    use_pause_offscreen(&state, root.clone());
-    let autoplayed = use_mut_ref(|| false);
-    {
-        let state = state.clone();
-        use_effect_with(state.result.as_ref().map(|r| r.revision), move |revision| {
-            let wants = state.embed.as_ref().is_some_and(|e| e.autoplay);
-            if revision.is_some() && wants && !*autoplayed.borrow() {
-                *autoplayed.borrow_mut() = true;
-                state.dispatch(Action::TogglePlay);
-            }
-        });
-    }
+    use_onscreen_playback(&state, root.clone());
+    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default());
     let Some(options) = &state.embed else { return html! {} };
+    // The forced theme sits on the player's own root, so it also works inside a shadow root.
+    let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
     let open_href = state.scenario.as_ref().map(|s| share::share_url(s, &state.shared_view()));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
@@ -81,7 +37,7 @@ pub fn embed() -> Html {
         _ => stack_list(&state),
     });
     html! {
-        <div class="embed" ref={root}>
+        <div class="embed" ref={root} data-theme={theme}>
             <header class="embed-head">
                 <strong id="scenario-title">{ title }</strong>
                 if let Some(href) = open_href {

@@ -4,6 +4,7 @@ pub mod banner;
 pub mod charts;
 pub mod compare;
 pub mod embed;
+pub mod embed_host;
 pub mod field;
 pub mod file_menu;
 pub mod gallery;

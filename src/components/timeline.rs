@@ -138,11 +138,10 @@ fn pick(canvas: &NodeRef, state: &State, x: f64, y: f64) -> Option<u32> {
         .map(|j| j.id)
 }
 
-fn dark() -> bool {
-    let forced = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("data-theme"));
+/// Dark theme? A forced `data-theme` on the nearest themed ancestor (the page root, or the
+/// player's own root inside a shadow root) wins over the reader's preference.
+fn dark(canvas: &web_sys::Element) -> bool {
+    let forced = canvas.closest("[data-theme]").ok().flatten().and_then(|e| e.get_attribute("data-theme"));
     if let Some(theme) = forced {
         return theme == "dark";
     }
@@ -165,7 +164,7 @@ fn draw(canvas: &NodeRef, state: &State) {
     let x_of = |t: u64| (t.saturating_sub(from)) as f64 / span * css_width;
     // Requests are rasterised into one pixel buffer in Rust and handed to the canvas at once:
     // the cost grows with the pixels touched, not with calls across the wasm boundary.
-    let mut raster = Raster::new(width, height, if dark() { [0x16, 0x1b, 0x24] } else { [0xfb, 0xfc, 0xfe] });
+    let mut raster = Raster::new(width, height, if dark(&element) { [0x16, 0x1b, 0x24] } else { [0xfb, 0xfc, 0xfe] });
     shade_faults(&mut raster, state, &x_of);
     for journey in result.derived.visible(from, to) {
         draw_journey(&mut raster, journey, &x_of);
@@ -178,7 +177,7 @@ fn draw(canvas: &NodeRef, state: &State) {
     if let Some(selected) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) {
         let y = (u64::from(selected.id) % lanes()) as f64 * LANE_PX;
         let (x0, x1) = (x_of(selected.arrival_us), x_of(selected.end_us.min(to)));
-        ctx.set_stroke_style_str(if dark() { "#ffffff" } else { "#000000" });
+        ctx.set_stroke_style_str(if dark(&element) { "#ffffff" } else { "#000000" });
         ctx.set_line_width(1.5);
         ctx.stroke_rect(x0 - 2.0, y - 1.0, (x1 - x0) + 4.0, LANE_PX + 1.0);
     }

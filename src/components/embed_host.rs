@@ -1,0 +1,151 @@
+//! How an embed behaves towards the page that hosts it: it plays only while on screen (autoplay
+//! waits until it is first seen; leaving the screen pauses what was playing, coming back resumes
+//! it), and inside an iframe it tells the host its content height, so the host can size the
+//! frame to fit (see [`HEIGHT_MESSAGE`]).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::state::{Action, AppContext};
+
+/// The `type` of the message an iframe embed posts to its host whenever its content height
+/// changes: `{ type: "resilience-playground:height", height: <CSS px, integer>, id: <string> }`.
+/// `id` is the embed link's `id=` option, else the frame's `name`, else empty.
+pub const HEIGHT_MESSAGE: &str = "resilience-playground:height";
+
+/// What the on-screen playback remembers between observer callbacks and renders.
+#[derive(Default)]
+struct Visibility {
+    /// The embed is (at least partly) on screen.
+    visible: Cell<bool>,
+    /// Playback was paused because the embed left the screen (so it resumes on return).
+    paused_by_us: Cell<bool>,
+    /// Autoplay has happened (it happens once).
+    autoplayed: Cell<bool>,
+}
+
+/// Plays or pauses; the one place that reads the playing flag to do so.
+fn set_playing(state: &AppContext, play: bool) {
+    let playing = state.playing;
+    if playing != play {
+        state.dispatch(Action::TogglePlay);
+    }
+}
+
+/// Starts autoplay once, when the embed asks for it, has a result and is on screen.
+fn maybe_autoplay(state: &AppContext, flags: &Visibility) {
+    let wants = state.embed.as_ref().is_some_and(|e| e.autoplay);
+    if wants && flags.visible.get() && !flags.autoplayed.get() && state.result.is_some() {
+        flags.autoplayed.set(true);
+        set_playing(state, true);
+    }
+}
+
+fn on_visibility(state: &AppContext, flags: &Visibility, visible: bool) {
+    flags.visible.set(visible);
+    let playing = state.playing;
+    if !visible && playing {
+        flags.paused_by_us.set(true);
+        set_playing(state, false);
+    } else if visible && !playing && flags.paused_by_us.replace(false) {
+        set_playing(state, true);
+    } else if visible {
+        maybe_autoplay(state, flags);
+    }
+}
+
+/// Plays only while `root` is on screen: autoplay waits for it to be seen, leaving the screen
+/// pauses, returning resumes what was paused.
+#[hook]
+pub fn use_onscreen_playback(state: &AppContext, root: NodeRef) {
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    let flags = use_memo((), |_| Visibility::default());
+    {
+        let state = state.clone();
+        let flags = flags.clone();
+        use_effect_with(state.result.as_ref().map(|r| r.revision), move |_| maybe_autoplay(&state, &flags));
+    }
+    use_effect_with((), move |_| {
+        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let visible = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .any(|e| e.is_intersecting());
+            let state = latest.borrow().clone();
+            on_visibility(&state, &flags, visible);
+        });
+        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
+        if let (Some(observer), Some(element)) = (&observer, root.cast::<web_sys::Element>()) {
+            observer.observe(&element);
+        }
+        move || {
+            if let Some(observer) = observer {
+                observer.disconnect();
+            }
+            drop(callback);
+        }
+    });
+}
+
+/// The window of the page hosting this embed in an iframe; `None` at the top level and when
+/// the page mounted the player itself (`www/player.js`: no frame to size).
+fn host_window() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let manual = js_sys::Reflect::get(&window, &"resiliencePlaygroundManual".into()).is_ok_and(|v| v.is_truthy());
+    let parent = window.parent().ok().flatten()?;
+    (!manual && !js_sys::Object::is(&parent, &window)).then_some(parent)
+}
+
+/// The id sent with the height: the embed's `id=` option, else the frame's name.
+fn frame_id(option: &str) -> String {
+    if !option.is_empty() {
+        return option.to_owned();
+    }
+    web_sys::window().and_then(|w| w.name().ok()).unwrap_or_default()
+}
+
+/// Posts the height message to the host.
+fn post_height(host: &web_sys::Window, height_px: f64, id: &str) {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from_f64(height_px));
+    let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
+    let _ = host.post_message(&message, "*");
+}
+
+/// Inside an iframe, reports `root`'s height to the host page whenever it changes.
+#[hook]
+pub fn use_report_height(root: NodeRef, id_option: String) {
+    use_effect_with((), move |_| {
+        let host = host_window();
+        let id = frame_id(&id_option);
+        let last_px = Rc::new(Cell::new(-1.0));
+        let element = root.cast::<web_sys::Element>();
+        let callback = {
+            let element = element.clone();
+            let host = host.clone();
+            Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| {
+                let (Some(host), Some(element)) = (&host, &element) else { return };
+                let height_px = element.get_bounding_client_rect().height().ceil();
+                if height_px > 0.0 && height_px != last_px.replace(height_px) {
+                    post_height(host, height_px, &id);
+                }
+            })
+        };
+        let observer = host.and_then(|_| web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok());
+        if let (Some(observer), Some(element)) = (&observer, &element) {
+            observer.observe(element);
+        }
+        move || {
+            if let Some(observer) = observer {
+                observer.disconnect();
+            }
+            drop(callback);
+        }
+    });
+}
