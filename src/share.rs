@@ -32,7 +32,7 @@ pub const HOST_SCRIPT: &str = "<script>addEventListener('message', (e) => { if (
 pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack"];
 
 /// Options of the embed mode, from the URL fragment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EmbedOptions {
     /// Panels shown, in order.
     pub panels: Vec<String>,
@@ -44,6 +44,9 @@ pub struct EmbedOptions {
     pub start_us: u64,
     /// Names the embed in the height messages it posts to its host (`id=`; may be empty).
     pub id: String,
+    /// The playground's address for "Open in playground" (empty: this page, as in an iframe;
+    /// `www/player.js` gives its own folder, since the host page is not the playground).
+    pub home: String,
 }
 
 /// What the URL fragment asks for.
@@ -69,8 +72,7 @@ pub fn parse_route(fragment: &str) -> Route {
         return Route::Link(link::decode(payload).map_err(|e| e.to_string()));
     }
     if let Some(rest) = fragment.strip_prefix("embed") {
-        let mut options =
-            EmbedOptions { panels: Vec::new(), autoplay: false, theme: String::new(), start_us: 0, id: String::new() };
+        let mut options = EmbedOptions::default();
         let mut source = Route::Home;
         for pair in rest.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

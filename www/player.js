@@ -99,7 +99,7 @@ export class ResiliencePlayer extends HTMLElement {
         root.adoptedStyleSheets = [sheet];
         root.replaceChildren(mount);
       }
-      return module.mount_player(mount, scenario, options);
+      return module.mount_player(mount, scenario, { playground: base.href, ...options });
     } catch (error) {
       mount.textContent = `The resilience player could not load: ${error}`;
       mount.setAttribute('role', 'alert');

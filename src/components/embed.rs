@@ -3,6 +3,7 @@
 //! it is on screen (see `embed_host`), and needs no storage (it works in `sandbox="allow-scripts"`).
 //! The same component serves iframes (`#embed&…`) and players mounted by `www/player.js`.
 
+use resilience_engine::scenario::link;
 use yew::prelude::*;
 
 use super::charts::Charts;
@@ -24,7 +25,8 @@ pub fn embed() -> Html {
     // The forced theme sits on the player's own root, so it also works inside a shadow root.
     let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let open_href = state.scenario.as_ref().map(|s| share::share_url(s, &state.shared_view()));
+    let home = if options.home.is_empty() { share::page_base() } else { options.home.clone() };
+    let open_href = state.scenario.as_ref().map(|s| format!("{home}#s={}", link::encode(s, &state.shared_view())));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },
