@@ -21,7 +21,7 @@ pub const FILE_BYTES_MAX: f64 = 16.0 * 1024.0 * 1024.0;
 const ID_CHARS_MAX: usize = 100;
 /// Height of the iframe in the embed snippet, in CSS pixels: the default panels (timeline,
 /// charts, summary) at a typical article width. The host script then fits it to the content.
-pub const EMBED_HEIGHT_PX: u32 = 1100;
+pub const EMBED_HEIGHT_PX: u32 = 1280;
 /// The host script of the embed snippet: it sets each embed's iframe to the height the embed
 /// reports (see `components::embed_host::HEIGHT_MESSAGE`). It also works pasted as one line.
 pub const HOST_SCRIPT: &str = "<script>addEventListener('message', (e) => { if (e.data?.type !== 'resilience-playground:height') return;

@@ -20,7 +20,8 @@ pub fn embed() -> Html {
     let state = use_app();
     let root = use_node_ref();
     use_onscreen_playback(&state, root.clone());
-    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default());
+    let revision = state.result.as_ref().map(|r| r.revision);
+    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default(), revision);
     let Some(options) = &state.embed else { return html! {} };
     // The forced theme sits on the player's own root, so it also works inside a shadow root.
     let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
@@ -56,9 +57,7 @@ pub fn embed() -> Html {
 
 fn stack_list(state: &AppContext) -> Html {
     let stack = state.doc["endpoints"][state.endpoint]["stack"].as_array().cloned().unwrap_or_default();
-    let items = stack.iter().enumerate().map(|(i, layer)| {
-        let kind = crate::doc::variant(Some(layer));
-        html! { <li>{ format!("{}. {}", i + 1, kind.replace('_', " ")) }</li> }
-    });
+    // The list numbers the layers itself.
+    let items = stack.iter().map(|layer| html! { <li>{ crate::doc::variant(Some(layer)).replace('_', " ") }</li> });
     html! { <section class="panel"><h2>{ "Stack, outermost first" }</h2><ol>{ for items }</ol></section> }
 }

@@ -4,7 +4,6 @@
 //! frame to fit (see [`HEIGHT_MESSAGE`]).
 
 use std::cell::Cell;
-use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -109,37 +108,53 @@ fn frame_id(option: &str) -> String {
     web_sys::window().and_then(|w| w.name().ok()).unwrap_or_default()
 }
 
-/// Posts the height message to the host.
-fn post_height(host: &web_sys::Window, height_px: f64, id: &str) {
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
-    let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from_f64(height_px));
-    let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
-    let _ = host.post_message(&message, "*");
+/// Posts the height message to the host when the embed's height changed.
+struct HeightReporter {
+    /// The host page's window (None: not in an iframe; nothing is posted).
+    host: Option<web_sys::Window>,
+    /// The id sent with every message.
+    id: String,
+    /// The height last posted, in CSS pixels.
+    last_px: Cell<f64>,
 }
 
-/// Inside an iframe, reports `root`'s height to the host page whenever it changes.
+impl HeightReporter {
+    fn report(&self, root: &NodeRef) {
+        let (Some(host), Some(element)) = (&self.host, root.cast::<web_sys::Element>()) else { return };
+        let height_px = element.get_bounding_client_rect().height().ceil();
+        if height_px > 0.0 && height_px != self.last_px.replace(height_px) {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
+            let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from_f64(height_px));
+            let _ = js_sys::Reflect::set(&message, &"id".into(), &self.id.as_str().into());
+            let _ = host.post_message(&message, "*");
+        }
+    }
+}
+
+/// Inside an iframe, reports `root`'s height to the host page whenever it changes: on every
+/// resize (a `ResizeObserver`), and after each render that may change it (`revision`), since
+/// browsers do not run resize observers in an off-screen cross-origin (sandboxed) frame.
 #[hook]
-pub fn use_report_height(root: NodeRef, id_option: String) {
-    use_effect_with((), move |_| {
+pub fn use_report_height(root: NodeRef, id_option: String, revision: Option<u64>) {
+    let reporter = use_memo((), move |_| {
         let host = host_window();
-        let id = frame_id(&id_option);
-        let last_px = Rc::new(Cell::new(-1.0));
-        let element = root.cast::<web_sys::Element>();
+        let id = if host.is_some() { frame_id(&id_option) } else { String::new() };
+        HeightReporter { host, id, last_px: Cell::new(-1.0) }
+    });
+    {
+        let (reporter, root) = (reporter.clone(), root.clone());
+        use_effect_with(revision, move |_| reporter.report(&root));
+    }
+    use_effect_with((), move |_| {
         let callback = {
-            let element = element.clone();
-            let host = host.clone();
-            Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| {
-                let (Some(host), Some(element)) = (&host, &element) else { return };
-                let height_px = element.get_bounding_client_rect().height().ceil();
-                if height_px > 0.0 && height_px != last_px.replace(height_px) {
-                    post_height(host, height_px, &id);
-                }
-            })
+            let (reporter, root) = (reporter.clone(), root.clone());
+            Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| reporter.report(&root))
         };
-        let observer = host.and_then(|_| web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok());
-        if let (Some(observer), Some(element)) = (&observer, &element) {
-            observer.observe(element);
+        let observer =
+            reporter.host.as_ref().and_then(|_| web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok());
+        if let (Some(observer), Some(element)) = (&observer, root.cast::<web_sys::Element>()) {
+            observer.observe(&element);
         }
         move || {
             if let Some(observer) = observer {

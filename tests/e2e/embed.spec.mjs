@@ -29,6 +29,22 @@ test('a published build carries no live-reload script', async () => {
   expect(html.match(/<script/gi)?.length ?? 0).toBeLessThanOrEqual(1); // the module loader only
 });
 
+test('the copied embed code, pasted into a page, shows the scenario in a frame that fits it', async ({ page, baseURL }) => {
+  await page.goto('./index.html#example/retry-storm');
+  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
+  await page.click('#copy-embed');
+  const snippet = await page.locator('#share-text').inputValue(); // an input: pasted as one line
+  expect(snippet).toMatch(/^<iframe src="[^"]+#embed&panels=timeline,charts,summary&s=z1\.[^"]+"[^>]* height="1280"[^>]*><\/iframe><script>/);
+  const host = new URL('/snippet-host.html', baseURL).href;
+  await page.route(host, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Host</title><body style="max-width:760px;margin:auto"><h1>A post</h1>${snippet}</body>` }));
+  await page.goto(host);
+  const frame = page.locator('iframe');
+  await expect(page.frameLocator('iframe').locator('#summary')).toBeVisible({ timeout: 20_000 });
+  await expect.poll(async () => Math.round((await box(frame)).height), { timeout: 10_000 }).not.toBe(1280);
+  const inner = await (await frame.elementHandle()).contentFrame();
+  await expect.poll(() => inner.evaluate(() => document.documentElement.scrollHeight <= document.documentElement.clientHeight + 2)).toBe(true);
+});
+
 for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
   const size = `${viewport.width}x${viewport.height}`;
   test.describe(`at ${size}`, () => {
@@ -57,7 +73,7 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 
         expect(canvas.width).toBeGreaterThan(panel.width - 30); // sized from the player's width
         expect(await player.locator('canvas#timeline').evaluate((c) => c.width)).toBeGreaterThanOrEqual(Math.floor(canvas.width));
       }
-      expect(await style(page.locator('#player-auto h2').first(), 'color')).not.toBe(RED);
+      expect(await style(auto.locator('#scenario-title'), 'color')).not.toBe(RED);
       expect(await style(dark.locator('.embed'), 'backgroundColor')).toBe(DARK_BG);
       expect(await style(auto.locator('.embed'), 'backgroundColor')).toBe(LIGHT_BG); // the reader prefers light
       // The host is unchanged: its button is red, its body font and headings its own.
@@ -74,6 +90,8 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 
       await expect(auto.locator('#play')).toHaveText(/Pause/);
       await auto.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${shots}/embed-docs-players-${size}.png`, fullPage: true });
+      await auto.screenshot({ path: `${shots}/embed-docs-player-light-${size}.png` });
+      await dark.screenshot({ path: `${shots}/embed-docs-player-dark-${size}.png` });
       expect(problems).toEqual([]);
     });
 
@@ -130,6 +148,9 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 
       expect(Number.isInteger(breaker.height)).toBe(true);
       expect(Math.abs(breaker.height - (await box(page.locator('#embed-1'))).height)).toBeLessThanOrEqual(1);
       expect(messages.some((m) => m.id === 'storm')).toBe(true); // the frame's name, when no id= is given
+      await page.locator('#embed-2').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300); // the sandboxed frame paints in its own process
+      await page.screenshot({ path: `${shots}/embed-blog-sandboxed-dark-${size}.png` });
       await page.screenshot({ path: `${shots}/embed-blog-resized-${size}.png`, fullPage: true });
       expect(problems).toEqual([]);
     });
