@@ -50,7 +50,7 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 
   test.describe(`at ${size}`, () => {
     test.use({ viewport });
 
-    test('a docs page with two <resilience-player>s and a hostile stylesheet: both styled, host unchanged', async ({ page }) => {
+    test('a docs page with two <resilience-player>s and a hostile stylesheet: both styled, host unchanged', async ({ page, baseURL }) => {
       const problems = [];
       page.on('pageerror', (e) => problems.push(e.message));
       await page.goto('../tests/e2e/docs.html');
@@ -74,6 +74,8 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 
         expect(await player.locator('canvas#timeline').evaluate((c) => c.width)).toBeGreaterThanOrEqual(Math.floor(canvas.width));
       }
       expect(await style(auto.locator('#scenario-title'), 'color')).not.toBe(RED);
+      // "Open in playground" opens the playground next to player.js, not the docs page.
+      expect(await auto.locator('#open-playground').getAttribute('href')).toMatch(new RegExp(`^${baseURL}#s=z1\\.`));
       expect(await style(dark.locator('.embed'), 'backgroundColor')).toBe(DARK_BG);
       expect(await style(auto.locator('.embed'), 'backgroundColor')).toBe(LIGHT_BG); // the reader prefers light
       // The host is unchanged: its button is red, its body font and headings its own.
