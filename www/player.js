@@ -30,18 +30,38 @@ function loadApp() {
   return app;
 }
 
-/** The app's stylesheet, fetched and parsed once and shared by every player's shadow root. */
+/** The app's stylesheet, fetched and parsed once and shared by every player's shadow root
+ *  (or null when it cannot be read: each shadow root then links it). */
 function loadStyles() {
   styles ??= fetch(new URL('style.css', base))
-    .then((response) => (response.ok ? response.text() : ''))
-    .catch(() => '')
+    .then((response) => (response.ok ? response.text() : null))
+    .catch(() => null)
     .then((css) => {
-      if (!('adoptedStyleSheets' in Document.prototype)) return css;
+      if (css === null || !('adoptedStyleSheets' in Document.prototype)) return css;
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
       return sheet;
     });
   return styles;
+}
+
+/** Puts the stylesheet into a shadow root, before the player's mount point. */
+async function adoptStyles(root, sheet, mount) {
+  if (sheet instanceof CSSStyleSheet) {
+    root.adoptedStyleSheets = [sheet];
+    root.replaceChildren(mount);
+  } else if (typeof sheet === 'string') {
+    const style = document.createElement('style');
+    style.textContent = sheet;
+    root.replaceChildren(style, mount);
+  } else {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = new URL('style.css', base).href;
+    const loaded = new Promise((resolve) => { link.onload = link.onerror = resolve; });
+    root.replaceChildren(link, mount);
+    await loaded; // the timeline takes its width from the styled player
+  }
 }
 
 /** A scenario JSON file's URL is fetched here; links, payloads and names go to the wasm. */
@@ -91,14 +111,7 @@ export class ResiliencePlayer extends HTMLElement {
     mount.className = 'player-root';
     try {
       const [module, sheet, scenario] = await Promise.all([loadApp(), loadStyles(), resolveSource(source)]);
-      if (typeof sheet === 'string') {
-        const style = document.createElement('style');
-        style.textContent = sheet;
-        root.replaceChildren(style, mount);
-      } else {
-        root.adoptedStyleSheets = [sheet];
-        root.replaceChildren(mount);
-      }
+      await adoptStyles(root, sheet, mount);
       return module.mount_player(mount, scenario, { playground: base.href, ...options });
     } catch (error) {
       mount.textContent = `The resilience player could not load: ${error}`;

@@ -45,6 +45,17 @@ test('the copied embed code, pasted into a page, shows the scenario in a frame t
   await expect.poll(() => inner.evaluate(() => document.documentElement.scrollHeight <= document.documentElement.clientHeight + 2)).toBe(true);
 });
 
+test('a player is styled even where its stylesheet cannot be fetched (it is linked instead)', async ({ page }) => {
+  await page.route('**/dist/style.css', (route) => (route.request().resourceType() === 'fetch' ? route.abort() : route.continue()));
+  await page.goto('../tests/e2e/docs.html');
+  await page.waitForFunction(() => window.players !== undefined, null, { timeout: 30_000 });
+  const play = page.locator('#player-dark #play');
+  await expect(play).toBeVisible({ timeout: 20_000 });
+  expect(await style(play, 'borderRadius')).toBe('6px');
+  expect(await style(page.locator('#player-dark .embed'), 'backgroundColor')).toBe(DARK_BG);
+  expect((await box(page.locator('#player-auto canvas#timeline'))).width).toBeGreaterThan(600);
+});
+
 for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
   const size = `${viewport.width}x${viewport.height}`;
   test.describe(`at ${size}`, () => {
