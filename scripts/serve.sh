@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
-exec trunk serve --offline --release "$@"
+# --no-autoreload (also set in Trunk.toml): dist/ never carries the live-reload script.
+exec trunk serve --offline --release --no-autoreload "$@"

@@ -21,6 +21,8 @@ struct PlayerOptions {
     autoplay: bool,
     theme: String,
     t: f64,
+    /// The playground's address (player.js sends its own folder).
+    playground: String,
 }
 
 /// What `mount_player` tells the page.
@@ -71,6 +73,8 @@ pub fn mount_player(element: web_sys::Element, source: JsValue, options: JsValue
         autoplay: options.autoplay,
         theme: if matches!(options.theme.as_str(), "light" | "dark") { options.theme } else { String::new() },
         start_us: if options.t.is_finite() && options.t > 0.0 { (options.t * 1e6) as u64 } else { 0 },
+        id: String::new(),
+        home: if options.playground.starts_with("http") { options.playground } else { String::new() },
     };
     let state = State::initial(Route::Embed(embed, Box::new(Route::Link(Ok((scenario, Default::default()))))), None);
     yew::Renderer::<Player>::with_root_and_props(element, crate::app::PlayerProps { initial: Rc::new(state) }).render();

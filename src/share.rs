@@ -17,11 +17,22 @@ pub const LINK_WARN_CHARS: usize = 8_000;
 /// Largest file accepted for import.
 pub const FILE_BYTES_MAX: f64 = 16.0 * 1024.0 * 1024.0;
 
+/// Longest embed `id=` kept, in characters.
+const ID_CHARS_MAX: usize = 100;
+/// Height of the iframe in the embed snippet, in CSS pixels: the default panels (timeline,
+/// charts, summary) at a typical article width. The host script then fits it to the content.
+pub const EMBED_HEIGHT_PX: u32 = 1280;
+/// The host script of the embed snippet: it sets each embed's iframe to the height the embed
+/// reports (see `components::embed_host::HEIGHT_MESSAGE`). It also works pasted as one line.
+pub const HOST_SCRIPT: &str = "<script>addEventListener('message', (e) => { if (e.data?.type !== 'resilience-playground:height') return;
+  for (const f of document.getElementsByTagName('iframe')) if (f.contentWindow === e.source) f.style.height = e.data.height + 'px';
+});</script>";
+
 /// Panels the embed mode can show.
 pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack"];
 
 /// Options of the embed mode, from the URL fragment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EmbedOptions {
     /// Panels shown, in order.
     pub panels: Vec<String>,
@@ -31,6 +42,11 @@ pub struct EmbedOptions {
     pub theme: String,
     /// Play-head start, in microseconds.
     pub start_us: u64,
+    /// Names the embed in the height messages it posts to its host (`id=`; may be empty).
+    pub id: String,
+    /// The playground's address for "Open in playground" (empty: this page, as in an iframe;
+    /// `www/player.js` gives its own folder, since the host page is not the playground).
+    pub home: String,
 }
 
 /// What the URL fragment asks for.
@@ -56,7 +72,7 @@ pub fn parse_route(fragment: &str) -> Route {
         return Route::Link(link::decode(payload).map_err(|e| e.to_string()));
     }
     if let Some(rest) = fragment.strip_prefix("embed") {
-        let mut options = EmbedOptions { panels: Vec::new(), autoplay: false, theme: String::new(), start_us: 0 };
+        let mut options = EmbedOptions::default();
         let mut source = Route::Home;
         for pair in rest.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -70,6 +86,7 @@ pub fn parse_route(fragment: &str) -> Route {
                     options.start_us =
                         value.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).map_or(0, |t| (t * 1e6) as u64)
                 }
+                "id" => options.id = value.chars().take(ID_CHARS_MAX).collect(),
                 "s" => source = Route::Link(link::decode(value).map_err(|e| e.to_string())),
                 "example" => source = Route::Example(value.to_owned()),
                 _ => {}
@@ -103,12 +120,17 @@ pub fn share_url(scenario: &Scenario, view: &SharedView) -> String {
     format!("{}#s={}", page_base(), link::encode(scenario, view))
 }
 
-/// The `<iframe>` snippet that embeds a scenario.
+/// The snippet that embeds a scenario: an `<iframe>`, then the script that sizes it to fit.
 pub fn embed_snippet(scenario: &Scenario, view: &SharedView) -> String {
-    let src = format!("{}#embed&panels=timeline,charts,summary&s={}", page_base(), link::encode(scenario, view));
+    snippet_at(&page_base(), scenario, view)
+}
+
+/// The embed snippet for a playground served at `base`.
+fn snippet_at(base: &str, scenario: &Scenario, view: &SharedView) -> String {
+    let src = format!("{base}#embed&panels=timeline,charts,summary&s={}", link::encode(scenario, view));
     let title = scenario.name.replace('"', "&quot;").replace('<', "&lt;");
     format!(
-        "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"640\" loading=\"lazy\" style=\"border:0\"></iframe>"
+        "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{EMBED_HEIGHT_PX}\" loading=\"lazy\" style=\"border:0\"></iframe>\n{HOST_SCRIPT}"
     )
 }
 
@@ -320,6 +342,22 @@ mod tests {
         assert_eq!(*source, Route::Example("all-six".into()));
         let Route::Embed(options, _) = parse_route("#embed&t=-5&theme=<b>") else { panic!("embed") };
         assert_eq!((options.start_us, options.theme.as_str(), options.panels.len()), (0, "", 3));
+        let Route::Embed(options, _) = parse_route(&format!("#embed&id=intro{}", "x".repeat(500))) else {
+            panic!("embed")
+        };
+        assert!(options.id.starts_with("intro") && options.id.chars().count() == ID_CHARS_MAX);
+    }
+
+    #[test]
+    fn the_embed_snippet_sizes_its_frame() {
+        let scenario = Scenario::from_json(resilience_engine::examples::get("retry-storm").unwrap_or("")).ok();
+        let Some(scenario) = scenario else { panic!("the example parses") };
+        let snippet = snippet_at("https://x.test/", &scenario, &SharedView::default());
+        let (frame, script) = snippet.split_once("</iframe>\n").unwrap_or_default();
+        assert!(frame.starts_with("<iframe src=\"https://x.test/#embed&panels=timeline,charts,summary&s=z1."));
+        assert!(frame.contains(&format!("height=\"{EMBED_HEIGHT_PX}\"")));
+        assert_eq!(script, HOST_SCRIPT);
+        assert!(script.contains("resilience-playground:height") && script.contains("e.source"));
     }
 
     #[test]

@@ -1,54 +1,19 @@
 //! The embed mode: a compact, read-only player for iframes in blog posts and docs. It shows
 //! the chosen panels and the play controls, links back to the full playground, plays only while
-//! it is on screen, and needs no storage (it works in `sandbox="allow-scripts"`).
+//! it is on screen (see `embed_host`), and needs no storage (it works in `sandbox="allow-scripts"`).
+//! The same component serves iframes (`#embed&…`) and players mounted by `www/player.js`.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
+use resilience_engine::scenario::link;
 use yew::prelude::*;
 
 use super::charts::Charts;
+use super::embed_host::{use_onscreen_playback, use_report_height};
 use super::replay_bar::ReplayBar;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
-use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
+use crate::playback::use_playback;
 use crate::share;
 use crate::state::{AppContext, use_app};
-
-/// Pauses playback while the player is scrolled out of view, and resumes what it paused.
-#[hook]
-fn use_pause_offscreen(playback: &PlaybackContext, root: NodeRef) {
-    let latest = use_mut_ref(|| playback.clone());
-    *latest.borrow_mut() = playback.clone();
-    use_effect_with((), move |_| {
-        let paused_by_us = Rc::new(Cell::new(false));
-        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let visible = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .any(|e| e.is_intersecting());
-            let playback = latest.borrow().clone();
-            if !visible && playback.playing {
-                paused_by_us.set(true);
-                playback.dispatch(PlaybackAction::Pause);
-            } else if visible && !playback.playing && paused_by_us.replace(false) {
-                playback.dispatch(PlaybackAction::Play);
-            }
-        });
-        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
-        if let (Some(observer), Some(element)) = (&observer, root.cast::<web_sys::Element>()) {
-            observer.observe(&element);
-        }
-        move || {
-            if let Some(observer) = observer {
-                observer.disconnect();
-            }
-            drop(callback);
-        }
-    });
-}
 
 /// The compact player.
 #[function_component(Embed)]
@@ -57,22 +22,16 @@ pub fn embed() -> Html {
     let playback = use_playback();
     let cursor = crate::playback::use_cursor_cell();
     let root = use_node_ref();
-    use_pause_offscreen(&playback, root.clone());
-    let autoplayed = use_mut_ref(|| false);
-    {
-        let state = state.clone();
-        let playback = playback.clone();
-        use_effect_with(state.result.as_ref().map(|r| r.revision), move |revision| {
-            let wants = state.embed.as_ref().is_some_and(|e| e.autoplay);
-            if revision.is_some() && wants && !*autoplayed.borrow() {
-                *autoplayed.borrow_mut() = true;
-                playback.dispatch(PlaybackAction::Play);
-            }
-        });
-    }
+    use_onscreen_playback(&state, &playback, root.clone());
+    let revision = state.result.as_ref().map(|r| r.revision);
+    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default(), revision);
     let Some(options) = &state.embed else { return html! {} };
+    // The forced theme sits on the player's own root, so it also works inside a shadow root.
+    let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let open_href = state.scenario.as_ref().map(|s| share::share_url(s, &state.shared_view(cursor.0.get())));
+    let home = if options.home.is_empty() { share::page_base() } else { options.home.clone() };
+    let open_href =
+        state.scenario.as_ref().map(|s| format!("{home}#s={}", link::encode(s, &state.shared_view(cursor.0.get()))));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },
@@ -85,7 +44,7 @@ pub fn embed() -> Html {
         _ => stack_list(&state),
     });
     html! {
-        <div class="embed" ref={root}>
+        <div class="embed" ref={root} data-theme={theme}>
             <header class="embed-head">
                 <strong id="scenario-title">{ title }</strong>
                 if let Some(href) = open_href {
@@ -102,9 +61,7 @@ pub fn embed() -> Html {
 
 fn stack_list(state: &AppContext) -> Html {
     let stack = state.doc["endpoints"][state.endpoint]["stack"].as_array().cloned().unwrap_or_default();
-    let items = stack.iter().enumerate().map(|(i, layer)| {
-        let kind = crate::doc::variant(Some(layer));
-        html! { <li>{ format!("{}. {}", i + 1, kind.replace('_', " ")) }</li> }
-    });
+    // The list numbers the layers itself.
+    let items = stack.iter().map(|layer| html! { <li>{ crate::doc::variant(Some(layer)).replace('_', " ") }</li> });
     html! { <section class="panel"><h2>{ "Stack, outermost first" }</h2><ol>{ for items }</ol></section> }
 }

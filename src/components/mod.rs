@@ -5,6 +5,7 @@ pub mod charts;
 pub mod compare;
 pub mod dialog;
 pub mod embed;
+pub mod embed_host;
 pub mod field;
 pub mod file_menu;
 pub mod fold;
