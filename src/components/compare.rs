@@ -92,7 +92,7 @@ pub fn compare() -> Html {
                     { for choices.iter().map(|(with, text)| html! { <option selected={*with == state.compare_with}>{ text.clone() }</option> }) }
                 </select>
             </label>
-            <div class="table-scroll"><table id="compare">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison table"><table id="compare">
                 <thead><tr><th scope="col">{ "Measure" }</th><th class="num" scope="col">{ "with your stack" }</th>
                     <th class="num" scope="col">{ label }</th><th class="num" scope="col">{ "difference" }</th></tr></thead>
                 <tbody>{ for body }</tbody>

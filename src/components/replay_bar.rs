@@ -91,7 +91,7 @@ pub fn replay_bar() -> Html {
             <span class="zoom" role="group" aria-label="Zoom">
                 <button onclick={zoom_by(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">{ "+" }</button>
                 <button onclick={zoom_by(2.0)} aria-label="Zoom out" aria-keyshortcuts="-">{ "−" }</button>
-                <button onclick={reset_zoom} aria-label="Show the whole run" aria-keyshortcuts="0">{ "all" }</button>
+                <button onclick={reset_zoom} aria-label="Show all of the run" aria-keyshortcuts="0">{ "all" }</button>
             </span>
             { faults }
             <button id="help" onclick={help} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">{ "?" }</button>

@@ -68,6 +68,7 @@ pub fn timeline() -> Html {
     }
     let handlers = Handlers { state: state.clone(), canvas: canvas.clone(), drag, hover: hover.clone() };
     let requests = result.derived.journeys.len();
+    let width_px = canvas_width(&canvas);
     html! {
         <section class="panel timeline" aria-label="Request timeline">
             <div class="timeline-canvas">
@@ -77,7 +78,7 @@ pub fn timeline() -> Html {
                     onkeydown={keys(&state, playback.cursor_us)}
                     role="application" aria-roledescription="request timeline"
                     aria-label={format!("Timeline of {requests} requests. Left and right arrows select the previous and next request, Escape closes it.")}></canvas>
-                { tooltip(&state, *hover) }
+                { tooltip(&state, *hover, width_px) }
             </div>
             <p class="legend-line">
                 { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits; ticks mark: " }
@@ -108,8 +109,8 @@ fn use_resize(on_resize: impl Fn() + 'static) {
     });
 }
 
-/// The hovered request's tooltip.
-fn tooltip(state: &State, hover: Hover) -> Html {
+/// The hovered request's tooltip, on the side of the pointer with more room.
+fn tooltip(state: &State, hover: Hover, width_px: f64) -> Html {
     let Some((id, x, y)) = hover else { return html! {} };
     let Some(journey) = state.result.as_ref().and_then(|r| r.derived.journeys.get(id as usize)) else {
         return html! {};
@@ -121,7 +122,11 @@ fn tooltip(state: &State, hover: Hover) -> Html {
         format!(" · {:.1} ms", (journey.end_us - journey.arrival_us) as f64 / 1e3)
     };
     let attempts = journey.attempts.len();
-    let style = format!("left:{:.0}px;top:{:.0}px", x + 12.0, y + 12.0);
+    let style = if x > width_px / 2.0 {
+        format!("right:{:.0}px;top:{:.0}px", (width_px - x + 12.0).max(0.0), y + 12.0)
+    } else {
+        format!("left:{:.0}px;top:{:.0}px", x + 12.0, y + 12.0)
+    };
     html! {
         <div class="tooltip" role="tooltip" {style}>
             { format!("#{id} · {outcome}{took} · {attempts} attempt{}", if attempts == 1 { "" } else { "s" }) }
