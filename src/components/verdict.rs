@@ -89,8 +89,8 @@ fn join(phrases: &[String]) -> String {
     }
 }
 
-/// The sentence that opens the verdict: what got better and what got worse, most important
-/// first.
+/// The sentence that opens the verdict: what got better and what got worse, the two most
+/// important changes each way.
 fn headline(figures: &[Figure], against: &str) -> String {
     let success = figures.first().map_or(0.0, |f| f.with);
     let (mut good, mut bad) = (Vec::new(), Vec::new());
@@ -102,6 +102,9 @@ fn headline(figures: &[Figure], against: &str) -> String {
             None => {}
         }
     }
+    // The two most important changes each way; the figures below show every one.
+    good.truncate(2);
+    bad.truncate(2);
     if figures.iter().all(|f| f.without.is_none()) {
         return format!("With this stack, {success:.1} % of requests got a real answer.");
     }
