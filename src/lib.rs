@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod diagram_model;
 pub mod doc;
 pub mod player;
 pub mod runner;
