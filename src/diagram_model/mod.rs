@@ -11,6 +11,7 @@
 
 mod occupancy;
 mod pace;
+mod readout;
 mod stops;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use resilience_engine::scenario::{Layer, Scenario};
 use resilience_engine::sim::{POOL, Report, SERVICE};
 
 pub use occupancy::Steps;
+pub use readout::{Readout, Tone, breaker_name, kind_name};
 use stops::Stop;
 
 use crate::view_model::Derived;
@@ -156,6 +158,8 @@ pub struct DiagramModel {
     marks: Vec<Mark>,
     in_use: Vec<Steps>,
     queued: Vec<Steps>,
+    /// Fault windows of the service: (from, to, kind).
+    faults: Vec<(u64, u64, &'static str)>,
 }
 
 impl DiagramModel {
@@ -172,6 +176,7 @@ impl DiagramModel {
             .and_then(|e| scenario.service_index(&e.service))
             .map_or(u32::MAX, |s| s as u32);
         let end_us = (report.summary.virtual_end_s * 1e6) as u64;
+        let faults = faults_of(scenario, endpoint, end_us);
         let built = stops::extract(&trace.events, &stations, endpoint as u16, service, end_us);
         let paced = pace::pace(built.requests, hop_us, MAX_DOTS);
         Self {
@@ -186,6 +191,7 @@ impl DiagramModel {
             marks: paced.marks,
             in_use: built.in_use,
             queued: built.queued,
+            faults,
         }
     }
 
@@ -252,6 +258,20 @@ impl DiagramModel {
     pub fn peak_in_use(&self, i: usize) -> u32 {
         self.in_use.get(i).map_or(0, Steps::max)
     }
+}
+
+/// The fault windows of the service `endpoint` calls.
+fn faults_of(scenario: &Scenario, endpoint: usize, end_us: u64) -> Vec<(u64, u64, &'static str)> {
+    let Some(endpoint) = scenario.endpoints.get(endpoint) else { return Vec::new() };
+    let Some(service) = scenario.services.iter().find(|s| s.name == endpoint.service) else { return Vec::new() };
+    service
+        .faults
+        .iter()
+        .map(|f| {
+            let (from, to) = f.window();
+            (from.as_micros(), to.map_or(end_us.max(scenario.duration.as_micros()), |t| t.as_micros()), f.kind_name())
+        })
+        .collect()
 }
 
 /// The stations of `endpoint`'s stack: client, pool (if any), enabled layers outermost first,

@@ -130,3 +130,18 @@ fn without_a_trace_the_model_is_empty_but_has_its_stations() {
     assert!(dots.is_empty());
     assert!(model.marks_at(1_000_000, 1_000_000).is_empty());
 }
+
+#[test]
+fn the_readouts_and_the_summary_say_what_is_on_screen() {
+    let (model, derived, ..) = model("breaker-outage", 300_000);
+    let states = model.states_at(&derived, 30_000_000);
+    let text = model.describe(&states, 30_000_000);
+    assert!(text.contains("breaker open, refusing calls"), "{text}");
+    assert!(text.contains("(outage)") && text.contains("at 30.0 s"), "{text}");
+    let readouts = model.readouts(&states, 30_000_000);
+    assert_eq!(readouts[1].headline, "⊘ open");
+    assert_eq!(readouts[2].detail, "⚠ outage");
+    let before = model.describe(&model.states_at(&derived, 10_000_000), 10_000_000);
+    assert!(before.contains("breaker closed") && !before.contains("outage"), "{before}");
+    assert_eq!(breaker_name(2), "half-open");
+}
