@@ -335,6 +335,7 @@ fn results() -> Html {
             if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
             <ReplayBar />
+            <crate::components::stack_diagram::StackDiagram />
             <Timeline />
             <Charts />
             <div class="two-up">

@@ -18,7 +18,7 @@ pub const LINK_WARN_CHARS: usize = 8_000;
 pub const FILE_BYTES_MAX: f64 = 16.0 * 1024.0 * 1024.0;
 
 /// Panels the embed mode can show.
-pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack"];
+pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack", "diagram"];
 
 /// Options of the embed mode, from the URL fragment.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::charts::Charts;
 use super::replay_bar::ReplayBar;
+use super::stack_diagram::StackDiagram;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
 use crate::share;
@@ -72,6 +73,7 @@ pub fn embed() -> Html {
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },
+        "diagram" => html! { <StackDiagram /> },
         "summary" => match &state.result {
             Some(result) => {
                 html! { <section class="panel"><SummaryTable summary={result.report.summary.clone()} /></section> }
