@@ -17,7 +17,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::diagram_model::{DiagramModel, Dot, breaker_name};
+use crate::diagram_model::{DiagramModel, Dot, Readout, StationKind};
 use crate::state::{RunView, use_app};
 use draw::{Frame, Palette, paint};
 use geometry::Geometry;
@@ -31,11 +31,17 @@ const LABEL_EVERY_MS: f64 = 500.0;
 /// How often the theme's colours are read again while animating, in milliseconds.
 const PALETTE_EVERY_MS: f64 = 1_000.0;
 
-/// The minimum visual time of one hop at playback `speed`, in steps of √2 (so dragging the
+/// The minimum visual time of one hop at playback `speed`, in steps of 2 (so dragging the
 /// speed slider rebuilds the model rarely).
 fn hop_for(speed: f64) -> u64 {
-    let steps = (speed.max(0.01).log2() * 2.0).round() / 2.0;
-    (HOP_REAL_US * 2f64.powf(steps)) as u64
+    let mut scale = 1.0;
+    while scale * 1.41 < speed && scale < 1e4 {
+        scale *= 2.0;
+    }
+    while scale > speed * 1.41 && scale > 1e-3 {
+        scale /= 2.0;
+    }
+    (HOP_REAL_US * scale) as u64
 }
 
 fn now_ms() -> f64 {
@@ -96,7 +102,8 @@ impl Anim {
         if css_width <= 0.0 {
             return;
         }
-        let geometry = Geometry::new(css_width, self.model.stations.len());
+        let cells = self.model.stations.iter().any(|s| s.capacity.is_some());
+        let geometry = Geometry::new(css_width, self.model.stations.len(), cells);
         let Some(ctx) = self.prepare(&canvas, &geometry) else { return };
         if settle || self.palette.as_ref().is_none_or(|(at, _)| now_ms - at > PALETTE_EVERY_MS) {
             self.palette = Some((now_ms, Palette::read(&canvas)));
@@ -119,7 +126,7 @@ impl Anim {
             paint(&ctx, &frame);
         }
         self.dots = dots;
-        self.describe(&canvas, &states, t_us, now_ms, settle);
+        self.describe(&canvas, &readouts, t_us, now_ms, settle);
         self.frames = self.frames.wrapping_add(1);
         if let Some(window) = web_sys::window() {
             let _ = js_sys::Reflect::set(&window, &"rpDiagramFrames".into(), &self.frames.into());
@@ -144,23 +151,16 @@ impl Anim {
     }
 
     /// `data-breaker` at once; the text alternative at most every [`LABEL_EVERY_MS`].
-    fn describe(
-        &mut self,
-        canvas: &HtmlCanvasElement,
-        states: &[crate::diagram_model::StationState],
-        t_us: u64,
-        now_ms: f64,
-        settle: bool,
-    ) {
-        let breaker = self.model.find(crate::diagram_model::StationKind::Breaker);
-        let name = breaker.and_then(|i| states.get(i)).map_or("none", |s| breaker_name(s.breaker));
+    fn describe(&mut self, canvas: &HtmlCanvasElement, readouts: &[Readout], t_us: u64, now_ms: f64, settle: bool) {
+        let breaker = self.model.find(StationKind::Breaker);
+        let name = breaker.and_then(|i| readouts.get(i)).map_or("none", |r| r.headline.as_str());
         if self.breaker != name {
             self.breaker = name.to_owned();
             let _ = canvas.set_attribute("data-breaker", name);
         }
         if settle || now_ms - self.label_ms >= LABEL_EVERY_MS {
             self.label_ms = now_ms;
-            let label = self.model.describe(states, t_us);
+            let label = self.model.describe(readouts, t_us);
             if label != self.label {
                 let _ = canvas.set_attribute("aria-label", &label);
                 self.label = label;
@@ -287,7 +287,7 @@ pub fn stack_diagram() -> Html {
             <h2 id="diagram-title">{ "Inside the stack" }</h2>
             <canvas id="stack-diagram" ref={canvas} role="img" aria-label="Live stack diagram" hidden={!has_trace}></canvas>
             if has_trace {
-                <legend::Legend stride={model.stride} />
+                { legend::legend(model.stride) }
             } else if run.is_some() {
                 <p class="notice">{ "No trace for this run (metrics only): the diagram needs a smaller scenario." }</p>
             }

@@ -90,6 +90,23 @@ pub enum Tint {
     TimedOut,
 }
 
+impl Tint {
+    /// Every tint, in drawing order.
+    pub const ALL: [Self; 11] = [
+        Self::Outbound,
+        Self::Waiting,
+        Self::Success,
+        Self::Error,
+        Self::Throttled,
+        Self::Rejected,
+        Self::Full,
+        Self::Cache,
+        Self::Stale,
+        Self::Fallback,
+        Self::TimedOut,
+    ];
+}
+
 /// A call's position at one instant.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dot {
@@ -101,9 +118,13 @@ pub struct Dot {
     pub across: f32,
     /// What it carries.
     pub tint: Tint,
+    /// What it just went through at the station it left (a cut, a bounce, a fallback).
+    pub mark: Option<MarkKind>,
+    /// How far it is through its current move, from 0 to 1 (marks fade with it).
+    pub progress: f32,
 }
 
-/// A short-lived mark at a station.
+/// A short-lived mark at a station, drawn while the call that made it moves on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkKind {
     /// A timeout cut a call.
@@ -112,17 +133,6 @@ pub enum MarkKind {
     Bounce,
     /// A fallback answered.
     Fallback,
-}
-
-/// A mark, with its (visual) time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mark {
-    /// Visual time, in microseconds.
-    pub v_us: u64,
-    /// Station index.
-    pub station: u8,
-    /// What happened.
-    pub kind: MarkKind,
 }
 
 /// The state of one station at an instant.
@@ -155,7 +165,6 @@ pub struct DiagramModel {
     offsets: Vec<u32>,
     ids: Vec<u32>,
     index: pace::BucketIndex,
-    marks: Vec<Mark>,
     in_use: Vec<Steps>,
     queued: Vec<Steps>,
     /// Fault windows of the service: (from, to, kind).
@@ -188,7 +197,6 @@ impl DiagramModel {
             offsets: paced.offsets,
             ids: paced.ids,
             index: paced.index,
-            marks: paced.marks,
             in_use: built.in_use,
             queued: built.queued,
             faults,
@@ -208,13 +216,6 @@ impl DiagramModel {
                 out.push(Dot { request: self.ids.get(slot).copied().unwrap_or(0), ..dot });
             }
         }
-    }
-
-    /// Marks made within `life_us` before `t_us`, newest last.
-    pub fn marks_at(&self, t_us: u64, life_us: u64) -> &[Mark] {
-        let end = self.marks.partition_point(|m| m.v_us <= t_us);
-        let start = self.marks.partition_point(|m| m.v_us < t_us.saturating_sub(life_us));
-        &self.marks[start..end.max(start)]
     }
 
     /// The stops of request `id` as (visual time, station), for tests and the inspector.

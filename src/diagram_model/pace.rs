@@ -1,8 +1,7 @@
 //! Visual times: each request's stops moved as little as possible (least squares) so that every
 //! hop and turn lasts at least its minimum, then an index of which calls are on screen when.
 
-use super::stops::{Motion, Stop, StopKind, motion};
-use super::{Mark, MarkKind, Tint};
+use super::stops::{Motion, Stop, motion};
 
 /// Most buckets of the index.
 const BUCKETS_MAX: u64 = 4_096;
@@ -22,7 +21,7 @@ impl BucketIndex {
         let origin_us = lifetimes.iter().map(|l| l.0).min().unwrap_or(0);
         let last_us = lifetimes.iter().map(|l| l.1).max().unwrap_or(0);
         let span_us = last_us.saturating_sub(origin_us);
-        let width_us = (hop_us.saturating_mul(4)).max(span_us / BUCKETS_MAX + 1).max(1_000);
+        let width_us = (hop_us.saturating_mul(2)).max(span_us / BUCKETS_MAX + 1).max(1_000);
         let buckets = (span_us / width_us + 1) as usize;
         let bucket = |t: u64| ((t.saturating_sub(origin_us)) / width_us) as usize;
         let mut counts = vec![0u32; buckets + 1];
@@ -43,6 +42,11 @@ impl BucketIndex {
             }
         }
         Self { origin_us, width_us, offsets: counts, slots }
+    }
+
+    /// The most calls in one bucket (a bound on the calls on screen at once).
+    fn most(&self) -> usize {
+        self.offsets.windows(2).map(|w| (w[1] - w[0]) as usize).max().unwrap_or(0)
     }
 
     /// The calls that may be on screen at `t_us`.
@@ -66,7 +70,6 @@ pub(super) struct Paced {
     pub offsets: Vec<u32>,
     pub ids: Vec<u32>,
     pub index: BucketIndex,
-    pub marks: Vec<Mark>,
 }
 
 /// Paces every request, then keeps one in `stride` so that at most about `max_dots` are on
@@ -78,42 +81,17 @@ pub(super) fn pace(mut requests: Vec<(u32, Vec<Stop>)>, hop_us: u64, max_dots: u
     }
     let lifetimes: Vec<(u64, u64)> =
         requests.iter().filter_map(|(_, s)| Some((s.first()?.v_us, s.last()?.v_us))).collect();
-    let stride = (peak(&lifetimes).div_ceil(max_dots.max(1)) as u32).max(1);
+    let stride = (BucketIndex::build(&lifetimes, hop_us).most().div_ceil(max_dots.max(1)) as u32).max(1);
     let mut paced = Paced { stride, offsets: vec![0], ..Paced::default() };
     let mut kept = Vec::new();
     for (id, stops) in requests.into_iter().filter(|(id, s)| id % stride == 0 && !s.is_empty()) {
         kept.push((stops[0].v_us, stops[stops.len() - 1].v_us));
-        paced.marks.extend(stops.iter().filter_map(mark_of));
         paced.stops.extend(stops);
         paced.offsets.push(paced.stops.len() as u32);
         paced.ids.push(id);
     }
-    paced.marks.sort_by_key(|m| m.v_us);
     paced.index = BucketIndex::build(&kept, hop_us);
     paced
-}
-
-/// The mark a stop leaves, if any.
-fn mark_of(stop: &Stop) -> Option<Mark> {
-    let kind = match (stop.kind, stop.tint) {
-        (StopKind::Cut, _) => MarkKind::Cut,
-        (StopKind::TurnIn, Tint::Rejected | Tint::Full) => MarkKind::Bounce,
-        (StopKind::Pass, Tint::Fallback) => MarkKind::Fallback,
-        _ => return None,
-    };
-    Some(Mark { v_us: stop.v_us, station: stop.station, kind })
-}
-
-/// Most lifetimes that overlap at one instant.
-fn peak(lifetimes: &[(u64, u64)]) -> usize {
-    let mut edges: Vec<(u64, i8)> = lifetimes.iter().flat_map(|&(a, b)| [(a, 1), (b, -1)]).collect();
-    edges.sort_unstable();
-    let (mut now, mut most) = (0i64, 0i64);
-    for (_, delta) in edges {
-        now += i64::from(delta);
-        most = most.max(now);
-    }
-    most.max(0) as usize
 }
 
 /// The shortest visual time from `prev` to `next`, in hops.

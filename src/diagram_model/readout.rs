@@ -19,14 +19,24 @@ pub enum Tone {
 /// One station's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Readout {
-    /// The main reading ("⊘ open", "12/50 busy").
+    /// A glyph before the headline (never the only cue: the headline says it in words).
+    pub glyph: &'static str,
+    /// The main reading ("open", "12/50 busy").
     pub headline: String,
-    /// A second line ("3 queued", "⚠ outage").
+    /// A second line ("3 queued", "outage").
     pub detail: String,
+    /// True when the detail is an alert (a fault at the service).
+    pub alert: bool,
     /// The headline's tone.
     pub tone: Tone,
     /// Slots or workers to draw as cells: (busy, capacity).
     pub slots: Option<(u32, u32)>,
+}
+
+impl Readout {
+    fn plain(glyph: &'static str, headline: String, detail: String) -> Self {
+        Self { glyph, headline, detail, alert: false, tone: Tone::Plain, slots: None }
+    }
 }
 
 /// The breaker state's name, as `data-breaker` and the summary say it.
@@ -36,6 +46,17 @@ pub fn breaker_name(code: u8) -> &'static str {
         2 => "half-open",
         _ => "closed",
     }
+}
+
+/// `n word`, or nothing when `n` is 0 and `hide_zero`.
+fn counted(n: u32, word: &str, hide_zero: bool) -> String {
+    if n == 0 && hide_zero {
+        return String::new();
+    }
+    let mut text = n.to_string();
+    text.push(' ');
+    text.push_str(word);
+    text
 }
 
 impl DiagramModel {
@@ -48,81 +69,72 @@ impl DiagramModel {
 
     /// Every station's words at `t_us`, given its state then.
     pub fn readouts(&self, states: &[StationState], t_us: u64) -> Vec<Readout> {
+        let stride = if self.stride > 1 { counted(self.stride, "calls a dot", false) } else { String::new() };
         self.stations
             .iter()
             .zip(states)
-            .map(|(station, s)| {
-                let plain =
-                    |headline: String, detail: String| Readout { headline, detail, tone: Tone::Plain, slots: None };
-                match station.kind {
-                    StationKind::Client if self.stride > 1 => {
-                        plain(String::new(), format!("1 dot = {} calls", self.stride))
+            .map(|(station, s)| match station.kind {
+                StationKind::Client => Readout::plain("", String::new(), stride.clone()),
+                StationKind::Pool | StationKind::Bulkhead => slots(s, station.capacity, "waiting"),
+                StationKind::Service => {
+                    let mut readout = slots(s, station.capacity, "queued");
+                    if let Some(fault) = self.fault_at(t_us) {
+                        (readout.detail, readout.alert) = (fault.to_owned(), true);
                     }
-                    StationKind::Client => plain(String::new(), String::new()),
-                    StationKind::Pool | StationKind::Bulkhead => slots(s, station.capacity, "waiting"),
-                    StationKind::Service => {
-                        let mut readout = slots(s, station.capacity, "queued");
-                        if let Some(fault) = self.fault_at(t_us) {
-                            readout.detail = format!("⚠ {fault}");
-                            readout.tone = Tone::Bad;
-                        }
-                        readout
-                    }
-                    StationKind::Breaker => {
-                        let (glyph, tone) = match s.breaker {
-                            1 => ("⊘", Tone::Bad),
-                            2 => ("◐", Tone::Warn),
-                            _ => ("●", Tone::Good),
-                        };
-                        let headline = format!("{glyph} {}", breaker_name(s.breaker));
-                        Readout { headline, detail: format!("{} refused", s.counts[1]), tone, slots: None }
-                    }
-                    StationKind::Retry => plain(format!("↻ {} waiting", s.waiting), format!("{} retries", s.counts[0])),
-                    StationKind::Timeout => plain(format!("✂ {} cut", s.counts[0]), String::new()),
-                    StationKind::Cache => {
-                        let looked = u64::from(s.counts[0]) + u64::from(s.counts[1]);
-                        let rate = (u64::from(s.counts[0]) * 100).checked_div(looked).unwrap_or(0);
-                        let stale = if s.counts[2] > 0 { format!("{} stale", s.counts[2]) } else { String::new() };
-                        plain(format!("◆ {rate} % hits"), stale)
-                    }
-                    StationKind::Fallback => plain(format!("↪ {} answered", s.counts[0]), String::new()),
+                    readout
                 }
+                StationKind::Breaker => {
+                    let (glyph, tone) = match s.breaker {
+                        1 => ("⊘", Tone::Bad),
+                        2 => ("◐", Tone::Warn),
+                        _ => ("●", Tone::Good),
+                    };
+                    let detail = counted(s.counts[1], "refused", false);
+                    Readout { tone, ..Readout::plain(glyph, breaker_name(s.breaker).to_owned(), detail) }
+                }
+                StationKind::Retry => {
+                    Readout::plain("↻", counted(s.waiting, "waiting", false), counted(s.counts[0], "retries", false))
+                }
+                StationKind::Timeout => Readout::plain("✂", counted(s.counts[0], "cut", false), String::new()),
+                StationKind::Cache => {
+                    let looked = u64::from(s.counts[0]) + u64::from(s.counts[1]);
+                    let rate = (u64::from(s.counts[0]) * 100).checked_div(looked).unwrap_or(0) as u32;
+                    Readout::plain("◆", counted(rate, "% hits", false), counted(s.counts[2], "stale", true))
+                }
+                StationKind::Fallback => Readout::plain("↪", counted(s.counts[0], "answered", false), String::new()),
             })
             .collect()
     }
 
     /// One sentence about what the diagram shows at `t_us` (its text alternative).
-    pub fn describe(&self, states: &[StationState], t_us: u64) -> String {
-        let mut parts = Vec::new();
-        for (station, s) in self.stations.iter().zip(states) {
-            match station.kind {
-                StationKind::Breaker => parts.push(format!(
-                    "breaker {}{}",
-                    breaker_name(s.breaker),
-                    match s.breaker {
-                        1 => ", refusing calls",
-                        2 => ", letting a few probes through",
-                        _ => ", letting calls through",
-                    }
-                )),
-                StationKind::Retry => parts.push(format!("{} calls waiting to retry", s.waiting)),
-                StationKind::Pool | StationKind::Bulkhead => {
-                    let name = if station.kind == StationKind::Pool { "client pool" } else { "bulkhead" };
-                    let capacity = station.capacity.unwrap_or(0);
-                    parts.push(format!("{name} {}/{capacity} busy, {} waiting", s.busy, s.queued));
-                }
-                StationKind::Service => {
-                    let fault = self.fault_at(t_us).map_or(String::new(), |f| format!(" ({f})"));
-                    parts.push(match station.capacity {
-                        Some(c) => format!("service {}/{c} workers busy{fault}", s.busy),
-                        None => format!("service working on {} calls{fault}", s.busy),
-                    });
-                }
-                _ => {}
+    pub fn describe(&self, readouts: &[Readout], t_us: u64) -> String {
+        let mut text = String::from("Live stack diagram (");
+        for (i, station) in self.stations.iter().enumerate() {
+            text.push_str(if i == 0 { "" } else { " → " });
+            text.push_str(kind_name(station.kind));
+        }
+        text.push_str(") at ");
+        text.push_str(&(t_us / 100_000).to_string());
+        if let Some(tenth) = text.pop() {
+            if text.ends_with(' ') {
+                text.push('0');
+            }
+            text.push('.');
+            text.push(tenth);
+        }
+        text.push_str(" s:");
+        for (station, readout) in self.stations.iter().zip(readouts).filter(|(_, r)| !r.headline.is_empty()) {
+            text.push_str(if text.ends_with(':') { " " } else { "; " });
+            text.push_str(kind_name(station.kind));
+            text.push(' ');
+            text.push_str(&readout.headline);
+            if !readout.detail.is_empty() {
+                text.push_str(", ");
+                text.push_str(&readout.detail);
             }
         }
-        let names: Vec<&str> = self.stations.iter().map(|s| kind_name(s.kind)).collect();
-        format!("Live stack diagram, {}, at {:.1} s: {}.", names.join(" → "), t_us as f64 / 1e6, parts.join("; "))
+        text.push('.');
+        text
     }
 }
 
@@ -142,14 +154,14 @@ pub fn kind_name(kind: StationKind) -> &'static str {
 }
 
 fn slots(s: &StationState, capacity: Option<u32>, queue_word: &str) -> Readout {
-    let detail = if s.queued > 0 { format!("{} {queue_word}", s.queued) } else { String::new() };
+    let detail = counted(s.queued, queue_word, true);
     match capacity {
-        Some(c) => Readout {
-            headline: format!("{}/{c} busy", s.busy),
-            detail,
-            tone: if s.busy >= c { Tone::Bad } else { Tone::Plain },
-            slots: Some((s.busy, c)),
-        },
-        None => Readout { headline: format!("{} inside", s.busy), detail, tone: Tone::Plain, slots: None },
+        Some(c) => {
+            let mut headline = s.busy.to_string();
+            headline.push('/');
+            headline.push_str(&counted(c, "busy", false));
+            Readout { slots: Some((s.busy, c)), ..Readout::plain("", headline, detail) }
+        }
+        None => Readout::plain("", counted(s.busy, "inside", false), detail),
     }
 }

@@ -3,7 +3,7 @@
 
 use resilience_engine::sim::{NO_LAYER, NO_REQUEST, POOL, SERVICE, TraceEvent, TraceKind};
 
-use super::{Dot, Station, StationKind, Steps, Tint};
+use super::{Dot, MarkKind, Station, StationKind, Steps, Tint};
 
 /// What happens at a stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +110,13 @@ pub(super) fn position(stops: &[Stop], t_us: u64) -> Option<Dot> {
         Motion::Park => (station, via_wait(1.0, frac)),
         Motion::Hold(lane) => (station, lane),
     };
-    Some(Dot { request: 0, along, across, tint: prev.tint })
+    let mark = match (prev.kind, prev.tint) {
+        (StopKind::Cut, _) => Some(MarkKind::Cut),
+        (StopKind::TurnIn, Tint::Rejected | Tint::Full) => Some(MarkKind::Bounce),
+        (StopKind::Pass, Tint::Fallback) => Some(MarkKind::Fallback),
+        _ => None,
+    };
+    Some(Dot { request: 0, along, across, tint: prev.tint, mark, progress: frac })
 }
 
 /// From lane `from` to the waiting area, a pause there, then to the inbound lane.
@@ -141,10 +147,11 @@ struct Track {
     shown: bool,
     done: bool,
     stops: Vec<Stop>,
-    /// Slots held: (station, since).
-    held: Vec<(u8, u64)>,
-    queued: Option<(u8, u64)>,
-    serving: Option<u64>,
+    /// Stations where it holds a slot.
+    held: Vec<u8>,
+    /// Station where it waits for a slot.
+    queued: Option<u8>,
+    serving: bool,
 }
 
 /// The reader's context: where labels sit, and the intervals collected so far.
@@ -155,8 +162,8 @@ struct Reader<'a> {
     service: u32,
     fallback: Option<u8>,
     tracks: Vec<Track>,
-    in_use: Vec<Vec<(u64, u64)>>,
-    queued: Vec<Vec<(u64, u64)>>,
+    in_use: Vec<Steps>,
+    queued: Vec<Steps>,
 }
 
 /// Reads the whole trace once.
@@ -180,8 +187,8 @@ pub(super) fn extract(
         service,
         fallback,
         tracks: Vec::new(),
-        in_use: vec![Vec::new(); stations.len()],
-        queued: vec![Vec::new(); stations.len()],
+        in_use: (0..stations.len()).map(|_| Steps::default()).collect(),
+        queued: (0..stations.len()).map(|_| Steps::default()).collect(),
     };
     for event in events.iter().filter(|e| e.request != NO_REQUEST) {
         reader.read(event);
@@ -227,25 +234,35 @@ impl Reader<'_> {
     fn account(&mut self, id: usize, station: u8, event: &TraceEvent) {
         let t = event.at_us;
         let track = &mut self.tracks[id];
-        if let Some((at, since)) = track.queued.take() {
-            self.queued[usize::from(at)].push((since, t));
+        if let Some(at) = track.queued.take() {
+            self.queued[usize::from(at)].change(t, -1);
         }
         let in_use = &mut self.in_use;
-        track.held.retain(|&(at, since)| {
+        track.held.retain(|&at| {
+            // Any event further out means the call has come back out of this slot.
             let keep = station >= at;
             if !keep {
-                in_use[usize::from(at)].push((since, t));
+                in_use[usize::from(at)].change(t, -1);
             }
             keep
         });
+        let service = self.stations.len() - 1;
         match event.kind {
-            TraceKind::BulkheadAdmitted => track.held.push((station, t)),
-            TraceKind::BulkheadQueued => track.queued = Some((station, t)),
-            TraceKind::AttemptStart if event.value == self.service => track.serving = Some(t),
+            TraceKind::BulkheadAdmitted => {
+                track.held.push(station);
+                self.in_use[usize::from(station)].change(t, 1);
+            }
+            TraceKind::BulkheadQueued => {
+                track.queued = Some(station);
+                self.queued[usize::from(station)].change(t, 1);
+            }
+            TraceKind::AttemptStart if event.value == self.service => {
+                track.serving = true;
+                self.in_use[service].change(t, 1);
+            }
             TraceKind::AttemptEnd | TraceKind::AttemptAbandoned | TraceKind::Complete => {
-                if let Some(since) = track.serving.take() {
-                    let service = self.stations.len() - 1;
-                    self.in_use[service].push((since, t));
+                if std::mem::take(&mut track.serving) {
+                    self.in_use[service].change(t, -1);
                 }
                 track.done |= event.kind == TraceKind::Complete;
             }
@@ -297,20 +314,8 @@ impl Reader<'_> {
     }
 
     fn finish(mut self, end_us: u64) -> Extracted {
-        let service = self.stations.len() - 1;
         let mut requests = Vec::new();
         for (id, track) in self.tracks.iter_mut().enumerate() {
-            if !track.done {
-                for &(at, since) in &track.held {
-                    self.in_use[usize::from(at)].push((since, end_us));
-                }
-                if let Some((at, since)) = track.queued {
-                    self.queued[usize::from(at)].push((since, end_us));
-                }
-                if let Some(since) = track.serving {
-                    self.in_use[service].push((since, end_us));
-                }
-            }
             if !track.shown {
                 continue;
             }
@@ -322,8 +327,7 @@ impl Reader<'_> {
             }
             requests.push((id as u32, stops));
         }
-        let steps = |lists: &[Vec<(u64, u64)>]| lists.iter().map(|l| Steps::from_intervals(l)).collect();
-        Extracted { requests, in_use: steps(&self.in_use), queued: steps(&self.queued) }
+        Extracted { requests, in_use: self.in_use, queued: self.queued }
     }
 }
 

@@ -176,21 +176,27 @@ fn station(ctx: &CanvasRenderingContext2d, frame: &Frame, i: usize) {
     ctx.fill();
 }
 
-/// The newest mark of each station and kind, fading over three hops.
+/// One mark per station and kind, drawn while a call that made it moves on, fading with it.
 fn marks(ctx: &CanvasRenderingContext2d, frame: &Frame) {
     let g = &frame.geometry;
-    let life_us = frame.model.hop_us.saturating_mul(3).max(1);
-    let recent = frame.model.marks_at(frame.t_us, life_us);
-    let mut drawn: Vec<(u8, MarkKind)> = Vec::new();
-    for mark in recent.iter().rev() {
-        if drawn.contains(&(mark.station, mark.kind)) || drawn.len() > 24 {
+    let mut drawn: Vec<(i32, MarkKind)> = Vec::new();
+    for dot in frame.dots {
+        let Some(kind) = dot.mark else { continue };
+        let station = dot.along.round() as i32;
+        if kind == MarkKind::Cut {
+            // It leaves the timeout's station: the mark stays where the cut happened.
+            if dot.progress > 0.6 {
+                continue;
+            }
+        }
+        if drawn.contains(&(station, kind)) {
             continue;
         }
-        drawn.push((mark.station, mark.kind));
-        let age = frame.t_us.saturating_sub(mark.v_us) as f64 / life_us as f64;
-        ctx.set_global_alpha((1.0 - age).clamp(0.0, 1.0));
-        let main = g.main_of(f64::from(mark.station));
-        match mark.kind {
+        drawn.push((station, kind));
+        let age = f64::from(dot.progress);
+        ctx.set_global_alpha((1.0 - age * 0.8).clamp(0.0, 1.0));
+        let main = g.main_of(f64::from(station));
+        match kind {
             MarkKind::Cut => widgets::cut_mark(ctx, g, main + g.box_half + 6.0),
             MarkKind::Bounce => ring(ctx, g.map(main - g.box_half, g.cross_of(0.0)), 5.0 + 9.0 * age, "#f28c28"),
             MarkKind::Fallback => ring(ctx, g.map(main, g.cross_of(1.0)), 6.0 + 9.0 * age, "#9b6fd0"),
@@ -211,12 +217,10 @@ fn ring(ctx: &CanvasRenderingContext2d, (x, y): (f64, f64), radius: f64, colour:
 fn dots(ctx: &CanvasRenderingContext2d, frame: &Frame) {
     let g = &frame.geometry;
     let radius = if g.vertical { 2.6 } else { 3.0 };
-    let mut order: Vec<&Dot> = frame.dots.iter().collect();
-    order.sort_unstable_by_key(|d| d.tint);
-    for group in order.chunk_by(|a, b| a.tint == b.tint) {
-        let (colour, hollow) = tint_style(group[0].tint, frame.palette);
+    for tint in Tint::ALL {
+        let (colour, hollow) = tint_style(tint, frame.palette);
         ctx.begin_path();
-        for dot in group {
+        for dot in frame.dots.iter().filter(|d| d.tint == tint) {
             let (x, y) = g.dot(dot);
             ctx.move_to(x + radius, y);
             let _ = ctx.arc(x, y, radius, 0.0, TAU);

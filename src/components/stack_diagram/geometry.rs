@@ -6,8 +6,9 @@ use crate::diagram_model::Dot;
 
 /// Narrowest station column of the left-to-right layout, in CSS pixels.
 pub const COLUMN_MIN_PX: f64 = 88.0;
-/// Height of the left-to-right layout, in CSS pixels.
+/// Height of the left-to-right layout, in CSS pixels (less without slot cells to show).
 const ROW_LAYOUT_PX: f64 = 236.0;
+const ROW_LAYOUT_NO_CELLS_PX: f64 = 204.0;
 /// Height of one station in the top-to-bottom layout, in CSS pixels.
 const STATION_ROW_PX: f64 = 60.0;
 
@@ -46,8 +47,9 @@ pub struct Geometry {
 }
 
 impl Geometry {
-    /// The layout of `stations` stations on a canvas `width_px` wide.
-    pub fn new(width_px: f64, stations: usize) -> Self {
+    /// The layout of `stations` stations on a canvas `width_px` wide; `cells` when some
+    /// station shows slot cells.
+    pub fn new(width_px: f64, stations: usize, cells: bool) -> Self {
         let n = stations.max(2) as f64;
         let width_px = width_px.max(200.0);
         if width_px / n >= COLUMN_MIN_PX {
@@ -55,14 +57,14 @@ impl Geometry {
             return Self {
                 vertical: false,
                 width_px,
-                height_px: ROW_LAYOUT_PX,
+                height_px: if cells { ROW_LAYOUT_PX } else { ROW_LAYOUT_NO_CELLS_PX },
                 main0: 8.0 + step / 2.0,
                 step,
                 lanes: (34.0, 146.0),
                 out: 64.0,
                 back: 118.0,
                 half_lane: 11.0,
-                box_half: (step / 2.0 - 10.0).min(42.0),
+                box_half: (step / 2.0 - 10.0).min(46.0),
             };
         }
         let right = (width_px * 0.4).clamp(110.0, 190.0);
@@ -142,12 +144,19 @@ mod tests {
 
     #[test]
     fn phones_get_the_vertical_layout_and_desktops_the_horizontal_one() {
-        let phone = Geometry::new(358.0, 8);
+        let phone = Geometry::new(358.0, 8, true);
         assert!(phone.vertical && phone.height_px > 400.0);
         assert!(phone.readout(7).x + phone.readout(7).w <= 358.0);
-        let desktop = Geometry::new(1000.0, 8);
+        let desktop = Geometry::new(1000.0, 8, true);
         assert!(!desktop.vertical && desktop.station_box(7).x + desktop.station_box(7).w <= 1000.0);
-        let dot = Dot { request: 3, along: 7.0, across: 1.0, tint: crate::diagram_model::Tint::Success };
+        let dot = Dot {
+            request: 3,
+            along: 7.0,
+            across: 1.0,
+            tint: crate::diagram_model::Tint::Success,
+            mark: None,
+            progress: 0.5,
+        };
         let (x, y) = desktop.dot(&dot);
         assert!(x <= 1000.0 && (desktop.lanes.0..desktop.lanes.1).contains(&y));
     }

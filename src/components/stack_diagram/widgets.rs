@@ -19,14 +19,15 @@ pub fn switch(ctx: &CanvasRenderingContext2d, g: &Geometry, i: usize, state: u8)
     let main = g.main_of(i as f64);
     let lane = g.cross_of(0.0);
     let arm = 2.0 * g.box_half.min(16.0);
-    let (angle, colour): (f64, &str) = match state {
-        1 => (0.75, "#e0701a"),
-        2 => (0.3, "#c9a400"),
-        _ => (0.0, "#2e9d4f"),
+    // (cos, sin) of the arm's angle: 43° open, 17° half-open.
+    let ((cos, sin), colour) = match state {
+        1 => ((0.731, 0.682), "#e0701a"),
+        2 => ((0.956, 0.292), "#c9a400"),
+        _ => ((1.0, 0.0), "#2e9d4f"),
     };
     let pivot = main - arm / 2.0;
     let (x0, y0) = g.map(pivot, lane);
-    let (x1, y1) = g.map(pivot + arm * angle.cos(), lane - arm * angle.sin());
+    let (x1, y1) = g.map(pivot + arm * cos, lane - arm * sin);
     ctx.set_stroke_style_str(colour);
     ctx.set_line_width(3.5);
     ctx.set_line_cap("round");
@@ -101,20 +102,23 @@ fn badge(ctx: &CanvasRenderingContext2d, frame: &Frame, readout: &Readout, x: f6
     if readout.headline.is_empty() {
         return;
     }
+    let mut text = String::from(readout.glyph);
+    text.push_str(if readout.glyph.is_empty() { "" } else { " " });
+    text.push_str(&readout.headline);
     ctx.set_font(TEXT_FONT);
     let background = match readout.tone {
         Tone::Good => Some("#7cc36e"),
-        Tone::Bad if readout.slots.is_none() => Some("#f28c28"),
+        Tone::Bad => Some("#f28c28"),
         Tone::Warn => Some("#f2d028"),
         _ => None,
     };
     ctx.set_text_align(if centred { "center" } else { "left" });
     let Some(background) = background else {
         ctx.set_fill_style_str(&frame.palette.fg);
-        let _ = ctx.fill_text_with_max_width(&readout.headline, x, y, room.max(20.0));
+        let _ = ctx.fill_text_with_max_width(&text, x, y, room.max(20.0));
         return;
     };
-    let width = ctx.measure_text(&readout.headline).map_or(60.0, |m| m.width()).min(room) + 10.0;
+    let width = ctx.measure_text(&text).map_or(60.0, |m| m.width()).min(room) + 10.0;
     let left = if centred { x - width / 2.0 } else { x };
     ctx.begin_path();
     let _ = ctx.round_rect_with_f64(left, y - 9.0, width, 18.0, 4.0);
@@ -133,8 +137,10 @@ fn detail(ctx: &CanvasRenderingContext2d, frame: &Frame, readout: &Readout, x: f
     ctx.set_font(TEXT_FONT);
     ctx.set_text_align(if centred { "center" } else { "left" });
     let x = if centred { x } else { x + 6.0 };
-    if readout.detail.starts_with('⚠') {
-        let width = ctx.measure_text(&readout.detail).map_or(60.0, |m| m.width()).min(room) + 10.0;
+    if readout.alert {
+        let mut text = String::from("⚠ ");
+        text.push_str(&readout.detail);
+        let width = ctx.measure_text(&text).map_or(60.0, |m| m.width()).min(room) + 10.0;
         let left = if centred { x - width / 2.0 } else { x };
         ctx.begin_path();
         let _ = ctx.round_rect_with_f64(left, y - 9.0, width, 18.0, 4.0);
