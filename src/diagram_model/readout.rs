@@ -60,11 +60,11 @@ fn counted(n: u32, word: &str, hide_zero: bool) -> String {
 }
 
 impl DiagramModel {
-    /// The fault active at the service at `t_us`, if any (the most severe one).
+    /// The fault active at the service at `t_us`, if any (an outage before any other).
     pub fn fault_at(&self, t_us: u64) -> Option<&'static str> {
-        const SEVERITY: [&str; 6] = ["outage", "throttle", "slowdown", "latency", "errors", "sequence"];
-        let active = self.faults.iter().filter(|(from, to, _)| *from <= t_us && t_us < *to);
-        active.min_by_key(|(_, _, kind)| SEVERITY.iter().position(|k| k == kind).unwrap_or(SEVERITY.len())).map(|f| f.2)
+        let mut active = self.faults.iter().filter(|(from, to, _)| *from <= t_us && t_us < *to).map(|f| f.2);
+        let first = active.next()?;
+        Some(if first == "outage" { first } else { active.find(|k| *k == "outage").unwrap_or(first) })
     }
 
     /// Every station's words at `t_us`, given its state then.
@@ -113,18 +113,16 @@ impl DiagramModel {
             text.push_str(if i == 0 { "" } else { " → " });
             text.push_str(kind_name(station.kind));
         }
+        let tenths = t_us / 100_000;
         text.push_str(") at ");
-        text.push_str(&(t_us / 100_000).to_string());
-        if let Some(tenth) = text.pop() {
-            if text.ends_with(' ') {
-                text.push('0');
-            }
-            text.push('.');
-            text.push(tenth);
-        }
+        text.push_str(&(tenths / 10).to_string());
+        text.push('.');
+        text.push(char::from(b'0' + (tenths % 10) as u8));
         text.push_str(" s:");
+        let mut first = true;
         for (station, readout) in self.stations.iter().zip(readouts).filter(|(_, r)| !r.headline.is_empty()) {
-            text.push_str(if text.ends_with(':') { " " } else { "; " });
+            text.push_str(if first { " " } else { "; " });
+            first = false;
             text.push_str(kind_name(station.kind));
             text.push(' ');
             text.push_str(&readout.headline);
