@@ -105,28 +105,19 @@ fn badge(ctx: &CanvasRenderingContext2d, frame: &Frame, readout: &Readout, x: f6
     let mut text = String::from(readout.glyph);
     text.push_str(if readout.glyph.is_empty() { "" } else { " " });
     text.push_str(&readout.headline);
-    ctx.set_font(TEXT_FONT);
     let background = match readout.tone {
-        Tone::Good => Some("#7cc36e"),
-        Tone::Bad => Some("#f28c28"),
-        Tone::Warn => Some("#f2d028"),
-        _ => None,
+        Tone::Good => "#7cc36e",
+        Tone::Bad => "#f28c28",
+        Tone::Warn => "#f2d028",
+        Tone::Plain => "",
     };
-    ctx.set_text_align(if centred { "center" } else { "left" });
-    let Some(background) = background else {
-        ctx.set_fill_style_str(&frame.palette.fg);
-        let _ = ctx.fill_text_with_max_width(&text, x, y, room.max(20.0));
-        return;
-    };
-    let width = ctx.measure_text(&text).map_or(60.0, |m| m.width()).min(room) + 10.0;
-    let left = if centred { x - width / 2.0 } else { x };
-    ctx.begin_path();
-    let _ = ctx.round_rect_with_f64(left, y - 9.0, width, 18.0, 4.0);
-    ctx.set_fill_style_str(background);
-    ctx.fill();
-    ctx.set_fill_style_str("#111111");
-    let _ =
-        ctx.fill_text_with_max_width(&readout.headline, left + if centred { width / 2.0 } else { 5.0 }, y + 0.5, room);
+    pill(
+        ctx,
+        &text,
+        (x, y, centred, room),
+        background,
+        if background.is_empty() { &frame.palette.fg } else { "#111111" },
+    );
 }
 
 /// The second line; a fault at the service is a red badge.
@@ -134,29 +125,41 @@ fn detail(ctx: &CanvasRenderingContext2d, frame: &Frame, readout: &Readout, x: f
     if readout.detail.is_empty() || room < 24.0 {
         return;
     }
-    ctx.set_font(TEXT_FONT);
-    ctx.set_text_align(if centred { "center" } else { "left" });
     let x = if centred { x } else { x + 6.0 };
     if readout.alert {
         let mut text = String::from("⚠ ");
         text.push_str(&readout.detail);
-        let width = ctx.measure_text(&text).map_or(60.0, |m| m.width()).min(room) + 10.0;
-        let left = if centred { x - width / 2.0 } else { x };
-        ctx.begin_path();
-        let _ = ctx.round_rect_with_f64(left, y - 9.0, width, 18.0, 4.0);
-        ctx.set_fill_style_str("#c22f2f");
-        ctx.fill();
-        ctx.set_fill_style_str("#ffffff");
-        let _ = ctx.fill_text_with_max_width(
-            &readout.detail,
-            left + if centred { width / 2.0 } else { 5.0 },
-            y + 0.5,
-            room,
-        );
+        pill(ctx, &text, (x, y, centred, room), "#c22f2f", "#ffffff");
+    } else {
+        pill(ctx, &readout.detail, (x, y, centred, room), "", &frame.palette.muted);
+    }
+}
+
+/// `text` at (x, y) (centred or from the left, at most `room` wide), on a rounded
+/// `background` unless it is empty.
+fn pill(
+    ctx: &CanvasRenderingContext2d,
+    text: &str,
+    (x, y, centred, room): (f64, f64, bool, f64),
+    background: &str,
+    colour: &str,
+) {
+    ctx.set_font(TEXT_FONT);
+    ctx.set_text_align(if centred { "center" } else { "left" });
+    let room = room.max(20.0);
+    if background.is_empty() {
+        ctx.set_fill_style_str(colour);
+        let _ = ctx.fill_text_with_max_width(text, x, y, room);
         return;
     }
-    ctx.set_fill_style_str(&frame.palette.muted);
-    let _ = ctx.fill_text_with_max_width(&readout.detail, x, y, room);
+    let width = ctx.measure_text(text).map_or(60.0, |m| m.width()).min(room) + 10.0;
+    let left = if centred { x - width / 2.0 } else { x };
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(left, y - 9.0, width, 18.0, 4.0);
+    ctx.set_fill_style_str(background);
+    ctx.fill();
+    ctx.set_fill_style_str(colour);
+    let _ = ctx.fill_text_with_max_width(text, left + if centred { width / 2.0 } else { 5.0 }, y + 0.5, room);
 }
 
 /// Busy and free cells in `r` (a bar when they do not fit); returns the width used.
