@@ -287,7 +287,7 @@ pub fn stack_diagram() -> Html {
             <h2 id="diagram-title">{ "Inside the stack" }</h2>
             <canvas id="stack-diagram" ref={canvas} role="img" aria-label="Live stack diagram" hidden={!has_trace}></canvas>
             if has_trace {
-                { legend::legend(model.stride) }
+                { legend::legend() }
             } else if run.is_some() {
                 <p class="notice">{ "No trace for this run (metrics only): the diagram needs a smaller scenario." }</p>
             }

@@ -69,7 +69,11 @@ impl DiagramModel {
 
     /// Every station's words at `t_us`, given its state then.
     pub fn readouts(&self, states: &[StationState], t_us: u64) -> Vec<Readout> {
-        let stride = if self.stride > 1 { counted(self.stride, "calls a dot", false) } else { String::new() };
+        let stride = if self.stride > 1 {
+            String::from("1 dot = ") + &counted(self.stride, "calls", false)
+        } else {
+            String::new()
+        };
         self.stations
             .iter()
             .zip(states)

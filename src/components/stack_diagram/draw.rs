@@ -182,7 +182,8 @@ fn marks(ctx: &CanvasRenderingContext2d, frame: &Frame) {
     let mut drawn: Vec<(i32, MarkKind)> = Vec::new();
     for dot in frame.dots {
         let Some(kind) = dot.mark else { continue };
-        let station = dot.along.round() as i32;
+        // Marked calls move outwards (or turn in place): the station they left is above them.
+        let station = dot.along.ceil() as i32;
         if kind == MarkKind::Cut {
             // It leaves the timeout's station: the mark stays where the cut happened.
             if dot.progress > 0.6 {

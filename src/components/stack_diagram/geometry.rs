@@ -123,7 +123,7 @@ impl Geometry {
         let main = self.main_of(i as f64);
         if self.vertical {
             let x = self.lanes.1 + 12.0;
-            Rect { x, y: main - 1.0, w: self.width_px - x - 8.0, h: self.step / 2.0 - 4.0 }
+            Rect { x, y: main - 1.0, w: self.width_px - x - 8.0, h: self.step / 2.0 + 2.0 }
         } else {
             Rect { x: main - self.step / 2.0 + 4.0, y: 154.0, w: self.step - 8.0, h: self.height_px - 158.0 }
         }
