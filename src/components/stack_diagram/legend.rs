@@ -1,31 +1,35 @@
-//! The diagram's legend: what the dots, marks, gate and cells mean. Static markup (no
-//! user data), so it costs one string rather than a tree of elements built in code.
+//! The diagram's legend: what the dots, marks, gate and cells mean.
 
 use yew::prelude::*;
 
-/// Filled dots are answers, rings are failures; the badges match the stack builder's.
-const LEGEND: &str = concat!(
-    r#"<div class="legend-line diagram-legend"><p>"#,
-    r#"<span class="mk"><span class="dd" style="--c:var(--muted)"></span>call going in</span> "#,
-    r#"<span class="mk"><span class="dd" style="--c:#2e9d4f"></span>answered</span> "#,
-    r#"<span class="mk"><span class="dd" style="--c:#2f7ed8"></span>from cache</span> "#,
-    r#"<span class="mk"><span class="dd" style="--c:#9b6fd0"></span>fallback</span> "#,
-    r#"<span class="mk"><span class="dd ring" style="--c:#d63a3a"></span>error</span> "#,
-    r#"<span class="mk"><span class="dd ring" style="--c:#f28c28"></span>refused by breaker</span> "#,
-    r#"<span class="mk"><span class="dd ring" style="--c:#d9a400"></span>bulkhead full</span> "#,
-    r#"<span class="mk"><span class="dd ring" style="--c:#b04a8c"></span>timed out</span> "#,
-    r#"<span class="mk"><span class="dd ring" style="--c:var(--muted)"></span>waiting to retry</span> "#,
-    r#"<span class="mk"><span class="cut"></span>a timeout cut the call</span> "#,
-    r#"<span class="mk"><span class="cell busy"></span><span class="cell"></span>busy / free slot or worker</span></p><p>"#,
-    r#"Breaker: <span class="badge closed">closed</span> calls pass · "#,
-    r#"<span class="badge open">open</span> calls bounce · "#,
-    r#"<span class="badge half-open">half-open</span> a few probes</p>"#,
-    r#"<p class="muted">Top lane (left on phones): calls going in; other lane: answers coming back. "#,
-    r#"Dots are slowed down to be seen (when dense, one dot stands for several calls: see the client); "#,
-    r#"the layers' states follow the play head exactly.</p></div>"#,
-);
+/// Legend entries: (class, colour, words). Filled dots are answers, rings are failures; the
+/// badges match the stack builder's.
+const ENTRIES: [(&str, &str, &str); 14] = [
+    ("dd", "var(--muted)", "call going in"),
+    ("dd", "#2e9d4f", "answered"),
+    ("dd", "#2f7ed8", "from cache"),
+    ("dd", "#9b6fd0", "fallback"),
+    ("dd ring", "#d63a3a", "error"),
+    ("dd ring", "#f28c28", "refused by breaker"),
+    ("dd ring", "#d9a400", "bulkhead full"),
+    ("dd ring", "#b04a8c", "timed out"),
+    ("dd ring", "var(--muted)", "waiting to retry"),
+    ("cut", "", "a timeout cut the call"),
+    ("cell busy", "", "busy slot or worker"),
+    ("badge closed", "", "breaker closed: calls pass"),
+    ("badge open", "", "open: calls bounce"),
+    ("badge half-open", "", "half-open: a few probes"),
+];
 
 /// The legend under the canvas.
 pub fn legend() -> Html {
-    Html::from_html_unchecked(AttrValue::Static(LEGEND))
+    let items = ENTRIES.iter().map(|(class, colour, words)| {
+        html! { <span class="mk"><span class={*class} style={format!("--c:{colour}")} aria-hidden="true"></span>{ *words }</span> }
+    });
+    html! {
+        <div class="legend-line diagram-legend">
+            <p>{ for items }</p>
+            <p class="muted">{ "Top lane (left on phones): calls going in; other lane: answers coming back. Dots are slowed down to be seen (when dense, one dot stands for several calls: see the client); the layers' states follow the play head exactly." }</p>
+        </div>
+    }
 }
