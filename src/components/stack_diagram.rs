@@ -169,7 +169,7 @@ impl Anim {
     }
 }
 
-type FrameFn = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+type FrameFn = Rc<RefCell<Option<Closure<dyn Fn()>>>>;
 
 fn request(frame: &FrameFn) -> Option<i32> {
     let holder = frame.borrow();
@@ -185,7 +185,8 @@ fn kick(anim: &Rc<RefCell<Anim>>, frame: &FrameFn) {
     }
 }
 
-fn on_frame(anim: &Rc<RefCell<Anim>>, frame: &FrameFn, now_ms: f64) {
+fn on_frame(anim: &Rc<RefCell<Anim>>, frame: &FrameFn) {
+    let now_ms = now_ms();
     let mut a = anim.borrow_mut();
     a.raf = None;
     if !a.animating() {
@@ -230,7 +231,7 @@ fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
         }
         let looping = {
             let (anim, frame) = (anim.clone(), frame.clone());
-            Closure::<dyn FnMut(f64)>::new(move |now: f64| on_frame(&anim, &frame, now))
+            Closure::<dyn Fn()>::new(move || on_frame(&anim, &frame))
         };
         *frame.borrow_mut() = Some(looping);
         move || {
@@ -252,10 +253,18 @@ pub fn stack_diagram() -> Html {
     // The play head, read in this one place.
     let (cursor_us, playing, speed, end_us) = (state.cursor_us, state.playing, state.speed, state.end_us());
     let run = state.result.clone();
-    let model = use_memo((run.clone(), state.endpoint, hop_for(speed)), |(run, endpoint, hop_us)| match run {
-        Some(run) => DiagramModel::build(&run.scenario, &run.report, *endpoint, *hop_us),
-        None => DiagramModel::default(),
-    });
+    let key = (run.as_ref().map(|r| (r.revision, r.report.digest)), state.endpoint, hop_for(speed));
+    let cached = use_mut_ref(|| (None, Rc::new(DiagramModel::default())));
+    let model = {
+        let mut cached = cached.borrow_mut();
+        if cached.0 != Some(key) {
+            let model = run.as_ref().map_or_else(DiagramModel::default, |run| {
+                DiagramModel::build(&run.scenario, &run.report, key.1, key.2)
+            });
+            *cached = (Some(key), Rc::new(model));
+        }
+        cached.1.clone()
+    };
     let canvas = use_node_ref();
     let anim = use_mut_ref(Anim::default);
     let frame: FrameFn = use_mut_ref(|| None);
