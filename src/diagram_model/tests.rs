@@ -155,3 +155,32 @@ fn the_readouts_and_the_summary_say_what_is_on_screen() {
     assert!(model.describe(&early, 50_000).contains(" at 0.0 s"));
     assert_eq!(breaker_name(2), "half-open");
 }
+
+#[test]
+fn every_example_and_endpoint_builds_and_stays_on_the_diagram() {
+    for (name, json) in examples::ALL {
+        let scenario = Scenario::from_json(json).unwrap();
+        let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
+        let derived = Derived::from_report(&report);
+        for endpoint in 0..scenario.endpoints.len() {
+            for hop_us in [1, 70_000, 10_000_000] {
+                let model = DiagramModel::build(&scenario, &report, endpoint, hop_us);
+                let last = (model.stations.len() - 1) as f32;
+                let mut dots = Vec::new();
+                for s in 0..70u64 {
+                    dots.clear();
+                    model.dots_at(s * 1_000_000, &mut dots);
+                    assert!(dots.len() <= MAX_DOTS, "{name}");
+                    assert!(dots.iter().all(|d| (0.0..=last).contains(&d.along)), "{name} {endpoint}");
+                    let states = model.states_at(&derived, s * 1_000_000);
+                    for (station, state) in model.stations.iter().zip(&states) {
+                        if station.kind != StationKind::Service {
+                            assert!(station.capacity.is_none_or(|c| state.busy <= c), "{name}: {station:?} {state:?}");
+                        }
+                    }
+                    assert!(!model.describe(&model.readouts(&states, s * 1_000_000), s * 1_000_000).is_empty());
+                }
+            }
+        }
+    }
+}
