@@ -383,6 +383,7 @@ fn results() -> Html {
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
             <Verdict />
             <ReplayBar />
+            <crate::components::stack_diagram::StackDiagram />
             <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
                 <Timeline />
                 <Inspector />

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::charts::Charts;
 use super::embed_host::{use_onscreen_playback, use_report_height};
 use super::replay_bar::ReplayBar;
+use super::stack_diagram::StackDiagram;
 use super::summary_table::SummaryTable;
 use super::timeline::Timeline;
 use crate::playback::use_playback;
@@ -35,6 +36,7 @@ pub fn embed() -> Html {
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },
+        "diagram" => html! { <StackDiagram /> },
         "summary" => match &state.result {
             Some(result) => {
                 html! { <section class="panel"><SummaryTable summary={result.report.summary.clone()} /></section> }

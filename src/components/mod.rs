@@ -18,6 +18,7 @@ pub mod replay_bar;
 pub mod service_editor;
 pub mod share_panel;
 pub mod stack_builder;
+pub mod stack_diagram;
 pub mod story;
 pub mod summary_table;
 pub mod timeline;

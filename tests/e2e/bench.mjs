@@ -1,12 +1,13 @@
 // Browser benchmark (prints figures; asserts nothing): re-run latency of the default example
-// including redraw over 20 edits, timeline frame rate while scrubbing and panning with about
-// 100,000 requests, and the release wasm size. Run by scripts/bench.sh after a release build.
+// including redraw over 20 edits, the stack diagram's frame rate and longest task while playing,
+// timeline frame rate while scrubbing and panning with about 100,000 requests, and the release
+// wasm size. Run by scripts/bench.sh after a release build.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-const port = 8797;
+const port = Number(process.env.BENCH_PORT || 8797);
 const dist = new URL('../../dist/', import.meta.url).pathname;
 const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
@@ -65,6 +66,26 @@ for (let i = 0; i < 20; i++) {
 const e = stats(edits);
 const verdict = await page.locator('#verdict .verdict-headline').textContent();
 console.log(`edit -> updated verdict, debounce included (20 edits): median ${e.median.toFixed(1)} ms, p95 ${e.p95.toFixed(1)} ms ("${verdict}")`);
+
+// Stack diagram while playing the default example: frames its animation loop draws over 3 s
+// (counted by the component in window.rpDiagramFrames) and the longest main-thread task meanwhile.
+await page.locator('#scrub').fill('0');
+await page.locator('#stack-diagram').scrollIntoViewIfNeeded();
+const playback = await page.evaluate(async () => {
+  const tasks = [];
+  const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
+  observer.observe({ type: 'longtask' });
+  const start = window.rpDiagramFrames || 0;
+  const t0 = performance.now();
+  document.querySelector('#play').click();
+  await new Promise((r) => setTimeout(r, 3000));
+  const frames = (window.rpDiagramFrames || 0) - start;
+  const seconds = (performance.now() - t0) / 1000;
+  document.querySelector('#play').click();
+  observer.disconnect();
+  return { fps: frames / seconds, longest: Math.max(0, ...tasks), count: tasks.length };
+});
+console.log(`stack diagram playing the default example: ${playback.fps.toFixed(1)} fps drawn; longest main-thread task ${playback.longest.toFixed(0)} ms (${playback.count} tasks over 50 ms)`);
 
 // 2. About 100,000 requests: the default stack at 500 rps for 200 s.
 longTasks.length = 0;
