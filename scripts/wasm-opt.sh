@@ -9,6 +9,6 @@ if [ ! -x "$opt" ]; then
   exit 0
 fi
 for wasm in "$TRUNK_STAGING_DIR"/*_bg.wasm; do
-  "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$opt" -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue -o "$wasm" "$wasm"
 done

@@ -310,7 +310,7 @@ fn header() -> Html {
     let reset = {
         let dispatch = state.dispatcher();
         let example =
-            if examples::get(&state.example).is_some() { state.example.clone() } else { FIRST_EXAMPLE.to_owned() };
+            if examples::gallery(&state.example).is_some() { state.example.clone() } else { FIRST_EXAMPLE.to_owned() };
         Callback::from(move |_| dispatch.dispatch(Action::LoadExample(example.clone())))
     };
     let options = examples::ALL
@@ -326,7 +326,7 @@ fn header() -> Html {
             <div class="header-tools">
                 <label class="example">{ "Example" }
                     <select id="example" onchange={on_example}>
-                        if examples::get(&state.example).is_none() { <option selected=true disabled=true>{ state.example.clone() }</option> }
+                        if examples::gallery(&state.example).is_none() { <option selected=true disabled=true>{ state.example.clone() }</option> }
                         { for options }
                     </select>
                 </label>

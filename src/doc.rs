@@ -202,7 +202,7 @@ mod tests {
     fn every_new_layer_and_fault_is_valid() {
         for (kind, _, _) in LAYER_KINDS {
             let mut doc: Value =
-                serde_json::from_str(resilience_engine::examples::get("breaker-outage").unwrap()).unwrap();
+                serde_json::from_str(resilience_engine::examples::gallery("breaker-outage").unwrap()).unwrap();
             doc["endpoints"][0]["stack"] = json!([new_layer(kind), new_layer("cache")]);
             for (fault, _) in FAULT_KINDS {
                 doc["services"][0]["faults"] = json!([new_fault(fault, 10, 20)]);

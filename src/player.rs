@@ -37,7 +37,7 @@ fn outcome(error: Option<String>) -> JsValue {
 
 fn read_source(source: JsValue) -> Result<Scenario, String> {
     if let Some(text) = source.as_string() {
-        if let Some(json) = examples::get(text.trim()) {
+        if let Some(json) = examples::gallery(text.trim()) {
             return Scenario::from_json(json).map_err(|e| e.to_string());
         }
         let payload = text.rsplit_once("s=").map_or(text.as_str(), |(_, p)| p);

@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn the_embed_snippet_sizes_its_frame() {
-        let scenario = Scenario::from_json(resilience_engine::examples::get("retry-storm").unwrap_or("")).ok();
+        let scenario = Scenario::from_json(resilience_engine::examples::gallery("retry-storm").unwrap_or("")).ok();
         let Some(scenario) = scenario else { panic!("the example parses") };
         let snippet = snippet_at("https://x.test/", &scenario, &SharedView::default());
         let (frame, script) = snippet.split_once("</iframe>\n").unwrap_or_default();

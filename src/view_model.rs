@@ -347,7 +347,7 @@ mod tests {
     use resilience_engine::{RunOptions, Scenario, examples, run};
 
     fn derive(name: &str) -> (Report, Derived) {
-        let scenario = Scenario::from_json(examples::get(name).unwrap()).unwrap();
+        let scenario = Scenario::from_json(examples::gallery(name).unwrap()).unwrap();
         let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
         let derived = Derived::from_report(&report);
         (report, derived)
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn the_story_starts_just_before_the_first_fault() {
-        let scenario = |name: &str| Scenario::from_json(examples::get(name).unwrap()).unwrap();
+        let scenario = |name: &str| Scenario::from_json(examples::gallery(name).unwrap()).unwrap();
         assert_eq!(story_start_us(&scenario("breaker-outage")), 18_000_000, "outage at 20 s");
         assert_eq!(story_start_us(&scenario("all-six")), 18_000_000, "errors from 0 s do not count");
         assert_eq!(story_start_us(&scenario("retry-storm")), 0, "no fault window");

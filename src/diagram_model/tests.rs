@@ -5,7 +5,7 @@ use resilience_engine::{RunOptions, Scenario, examples, run};
 use super::*;
 
 fn model(name: &str, hop_us: u64) -> (DiagramModel, Derived, Report, usize) {
-    let scenario = Scenario::from_json(examples::get(name).unwrap()).unwrap();
+    let scenario = Scenario::from_json(examples::gallery(name).unwrap()).unwrap();
     let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
     let derived = Derived::from_report(&report);
     let endpoint = scenario.endpoints.iter().position(|e| !e.stack.is_empty()).unwrap_or(0);
@@ -127,7 +127,7 @@ fn a_timeout_cuts_calls_and_leaves_a_mark_at_its_station() {
 
 #[test]
 fn without_a_trace_the_model_is_empty_but_has_its_stations() {
-    let scenario = Scenario::from_json(examples::get("breaker-outage").unwrap()).unwrap();
+    let scenario = Scenario::from_json(examples::gallery("breaker-outage").unwrap()).unwrap();
     let report = run(&scenario, &RunOptions::default()).unwrap();
     let model = DiagramModel::build(&scenario, &report, 0, 0);
     assert_eq!(model.stations.len(), 3);

@@ -215,8 +215,8 @@ pub enum Edit {
 impl State {
     /// The state showing example `name`.
     pub fn with_example(name: &str) -> Self {
-        let name = if examples::get(name).is_some() { name } else { FIRST_EXAMPLE };
-        let json = examples::get(name).unwrap_or("{}");
+        let name = if examples::gallery(name).is_some() { name } else { FIRST_EXAMPLE };
+        let json = examples::gallery(name).unwrap_or("{}");
         let doc: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         let mut state = Self {
             doc: Rc::new(Value::Null),
@@ -262,7 +262,7 @@ impl State {
             }
             Route::Example(name) => {
                 let mut state = Self::with_example(&name);
-                if examples::get(&name).is_none() {
+                if examples::gallery(&name).is_none() {
                     state.banner =
                         Some(Banner::error(format!("There is no example called {name:?}; showing the first one.")));
                 }
@@ -496,7 +496,7 @@ impl State {
 
     /// Opens a built-in example; edits made to the current document stay one undo away.
     fn load_example(&mut self, name: &str) {
-        let doc = examples::get(name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
+        let doc = examples::gallery(name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
         let had_edits = self.edited;
         self.open(doc, name);
         self.gallery = false;

@@ -25,6 +25,13 @@ pub const BENCH: &[(&str, &str)] = &[
 /// The name of the playground's default example.
 pub const DEFAULT: &str = "all-six";
 
+/// The JSON of the gallery example called `name` (not the benchmark workloads: the web app
+/// asks for these only, so the workloads stay out of its bundle).
+#[must_use]
+pub fn gallery(name: &str) -> Option<&'static str> {
+    ALL.iter().find(|(n, _)| *n == name).map(|(_, json)| *json)
+}
+
 /// The JSON of the example (or benchmark workload) called `name`.
 #[must_use]
 pub fn get(name: &str) -> Option<&'static str> {
