@@ -17,10 +17,11 @@ const watchErrors = (page) => {
 
 const frames = (page) => page.evaluate(() => window.rpDiagramFrames || 0);
 
-// The phone opens the diagram as an embed (a phone reader meets it in a blog post); the
-// desktop opens the full app. Both seek with the replay bar's scrubber.
+// The phone and the tablet open the full app as a reader of a link would, and so does the
+// desktop; the embed panel is tested below. All seek with the replay bar's scrubber.
 const screens = [
   { name: 'phone', width: 390, height: 844, scale: 3, url: './index.html#example/breaker-outage' },
+  { name: 'tablet', width: 768, height: 1024, scale: 2, url: './index.html#example/breaker-outage' },
   { name: 'desktop', width: 1440, height: 900, scale: 2, url: './index.html#example/breaker-outage' },
 ];
 

@@ -56,7 +56,7 @@ test('a player is styled even where its stylesheet cannot be fetched (it is link
   expect((await box(page.locator('#player-auto canvas#timeline'))).width).toBeGreaterThan(600);
 });
 
-for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+for (const viewport of [{ width: 390, height: 844 }, { width: 768, height: 1024 }, { width: 1440, height: 900 }]) {
   const size = `${viewport.width}x${viewport.height}`;
   test.describe(`at ${size}`, () => {
     test.use({ viewport });
