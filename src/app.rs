@@ -354,6 +354,8 @@ fn status() -> Html {
         html! { <span class="status running" role="status">{ format!("running… {:.0} %", progress * 100.0) }</span> }
     } else if let Some(error) = &state.run_error {
         html! { <span class="status invalid" role="status">{ format!("⚠ {error}") }</span> }
+    } else if state.run_stopped.is_some() {
+        html! { <span class="status running" role="status">{ "⏸ stopped at its time budget" }</span> }
     } else if state.stale() {
         html! { <span class="status running" role="status">{ "running…" }</span> }
     } else if let Some(result) = &state.result {
@@ -361,7 +363,7 @@ fn status() -> Html {
     } else {
         html! { <span class="status running" role="status">{ "running…" }</span> }
     };
-    html! { <div class="status-line">{ text }</div> }
+    html! { <div class="status-line">{ text }<crate::components::run_stopped::RunStopped /></div> }
 }
 
 #[function_component(Results)]

@@ -1,7 +1,8 @@
 //! Runs the current scenario whenever a valid edit lands: debounced, in slices of a few
 //! milliseconds so the page never freezes, cancelled by the next edit (dropping the pending
 //! timer drops the simulation with it). Then runs the "no patterns" baseline for the
-//! comparison, metrics only.
+//! comparison, metrics only. A run has a CPU-time budget: past it, the run is parked with a
+//! message, and the reader decides whether to give it another budget ("Continue").
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,6 +26,18 @@ const EVENTS_PER_STEP: u64 = 4_000;
 const TRACE_REQUESTS_MAX: f64 = 250_000.0;
 /// Most trace records kept in the browser.
 const TRACE_EVENTS_MAX: usize = 3_000_000;
+/// CPU time a run (with its comparison) may take before it stops and asks, in milliseconds.
+/// Pages can lower it for tests with `window.rpRunBudgetMs`.
+pub const RUN_BUDGET_MS: f64 = 5_000.0;
+
+/// The run budget in force: [`RUN_BUDGET_MS`], or the page's `window.rpRunBudgetMs`.
+fn run_budget_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"rpRunBudgetMs".into()).ok())
+        .and_then(|v| v.as_f64())
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .unwrap_or(RUN_BUDGET_MS)
+}
 
 /// Milliseconds on the page's monotonic clock (used only to size slices and report timings).
 pub fn now_ms() -> f64 {
@@ -38,17 +51,38 @@ pub fn mark(name: &str) {
     }
 }
 
-/// The pending timer of the job in flight; replacing it cancels the job.
-type JobSlot = Rc<RefCell<Option<Timeout>>>;
-
-fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
-    *slot.borrow_mut() = Some(Timeout::new(delay_ms, task));
+/// A run that used up its budget, waiting for the reader to continue it.
+struct Parked {
+    simulation: Simulation,
+    job: Job,
+    phase: Phase,
 }
 
-/// Starts a run of the state's scenario whenever its revision changes.
+/// Where the job in flight lives: its pending timer (replacing it cancels the job) and, when
+/// it stopped at its budget, the parked run.
+#[derive(Clone)]
+struct JobSlot {
+    timer: Rc<RefCell<Option<Timeout>>>,
+    parked: Rc<RefCell<Option<Parked>>>,
+}
+
+fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
+    slot.parked.borrow_mut().take();
+    *slot.timer.borrow_mut() = Some(Timeout::new(delay_ms, task));
+}
+
+/// Starts a run of the state's scenario whenever its revision changes, and continues a parked
+/// run when the reader asks.
 #[hook]
 pub fn use_runner(state: AppContext) {
-    let slot: JobSlot = use_mut_ref(|| None);
+    let timer = use_mut_ref(|| None);
+    let parked = use_mut_ref(|| None);
+    let slot = JobSlot { timer, parked };
+    {
+        let slot = slot.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.continue_requests, move |_| resume(&slot, dispatcher));
+    }
     // Everything is read inside the effect: a render (30 per second while playing) costs nothing.
     use_effect_with((state.revision, state.compare_with), move |(revision, compare_with)| {
         if let Some(scenario) = state.scenario.clone() {
@@ -60,6 +94,14 @@ pub fn use_runner(state: AppContext) {
     });
 }
 
+/// Gives a parked run another budget and goes on with it.
+fn resume(slot: &JobSlot, dispatcher: Dispatcher) {
+    let Some(Parked { simulation, mut job, phase }) = slot.parked.borrow_mut().take() else { return };
+    job.budget_ms = job.spent_ms + run_budget_ms();
+    let next = slot.clone();
+    *slot.timer.borrow_mut() = Some(Timeout::new(0, move || slice(next, simulation, job, phase, dispatcher)));
+}
+
 struct Job {
     scenario: Scenario,
     /// The document of the comparison run.
@@ -67,6 +109,10 @@ struct Job {
     revision: u64,
     notice: Option<String>,
     started_ms: f64,
+    /// CPU time spent in slices so far, in milliseconds.
+    spent_ms: f64,
+    /// CPU time it may spend before it stops and asks, in milliseconds.
+    budget_ms: f64,
 }
 
 type Dispatcher = UseReducerDispatcher<crate::state::State>;
@@ -85,7 +131,15 @@ fn start(slot: JobSlot, scenario: Scenario, compare: serde_json::Value, revision
     mark("rp-run-start");
     match Simulation::new(&scenario, &options) {
         Ok(simulation) => {
-            let job = Job { scenario, compare, revision, notice, started_ms: now_ms() };
+            let job = Job {
+                scenario,
+                compare,
+                revision,
+                notice,
+                started_ms: now_ms(),
+                spent_ms: 0.0,
+                budget_ms: run_budget_ms(),
+            };
             slice(slot, simulation, job, Phase::Main, dispatcher);
         }
         Err(error) => dispatcher.dispatch(Action::RunFailed(revision, error.to_string())),
@@ -100,7 +154,8 @@ enum Phase {
 }
 
 /// Runs for about `SLICE_MS`, then yields; when done, moves on to the baseline, then publishes.
-fn slice(slot: JobSlot, mut simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {
+/// Past its CPU budget, the run parks and says so.
+fn slice(slot: JobSlot, mut simulation: Simulation, mut job: Job, phase: Phase, dispatcher: Dispatcher) {
     let began = now_ms();
     loop {
         match simulation.step(EVENTS_PER_STEP) {
@@ -110,11 +165,29 @@ fn slice(slot: JobSlot, mut simulation: Simulation, job: Job, phase: Phase, disp
             Ok(false) => {}
         }
     }
+    job.spent_ms += now_ms() - began;
+    if job.spent_ms > job.budget_ms {
+        let message = budget_message(&job, &phase, simulation.progress());
+        dispatcher.dispatch(Action::RunStopped(job.revision, message));
+        *slot.parked.borrow_mut() = Some(Parked { simulation, job, phase });
+        return;
+    }
     if matches!(phase, Phase::Main) {
         dispatcher.dispatch(Action::RunProgress(job.revision, simulation.progress()));
     }
     let next_slot = slot.clone();
     schedule(&slot, 0, move || slice(next_slot, simulation, job, phase, dispatcher));
+}
+
+/// What the reader reads when a run stops at its budget.
+fn budget_message(job: &Job, phase: &Phase, progress: f64) -> String {
+    let which = if matches!(phase, Phase::Main) { "This run" } else { "The comparison run" };
+    format!(
+        "{which} stopped after {:.1} s of computing, {:.0} % of the way through its virtual time, so that the page stays yours. Continue to give it another {:.0} s, or make the scenario smaller (duration, load).",
+        job.spent_ms / 1e3,
+        progress * 100.0,
+        run_budget_ms() / 1e3
+    )
 }
 
 fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {

@@ -53,7 +53,8 @@ pub fn embed() -> Html {
                     <a id="open-playground" href={href} target="_blank" rel="noopener">{ "Open in playground ↗" }</a>
                 }
             </header>
-            if state.result.is_none() { <p class="muted">{ "Running…" }</p> }
+            if state.result.is_none() && state.run_stopped.is_none() { <p class="muted">{ "Running…" }</p> }
+            <super::run_stopped::RunStopped />
             if let Some(banner) = &state.banner { <p class="banner error" role="alert">{ banner.text.clone() }</p> }
             <ReplayBar />
             { for panels }

@@ -15,6 +15,7 @@ pub mod inspector;
 pub mod layer_form;
 pub mod load_editor;
 pub mod replay_bar;
+pub mod run_stopped;
 pub mod service_editor;
 pub mod share_panel;
 pub mod stack_builder;

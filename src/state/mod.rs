@@ -63,6 +63,10 @@ pub struct State {
     pub running: Option<f64>,
     /// Why the last run failed, if it did.
     pub run_error: Option<String>,
+    /// Why the run in flight stopped at its CPU budget, if it did (it waits for "Continue").
+    pub run_stopped: Option<String>,
+    /// Bumps when the reader asks a stopped run to continue.
+    pub continue_requests: u64,
     /// Endpoint whose stack is shown.
     pub endpoint: usize,
     /// Service being edited.
@@ -151,6 +155,10 @@ pub enum Action {
     RunFinished(Rc<RunView>),
     /// The runner failed on a revision.
     RunFailed(u64, String),
+    /// The run of a revision used up its CPU budget and waits (why, in words).
+    RunStopped(u64, String),
+    /// Give the stopped run another budget.
+    ContinueRun,
     /// Show another endpoint's stack.
     SelectEndpoint(usize),
     /// Edit another service.
@@ -228,6 +236,8 @@ impl State {
             result: None,
             running: None,
             run_error: None,
+            run_stopped: None,
+            continue_requests: 0,
             endpoint: 0,
             service: 0,
             selected_request: None,
@@ -404,6 +414,7 @@ impl State {
                 if self.problems.is_empty() {
                     self.scenario = Some(Rc::new(scenario));
                     self.revision += 1;
+                    self.run_stopped = None;
                 }
             }
         }
@@ -515,6 +526,7 @@ impl State {
         next.revision = self.revision + 1;
         next.result = self.result.take();
         next.load_id = self.load_id + 1;
+        next.continue_requests = self.continue_requests;
         next.undo = std::mem::take(&mut self.undo);
         if self.edited {
             next.undo.push(self.snapshot());
@@ -540,6 +552,7 @@ impl Reducible for State {
             Action::RunFinished(view) if view.revision == next.revision => {
                 next.running = None;
                 next.run_error = None;
+                next.run_stopped = None;
                 if next.result.as_ref().is_none_or(|r| r.scenario.duration != view.scenario.duration) {
                     next.window = (0, view.scenario.duration.as_micros().max(1));
                 }
@@ -548,7 +561,17 @@ impl Reducible for State {
             }
             Action::RunFailed(revision, message) if revision == next.revision => {
                 next.running = None;
+                next.run_stopped = None;
                 next.run_error = Some(message);
+            }
+            Action::RunStopped(revision, message) if revision == next.revision => {
+                next.running = None;
+                next.run_stopped = Some(message);
+            }
+            Action::ContinueRun if next.run_stopped.is_some() => {
+                next.run_stopped = None;
+                next.running = Some(0.0);
+                next.continue_requests += 1;
             }
             Action::SelectEndpoint(i) => next.endpoint = i,
             Action::SelectService(i) => next.service = i,

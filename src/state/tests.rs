@@ -92,3 +92,17 @@ fn reduce_reads_no_storage_and_a_route_keeps_history() {
     let back = reduce(routed, Action::Undo);
     assert_eq!(rate(&back), json!(60), "the edits before a pasted link are one undo away");
 }
+
+#[test]
+fn a_run_stopped_at_its_budget_continues_only_when_asked() {
+    let state = State::with_example("breaker-outage");
+    let revision = state.revision;
+    let stopped = reduce(state, Action::RunStopped(revision, "stopped after 5.0 s".into()));
+    assert_eq!(stopped.run_stopped.as_deref(), Some("stopped after 5.0 s"));
+    let stale = reduce(stopped.clone(), Action::RunStopped(revision - 1, "old".into()));
+    assert_eq!(stale.run_stopped.as_deref(), Some("stopped after 5.0 s"), "another revision's stop is ignored");
+    let resumed = reduce(stopped, Action::ContinueRun);
+    assert_eq!((resumed.run_stopped.is_none(), resumed.continue_requests), (true, 1));
+    let again = reduce(resumed, Action::ContinueRun);
+    assert_eq!(again.continue_requests, 1, "nothing to continue");
+}
