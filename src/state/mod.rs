@@ -259,69 +259,6 @@ impl State {
         state
     }
 
-    /// The state a page opens with: what its fragment asks for, over the saved draft.
-    pub fn initial(route: Route, draft: Option<String>) -> Self {
-        let draft_doc = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok());
-        let mut state = match route {
-            Route::Embed(options, source) => {
-                let mut state = Self::initial(*source, None);
-                state.autosave = false;
-                state.start_us = options.start_us;
-                state.embed = Some(options);
-                return state;
-            }
-            Route::Example(name) => {
-                let mut state = Self::with_example(&name);
-                if examples::gallery(&name).is_none() {
-                    state.banner =
-                        Some(Banner::error(format!("There is no example called {name:?}; showing the first one.")));
-                }
-                state
-            }
-            Route::Link(Ok((scenario, view))) => {
-                let mut state = Self::with_example(FIRST_EXAMPLE);
-                state.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "shared link");
-                state.apply_view(&view);
-                state
-            }
-            Route::Link(Err(message)) => {
-                let mut state = match &draft_doc {
-                    Some(doc) => Self::from_doc(doc.clone(), "my draft"),
-                    None => Self::with_example(FIRST_EXAMPLE),
-                };
-                state.banner =
-                    Some(Banner::error(format!("This link could not be opened: {message}. Nothing else was changed.")));
-                return state;
-            }
-            Route::Home => match &draft_doc {
-                Some(doc) => return Self::from_doc(doc.clone(), "my draft"),
-                None => Self::with_example(FIRST_EXAMPLE),
-            },
-        };
-        // Drafts are saved only once edited: a reader who never edited anything has none, and
-        // sees no banner.
-        if draft_doc.as_ref().is_some_and(|d| d != &*state.doc) {
-            state.autosave = false;
-            if state.banner.is_none() {
-                state.banner = Some(Banner {
-                    offer_draft: true,
-                    ..Banner::info(
-                        "You opened a shared scenario. Your own draft is kept and will not be overwritten.".into(),
-                    )
-                });
-            }
-        }
-        state
-    }
-
-    /// The state editing `doc` (valid or not), labelled `origin`.
-    fn from_doc(doc: Value, origin: &str) -> Self {
-        let mut state = Self::with_example(FIRST_EXAMPLE);
-        state.load_doc(doc, origin);
-        state.edited = origin == "my draft";
-        state
-    }
-
     fn load_doc(&mut self, doc: Value, origin: &str) {
         self.doc = Rc::new(doc);
         self.compare_with = doc::CompareWith::NoPatterns;
@@ -341,39 +278,6 @@ impl State {
     fn open(&mut self, doc: Value, origin: &str) {
         self.remember();
         self.load_doc(doc, origin);
-    }
-
-    fn snapshot(&self) -> Rc<Snapshot> {
-        Rc::new(Snapshot { doc: self.doc.clone(), origin: self.example.clone(), edited: self.edited })
-    }
-
-    /// Pushes the current document on the undo stack and forgets what was undone.
-    fn remember(&mut self) {
-        self.undo.push(self.snapshot());
-        if self.undo.len() > UNDO_STEPS_MAX {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
-    }
-
-    /// Steps back (`Undo`) or forward (`Redo`) through the document's history.
-    fn travel(&mut self, back: bool) {
-        let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
-        let Some(target) = from.pop() else { return };
-        to.push(Rc::new(Snapshot { doc: self.doc.clone(), origin: self.example.clone(), edited: self.edited }));
-        let same_shape =
-            self.doc["services"] == target.doc["services"] && self.doc["endpoints"] == target.doc["endpoints"];
-        self.doc = target.doc.clone();
-        self.example = target.origin.clone();
-        self.edited = target.edited;
-        self.last_drag = None;
-        if !same_shape {
-            self.endpoint = 0;
-            self.service = 0;
-            self.selected_request = None;
-        }
-        self.revalidate();
-        self.banner = self.banner.take().filter(|b| !b.offer_undo);
     }
 
     fn apply_view(&mut self, view: &resilience_engine::scenario::link::SharedView) {
@@ -442,96 +346,6 @@ impl State {
     /// The end of the play head's range, in microseconds.
     pub fn end_us(&self) -> u64 {
         self.result.as_ref().map_or(0, |r| (r.report.summary.virtual_end_s * 1e6) as u64)
-    }
-
-    fn edit(&mut self, edit: Edit) {
-        let drag = match &edit {
-            Edit::Drag(values) => Some(values.iter().map(|(pointer, _)| pointer.clone()).collect::<Vec<_>>()),
-            _ => None,
-        };
-        if drag.is_none() || drag != self.last_drag {
-            self.remember();
-        }
-        self.last_drag = drag;
-        self.edited = true;
-        let doc = Rc::make_mut(&mut self.doc);
-        let stack = format!("/endpoints/{}/stack", self.endpoint);
-        match edit {
-            Edit::Set(pointer, value) => {
-                doc::set(doc, &pointer, value);
-            }
-            Edit::SetMany(values) | Edit::Drag(values) => {
-                for (pointer, value) in values {
-                    doc::set(doc, &pointer, value);
-                }
-            }
-            Edit::Remove(pointer) => doc::remove(doc, &pointer),
-            Edit::AddLayer(kind) => {
-                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
-                    layers.push(doc::new_layer(&kind));
-                } else {
-                    doc::set(doc, &stack, Value::Array(vec![doc::new_layer(&kind)]));
-                }
-            }
-            Edit::MoveLayer { from, to } => {
-                self.compare_with = doc::CompareWith::NoPatterns;
-                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
-                    if from < layers.len() && to < layers.len() {
-                        let layer = layers.remove(from);
-                        layers.insert(to, layer);
-                    }
-                }
-            }
-            Edit::RemoveLayer(index) => {
-                self.compare_with = doc::CompareWith::NoPatterns;
-                doc::remove(doc, &format!("{stack}/{index}"));
-            }
-            Edit::AddFault(kind) => {
-                let duration_s = self.scenario.as_ref().map_or(60, |s| s.duration.as_micros() / 1_000_000).max(2);
-                let fault = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3);
-                let faults = format!("/services/{}/faults", self.service);
-                if let Some(Value::Array(list)) = doc.pointer_mut(&faults) {
-                    list.push(fault);
-                } else {
-                    doc::set(doc, &faults, Value::Array(vec![fault]));
-                }
-            }
-            Edit::RerollSeed => {
-                let seed = doc["seed"].as_u64().unwrap_or(0);
-                let next = resilience_engine::rng::splitmix64(seed ^ self.revision) % 1_000_000;
-                doc["seed"] = next.into();
-            }
-        }
-        self.revalidate();
-    }
-
-    /// Opens a built-in example; edits made to the current document stay one undo away.
-    fn load_example(&mut self, name: &str) {
-        let doc = examples::gallery(name).and_then(|json| serde_json::from_str(json).ok()).unwrap_or(Value::Null);
-        let had_edits = self.edited;
-        self.open(doc, name);
-        self.gallery = false;
-        self.banner = had_edits.then(|| Banner {
-            offer_undo: true,
-            ..Banner::info(format!(
-                "Opened the example {:?}. Your edits are not lost: Undo (Ctrl+Z) brings them back.",
-                self.doc["name"].as_str().unwrap_or(name)
-            ))
-        });
-    }
-
-    /// Follows a new fragment without a reload, keeping the run on screen until the next one.
-    fn route(&mut self, route: Route, draft: Option<String>) {
-        let mut next = Self::initial(route, draft);
-        next.revision = self.revision + 1;
-        next.result = self.result.take();
-        next.load_id = self.load_id + 1;
-        next.continue_requests = self.continue_requests;
-        next.undo = std::mem::take(&mut self.undo);
-        if self.edited {
-            next.undo.push(self.snapshot());
-        }
-        *self = next;
     }
 }
 
@@ -628,5 +442,8 @@ pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("components live inside the app's context provider")
 }
 
+mod edit;
+mod history;
+mod open;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,72 @@
+//! Document edits: each is one undo step (consecutive moves of one drag are one step) and one
+//! revalidation.
+
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::{Edit, State};
+use crate::doc;
+
+impl State {
+    pub(super) fn edit(&mut self, edit: Edit) {
+        let drag = match &edit {
+            Edit::Drag(values) => Some(values.iter().map(|(pointer, _)| pointer.clone()).collect::<Vec<_>>()),
+            _ => None,
+        };
+        if drag.is_none() || drag != self.last_drag {
+            self.remember();
+        }
+        self.last_drag = drag;
+        self.edited = true;
+        let doc = Rc::make_mut(&mut self.doc);
+        let stack = format!("/endpoints/{}/stack", self.endpoint);
+        match edit {
+            Edit::Set(pointer, value) => {
+                doc::set(doc, &pointer, value);
+            }
+            Edit::SetMany(values) | Edit::Drag(values) => {
+                for (pointer, value) in values {
+                    doc::set(doc, &pointer, value);
+                }
+            }
+            Edit::Remove(pointer) => doc::remove(doc, &pointer),
+            Edit::AddLayer(kind) => {
+                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
+                    layers.push(doc::new_layer(&kind));
+                } else {
+                    doc::set(doc, &stack, Value::Array(vec![doc::new_layer(&kind)]));
+                }
+            }
+            Edit::MoveLayer { from, to } => {
+                self.compare_with = doc::CompareWith::NoPatterns;
+                if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
+                    if from < layers.len() && to < layers.len() {
+                        let layer = layers.remove(from);
+                        layers.insert(to, layer);
+                    }
+                }
+            }
+            Edit::RemoveLayer(index) => {
+                self.compare_with = doc::CompareWith::NoPatterns;
+                doc::remove(doc, &format!("{stack}/{index}"));
+            }
+            Edit::AddFault(kind) => {
+                let duration_s = self.scenario.as_ref().map_or(60, |s| s.duration.as_micros() / 1_000_000).max(2);
+                let fault = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3);
+                let faults = format!("/services/{}/faults", self.service);
+                if let Some(Value::Array(list)) = doc.pointer_mut(&faults) {
+                    list.push(fault);
+                } else {
+                    doc::set(doc, &faults, Value::Array(vec![fault]));
+                }
+            }
+            Edit::RerollSeed => {
+                let seed = doc["seed"].as_u64().unwrap_or(0);
+                let next = resilience_engine::rng::splitmix64(seed ^ self.revision) % 1_000_000;
+                doc["seed"] = next.into();
+            }
+        }
+        self.revalidate();
+    }
+}
