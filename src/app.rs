@@ -1,8 +1,7 @@
 //! The playground: the stack, service and load editors on the left; replay, timeline, charts,
 //! summary, comparison and inspector on the right. One reducer state shared through a context;
-//! one hook owns the playback timer, one the runner, one the keyboard.
+//! one hook owns the playback timer, one the runner, one the keyboard (`crate::shortcuts`).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -20,7 +19,7 @@ use crate::components::gallery::Gallery;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::load_editor::LoadEditor;
-use crate::components::replay_bar::{ReplayBar, next_state_change, step_event, zoom};
+use crate::components::replay_bar::ReplayBar;
 use crate::components::service_editor::ServiceEditor;
 use crate::components::share_panel::SharePanel;
 use crate::components::stack_builder::StackBuilder;
@@ -60,105 +59,6 @@ fn use_play_head(state: &AppContext) -> (PlaybackContext, CursorCell) {
         move || drop(interval)
     });
     (playback, (*cell).clone())
-}
-
-/// Global keyboard shortcuts (not while typing in a field).
-#[hook]
-fn use_shortcuts(state: &AppContext, playback: &PlaybackContext) {
-    let latest = use_mut_ref(|| (state.clone(), playback.clone()));
-    *latest.borrow_mut() = (state.clone(), playback.clone());
-    use_effect_with((), move |_| {
-        let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
-            on_key(&latest, &event)
-        });
-        let document = web_sys::window().and_then(|w| w.document());
-        if let Some(document) = &document {
-            let _ = document.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(document) = document {
-                let _ = document.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-            }
-        }
-    });
-}
-
-fn on_key(latest: &Rc<RefCell<(AppContext, PlaybackContext)>>, event: &web_sys::KeyboardEvent) {
-    let (state, playback) = latest.borrow().clone();
-    let target = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let typing = target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-    // The timeline handles its own arrows (they move between requests there).
-    let on_timeline = target.as_ref().is_some_and(|e| e.id() == "timeline");
-    let key = event.key();
-    if !typing && (event.ctrl_key() || event.meta_key()) && !event.alt_key() {
-        let undo = match key.to_lowercase().as_str() {
-            "z" if event.shift_key() => Some(Action::Redo),
-            "z" => Some(Action::Undo),
-            "y" => Some(Action::Redo),
-            _ => None,
-        };
-        if let Some(action) = undo {
-            event.prevent_default();
-            state.dispatch(action);
-        }
-        return;
-    }
-    if key == "Escape" {
-        if state.help {
-            state.dispatch(Action::ToggleHelp);
-        } else if state.gallery {
-            state.dispatch(Action::ToggleGallery);
-        } else {
-            state.dispatch(Action::SelectRequest(None));
-        }
-        return;
-    }
-    if typing || on_timeline || event.ctrl_key() || event.meta_key() || event.alt_key() {
-        return;
-    }
-    let cursor_us = playback.cursor_us;
-    let handled = match key.as_str() {
-        " " => {
-            if event.target().and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok()).is_some() {
-                return;
-            }
-            playback.dispatch(PlaybackAction::Toggle);
-            true
-        }
-        "ArrowRight" if event.shift_key() => seek(&playback, next_state_change(&state, cursor_us)),
-        "ArrowRight" => seek(&playback, step_event(&state, cursor_us, true)),
-        "ArrowLeft" => seek(&playback, step_event(&state, cursor_us, false)),
-        "Home" => seek(&playback, Some(0)),
-        "End" => seek(&playback, Some(state.end_us())),
-        "+" | "=" => {
-            zoom(&state, cursor_us, 0.5);
-            true
-        }
-        "-" => {
-            zoom(&state, cursor_us, 2.0);
-            true
-        }
-        "0" => {
-            let duration = state.scenario.as_ref().map_or(1, |s| s.duration.as_micros());
-            state.dispatch(Action::SetWindow(0, duration));
-            true
-        }
-        "?" => {
-            state.dispatch(Action::ToggleHelp);
-            true
-        }
-        _ => false,
-    };
-    if handled {
-        event.prevent_default();
-    }
-}
-
-fn seek(playback: &PlaybackContext, target: Option<u64>) -> bool {
-    if let Some(t) = target {
-        playback.dispatch(PlaybackAction::Seek(t));
-    }
-    true
 }
 
 /// Saves the document as the user's draft after every edit (when autosave is on). A document
@@ -238,7 +138,7 @@ pub fn app() -> Html {
     let state = use_reducer(|| State::initial(share::parse_route(&share::current_fragment()), share::load_draft()));
     use_runner(state.clone());
     let (playback, cursor) = use_play_head(&state);
-    use_shortcuts(&state, &playback);
+    crate::shortcuts::use_shortcuts(&state, &playback);
     use_autosave(&state);
     use_hash_routing(&state);
     crate::components::title::use_document_title(state.doc["name"].as_str().unwrap_or(""));

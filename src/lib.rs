@@ -14,5 +14,6 @@ pub mod playback;
 pub mod player;
 pub mod runner;
 pub mod share;
+pub mod shortcuts;
 pub mod state;
 pub mod view_model;
