@@ -37,3 +37,7 @@ pub const WINDOW_SECONDS_MAX: u32 = 3_600;
 pub const NAME_CHARS_MAX: usize = 200;
 /// Longest description, in characters.
 pub const DESCRIPTION_CHARS_MAX: usize = 10_000;
+/// Longest share-link payload, in characters; longer links are refused before decoding.
+pub const LINK_CHARS_MAX: usize = 512 * 1024;
+/// Most panels a share link may list.
+pub const LINK_PANELS_MAX: usize = 16;

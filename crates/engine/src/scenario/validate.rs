@@ -193,12 +193,13 @@ impl Checker<'_> {
     }
 
     fn outcomes(&mut self, path: &str, outcomes: &str) {
-        let tokens: Vec<&str> = outcomes.split(',').map(str::trim).collect();
-        if tokens.len() > SEQUENCE_MAX {
-            self.fail(path, format!("has {} outcomes; the limit is {SEQUENCE_MAX}", tokens.len()));
+        // Counted before anything is collected, so a huge list costs no memory.
+        let count = outcomes.split(',').count();
+        if count > SEQUENCE_MAX {
+            self.fail(path, format!("has {count} outcomes; the limit is {SEQUENCE_MAX}"));
             return;
         }
-        for (i, token) in tokens.iter().enumerate() {
+        for (i, token) in outcomes.split(',').map(str::trim).enumerate() {
             if crate::sim::SequenceStep::parse(token).is_none() {
                 self.fail(path, format!("outcome {} is {token:?}; use S, F or an error status such as 503", i + 1));
                 return;
