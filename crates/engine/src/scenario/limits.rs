@@ -21,8 +21,14 @@ pub const FAULTS_MAX: usize = 64;
 pub const SEQUENCE_MAX: usize = 10_000;
 /// Most explicit arrival times of one endpoint.
 pub const TIMES_MAX: usize = 1_000_000;
+/// Most downstream attempts a scenario may generate: for each endpoint its requests times the
+/// product of its retry limits (a fallback to a service doubles it), summed over endpoints.
+pub const ATTEMPTS_TOTAL_MAX: f64 = 100_000_000.0;
 /// Most distinct cache keys.
 pub const KEYS_MAX: u32 = 1_000_000;
+/// Most entries all caches together may hold (each cache: the smaller of its capacity and its
+/// endpoint's key count). Caches allocate as keys arrive, up to this.
+pub const CACHE_ENTRIES_MAX: u64 = 4_000_000;
 /// Largest worker count, queue length, bulkhead size or cache capacity.
 pub const CAPACITY_MAX: u32 = 1_000_000;
 /// Most attempts of one retry layer.

@@ -147,6 +147,14 @@ impl Scenario {
         self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds)).sum()
     }
 
+    /// At most how many downstream attempts the scenario can make: for each endpoint its
+    /// expected requests times [`Endpoint::attempts_per_request`].
+    #[must_use]
+    pub fn expected_attempts(&self) -> f64 {
+        let seconds = self.duration.as_secs_f64();
+        self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds) * e.attempts_per_request()).sum()
+    }
+
     /// The index of the service called `name`.
     #[must_use]
     pub fn service_index(&self, name: &str) -> Option<usize> {

@@ -226,6 +226,15 @@ pub struct Endpoint {
     pub stack: Vec<Layer>,
 }
 
+impl Endpoint {
+    /// At most how many downstream attempts one request makes: the product of the enabled
+    /// retry layers' attempts, doubled by each enabled fallback to a service.
+    #[must_use]
+    pub fn attempts_per_request(&self) -> f64 {
+        self.stack.iter().filter(|layer| layer.enabled()).map(Layer::attempts_factor).product()
+    }
+}
+
 /// How requests arrive at an endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -326,6 +335,16 @@ impl Layer {
             Self::Retry(c) => c.enabled,
             Self::Timeout(c) => c.enabled,
             Self::Bulkhead(c) => c.enabled,
+        }
+    }
+
+    /// How many times the calls inside this layer can be made per call into it.
+    #[must_use]
+    pub fn attempts_factor(&self) -> f64 {
+        match self {
+            Self::Retry(c) => f64::from(c.total_attempts()),
+            Self::Fallback(c) if matches!(c.action, crate::patterns::fallback::FallbackAction::Service(_)) => 2.0,
+            _ => 1.0,
         }
     }
 

@@ -94,6 +94,8 @@ impl Checker<'_> {
             self.endpoint(&format!("endpoints[{i}]"), endpoint);
         }
         self.total_requests();
+        self.total_attempts();
+        self.total_cache_entries();
     }
 
     fn list_size(&mut self, path: &str, len: usize, max: usize) {
@@ -277,6 +279,65 @@ impl Checker<'_> {
         }
     }
 
+    /// Refuses a document whose retries could make more attempts than [`ATTEMPTS_TOTAL_MAX`],
+    /// naming the retry layers of the endpoint that asks for the most.
+    fn total_attempts(&mut self) {
+        let s = self.scenario;
+        let total = s.expected_attempts();
+        if total <= ATTEMPTS_TOTAL_MAX {
+            return;
+        }
+        let seconds = s.duration.as_secs_f64();
+        let worst = s.endpoints.iter().enumerate().max_by(|(_, a), (_, b)| {
+            let (a, b) = (attempts_of(a, seconds), attempts_of(b, seconds));
+            a.partial_cmp(&b).unwrap_or(core::cmp::Ordering::Equal)
+        });
+        let Some((i, endpoint)) = worst else { return };
+        let fields: Vec<String> = endpoint
+            .stack
+            .iter()
+            .enumerate()
+            .filter(|(_, layer)| layer.enabled() && layer.attempts_factor() > 1.0)
+            .map(|(j, layer)| format!("stack[{j}].{} (×{})", layer.kind_name(), layer.attempts_factor()))
+            .collect();
+        self.fail(
+            format!("endpoints[{i}].stack"),
+            format!(
+                "{} allow {:.3e} attempts per request; with the load that is about {total:.3e} attempts, {:.0}× the limit of {ATTEMPTS_TOTAL_MAX:.0} (lower the attempts or nest fewer retries)",
+                if fields.is_empty() { "the layers".to_owned() } else { fields.join(" × ") },
+                endpoint.attempts_per_request(),
+                (total / ATTEMPTS_TOTAL_MAX).ceil(),
+            ),
+        );
+    }
+
+    /// Refuses caches that could hold more than [`CACHE_ENTRIES_MAX`] entries together, naming
+    /// the largest.
+    fn total_cache_entries(&mut self) {
+        let mut total = 0u64;
+        let mut largest: Option<(String, u64)> = None;
+        for (i, endpoint) in self.scenario.endpoints.iter().enumerate() {
+            let keys = endpoint.keys.map_or(1, crate::scenario::Keys::count);
+            for (j, layer) in endpoint.stack.iter().enumerate() {
+                if let Layer::Cache(c) = layer {
+                    let entries = u64::from(c.capacity.min(keys));
+                    total += entries;
+                    if largest.as_ref().is_none_or(|(_, most)| entries > *most) {
+                        largest = Some((format!("endpoints[{i}].stack[{j}].cache.capacity"), entries));
+                    }
+                }
+            }
+        }
+        if let Some((path, entries)) = largest.filter(|_| total > CACHE_ENTRIES_MAX) {
+            self.fail(
+                path,
+                format!(
+                    "the caches could hold {total} entries together ({entries} here); the limit is {CACHE_ENTRIES_MAX} (lower the capacities or the key counts)"
+                ),
+            );
+        }
+    }
+
     fn layer(&mut self, path: &str, layer: &Layer, endpoint: &Endpoint) {
         match layer {
             Layer::Cache(c) => self.cache(path, c),
@@ -369,6 +430,11 @@ fn load_name(load: &Load) -> &'static str {
         Load::Times(_) => "times",
         Load::Closed { .. } => "closed",
     }
+}
+
+/// At most how many downstream attempts an endpoint makes in `seconds`.
+fn attempts_of(endpoint: &Endpoint, seconds: f64) -> f64 {
+    expected_requests(&endpoint.load, seconds) * endpoint.attempts_per_request()
 }
 
 /// About how many requests an endpoint's load produces in `seconds`.

@@ -20,7 +20,7 @@ use super::queue::EventQueue;
 use super::service::{Arrival, ServiceRuntime};
 use super::summary::{Summary, TotalsBuilder};
 use super::trace::{NO_LAYER, NO_REQUEST, SERVICE, Trace, TraceKind};
-use super::{RunError, RunOptions, TraceMode};
+use super::{Bound, RunError, RunOptions, TraceMode};
 use crate::patterns::Failure;
 use crate::rng::{Stream, StreamId};
 use crate::scenario::Scenario;
@@ -133,6 +133,17 @@ pub(super) struct Engine {
     drain_end: Instant,
     events: u64,
     events_max: u64,
+    /// Requests started so far, and the most the load may start.
+    arrivals: u64,
+    arrivals_max: u64,
+    /// Downstream attempts started so far, and the most the retries may start.
+    attempts: u64,
+    attempts_max: u64,
+    /// Events in a row at the current instant, and the most allowed.
+    stalled_events: u64,
+    stalled_events_max: u64,
+    calls_in_flight_max: usize,
+    pending_events_max: usize,
     started: bool,
 }
 
@@ -217,6 +228,14 @@ impl Engine {
             drain_end: Instant::from_micros(duration_us.saturating_add(duration_us.max(60_000_000))),
             events: 0,
             events_max: options.max_events,
+            arrivals: 0,
+            arrivals_max: run_bound(scenario.expected_requests()),
+            attempts: 0,
+            attempts_max: run_bound(scenario.expected_attempts()),
+            stalled_events: 0,
+            stalled_events_max: options.stalled_events_max,
+            calls_in_flight_max: options.calls_in_flight_max,
+            pending_events_max: options.pending_events_max,
             started: false,
         }
     }
@@ -238,6 +257,7 @@ impl Engine {
             if at > self.drain_end {
                 return Ok(true);
             }
+            self.stalled_events = if at == self.now { self.stalled_events + 1 } else { 0 };
             self.now = at;
             self.dispatch(event);
             self.drain_steps();
@@ -249,11 +269,33 @@ impl Engine {
                     limit: self.events_max,
                 });
             }
+            self.check_bounds()?;
             if self.in_flight == 0 && self.now >= self.arrivals_end {
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Stops the run when it passes one of its bounds (a handful of comparisons per event).
+    fn check_bounds(&self) -> Result<(), RunError> {
+        let passed = if self.arrivals > self.arrivals_max {
+            Some((Bound::Arrivals, self.arrivals_max))
+        } else if self.attempts > self.attempts_max {
+            Some((Bound::Attempts, self.attempts_max))
+        } else if self.nodes.len() > self.calls_in_flight_max {
+            Some((Bound::CallsInFlight, self.calls_in_flight_max as u64))
+        } else if self.queue.len() > self.pending_events_max {
+            Some((Bound::PendingEvents, self.pending_events_max as u64))
+        } else if self.stalled_events > self.stalled_events_max {
+            Some((Bound::Stalled, self.stalled_events_max))
+        } else {
+            None
+        };
+        match passed {
+            Some((bound, limit)) => Err(RunError::Bound { scenario: self.name.clone(), seed: self.seed, bound, limit }),
+            None => Ok(()),
+        }
     }
 
     /// Virtual time reached, in microseconds.
@@ -334,6 +376,7 @@ impl Engine {
             e.totals.arrival();
         }
         let request = Request { id: self.next_request_id, endpoint, arrived: self.now, key, attempts: 0, measured };
+        self.arrivals += 1;
         self.next_request_id = self.next_request_id.wrapping_add(1);
         let slot = match self.free_requests.pop() {
             Some(slot) => {
@@ -498,6 +541,7 @@ impl Engine {
         let (request, generation) = (self.nodes[node as usize].request, self.nodes[node as usize].generation);
         let r = &mut self.requests[request as usize];
         r.attempts = r.attempts.saturating_add(1);
+        self.attempts += 1;
         let endpoint = r.endpoint as usize;
         let bucket = self.metrics.index(self.now.as_micros());
         self.metrics.buckets[bucket].attempts += 1;
@@ -605,6 +649,11 @@ fn worse(a: u8, b: u8) -> u8 {
         _ => 0,
     };
     if severity(b) > severity(a) { b } else { a }
+}
+
+/// A run-time bound from an estimate: twice the estimate plus 10 000 (room for randomness).
+fn run_bound(estimate: f64) -> u64 {
+    (estimate * 2.0 + 10_000.0) as u64
 }
 
 /// The final outcome of a request that ended with `reply` after `attempts` downstream attempts.

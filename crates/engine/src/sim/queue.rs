@@ -60,7 +60,6 @@ impl<E> EventQueue<E> {
     }
 
     /// Events waiting.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.heap.len()
     }
