@@ -136,6 +136,34 @@ fn a_long_timeout_around_many_fast_calls_stops_at_the_pending_events_bound() {
 }
 
 #[test]
+fn cancelled_timers_are_swept_out_so_a_long_timeout_around_fast_calls_completes() {
+    let stack = json!([{ "timeout": { "timeout": "1h" } }]);
+    let document = doc("20s", json!({ "poisson": { "rps": 2_000 } }), "1ms", stack);
+    let scenario = Scenario::from_json(&document.to_string()).expect("valid");
+    let tight = RunOptions { pending_events_max: 20_000, ..RunOptions::default() };
+    let error = quickly("without sweeping", || run(&scenario, &tight)).expect_err("40 000 stale timers");
+    assert_bound(&error, Bound::PendingEvents);
+    let swept = RunOptions { queue_compact_min: 1_000, ..tight };
+    let report = quickly("with sweeping", || run(&scenario, &swept)).expect("the live timers fit");
+    assert_eq!(report.summary.unfinished, 0);
+    let unswept = run(&scenario, &RunOptions::default()).expect("runs");
+    assert_eq!(report.digest, unswept.digest, "sweeping changes nothing but memory");
+}
+
+#[test]
+fn sweeping_cancelled_timers_leaves_every_example_bit_identical() {
+    for (name, json) in resilience_engine::examples::ALL {
+        let scenario = Scenario::from_json(json).expect("example");
+        let plain = run(&scenario, &RunOptions::full_trace(2_000_000)).expect("runs");
+        let swept = RunOptions { queue_compact_min: 64, ..RunOptions::full_trace(2_000_000) };
+        let swept = run(&scenario, &swept).expect("runs");
+        assert_eq!(plain.digest, swept.digest, "{name}");
+        assert_eq!(format!("{:?}", plain.summary), format!("{:?}", swept.summary), "{name}");
+        assert_eq!(format!("{:?}", plain.metrics), format!("{:?}", swept.metrics), "{name}");
+    }
+}
+
+#[test]
 fn calls_in_flight_are_capped() {
     let document = doc("60s", json!({ "poisson": { "rps": 100_000 } }), "1h", json!([]));
     let options = RunOptions { calls_in_flight_max: 20_000, ..RunOptions::default() };

@@ -52,6 +52,9 @@ pub struct RunOptions {
     pub calls_in_flight_max: usize,
     /// Most events waiting at once (default [`PENDING_EVENTS_MAX`]).
     pub pending_events_max: usize,
+    /// Queue length from which cancelled timers are swept out (default
+    /// [`QUEUE_COMPACT_MIN`]); the sweep runs again each time the queue doubles after it.
+    pub queue_compact_min: usize,
 }
 
 impl Default for RunOptions {
@@ -62,6 +65,7 @@ impl Default for RunOptions {
             stalled_events_max: STALLED_EVENTS_MAX,
             calls_in_flight_max: CALLS_IN_FLIGHT_MAX,
             pending_events_max: PENDING_EVENTS_MAX,
+            queue_compact_min: QUEUE_COMPACT_MIN,
         }
     }
 }
@@ -73,6 +77,9 @@ pub const STALLED_EVENTS_MAX: u64 = 20_000_000;
 pub const CALLS_IN_FLIGHT_MAX: usize = 2_000_000;
 /// Most events waiting in the queue at once (timers included).
 pub const PENDING_EVENTS_MAX: usize = 4_000_000;
+
+/// Default for [`RunOptions::queue_compact_min`]: normal runs never reach it.
+pub const QUEUE_COMPACT_MIN: usize = 1 << 16;
 
 /// A bound a run enforces while it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
