@@ -139,20 +139,19 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// About how many requests the load produces over the duration (closed loops: at most one
-    /// request per client per think time).
+    /// About how many requests the load produces over the duration (a closed-loop client sends
+    /// at most one request per think time plus the fastest answer it can get, and at most one
+    /// per millisecond).
     #[must_use]
     pub fn expected_requests(&self) -> f64 {
-        let seconds = self.duration.as_secs_f64();
-        self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds)).sum()
+        self.endpoints.iter().map(|e| validate::endpoint_requests(self, e)).sum()
     }
 
     /// At most how many downstream attempts the scenario can make: for each endpoint its
     /// expected requests times [`Endpoint::attempts_per_request`].
     #[must_use]
     pub fn expected_attempts(&self) -> f64 {
-        let seconds = self.duration.as_secs_f64();
-        self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds) * e.attempts_per_request()).sum()
+        self.endpoints.iter().map(|e| validate::endpoint_requests(self, e) * e.attempts_per_request()).sum()
     }
 
     /// The index of the service called `name`.

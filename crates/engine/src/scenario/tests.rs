@@ -240,3 +240,35 @@ fn an_outcome_list_is_counted_before_it_is_split() {
         "limit is 10000",
     );
 }
+
+#[test]
+fn closed_loops_are_estimated_with_their_fastest_answer() {
+    let closed = |d: &mut serde_json::Value| {
+        d["duration"] = "60s".into();
+        d["services"][0]["latency"] = serde_json::json!({ "constant": "100ms" });
+        d["endpoints"][0]["load"] = serde_json::json!({ "closed": { "clients": 1_000, "think": "0s" } });
+    };
+    let mut doc = minimal();
+    closed(&mut doc);
+    let scenario = Scenario::from_json(&doc.to_string()).expect("1 000 clients × 60 s / 100 ms fits");
+    assert!((scenario.expected_requests() - 600_000.0).abs() < 1.0, "{}", scenario.expected_requests());
+    // A cache can answer at once, so the floor of 1 ms applies: 60 million requests.
+    assert_error(
+        |d| {
+            closed(d);
+            d["endpoints"][0]["stack"] = serde_json::json!([{ "cache": { "ttl": "1s" } }]);
+        },
+        "endpoints",
+        "about 60000000 requests",
+    );
+}
+
+#[test]
+fn nested_retries_name_their_layers_and_the_excess() {
+    let retry = serde_json::json!({ "retry": { "max_attempts": 100 } });
+    assert_error(
+        |d| d["endpoints"][0]["stack"] = serde_json::json!([retry, retry, retry, retry]),
+        "endpoints[0].stack",
+        "stack[0].retry (×100) × stack[1].retry (×100) × stack[2].retry (×100) × stack[3].retry (×100) allow 1.000e8 attempts per request; with the load that is about 1.000e10 attempts, 100× the limit",
+    );
+}

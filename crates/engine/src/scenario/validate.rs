@@ -287,9 +287,8 @@ impl Checker<'_> {
         if total <= ATTEMPTS_TOTAL_MAX {
             return;
         }
-        let seconds = s.duration.as_secs_f64();
         let worst = s.endpoints.iter().enumerate().max_by(|(_, a), (_, b)| {
-            let (a, b) = (attempts_of(a, seconds), attempts_of(b, seconds));
+            let (a, b) = (attempts_of(s, a), attempts_of(s, b));
             a.partial_cmp(&b).unwrap_or(core::cmp::Ordering::Equal)
         });
         let Some((i, endpoint)) = worst else { return };
@@ -432,13 +431,45 @@ fn load_name(load: &Load) -> &'static str {
     }
 }
 
-/// At most how many downstream attempts an endpoint makes in `seconds`.
-fn attempts_of(endpoint: &Endpoint, seconds: f64) -> f64 {
-    expected_requests(&endpoint.load, seconds) * endpoint.attempts_per_request()
+/// At most how many downstream attempts an endpoint makes over the run.
+fn attempts_of(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
+    endpoint_requests(scenario, endpoint) * endpoint.attempts_per_request()
 }
 
-/// About how many requests an endpoint's load produces in `seconds`.
-pub(super) fn expected_requests(load: &Load, seconds: f64) -> f64 {
+/// About how many requests an endpoint's load produces over the run.
+pub(super) fn endpoint_requests(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
+    let seconds = scenario.duration.as_secs_f64();
+    expected_requests(&endpoint.load, seconds, fastest_answer_s(scenario, endpoint))
+}
+
+/// The fastest answer a request of `endpoint` can get, in seconds: zero when anything can
+/// answer at once (a cache, breaker or bulkhead layer, a client pool, a service with capacity
+/// limits or with outage, throttle or sequence faults), else the service's shortest latency.
+fn fastest_answer_s(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
+    let instant_layer = endpoint.stack.iter().any(|layer| {
+        layer.enabled() && matches!(layer, Layer::Cache(_) | Layer::CircuitBreaker(_) | Layer::Bulkhead(_))
+    });
+    let Some(service) = scenario.service_index(&endpoint.service).map(|i| &scenario.services[i]) else {
+        return 0.0;
+    };
+    let instant_fault = service
+        .faults
+        .iter()
+        .any(|f| matches!(f, Fault::Outage { .. } | Fault::Throttle { .. } | Fault::Sequence { .. }));
+    if instant_layer || instant_fault || scenario.client.is_some() || service.capacity.is_some() {
+        return 0.0;
+    }
+    match &service.latency {
+        Latency::Constant(value) => value.as_secs_f64(),
+        Latency::Uniform { min, .. } => min.as_secs_f64(),
+        Latency::Sequence(values) => values.iter().map(|v| v.as_secs_f64()).fold(f64::INFINITY, f64::min).min(3_600.0),
+        Latency::Normal { .. } | Latency::Lognormal { .. } => 0.0,
+    }
+}
+
+/// About how many requests a load produces in `seconds`, when the fastest answer takes
+/// `fastest_s` seconds.
+fn expected_requests(load: &Load, seconds: f64, fastest_s: f64) -> f64 {
     match load {
         Load::Constant { rps } | Load::Poisson { rps } => rps * seconds,
         Load::Ramp { from_rps, to_rps } => (from_rps + to_rps) / 2.0 * seconds,
@@ -447,7 +478,8 @@ pub(super) fn expected_requests(load: &Load, seconds: f64) -> f64 {
             rps * (seconds - spike) + spike_rps * spike
         }
         Load::Times(times) => times.len() as f64,
-        // A closed-loop client sends at most one request per millisecond.
-        Load::Closed { clients, think } => f64::from(*clients) * seconds / think.as_secs_f64().max(0.001),
+        // A closed-loop client sends at most one request per think time plus fastest answer,
+        // and at most one per millisecond.
+        Load::Closed { clients, think } => f64::from(*clients) * seconds / (think.as_secs_f64() + fastest_s).max(0.001),
     }
 }
