@@ -112,6 +112,23 @@ fn many_caches_over_a_huge_key_space_are_refused_by_their_total() {
     document["endpoints"][0]["keys"] = json!({ "uniform": { "count": 1_000_000 } });
     let error = refused(&document);
     assert!(error.contains(".cache.capacity: the caches could hold 16000000 entries"), "{error}");
+    let mut document =
+        doc("1s", json!({ "times": ["0s"] }), "1ms", vec![json!({ "cache": { "ttl": "1h" } }); 16].into());
+    let endpoint = document["endpoints"][0].clone();
+    document["endpoints"] = (0..2)
+        .map(|i| {
+            let mut e = endpoint.clone();
+            e["name"] = format!("e{i}").into();
+            e["keys"] = json!({ "uniform": { "count": 1_000_000 } });
+            e
+        })
+        .collect::<Vec<_>>()
+        .into();
+    let error = refused(&document);
+    assert!(
+        error.starts_with("endpoints[1].stack[0].cache: the cache layers index more than 16000000 keys"),
+        "{error}"
+    );
 }
 
 #[test]

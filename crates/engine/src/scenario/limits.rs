@@ -29,6 +29,9 @@ pub const KEYS_MAX: u32 = 1_000_000;
 /// Most entries all caches together may hold (each cache: the smaller of its capacity and its
 /// endpoint's key count). Caches allocate as keys arrive, up to this.
 pub const CACHE_ENTRIES_MAX: u64 = 4_000_000;
+/// Most cache keys over all cache layers together (each indexes its endpoint's whole key
+/// space, 4 bytes a key: at most 64 MiB).
+pub const CACHE_KEYS_TOTAL_MAX: u64 = 16_000_000;
 /// Largest worker count, queue length, bulkhead size or cache capacity.
 pub const CAPACITY_MAX: u32 = 1_000_000;
 /// Most attempts of one retry layer.

@@ -313,7 +313,7 @@ impl Checker<'_> {
     /// Refuses caches that could hold more than [`CACHE_ENTRIES_MAX`] entries together, naming
     /// the largest.
     fn total_cache_entries(&mut self) {
-        let mut total = 0u64;
+        let (mut total, mut keys_total) = (0u64, 0u64);
         let mut largest: Option<(String, u64)> = None;
         for (i, endpoint) in self.scenario.endpoints.iter().enumerate() {
             let keys = endpoint.keys.map_or(1, crate::scenario::Keys::count);
@@ -321,6 +321,16 @@ impl Checker<'_> {
                 if let Layer::Cache(c) = layer {
                     let entries = u64::from(c.capacity.min(keys));
                     total += entries;
+                    keys_total += u64::from(keys);
+                    if keys_total > CACHE_KEYS_TOTAL_MAX {
+                        self.fail(
+                            format!("endpoints[{i}].stack[{j}].cache"),
+                            format!(
+                                "the cache layers index more than {CACHE_KEYS_TOTAL_MAX} keys together (each indexes its endpoint's keys.count); use fewer caches or fewer keys"
+                            ),
+                        );
+                        return;
+                    }
                     if largest.as_ref().is_none_or(|(_, most)| entries > *most) {
                         largest = Some((format!("endpoints[{i}].stack[{j}].cache.capacity"), entries));
                     }

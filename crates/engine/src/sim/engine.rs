@@ -139,8 +139,10 @@ pub(super) struct Engine {
     /// Downstream attempts started so far, and the most the retries may start.
     attempts: u64,
     attempts_max: u64,
-    /// Events in a row at the current instant, and the most allowed.
+    /// Events in a row at the current instant (counted at each periodic check), the most
+    /// allowed, and the instant of the last check.
     stalled_events: u64,
+    checked_at: Instant,
     stalled_events_max: u64,
     calls_in_flight_max: usize,
     pending_events_max: usize,
@@ -236,6 +238,7 @@ impl Engine {
             attempts: 0,
             attempts_max: run_bound(scenario.expected_attempts()),
             stalled_events: 0,
+            checked_at: Instant::ZERO,
             stalled_events_max: options.stalled_events_max,
             calls_in_flight_max: options.calls_in_flight_max,
             pending_events_max: options.pending_events_max,
@@ -262,7 +265,6 @@ impl Engine {
             if at > self.drain_end {
                 return Ok(true);
             }
-            self.stalled_events = if at == self.now { self.stalled_events + 1 } else { 0 };
             self.now = at;
             self.dispatch(event);
             self.drain_steps();
@@ -274,15 +276,28 @@ impl Engine {
                     limit: self.events_max,
                 });
             }
-            if self.queue.len() >= self.compact_at {
-                self.compact_queue();
+            if self.events % BOUNDS_CHECK_EVENTS == 0 {
+                self.periodic_checks()?;
             }
-            self.check_bounds()?;
             if self.in_flight == 0 && self.now >= self.arrivals_end {
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Every [`BOUNDS_CHECK_EVENTS`] events: the progress guard, the queue sweep and the
+    /// bounds (checked in batches so that a normal event pays one comparison for them all).
+    fn periodic_checks(&mut self) -> Result<(), RunError> {
+        if self.now == self.checked_at {
+            self.stalled_events += BOUNDS_CHECK_EVENTS;
+        } else {
+            (self.stalled_events, self.checked_at) = (0, self.now);
+        }
+        if self.queue.len() >= self.compact_at {
+            self.compact_queue();
+        }
+        self.check_bounds()
     }
 
     /// Sweeps cancelled node timers out of the queue, without changing what the run does.
@@ -700,6 +715,9 @@ fn worse(a: u8, b: u8) -> u8 {
     };
     if severity(b) > severity(a) { b } else { a }
 }
+
+/// Events between two periodic checks of the bounds, the progress guard and the queue sweep.
+const BOUNDS_CHECK_EVENTS: u64 = 1_024;
 
 /// Where an event sits in the queue's order: its time and insertion sequence.
 type QueuePlace = (Instant, u64);

@@ -1,7 +1,6 @@
-//! A fixed-capacity LRU index over small integer keys: O(1) lookup, touch, insert and evict.
-//! Small key spaces index a dense table (no hashing); large ones an ordered map that holds only
-//! the live keys. Entries are allocated as keys arrive, so memory follows what is cached, not
-//! what could be.
+//! A fixed-capacity LRU index over small integer keys: O(1) lookup, touch, insert and evict,
+//! no hashing (keys index a dense table of 4 bytes a key; validation bounds the total over all
+//! caches). Entries are allocated as keys arrive, so their memory follows what is cached.
 
 const NONE: u32 = u32::MAX;
 
@@ -13,62 +12,10 @@ struct Slot<V> {
     older: u32,
 }
 
-/// Key spaces up to this size get a dense table (4 bytes a key, at most 256 KiB).
-const DENSE_KEYS_MAX: u32 = 65_536;
-
-/// Where each key's slot is: a dense table for small key spaces, a map of live keys otherwise.
-#[derive(Clone, Debug)]
-enum KeyIndex {
-    Dense(Vec<u32>),
-    Sparse(std::collections::BTreeMap<u32, u32>),
-}
-
-impl KeyIndex {
-    fn new(key_space: u32) -> Self {
-        if key_space <= DENSE_KEYS_MAX {
-            Self::Dense(vec![NONE; key_space as usize])
-        } else {
-            Self::Sparse(Default::default())
-        }
-    }
-
-    /// The slot of `key`, or [`NONE`].
-    #[inline]
-    fn get(&self, key: u32) -> u32 {
-        match self {
-            Self::Dense(table) => table.get(key as usize).copied().unwrap_or(NONE),
-            Self::Sparse(map) => map.get(&key).copied().unwrap_or(NONE),
-        }
-    }
-
-    /// Records `slot` for `key` (a key inside the key space).
-    #[inline]
-    fn set(&mut self, key: u32, slot: u32) {
-        match self {
-            Self::Dense(table) => table[key as usize] = slot,
-            Self::Sparse(map) => {
-                map.insert(key, slot);
-            }
-        }
-    }
-
-    /// Forgets `key`.
-    #[inline]
-    fn remove(&mut self, key: u32) {
-        match self {
-            Self::Dense(table) => table[key as usize] = NONE,
-            Self::Sparse(map) => {
-                map.remove(&key);
-            }
-        }
-    }
-}
-
 /// Least-recently-used map from keys in `0..key_space` to values of type `V`.
 #[derive(Clone, Debug)]
 pub(crate) struct Lru<V> {
-    key_space: u32,
-    slot_of_key: KeyIndex,
+    slot_of_key: Vec<u32>,
     slots: Vec<Slot<V>>,
     capacity: usize,
     newest: u32,
@@ -79,8 +26,7 @@ impl<V: Copy> Lru<V> {
     /// An empty map for keys below `key_space`, holding at most `capacity` entries.
     pub(crate) fn new(key_space: u32, capacity: u32) -> Self {
         Self {
-            key_space,
-            slot_of_key: KeyIndex::new(key_space),
+            slot_of_key: vec![NONE; key_space as usize],
             slots: Vec::with_capacity(capacity.min(key_space).min(1_024) as usize),
             capacity: capacity as usize,
             newest: NONE,
@@ -90,14 +36,13 @@ impl<V: Copy> Lru<V> {
 
     /// The value under `key`, without touching its recency.
     pub(crate) fn peek(&self, key: u32) -> Option<V> {
-        let slot = self.slot_of_key.get(key);
+        let slot = *self.slot_of_key.get(key as usize)?;
         (slot != NONE).then(|| self.slots[slot as usize].value)
     }
 
     /// Marks `key` most recently used.
     pub(crate) fn touch(&mut self, key: u32) {
-        let slot = self.slot_of_key.get(key);
-        if slot != NONE {
+        if let Some(&slot) = self.slot_of_key.get(key as usize).filter(|s| **s != NONE) {
             self.unlink(slot);
             self.push_newest(slot);
         }
@@ -105,10 +50,10 @@ impl<V: Copy> Lru<V> {
 
     /// Stores `value` under `key` as the most recent entry, evicting the oldest when full.
     pub(crate) fn insert(&mut self, key: u32, value: V) {
-        if key >= self.key_space || self.capacity == 0 {
+        let Some(&existing) = self.slot_of_key.get(key as usize) else { return };
+        if self.capacity == 0 {
             return;
         }
-        let existing = self.slot_of_key.get(key);
         let slot = if existing != NONE {
             self.unlink(existing);
             existing
@@ -118,12 +63,12 @@ impl<V: Copy> Lru<V> {
         } else {
             let victim = self.oldest;
             self.unlink(victim);
-            self.slot_of_key.remove(self.slots[victim as usize].key);
+            self.slot_of_key[self.slots[victim as usize].key as usize] = NONE;
             victim
         };
         self.slots[slot as usize].key = key;
         self.slots[slot as usize].value = value;
-        self.slot_of_key.set(key, slot);
+        self.slot_of_key[key as usize] = slot;
         self.push_newest(slot);
     }
 
@@ -187,16 +132,15 @@ mod tests {
     }
 
     #[test]
-    fn a_large_key_space_holds_only_live_keys() {
-        let mut lru = Lru::new(1_000_000, 3);
+    fn entries_are_allocated_as_keys_arrive() {
+        let mut lru = Lru::new(1_000_000, 1_000_000);
+        assert!(lru.slots.capacity() <= 1_024);
         for key in (0..1_000_000).step_by(1_000) {
             lru.insert(key, key);
         }
-        assert_eq!(lru.len(), 3);
-        assert!(matches!(&lru.slot_of_key, KeyIndex::Sparse(map) if map.len() == 3));
-        assert_eq!((lru.peek(999_000), lru.peek(996_000), lru.peek(1_000_000)), (Some(999_000), None, None));
-        lru.insert(1_000_000, 1);
-        assert_eq!(lru.peek(1_000_000), None, "keys outside the key space are ignored");
+        assert_eq!(lru.len(), 1_000);
+        assert!(lru.slots.capacity() <= 1_024);
+        assert_eq!((lru.peek(999_000), lru.peek(999_001), lru.peek(1_000_000)), (Some(999_000), None, None));
     }
 
     #[test]
