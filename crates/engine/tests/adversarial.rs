@@ -181,8 +181,21 @@ fn sweeping_cancelled_timers_leaves_every_example_bit_identical() {
 }
 
 #[test]
-fn calls_in_flight_are_capped() {
+fn millions_of_calls_in_flight_are_refused_up_front() {
     let document = doc("60s", json!({ "poisson": { "rps": 100_000 } }), "1h", json!([]));
+    let error = refused(&document);
+    assert!(error.starts_with("endpoints[0].load.poisson.rps: about 360000000 calls could be in flight"), "{error}");
+    assert!(error.contains("180.0× the limit of 2000000"), "{error}");
+    let capped =
+        doc("60s", json!({ "poisson": { "rps": 100_000 } }), "1h", json!([{ "timeout": { "timeout": "1s" } }]));
+    Scenario::from_json(&capped.to_string()).expect("an outermost timeout bounds the calls in flight");
+}
+
+#[test]
+fn calls_in_flight_are_capped_during_the_run() {
+    // Explicit times are counted, not paced, so only the run can catch them piling up.
+    let times = vec!["0s"; 30_000];
+    let document = doc("60s", json!({ "times": times }), "1h", json!([]));
     let options = RunOptions { calls_in_flight_max: 20_000, ..RunOptions::default() };
     let error = stopped(&document, &options);
     assert_bound(&error, Bound::CallsInFlight);

@@ -96,6 +96,9 @@ impl Checker<'_> {
         self.total_requests();
         self.total_attempts();
         self.total_cache_entries();
+        for (i, endpoint) in self.scenario.endpoints.iter().enumerate() {
+            self.calls_in_flight(i, endpoint);
+        }
     }
 
     fn list_size(&mut self, path: &str, len: usize, max: usize) {
@@ -310,6 +313,26 @@ impl Checker<'_> {
         );
     }
 
+    /// Refuses an open-loop load that could keep more calls in flight at once than a run may
+    /// hold ([`crate::sim::CALLS_IN_FLIGHT_MAX`]): peak arrival rate × the longest a request
+    /// lives × the calls one request holds (one per enabled layer, plus its service call).
+    fn calls_in_flight(&mut self, index: usize, endpoint: &Endpoint) {
+        let Some((rate, rate_field)) = peak_rate(&endpoint.load) else { return };
+        let life_s = longest_life_s(self.scenario, endpoint);
+        let calls_per_request = endpoint.stack.iter().filter(|l| l.enabled()).count() as f64 + 1.0;
+        let calls = rate * life_s * calls_per_request;
+        let limit = crate::sim::CALLS_IN_FLIGHT_MAX as f64;
+        if calls > limit {
+            self.fail(
+                format!("endpoints[{index}].load.{}.{rate_field}", load_name(&endpoint.load)),
+                format!(
+                    "about {calls:.0} calls could be in flight at once ({rate} rps × requests living up to {life_s:.3}s × {calls_per_request} calls each), {:.1}× the limit of {limit:.0} (lower the rate, shorten the latency or make a timeout the outermost layer)",
+                    calls / limit
+                ),
+            );
+        }
+    }
+
     /// Refuses caches that could hold more than [`CACHE_ENTRIES_MAX`] entries together, naming
     /// the largest.
     fn total_cache_entries(&mut self) {
@@ -450,6 +473,51 @@ fn attempts_of(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
 pub(super) fn endpoint_requests(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
     let seconds = scenario.duration.as_secs_f64();
     expected_requests(&endpoint.load, seconds, fastest_answer_s(scenario, endpoint))
+}
+
+/// The highest arrival rate of an open-loop load, and the field that sets it (closed loops
+/// and explicit times have none: their requests are counted, not paced).
+fn peak_rate(load: &Load) -> Option<(f64, &'static str)> {
+    match load {
+        Load::Constant { rps } | Load::Poisson { rps } => Some((*rps, "rps")),
+        Load::Ramp { from_rps, to_rps } => {
+            Some(if from_rps > to_rps { (*from_rps, "from_rps") } else { (*to_rps, "to_rps") })
+        }
+        Load::Spike { rps, spike_rps, .. } => {
+            Some(if rps > spike_rps { (*rps, "rps") } else { (*spike_rps, "spike_rps") })
+        }
+        Load::Times(_) | Load::Closed { .. } => None,
+    }
+}
+
+/// About the longest a request of `endpoint` lives, in seconds: the service's long latency
+/// (constant, uniform maximum, sequence maximum, normal mean + 4 standard deviations,
+/// lognormal p99) grown by latency and slowdown faults, times the attempts of its retries;
+/// an outermost timeout caps it.
+fn longest_life_s(scenario: &Scenario, endpoint: &Endpoint) -> f64 {
+    let Some(service) = scenario.service_index(&endpoint.service).map(|i| &scenario.services[i]) else {
+        return 0.0;
+    };
+    let latency_s = match &service.latency {
+        Latency::Constant(value) => value.as_secs_f64(),
+        Latency::Uniform { max, .. } => max.as_secs_f64(),
+        Latency::Sequence(values) => values.iter().map(|v| v.as_secs_f64()).fold(0.0, f64::max),
+        Latency::Normal { mean, stddev } => mean.as_secs_f64() + 4.0 * stddev.as_secs_f64(),
+        Latency::Lognormal { p99, .. } => p99.as_secs_f64(),
+    };
+    let (mut add_s, mut factor) = (0.0f64, 1.0f64);
+    for fault in &service.faults {
+        match fault {
+            Fault::Latency { add, .. } => add_s = add_s.max(add.as_secs_f64()),
+            Fault::Slowdown { factor: f, .. } if f.is_finite() => factor = factor.max(*f),
+            _ => {}
+        }
+    }
+    let life_s = (latency_s * factor + add_s) * endpoint.attempts_per_request();
+    match endpoint.stack.iter().find(|l| l.enabled()) {
+        Some(Layer::Timeout(c)) => life_s.min(c.timeout.as_secs_f64()),
+        _ => life_s,
+    }
 }
 
 /// The fastest answer a request of `endpoint` can get, in seconds: zero when anything can
