@@ -122,13 +122,14 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
 }
 
 fn load(file: &str) -> Result<Scenario, Failure> {
-    let json = match file.strip_prefix("example:") {
+    let bytes = match file.strip_prefix("example:") {
         Some(name) => examples::get(name)
-            .map(str::to_owned)
+            .map(|json| json.as_bytes().to_vec())
             .ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
-        None => std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
+        None => std::fs::read(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
     };
-    Scenario::from_json(&json).map_err(|e| Failure(2, format!("{file}: {e}")))
+    // Read as bytes so that bad UTF-8 is reported with its offset.
+    Scenario::from_bytes(&bytes).map_err(|e| Failure(2, format!("{file}: {e}")))
 }
 
 /// The output formats.

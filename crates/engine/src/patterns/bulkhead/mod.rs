@@ -89,7 +89,8 @@ impl<W: Copy + Ord> Bulkhead<W> {
         }
     }
 
-    /// Asks for a permit for the call `token` at `now`.
+    /// Asks for a permit for the call `token` at `now`. Tokens of waiting calls must be
+    /// distinct (a call waits at most once at a time).
     pub fn try_acquire(&mut self, now: Instant, token: W) -> Admission {
         if self.in_use < self.permits_max {
             self.in_use += 1;
