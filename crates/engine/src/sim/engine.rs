@@ -342,7 +342,8 @@ impl Engine {
         (first, last)
     }
 
-    /// Stops the run when it passes one of its bounds (a handful of comparisons per event).
+    /// Stops the run when it passes one of its bounds (a handful of comparisons, run every
+    /// [`BOUNDS_CHECK_EVENTS`] events).
     fn check_bounds(&self) -> Result<(), RunError> {
         let passed = if self.arrivals > self.arrivals_max {
             Some((Bound::Arrivals, self.arrivals_max))
