@@ -6,8 +6,6 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use resilience_engine::examples;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::components::banner::Banner;
@@ -79,19 +77,8 @@ fn use_autosave(state: &AppContext) {
 #[hook]
 fn use_hash_routing(state: &AppContext) {
     let dispatcher = state.dispatcher();
-    use_effect_with((), move |_| {
-        let handler = Closure::<dyn Fn()>::new(move || {
-            dispatcher.dispatch(Action::Route(share::parse_route(&share::current_fragment()), share::load_draft()))
-        });
-        let window = web_sys::window();
-        if let Some(window) = &window {
-            let _ = window.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(window) = window {
-                let _ = window.remove_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
-            }
-        }
+    crate::dom_events::use_window_event("hashchange", move || {
+        dispatcher.dispatch(Action::Route(share::parse_route(&share::current_fragment()), share::load_draft()))
     });
 }
 

@@ -9,6 +9,7 @@ pub mod compare_model;
 pub mod components;
 pub mod diagram_model;
 pub mod doc;
+pub mod dom_events;
 pub mod export_png;
 pub mod playback;
 pub mod player;

@@ -8,7 +8,6 @@
 mod draw;
 pub mod raster;
 
-use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -93,20 +92,12 @@ pub fn timeline() -> Html {
 
 /// Calls `on_resize` whenever the window is resized (and once at mount).
 #[hook]
-fn use_resize(on_resize: impl Fn() + 'static) {
-    use_effect_with((), move |_| {
-        on_resize();
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(on_resize);
-        let window = web_sys::window();
-        if let Some(window) = &window {
-            let _ = window.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(window) = window {
-                let _ = window.remove_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
-            }
-        }
-    });
+fn use_resize(on_resize: impl Fn() + 'static + Clone) {
+    {
+        let on_resize = on_resize.clone();
+        use_effect_with((), move |_| on_resize());
+    }
+    crate::dom_events::use_window_event("resize", on_resize);
 }
 
 /// The hovered request's tooltip, on the side of the pointer with more room.

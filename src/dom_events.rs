@@ -1,0 +1,24 @@
+//! Listening to the browser window from a component: the listener is added when the component
+//! mounts and removed when it unmounts.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+/// Calls `handler` on every `event` of the window (for example `"resize"`, `"hashchange"`),
+/// from mount to unmount.
+#[hook]
+pub fn use_window_event(event: &'static str, handler: impl Fn() + 'static) {
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn Fn()>::new(handler);
+        let window = web_sys::window();
+        if let Some(window) = &window {
+            let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = window {
+                let _ = window.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
