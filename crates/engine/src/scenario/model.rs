@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::limits::{FAULTS_MAX, LAYERS_MAX, SEQUENCE_MAX, TIMES_MAX};
 use crate::patterns::bulkhead::BulkheadConfig;
 use crate::patterns::cache::CacheConfig;
 use crate::patterns::circuit_breaker::BreakerConfig;
@@ -42,11 +41,7 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<Capacity>,
     /// Time windows of trouble.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "super::decode::bounded::<_, _, FAULTS_MAX>"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<Fault>,
 }
 
@@ -78,7 +73,7 @@ pub enum Latency {
         p99: Span,
     },
     /// Explicit values, used in turn (cycling).
-    Sequence(#[serde(deserialize_with = "super::decode::bounded::<_, _, SEQUENCE_MAX>")] Vec<Span>),
+    Sequence(Vec<Span>),
 }
 
 /// Workers and a FIFO queue; arrivals beyond both get 503 at once.
@@ -222,17 +217,8 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Keys>,
     /// The patterns, outermost first.
-    #[serde(default, deserialize_with = "super::decode::bounded::<_, _, LAYERS_MAX>")]
+    #[serde(default)]
     pub stack: Vec<Layer>,
-}
-
-impl Endpoint {
-    /// At most how many downstream attempts one request makes: the product of the enabled
-    /// retry layers' attempts, doubled by each enabled fallback to a service.
-    #[must_use]
-    pub fn attempts_per_request(&self) -> f64 {
-        self.stack.iter().filter(|layer| layer.enabled()).map(Layer::attempts_factor).product()
-    }
 }
 
 /// How requests arrive at an endpoint.
@@ -268,7 +254,7 @@ pub enum Load {
         to: Span,
     },
     /// Open loop, at exactly these times.
-    Times(#[serde(deserialize_with = "super::decode::bounded::<_, _, TIMES_MAX>")] Vec<Span>),
+    Times(Vec<Span>),
     /// Closed loop: `clients` users each send a request, wait for its answer, think, repeat.
     Closed {
         /// Concurrent users.
@@ -335,16 +321,6 @@ impl Layer {
             Self::Retry(c) => c.enabled,
             Self::Timeout(c) => c.enabled,
             Self::Bulkhead(c) => c.enabled,
-        }
-    }
-
-    /// How many times the calls inside this layer can be made per call into it.
-    #[must_use]
-    pub fn attempts_factor(&self) -> f64 {
-        match self {
-            Self::Retry(c) => f64::from(c.total_attempts()),
-            Self::Fallback(c) if matches!(c.action, crate::patterns::fallback::FallbackAction::Service(_)) => 2.0,
-            _ => 1.0,
         }
     }
 

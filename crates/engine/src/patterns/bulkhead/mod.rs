@@ -13,7 +13,7 @@
 
 mod config;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 pub use config::BulkheadConfig;
 
@@ -59,16 +59,10 @@ pub struct Bulkhead<W> {
     /// Microseconds a call may wait; `None`: until admitted.
     wait_max_us: Option<u64>,
     waiting_max: usize,
-    /// Waiters by ticket, oldest first; `None` marks one withdrawn from the middle (the front
-    /// is always a live waiter, so deadlines and hand-overs read it directly).
-    waiting: VecDeque<Option<Waiter<W>>>,
-    /// Ticket of `waiting[0]`; tickets count up by one per waiter.
-    front_ticket: u64,
-    /// Ticket of each live waiter, so that withdrawing one is O(log n), not a scan.
-    ticket_of: BTreeMap<W, u64>,
+    waiting: VecDeque<Waiter<W>>,
 }
 
-impl<W: Copy + Ord> Bulkhead<W> {
+impl<W: Copy + PartialEq> Bulkhead<W> {
     /// The bulkhead of a (validated) config.
     #[must_use]
     pub fn new(config: &BulkheadConfig) -> Self {
@@ -78,38 +72,27 @@ impl<W: Copy + Ord> Bulkhead<W> {
             (0, Some(queue)) => (None, queue as usize),
             (wait, queue) => (Some(wait), queue.map_or(usize::MAX, |q| q as usize)),
         };
-        Self {
-            permits_max: config.max_concurrent,
-            in_use: 0,
-            wait_max_us,
-            waiting_max,
-            waiting: VecDeque::new(),
-            front_ticket: 0,
-            ticket_of: BTreeMap::new(),
-        }
+        Self { permits_max: config.max_concurrent, in_use: 0, wait_max_us, waiting_max, waiting: VecDeque::new() }
     }
 
-    /// Asks for a permit for the call `token` at `now`. Tokens of waiting calls must be
-    /// distinct (a call waits at most once at a time).
+    /// Asks for a permit for the call `token` at `now`.
     pub fn try_acquire(&mut self, now: Instant, token: W) -> Admission {
         if self.in_use < self.permits_max {
             self.in_use += 1;
             return Admission::Admitted(BulkheadPermit(()));
         }
-        if self.ticket_of.len() >= self.waiting_max {
+        if self.waiting.len() >= self.waiting_max {
             return Admission::Rejected(Rejection::BulkheadFull);
         }
         let deadline = self.wait_max_us.map_or(Instant::NEVER, |wait| now.plus_micros(wait));
-        let ticket = self.front_ticket + self.waiting.len() as u64;
-        self.waiting.push_back(Some(Waiter { token, deadline }));
-        self.ticket_of.insert(token, ticket);
+        self.waiting.push_back(Waiter { token, deadline });
         Admission::Waiting
     }
 
     /// Gives a permit back. If a call is waiting, the permit goes to the oldest one, which is
     /// returned with its new permit.
     pub fn release(&mut self, permit: BulkheadPermit) -> Option<(W, BulkheadPermit)> {
-        match self.pop_front() {
+        match self.waiting.pop_front() {
             Some(waiter) => Some((waiter.token, permit)),
             None => {
                 self.in_use -= 1;
@@ -120,27 +103,24 @@ impl<W: Copy + Ord> Bulkhead<W> {
 
     /// Removes a waiting call (its caller gave up). Returns false if it was not waiting.
     pub fn cancel_wait(&mut self, token: W) -> bool {
-        let Some(ticket) = self.ticket_of.remove(&token) else {
+        let Some(index) = self.waiting.iter().position(|waiter| waiter.token == token) else {
             return false;
         };
-        if let Some(entry) = self.waiting.get_mut((ticket - self.front_ticket) as usize) {
-            *entry = None;
-        }
-        self.skip_withdrawn();
+        self.waiting.remove(index);
         true
     }
 
     /// When the oldest waiter's wait expires, if anyone waits with a deadline.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.front().map(|w| w.deadline).filter(|deadline| *deadline != Instant::NEVER)
+        self.waiting.front().map(|w| w.deadline).filter(|deadline| *deadline != Instant::NEVER)
     }
 
     /// Removes and returns one waiter whose deadline is at or before `now`; call until `None`.
     pub fn handle_timeout(&mut self, now: Instant) -> Option<W> {
         // Deadlines are entry time + a constant, so the queue is sorted by deadline.
-        if self.front().is_some_and(|w| w.deadline <= now) {
-            return self.pop_front().map(|w| w.token);
+        if self.waiting.front().is_some_and(|w| w.deadline <= now) {
+            return self.waiting.pop_front().map(|w| w.token);
         }
         None
     }
@@ -148,29 +128,7 @@ impl<W: Copy + Ord> Bulkhead<W> {
     /// Current occupancy.
     #[must_use]
     pub fn stats(&self) -> BulkheadStats {
-        BulkheadStats { in_use: self.in_use, waiting: self.ticket_of.len() as u32 }
-    }
-
-    /// The oldest live waiter.
-    fn front(&self) -> Option<&Waiter<W>> {
-        self.waiting.front().and_then(Option::as_ref)
-    }
-
-    /// Takes the oldest live waiter out of the queue.
-    fn pop_front(&mut self) -> Option<Waiter<W>> {
-        let waiter = self.waiting.pop_front().flatten()?;
-        self.front_ticket += 1;
-        self.ticket_of.remove(&waiter.token);
-        self.skip_withdrawn();
-        Some(waiter)
-    }
-
-    /// Drops withdrawn entries from the front, so that the front is a live waiter.
-    fn skip_withdrawn(&mut self) {
-        while matches!(self.waiting.front(), Some(None)) {
-            self.waiting.pop_front();
-            self.front_ticket += 1;
-        }
+        BulkheadStats { in_use: self.in_use, waiting: self.waiting.len() as u32 }
     }
 }
 
@@ -267,27 +225,5 @@ mod tests {
         assert!(b.cancel_wait(2));
         assert!(!b.cancel_wait(2));
         assert_eq!(b.release(held).map(|(token, _)| token), Some(3));
-    }
-
-    #[test]
-    fn withdrawing_from_the_middle_keeps_the_order_of_the_rest() {
-        let mut b = bulkhead(1, 100, Some(3));
-        let mut held = admitted(b.try_acquire(Instant::ZERO, 0));
-        for token in 1..=3 {
-            assert_eq!(b.try_acquire(Instant::from_millis(token), u32::try_from(token).unwrap()), Admission::Waiting);
-        }
-        assert_eq!(b.try_acquire(Instant::ZERO, 9), Admission::Rejected(Rejection::BulkheadFull));
-        assert!(b.cancel_wait(2));
-        assert_eq!(b.stats().waiting, 2);
-        assert_eq!(b.try_acquire(Instant::from_millis(5), 4), Admission::Waiting, "room again");
-        assert!(b.cancel_wait(1), "the front");
-        assert_eq!(b.poll_timeout(), Some(Instant::from_millis(103)), "the next live waiter's deadline");
-        let mut order = Vec::new();
-        while let Some((token, permit)) = b.release(held) {
-            order.push(token);
-            held = permit;
-        }
-        assert_eq!(order, [3, 4]);
-        assert_eq!(b.stats(), BulkheadStats { in_use: 0, waiting: 0 });
     }
 }
