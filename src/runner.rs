@@ -24,8 +24,15 @@ const SLICE_MS: f64 = 8.0;
 const EVENTS_PER_STEP: u64 = 4_000;
 /// Above this many expected requests, runs keep metrics only (no timeline, no inspector).
 const TRACE_REQUESTS_MAX: f64 = 250_000.0;
+/// The trace's memory budget in the browser, in bytes (64 MiB at 24 bytes a record). With the
+/// journeys derived from it (≤ 250,000 requests, about 30 MB) and the metrics, one run on screen
+/// holds about 100 MB; the previous result stays while the next one runs, so runs hold about
+/// 200 MB at most: well inside a phone's tab.
+const TRACE_BYTES_MAX: usize = 64 * 1024 * 1024;
+/// Bytes of one trace record.
+const TRACE_RECORD_BYTES: usize = 24;
 /// Most trace records kept in the browser.
-const TRACE_EVENTS_MAX: usize = 3_000_000;
+const TRACE_EVENTS_MAX: usize = TRACE_BYTES_MAX / TRACE_RECORD_BYTES;
 /// CPU time a run (with its comparison) may take before it stops and asks, in milliseconds.
 /// Pages can lower it for tests with `window.rpRunBudgetMs`.
 pub const RUN_BUDGET_MS: f64 = 5_000.0;
@@ -209,15 +216,18 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
     }
 }
 
-fn publish(report: Report, baseline: Option<(Summary, Metrics)>, job: Job, dispatcher: &Dispatcher) {
+fn publish(mut report: Report, baseline: Option<(Summary, Metrics)>, job: Job, dispatcher: &Dispatcher) {
     let millis = now_ms() - job.started_ms;
-    let derived = Derived::from_report(&report);
     let mut notice = job.notice;
+    // Past its byte budget the trace is dropped: the run falls back to metrics only.
     if report.trace.as_ref().is_some_and(|t| t.truncated) {
+        report.trace = None;
         notice = Some(format!(
-            "The trace passed {TRACE_EVENTS_MAX} events and was cut: the timeline shows the start of the run; metrics and summary are complete."
+            "This run's trace passed its budget of {} MB ({TRACE_EVENTS_MAX} events), so it keeps metrics only (the timeline, inspector and live layer counters are off); the summary and charts are complete. Shorten the duration or lower the load to see every request.",
+            TRACE_BYTES_MAX / (1024 * 1024)
         ));
     }
+    let derived = Derived::from_report(&report);
     let view = RunView { scenario: job.scenario, report, derived, baseline, notice, millis, revision: job.revision };
     dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
 }
