@@ -103,6 +103,22 @@ fn number_of(text: &str) -> Option<Value> {
 pub fn field(props: &Props) -> Html {
     let state = use_app();
     let current = state.doc.pointer(&props.pointer);
+    // What the user is typing is kept here until it is committed (Enter or leaving the field),
+    // so a re-render (a run finishing, another field's edit) never wipes it; it follows the
+    // document whenever the document's value changes (an edit, undo, another example).
+    let committed = text_of(current);
+    let typed = use_state_eq(|| committed.clone());
+    {
+        let typed = typed.clone();
+        use_effect_with(committed, move |committed| typed.set(committed.clone()));
+    }
+    let on_type = {
+        let typed = typed.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            typed.set(input.value());
+        })
+    };
     let id = input_id(&props.pointer);
     let problems = state.problems_at(&doc::path_of(&props.pointer));
     let error_id = format!("{id}-error");
@@ -175,7 +191,8 @@ pub fn field(props: &Props) -> Html {
                 id={id.clone()}
                 type="text"
                 inputmode={if matches!(props.kind, Kind::Int | Kind::OptInt | Kind::Float) { "decimal" } else { "text" }}
-                value={text_of(current)}
+                value={(*typed).clone()}
+                oninput={on_type}
                 placeholder={if !props.default.is_empty() { props.default.to_string() } else if matches!(props.kind, Kind::OptDuration | Kind::OptInt) { "none".to_owned() } else { String::new() }}
                 aria-invalid={invalid.to_string()}
                 aria-describedby={error_id.clone()}

@@ -161,3 +161,18 @@ for (const scheme of ['light', 'dark']) {
     expect(violations).toEqual([]);
   });
 }
+
+test('text typed into a field survives a run finishing meanwhile', async ({ page }) => {
+  await page.goto('./index.html#example/breaker-outage');
+  await settled(page);
+  // Commit one field, then type into another at once: the first edit's run finishes while the
+  // second is being typed, and must not wipe it.
+  await page.fill('#f-duration', '120s');
+  await page.press('#f-duration', 'Enter');
+  await page.fill('#f-endpoints-0-load-poisson-rps', '300');
+  await page.waitForTimeout(400);
+  await expect(page.locator('#f-endpoints-0-load-poisson-rps')).toHaveValue('300');
+  await page.press('#f-endpoints-0-load-poisson-rps', 'Enter');
+  await settled(page);
+  await expect(page.locator('#summary')).toContainText(/requests\s*3[0-9],?[0-9]{3}/);
+});
