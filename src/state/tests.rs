@@ -7,6 +7,7 @@ use serde_json::json;
 use yew::Reducible;
 
 use super::*;
+use crate::share::Route;
 
 fn reduce(state: State, action: Action) -> State {
     Rc::try_unwrap(Rc::new(state).reduce(action)).unwrap_or_else(|rc| (*rc).clone())
