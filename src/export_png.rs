@@ -38,7 +38,7 @@ const LEGEND: &[(&str, &str)] = &[
 ];
 
 /// The timeline as a titled PNG with axis and legend that carries the scenario's link.
-pub fn timeline_png(scenario: &Scenario, view: &SharedView) -> Option<Vec<u8>> {
+pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedView) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let document = web_sys::window()?.document()?;
     let source = document.get_element_by_id("timeline")?.dyn_into::<HtmlCanvasElement>().ok()?;
@@ -46,7 +46,7 @@ pub fn timeline_png(scenario: &Scenario, view: &SharedView) -> Option<Vec<u8>> {
     compose(&canvas, &source, scenario, view)?;
     let url = canvas.to_data_url_with_type("image/png").ok()?;
     let png = base64::engine::general_purpose::STANDARD.decode(url.split_once(',')?.1).ok()?;
-    png_with_text(&png, IMAGE_KEYWORD, &link::encode(scenario, view))
+    png_with_text(&png, IMAGE_KEYWORD, &link::encode_doc(doc, view))
 }
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.

@@ -4,13 +4,13 @@
 
 use std::rc::Rc;
 
+use resilience_engine::examples;
 use resilience_engine::scenario::link;
-use resilience_engine::{Scenario, examples};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::app::Player;
-use crate::share::{EmbedOptions, PANELS, Route};
+use crate::share::{self, EmbedOptions, PANELS, Route};
 use crate::state::State;
 
 /// Options of [`mount_player`], as the JS object `{ panels, autoplay, theme, t }`.
@@ -35,17 +35,19 @@ fn outcome(error: Option<String>) -> JsValue {
     result.into()
 }
 
-fn read_source(source: JsValue) -> Result<Scenario, String> {
+/// The (valid) scenario document a player is given: an example's name, a share link or its
+/// payload, or a plain object.
+fn read_source(source: JsValue) -> Result<serde_json::Value, String> {
     if let Some(text) = source.as_string() {
         if let Some(json) = examples::gallery(text.trim()) {
-            return Scenario::from_json(json).map_err(|e| e.to_string());
+            return share::valid_doc(json);
         }
         let payload = text.rsplit_once("s=").map_or(text.as_str(), |(_, p)| p);
-        return link::decode(payload).map(|(s, _)| s).map_err(|e| e.to_string());
+        return link::decode_doc(payload).map(|(doc, _)| doc).map_err(|e| e.to_string());
     }
     let value: serde_json::Value =
         serde_wasm_bindgen::from_value(source).map_err(|e| format!("the scenario is not a plain object: {e}"))?;
-    Scenario::from_json(&value.to_string()).map_err(|e| e.to_string())
+    share::valid_doc(&value.to_string())
 }
 
 /// Mounts the compact player on `element`. Returns `{ ok: true }`, or `{ ok: false, error }`
@@ -60,8 +62,8 @@ pub fn mount_player(element: web_sys::Element, source: JsValue, options: JsValue
             Err(e) => return fail(&element, format!("the options are not valid: {e}")),
         }
     };
-    let scenario = match read_source(source) {
-        Ok(scenario) => scenario,
+    let doc = match read_source(source) {
+        Ok(doc) => doc,
         Err(error) => return fail(&element, error),
     };
     let mut panels: Vec<String> = options.panels.into_iter().filter(|p| PANELS.contains(&p.as_str())).collect();
@@ -76,7 +78,7 @@ pub fn mount_player(element: web_sys::Element, source: JsValue, options: JsValue
         id: String::new(),
         home: if options.playground.starts_with("http") { options.playground } else { String::new() },
     };
-    let state = State::initial(Route::Embed(embed, Box::new(Route::Link(Ok((scenario, Default::default()))))), None);
+    let state = State::initial(Route::Embed(embed, Box::new(Route::Link(Ok((doc, Default::default()))))), None);
     yew::Renderer::<Player>::with_root_and_props(element, crate::app::PlayerProps { initial: Rc::new(state) }).render();
     outcome(None)
 }

@@ -96,7 +96,10 @@ pub fn use_runner(state: AppContext) {
             let (revision, compare) = (*revision, doc::comparison(&state.doc, *compare_with));
             let dispatcher = state.dispatcher();
             let job_slot = slot.clone();
-            schedule(&slot, DEBOUNCE_MS, move || start(job_slot, (*scenario).clone(), compare, revision, dispatcher));
+            let doc = Rc::clone(&state.scenario_doc);
+            schedule(&slot, DEBOUNCE_MS, move || {
+                start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher)
+            });
         }
     });
 }
@@ -111,6 +114,8 @@ fn resume(slot: &JobSlot, dispatcher: Dispatcher) {
 
 struct Job {
     scenario: Scenario,
+    /// The document the scenario was read from.
+    doc: Rc<serde_json::Value>,
     /// The document of the comparison run.
     compare: serde_json::Value,
     revision: u64,
@@ -124,7 +129,14 @@ struct Job {
 
 type Dispatcher = UseReducerDispatcher<crate::state::State>;
 
-fn start(slot: JobSlot, scenario: Scenario, compare: serde_json::Value, revision: u64, dispatcher: Dispatcher) {
+fn start(
+    slot: JobSlot,
+    scenario: Scenario,
+    doc: Rc<serde_json::Value>,
+    compare: serde_json::Value,
+    revision: u64,
+    dispatcher: Dispatcher,
+) {
     let expected = scenario.expected_requests();
     let (trace, notice) = if expected > TRACE_REQUESTS_MAX {
         let notice = format!(
@@ -140,6 +152,7 @@ fn start(slot: JobSlot, scenario: Scenario, compare: serde_json::Value, revision
         Ok(simulation) => {
             let job = Job {
                 scenario,
+                doc,
                 compare,
                 revision,
                 notice,
@@ -228,6 +241,15 @@ fn publish(mut report: Report, baseline: Option<(Summary, Metrics)>, job: Job, d
         ));
     }
     let derived = Derived::from_report(&report);
-    let view = RunView { scenario: job.scenario, report, derived, baseline, notice, millis, revision: job.revision };
+    let view = RunView {
+        scenario: job.scenario,
+        doc: job.doc,
+        report,
+        derived,
+        baseline,
+        notice,
+        millis,
+        revision: job.revision,
+    };
     dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
 }

@@ -6,6 +6,7 @@
 
 use resilience_engine::Scenario;
 use resilience_engine::scenario::link::{self, SharedView};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// localStorage key of the user's draft.
@@ -56,8 +57,9 @@ pub enum Route {
     Home,
     /// A built-in example by name.
     Example(String),
-    /// A shared scenario (already decoded), or why it could not be opened.
-    Link(Result<(Scenario, SharedView), String>),
+    /// A shared scenario (already decoded and valid, as its document), or why it could not be
+    /// opened.
+    Link(Result<(Value, SharedView), String>),
     /// The compact read-only player.
     Embed(EmbedOptions, Box<Route>),
 }
@@ -69,7 +71,7 @@ pub fn parse_route(fragment: &str) -> Route {
         return Route::Example(name.to_owned());
     }
     if let Some(payload) = fragment.strip_prefix("s=") {
-        return Route::Link(link::decode(payload).map_err(|e| e.to_string()));
+        return Route::Link(link::decode_doc(payload).map_err(|e| e.to_string()));
     }
     if let Some(rest) = fragment.strip_prefix("embed") {
         let mut options = EmbedOptions::default();
@@ -87,7 +89,7 @@ pub fn parse_route(fragment: &str) -> Route {
                         value.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).map_or(0, |t| (t * 1e6) as u64)
                 }
                 "id" => options.id = value.chars().take(ID_CHARS_MAX).collect(),
-                "s" => source = Route::Link(link::decode(value).map_err(|e| e.to_string())),
+                "s" => source = Route::Link(link::decode_doc(value).map_err(|e| e.to_string())),
                 "example" => source = Route::Example(value.to_owned()),
                 _ => {}
             }
@@ -115,20 +117,25 @@ pub fn page_base() -> String {
     href.split('#').next().unwrap_or_default().to_owned()
 }
 
-/// The full share link for a scenario and view.
-pub fn share_url(scenario: &Scenario, view: &SharedView) -> String {
-    format!("{}#s={}", page_base(), link::encode(scenario, view))
+/// The full share link for a (valid) scenario document and view.
+pub fn share_url(doc: &Value, view: &SharedView) -> String {
+    format!("{}#s={}", page_base(), link::encode_doc(doc, view))
 }
 
 /// The snippet that embeds a scenario: an `<iframe>`, then the script that sizes it to fit.
-pub fn embed_snippet(scenario: &Scenario, view: &SharedView) -> String {
-    snippet_at(&page_base(), scenario, view)
+pub fn embed_snippet(doc: &Value, view: &SharedView) -> String {
+    snippet_at(&page_base(), doc, view)
+}
+
+/// The name of a scenario document.
+pub fn doc_name(doc: &Value) -> &str {
+    doc["name"].as_str().unwrap_or_default()
 }
 
 /// The embed snippet for a playground served at `base`.
-fn snippet_at(base: &str, scenario: &Scenario, view: &SharedView) -> String {
-    let src = format!("{base}#embed&panels=timeline,charts,summary&s={}", link::encode(scenario, view));
-    let title = scenario.name.replace('"', "&quot;").replace('<', "&lt;");
+fn snippet_at(base: &str, doc: &Value, view: &SharedView) -> String {
+    let src = format!("{base}#embed&panels=timeline,charts,summary&s={}", link::encode_doc(doc, view));
+    let title = doc_name(doc).replace('"', "&quot;").replace('<', "&lt;");
     format!(
         "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{EMBED_HEIGHT_PX}\" loading=\"lazy\" style=\"border:0\"></iframe>\n{HOST_SCRIPT}"
     )
@@ -264,7 +271,7 @@ async fn promise_value(promise: js_sys::Promise) -> Result<JsValue, String> {
 ///
 /// # Errors
 /// What is wrong with the file, in words (too big, not a scenario, invalid at a path…).
-pub async fn read_scenario(file: web_sys::File) -> Result<Scenario, String> {
+pub async fn read_scenario(file: web_sys::File) -> Result<Value, String> {
     let size = file.size();
     if size > FILE_BYTES_MAX {
         return Err(format!("the file is {:.1} MB; the limit is {:.0} MB", size / 1e6, FILE_BYTES_MAX / 1e6));
@@ -275,19 +282,29 @@ pub async fn read_scenario(file: web_sys::File) -> Result<Scenario, String> {
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         let payload = png_text(&bytes, IMAGE_KEYWORD)
             .ok_or("this PNG carries no scenario (only images exported by the playground do)")?;
-        return link::decode(&payload).map(|(s, _)| s).map_err(|e| e.to_string());
+        return link::decode_doc(&payload).map(|(doc, _)| doc).map_err(|e| e.to_string());
     }
     let text = promise_value(file.text()).await?.as_string().unwrap_or_default();
     if name.ends_with(".svg") || text.trim_start().starts_with("<svg") {
         let payload =
             svg_link(&text).ok_or("this SVG carries no scenario (only images exported by the playground do)")?;
-        return link::decode(&payload).map(|(s, _)| s).map_err(|e| e.to_string());
+        return link::decode_doc(&payload).map(|(doc, _)| doc).map_err(|e| e.to_string());
     }
-    Scenario::from_json(&text).map_err(|e| e.to_string())
+    valid_doc(&text)
+}
+
+/// A scenario's JSON text as its document, once it is known to be a valid scenario (so that
+/// no work is spent on documents that would be refused anyway).
+///
+/// # Errors
+/// The scenario's first problem, with its path.
+pub fn valid_doc(json: &str) -> Result<Value, String> {
+    Scenario::from_json(json).map_err(|e| e.to_string())?;
+    serde_json::from_str(json).map_err(|e| e.to_string())
 }
 
 /// The charts as one SVG document that carries the scenario's link.
-pub fn charts_svg(scenario: &Scenario, view: &SharedView) -> Option<String> {
+pub fn charts_svg(doc: &Value, view: &SharedView) -> Option<String> {
     let document = window()?.document()?;
     let charts = document.query_selector_all(".charts figure").ok()?;
     let mut body = String::new();
@@ -313,8 +330,8 @@ pub fn charts_svg(scenario: &Scenario, view: &SharedView) -> Option<String> {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"{}\" viewBox=\"0 0 1000 {}\"><metadata id=\"{IMAGE_KEYWORD}\">{}</metadata><title>{}</title>{body}</svg>",
         rows * row_height,
         rows * row_height,
-        link::encode(scenario, view),
-        escape_xml(&scenario.name)
+        link::encode_doc(doc, view),
+        escape_xml(doc_name(doc))
     ))
 }
 
@@ -350,9 +367,9 @@ mod tests {
 
     #[test]
     fn the_embed_snippet_sizes_its_frame() {
-        let scenario = Scenario::from_json(resilience_engine::examples::gallery("retry-storm").unwrap_or("")).ok();
-        let Some(scenario) = scenario else { panic!("the example parses") };
-        let snippet = snippet_at("https://x.test/", &scenario, &SharedView::default());
+        let doc = valid_doc(resilience_engine::examples::gallery("retry-storm").unwrap_or(""));
+        let Ok(doc) = doc else { panic!("the example parses") };
+        let snippet = snippet_at("https://x.test/", &doc, &SharedView::default());
         let (frame, script) = snippet.split_once("</iframe>\n").unwrap_or_default();
         assert!(frame.starts_with("<iframe src=\"https://x.test/#embed&panels=timeline,charts,summary&s=z1."));
         assert!(frame.contains(&format!("height=\"{EMBED_HEIGHT_PX}\"")));

@@ -31,8 +31,10 @@ pub fn embed() -> Html {
     let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
     let home = if options.home.is_empty() { share::page_base() } else { options.home.clone() };
-    let open_href =
-        state.scenario.as_ref().map(|s| format!("{home}#s={}", link::encode(s, &state.shared_view(cursor.0.get()))));
+    let open_href = state
+        .scenario
+        .is_some()
+        .then(|| format!("{home}#s={}", link::encode_doc(&state.scenario_doc, &state.shared_view(cursor.0.get()))));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },

@@ -85,9 +85,9 @@ fn export_as(state: &AppContext, cursor_us: u64, kind: &str, stem: &str) {
             .as_ref()
             .map(|t| (format!("{stem}-trace.json"), "application/json", serde_json::to_vec(t).unwrap_or_default())),
         "metrics-csv" => Some((format!("{stem}-metrics.csv"), "text/csv", result.report.metrics.to_csv().into_bytes())),
-        "png" => crate::export_png::timeline_png(&result.scenario, &view)
+        "png" => crate::export_png::timeline_png(&result.scenario, &result.doc, &view)
             .map(|png| (format!("{stem}-timeline.png"), "image/png", png)),
-        _ => share::charts_svg(&result.scenario, &view)
+        _ => share::charts_svg(&result.doc, &view)
             .map(|svg| (format!("{stem}-charts.svg"), "image/svg+xml", svg.into_bytes())),
     };
     if let Some((name, mime, bytes)) = &file {

@@ -1,6 +1,8 @@
 //! Share: a link that carries the scenario and the view (in the URL fragment, never sent to a
 //! server), and the `<iframe>` code that embeds it.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::share;
@@ -12,16 +14,17 @@ pub fn share_panel() -> Html {
     let state = use_app();
     let cursor = crate::playback::use_cursor_cell();
     let shown = use_state(|| None::<(String, String)>);
-    let Some(scenario) = state.scenario.clone() else {
+    if state.scenario.is_none() {
         return html! { <button disabled=true title="Fix the scenario first">{ "Copy link" }</button> };
-    };
+    }
+    let doc = Rc::clone(&state.scenario_doc);
     let copy_link = {
         let state = state.clone();
         let cursor = cursor.clone();
         let shown = shown.clone();
-        let scenario = scenario.clone();
+        let doc = Rc::clone(&doc);
         Callback::from(move |_| {
-            let url = share::share_url(&scenario, &state.shared_view(cursor.0.get()));
+            let url = share::share_url(&doc, &state.shared_view(cursor.0.get()));
             if let Some(fragment) = url.split_once('#').map(|(_, f)| format!("#{f}")) {
                 share::replace_fragment(&fragment);
             }
@@ -47,7 +50,7 @@ pub fn share_panel() -> Html {
     let copy_embed = {
         let shown = shown.clone();
         Callback::from(move |_| {
-            let snippet = share::embed_snippet(&scenario, &state.shared_view(cursor.0.get()));
+            let snippet = share::embed_snippet(&doc, &state.shared_view(cursor.0.get()));
             let copied = share::copy_to_clipboard(&snippet);
             let text = if copied {
                 "Embed code copied: paste it into your page."

@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use resilience_engine::Scenario;
 use serde_json::Value;
 
 use super::{Banner, RunView};
@@ -41,7 +40,7 @@ pub enum Action {
     /// Follow a URL fragment (a new example, link or embed), over the saved draft.
     Route(Route, Option<String>),
     /// Replace the scenario with one from a file, or say why the file was refused.
-    Import(Result<Scenario, String>),
+    Import(Result<Value, String>),
     /// Bring the saved draft (read from storage by the caller) back, and autosave again.
     RestoreDraft(Option<String>),
     /// Keep working on what is open; it becomes the draft.

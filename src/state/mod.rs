@@ -21,6 +21,8 @@ use crate::view_model::Derived;
 pub struct RunView {
     /// The scenario that ran.
     pub scenario: Scenario,
+    /// The same scenario as the document it was read from (what links and images carry).
+    pub doc: Rc<Value>,
     /// Its report (with the trace unless the run was too big).
     pub report: Report,
     /// Journeys and layer timelines.
@@ -53,6 +55,8 @@ pub struct State {
     pub problems: Vec<ScenarioError>,
     /// The last valid parse of `doc`.
     pub scenario: Option<Rc<Scenario>>,
+    /// The document `scenario` was read from (what share links carry); null before the first.
+    pub scenario_doc: Rc<Value>,
     /// Bumps with every valid change.
     pub revision: u64,
     /// Bumps with every change of the document, valid or not (what autosave follows).
@@ -153,6 +157,7 @@ impl State {
             example: String::new(),
             problems: Vec::new(),
             scenario: None,
+            scenario_doc: Rc::new(Value::Null),
             revision: 0,
             doc_version: 0,
             result: None,
@@ -239,6 +244,7 @@ impl State {
                 self.problems = scenario.validate();
                 if self.problems.is_empty() {
                     self.scenario = Some(Rc::new(scenario));
+                    self.scenario_doc = Rc::clone(&self.doc);
                     self.revision += 1;
                     self.run_stopped = None;
                 }
@@ -322,9 +328,9 @@ impl Reducible for State {
             Action::ToggleHelp => next.help = !next.help,
             Action::ToggleGallery => next.gallery = !next.gallery,
             Action::Route(route, draft) => next.route(route, draft),
-            Action::Import(Ok(scenario)) => {
-                let name = scenario.name.clone();
-                next.open(serde_json::to_value(&scenario).unwrap_or(Value::Null), "imported file");
+            Action::Import(Ok(doc)) => {
+                let name = doc["name"].as_str().unwrap_or_default().to_owned();
+                next.open(doc, "imported file");
                 next.banner = Some(Banner::info(format!("Opened {name:?} from the file.")));
             }
             Action::Import(Err(message)) => {

@@ -27,9 +27,9 @@ impl State {
                 }
                 state
             }
-            Route::Link(Ok((scenario, view))) => {
+            Route::Link(Ok((doc, view))) => {
                 let mut state = Self::with_example(FIRST_EXAMPLE);
-                state.load_doc(serde_json::to_value(&scenario).unwrap_or(Value::Null), "shared link");
+                state.load_doc(doc, "shared link");
                 state.apply_view(&view);
                 state
             }

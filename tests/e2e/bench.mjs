@@ -1,7 +1,8 @@
 // Browser benchmark (prints figures; asserts nothing): re-run latency of the default example
 // including redraw over 20 edits, the stack diagram's frame rate and longest task while playing,
-// timeline frame rate while scrubbing and panning with about 100,000 requests, and the release
-// wasm size. Run by scripts/bench.sh after a release build.
+// timeline frame rate while scrubbing and panning with about 100,000 requests, the wasm memory
+// the page holds after runs up to the limits, and the release wasm size. Run by
+// scripts/bench.sh after a release build.
 import { chromium } from 'playwright-core';
 import { execSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +26,8 @@ const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 const longTasks = [];
 await page.exposeFunction('reportLongTask', (ms) => longTasks.push(ms));
 await page.addInitScript(() => {
+  // Trunk hands over the wasm exports; their memory only grows, so its size is the peak.
+  addEventListener('TrunkApplicationStarted', (e) => { window.rpWasm = e.detail.wasm; });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.reportLongTask(e.duration))).observe({ type: 'longtask', buffered: true });
 });
 await page.goto(`http://127.0.0.1:${port}/index.html`);
@@ -123,6 +126,34 @@ console.log(`timeline pan with ~100k requests in view: ${(await inPage('pan', 60
 for (let i = 0; i < 3; i++) await page.keyboard.press('+');
 console.log(`timeline pan zoomed in 8x: ${(await inPage('pan', 60)).toFixed(1)} fps`);
 console.log(`timeline scrub zoomed in 8x: ${(await inPage('scrub', 60)).toFixed(1)} fps`);
+
+// 3. Memory: the wasm heap after runs up to the limits (it never shrinks: each figure is the
+// page's peak so far). Links open as a reader would open them.
+const wasmMiB = () => page.evaluate(() => (window.rpWasm?.memory?.buffer.byteLength ?? 0) / 2 ** 20);
+console.log(`wasm memory after the runs above (~100k requests traced): ${(await wasmMiB()).toFixed(0)} MiB`);
+const example = JSON.parse(fs.readFileSync(new URL('../../crates/engine/scenarios/breaker-outage.json', import.meta.url)));
+const retry = { retry: { max_attempts: 3, backoff: { constant: { delay: '10ms' } } } };
+const deep = [...example.endpoints[0].stack, retry, { timeout: { timeout: '50ms' } }, retry, { bulkhead: { max_concurrent: 50 } }];
+const heavy = [
+  // The most a run may trace: 250,000 requests (more keep metrics only), each through 9 attempts.
+  ['240,000 requests traced through nested retries', { duration: '240s', rps: 1000, stack: deep }],
+  ['20 million requests, metrics only (stops at the 5 s CPU budget)', { duration: '200s', rps: 100000 }],
+];
+for (const [label, { duration, rps, stack }] of heavy) {
+  const endpoint = { ...example.endpoints[0], load: { poisson: { rps } }, stack: stack ?? example.endpoints[0].stack };
+  const scenario = { ...example, duration, endpoints: [endpoint] };
+  const payload = `j1.${Buffer.from(JSON.stringify({ scenario, view: {} })).toString('base64url')}`;
+  const t0 = Date.now();
+  const before = await page.locator('#run-meta').textContent();
+  await page.evaluate((p) => { location.hash = `#s=${p}`; }, payload);
+  await page.waitForFunction((b) => {
+    const meta = document.querySelector('#run-meta')?.textContent;
+    return document.querySelector('#run-stopped') || (meta && meta !== b && meta.includes('digest'));
+  }, before, { timeout: 120000 });
+  await page.waitForTimeout(500);
+  const events = await page.evaluate(() => (document.querySelector('#run-stopped') ? 'stopped at its budget' : document.querySelector('#run-meta')?.textContent.match(/\d+ events/)?.[0]));
+  console.log(`wasm memory after ${label}: ${(await wasmMiB()).toFixed(0)} MiB (${events}; ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
 
 await browser.close();
 server.kill();

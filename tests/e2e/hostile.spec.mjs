@@ -15,6 +15,14 @@ async function settled(page) {
   await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
 }
 
+/** A valid load at the limits: 100,000 rps for 200 s through three layers (20 million requests). */
+function heavyLoad() {
+  const scenario = example('breaker-outage');
+  scenario.duration = '200s';
+  scenario.endpoints[0].load = { poisson: { rps: 100000 } };
+  return scenario;
+}
+
 /** 16 retry layers of 100 attempts each around a 10,000 rps endpoint: 100^16 attempts a request. */
 function nestedRetries() {
   const scenario = example('breaker-outage');
@@ -35,11 +43,18 @@ test('hostile links stop at the run budget or are refused; the draft and the pag
   await page.press('#f-seed', 'Enter');
   await settled(page);
 
-  // Endless work: the run stops at its budget and says so; the draft is kept.
-  await page.evaluate((payload) => { location.hash = `#s=${payload}`; }, link(nestedRetries()));
+  // Long but valid work: the run stops at its budget and says so; the draft is kept.
+  await page.evaluate((payload) => { location.hash = `#s=${payload}`; }, link(heavyLoad()));
   const banner = page.locator('#banner');
   await expect(banner).toContainText('draft is kept');
   await expect(page.locator('#run-stopped')).toContainText('stopped after', { timeout: 20_000 });
+  await page.screenshot({ path: `${shots}/hostile-heavy-load.png` });
+
+  // Endless work: refused before any run, naming the layers that multiply and the excess.
+  await page.evaluate((payload) => { location.hash = `#s=${payload}`; }, link(nestedRetries()));
+  await expect(banner).toContainText('could not be opened');
+  await expect(banner).toContainText('stack[0].retry (×100) × stack[1].retry (×100)');
+  await expect(banner).toContainText('nest fewer retries');
   await page.screenshot({ path: `${shots}/hostile-nested-retries.png` });
 
   // A top-level array is not a scenario: refused with a reason.

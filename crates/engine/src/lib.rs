@@ -16,6 +16,8 @@
 //! Nothing here reads a clock, touches the OS or a browser, or starts an async runtime.
 
 pub mod examples;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod patterns;
 pub mod rng;
 pub mod scenario;

@@ -155,6 +155,21 @@ proptest! {
     }
 
     #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(scenario) = Scenario::from_bytes(&bytes) {
+            let _ = run(&scenario, &RunOptions { max_events: 200_000, ..RunOptions::default() });
+        }
+    }
+
+    #[test]
+    fn mutated_example_bytes_never_panic(which in 0..examples::ALL.len(), at in 0usize..4_000, byte in any::<u8>()) {
+        let mut bytes = examples::ALL[which].1.as_bytes().to_vec();
+        let at = at % bytes.len();
+        bytes[at] = byte;
+        let _ = Scenario::parse_bytes(&bytes);
+    }
+
+    #[test]
     fn truncated_examples_never_panic(which in 0..examples::ALL.len(), cut in 0usize..4_000) {
         let json = examples::ALL[which].1;
         let end = json.char_indices().map(|(i, _)| i).take_while(|i| *i <= cut).last().unwrap_or(0);
@@ -201,6 +216,14 @@ mod links {
         #[test]
         fn random_text_never_panics_the_decoder(text in ".{0,400}") {
             let _ = decode(&text);
+        }
+
+        #[test]
+        fn deflated_junk_never_panics_the_decoder(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            use base64::Engine as _;
+            let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+            let _ = decode(&format!("z1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)));
+            let _ = decode(&format!("j1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes)));
         }
 
         #[test]

@@ -9,9 +9,10 @@
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
 //! input, 1 when the run itself fails; the reason is one line on stderr.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use resilience_engine::sim::{Report, TraceMode};
+use resilience_engine::sim::{Report, Trace, TraceEvent, TraceKind, TraceMode};
 use resilience_engine::{RunError, RunOptions, Scenario, examples, run};
 
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
@@ -83,6 +84,12 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
         }
     }
     let file = file.ok_or_else(usage)?;
+    if !FORMATS.contains(&format.as_str()) {
+        return Err(Failure(
+            2,
+            format!("unknown format {format:?}: use summary, json, trace-json, trace-csv or metrics-csv"),
+        ));
+    }
     let mut scenario = load(&file)?;
     if let Some(seed) = seed {
         scenario.seed = seed;
@@ -97,42 +104,106 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
         RunError::Invalid(error) => Failure(2, format!("{file}: {error}")),
         other => Failure(1, other.to_string()),
     })?;
-    let text = render(&report, &format)?;
     match out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| Failure(1, format!("cannot write {path}: {e}"))),
+        Some(path) => {
+            let file = std::fs::File::create(&path).map_err(|e| Failure(1, format!("cannot write {path}: {e}")))?;
+            let mut writer = std::io::BufWriter::new(file);
+            render(&report, &format, &mut writer)
+                .and_then(|()| writer.flush())
+                .map_err(|e| Failure(1, format!("cannot write {path}: {e}")))
+        }
         // A closed pipe (`rpsim … | head`) is not an error worth a panic.
         None => {
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render(&report, &format, &mut writer).and_then(|()| writer.flush());
             Ok(())
         }
     }
 }
 
 fn load(file: &str) -> Result<Scenario, Failure> {
-    let json = match file.strip_prefix("example:") {
+    let bytes = match file.strip_prefix("example:") {
         Some(name) => examples::get(name)
-            .map(str::to_owned)
+            .map(|json| json.as_bytes().to_vec())
             .ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
-        None => std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
+        None => std::fs::read(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
     };
-    Scenario::from_json(&json).map_err(|e| Failure(2, format!("{file}: {e}")))
+    // Read as bytes so that bad UTF-8 is reported with its offset.
+    Scenario::from_bytes(&bytes).map_err(|e| Failure(2, format!("{file}: {e}")))
 }
 
-fn render(report: &Report, format: &str) -> Result<String, Failure> {
-    let json = |value: serde_json::Value| serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-    Ok(match format {
-        "summary" => format!("{}digest {:016x}, {} events\n", report.summary.to_table(), report.digest, report.events),
+/// The output formats.
+const FORMATS: [&str; 5] = ["summary", "json", "trace-json", "trace-csv", "metrics-csv"];
+
+/// Writes the report in `format` (one of [`FORMATS`]). Traces stream record by record: memory
+/// stays at the trace itself (24 bytes a record), not its text.
+fn render(report: &Report, format: &str, out: &mut impl Write) -> std::io::Result<()> {
+    let json = |out: &mut dyn Write, value: serde_json::Value| -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        out.write_all(b"\n")
+    };
+    match format {
+        "summary" => {
+            writeln!(out, "{}digest {:016x}, {} events", report.summary.to_table(), report.digest, report.events)
+        }
         "json" => json(
+            out,
             serde_json::json!({ "summary": report.summary, "metrics": report.metrics, "digest": format!("{:016x}", report.digest) }),
         ),
-        "trace-json" => json(serde_json::json!({ "trace": report.trace, "digest": format!("{:016x}", report.digest) })),
-        "trace-csv" => report.trace.as_ref().map(|t| t.to_csv()).unwrap_or_default(),
-        "metrics-csv" => report.metrics.to_csv(),
-        other => {
-            return Err(Failure(
-                2,
-                format!("unknown format {other:?}: use summary, json, trace-json, trace-csv or metrics-csv"),
-            ));
+        "trace-json" => {
+            let document =
+                TraceDocument { digest: format!("{:016x}", report.digest), trace: report.trace.as_ref().map(TraceOut) };
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            out.write_all(b"\n")
         }
-    })
+        "trace-csv" => report.trace.as_ref().map_or(Ok(()), |t| t.write_csv(out)),
+        _ => out.write_all(report.metrics.to_csv().as_bytes()),
+    }
+}
+
+/// `--format trace-json`: keys in the order a JSON object value would print them (sorted).
+#[derive(serde::Serialize)]
+struct TraceDocument<'a> {
+    digest: String,
+    trace: Option<TraceOut<'a>>,
+}
+
+/// A trace serialised record by record.
+struct TraceOut<'a>(&'a Trace);
+
+impl serde::Serialize for TraceOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut trace = serializer.serialize_struct("Trace", 2)?;
+        trace.serialize_field("events", &EventsOut(&self.0.events))?;
+        trace.serialize_field("truncated", &self.0.truncated)?;
+        trace.end()
+    }
+}
+
+/// The records of a trace, each with its keys sorted.
+struct EventsOut<'a>(&'a [TraceEvent]);
+
+impl serde::Serialize for EventsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| EventOut {
+            at_us: e.at_us,
+            attempt: e.attempt,
+            kind: e.kind,
+            layer: e.layer,
+            request: e.request,
+            value: e.value,
+        }))
+    }
+}
+
+/// One trace record with its keys sorted.
+#[derive(serde::Serialize)]
+struct EventOut {
+    at_us: u64,
+    attempt: u16,
+    kind: TraceKind,
+    layer: u8,
+    request: u32,
+    value: u32,
 }

@@ -21,8 +21,21 @@ pub const FAULTS_MAX: usize = 64;
 pub const SEQUENCE_MAX: usize = 10_000;
 /// Most explicit arrival times of one endpoint.
 pub const TIMES_MAX: usize = 1_000_000;
+/// Most downstream attempts a scenario may generate: for each endpoint its requests times the
+/// product of its retry limits (a fallback to a service doubles it), summed over endpoints.
+pub const ATTEMPTS_TOTAL_MAX: f64 = 100_000_000.0;
 /// Most distinct cache keys.
 pub const KEYS_MAX: u32 = 1_000_000;
+/// Most entries all caches together may hold (each cache: the smaller of its capacity and its
+/// endpoint's key count). Caches allocate as keys arrive, up to this.
+pub const CACHE_ENTRIES_MAX: u64 = 4_000_000;
+/// Most cache keys over all cache layers together (each indexes its endpoint's whole key
+/// space, 4 bytes a key: at most 64 MiB).
+pub const CACHE_KEYS_TOTAL_MAX: u64 = 16_000_000;
+/// Most cache lookups a scenario may make (each enabled cache layer, once per attempt that
+/// reaches it). A lookup in a large cache is a random memory access: about 0.23 µs natively
+/// (measured at the limits), so the slowest cache-bound run takes about 15 s, under 30 s.
+pub const CACHE_LOOKUPS_MAX: f64 = 80_000_000.0;
 /// Largest worker count, queue length, bulkhead size or cache capacity.
 pub const CAPACITY_MAX: u32 = 1_000_000;
 /// Most attempts of one retry layer.
@@ -37,3 +50,7 @@ pub const WINDOW_SECONDS_MAX: u32 = 3_600;
 pub const NAME_CHARS_MAX: usize = 200;
 /// Longest description, in characters.
 pub const DESCRIPTION_CHARS_MAX: usize = 10_000;
+/// Longest share-link payload, in characters; longer links are refused before decoding.
+pub const LINK_CHARS_MAX: usize = 512 * 1024;
+/// Most panels a share link may list.
+pub const LINK_PANELS_MAX: usize = 16;

@@ -12,7 +12,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{INPUT_BYTES_MAX, Scenario};
+use super::{INPUT_BYTES_MAX, LINK_CHARS_MAX, LINK_PANELS_MAX, Scenario, decode as doc};
 
 /// The link schema this engine writes.
 pub const LINK_VERSION: u32 = 1;
@@ -32,17 +32,34 @@ pub struct SharedView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<[u64; 2]>,
     /// Panels shown (embed mode), in order; empty: all.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::decode::bounded::<_, _, LINK_PANELS_MAX>"
+    )]
     pub panels: Vec<String>,
 }
 
-/// The JSON inside a link.
+/// The JSON inside a link, read straight into the typed document.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Payload {
-    scenario: Value,
+    scenario: Scenario,
     #[serde(default)]
     view: SharedView,
+}
+
+/// Just the scenario's schema version inside a payload; everything else is skipped unkept.
+#[derive(Deserialize)]
+struct PayloadPeek {
+    #[serde(default)]
+    scenario: Option<ScenarioPeek>,
+}
+
+/// Just the schema version of the scenario inside a payload.
+#[derive(Deserialize)]
+struct ScenarioPeek {
+    #[serde(default)]
+    version: Option<u64>,
 }
 
 /// Why a link could not be opened.
@@ -64,9 +81,15 @@ fn fail<T>(message: impl Into<String>) -> Result<T, LinkError> {
 /// Encodes a scenario and view as a link payload (deflated when that is shorter).
 #[must_use]
 pub fn encode(scenario: &Scenario, view: &SharedView) -> String {
-    // Built as a `Value` so the scenario is serialised one way only (keeps the wasm small).
+    encode_doc(&serde_json::to_value(scenario).unwrap_or(Value::Null), view)
+}
+
+/// [`encode`] for a scenario held as a JSON document (the web app's edited document: it
+/// never serialises a typed scenario, which keeps that code out of its bundle).
+#[must_use]
+pub fn encode_doc(doc: &Value, view: &SharedView) -> String {
     let payload = serde_json::json!({
-        "scenario": serde_json::to_value(scenario).unwrap_or(Value::Null),
+        "scenario": doc,
         "view": serde_json::to_value(view).unwrap_or(Value::Null),
     });
     let json = payload.to_string().into_bytes();
@@ -83,12 +106,39 @@ pub fn encode(scenario: &Scenario, view: &SharedView) -> String {
 /// # Errors
 /// A [`LinkError`] for truncated, corrupted, future-version, oversized or invalid links.
 pub fn decode(text: &str) -> Result<(Scenario, SharedView), LinkError> {
+    let (json, version) = unpack(text)?;
+    let payload = if version == LINK_VERSION { read_payload(&json)? } else { read_old_payload(version, &json)?.0 };
+    scenario_problems(&payload.scenario)?;
+    Ok((payload.scenario, payload.view))
+}
+
+/// [`decode`], giving the scenario as the JSON document the link carries (checked exactly as
+/// [`decode`] checks it, and read as a document only once it is known to be valid).
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_doc(text: &str) -> Result<(Value, SharedView), LinkError> {
+    let (json, version) = unpack(text)?;
+    let (payload, migrated) =
+        if version == LINK_VERSION { (read_payload(&json)?, None) } else { read_old_payload(version, &json)? };
+    scenario_problems(&payload.scenario)?;
+    let mut whole = match migrated {
+        Some(value) => value,
+        None => serde_json::from_str::<Value>(&json).map_err(|e| LinkError(format!("the link is damaged: {e}")))?,
+    };
+    let doc = whole.as_object_mut().and_then(|payload| payload.remove("scenario")).unwrap_or(Value::Null);
+    Ok((doc, payload.view))
+}
+
+/// The JSON text inside a link and its link version, after the cheap checks (length, version
+/// marker, base64url, bounded inflation, UTF-8).
+fn unpack(text: &str) -> Result<(String, u32), LinkError> {
     let text = text.trim();
     if text.is_empty() {
         return fail("the link holds no scenario");
     }
-    if text.len() > INPUT_BYTES_MAX {
-        return fail(format!("the link is {} characters long; the limit is {INPUT_BYTES_MAX}", text.len()));
+    if text.len() > LINK_CHARS_MAX {
+        return fail(format!("the link is too large: {} characters; the limit is {LINK_CHARS_MAX}", text.len()));
     }
     let Some((head, data)) = text.split_once('.') else {
         return fail("the link is damaged: it has no version marker (did the end get cut off?)");
@@ -111,17 +161,71 @@ pub fn decode(text: &str) -> Result<(Scenario, SharedView), LinkError> {
         return fail("the link is damaged or cut short: it is not valid base64url (was it edited or truncated?)");
     };
     let json = match codec.as_str() {
-        "z" => miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, INPUT_BYTES_MAX)
-            .map_err(|_| LinkError("the link is damaged or cut short: its compressed data does not unpack".into()))?,
+        "z" => inflate(&bytes)?,
         "j" => bytes,
         other => return fail(format!("the link is damaged: unknown encoding {other:?}")),
     };
-    let value: Value = serde_json::from_slice(&json).map_err(|e| LinkError(format!("the link is damaged: {e}")))?;
-    let value = migrate(version, value)?;
-    let payload: Payload = serde_json::from_value(value).map_err(|e| LinkError(format!("the link is damaged: {e}")))?;
-    let scenario = Scenario::from_json(&payload.scenario.to_string())
-        .map_err(|e| LinkError(format!("the link's scenario is not valid: {e}")))?;
-    Ok((scenario, payload.view))
+    let json = String::from_utf8(json).map_err(|e| {
+        LinkError(format!(
+            "the link is damaged: the byte at offset {} is not valid UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok((json, version))
+}
+
+/// Unpacks deflated data, stopping as soon as the output passes [`INPUT_BYTES_MAX`] (the work
+/// is bounded by the limit, not by what the data claims).
+fn inflate(bytes: &[u8]) -> Result<Vec<u8>, LinkError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, INPUT_BYTES_MAX).map_err(|error| {
+        if error.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+            LinkError(format!(
+                "the link is too large: its data does not unpack within the limit of {INPUT_BYTES_MAX} bytes"
+            ))
+        } else {
+            LinkError("the link is damaged or cut short: its compressed data does not unpack".into())
+        }
+    })
+}
+
+/// Reads a current-version payload: shape and scenario version first, then one typed pass.
+fn read_payload(json: &str) -> Result<Payload, LinkError> {
+    if doc::check_shape(json).is_err() {
+        return fail("the link is damaged: it does not hold a JSON object");
+    }
+    doc::check_size(json.len()).map_err(|e| LinkError(format!("the link is too large: {}", e.message)))?;
+    let peeked = serde_json::from_str::<PayloadPeek>(json).ok().and_then(|p| p.scenario).and_then(|s| s.version);
+    if let Err(error) = doc::check_version(peeked) {
+        return fail(format!("the link's scenario is {}", error.message));
+    }
+    doc::typed_value(json).map_err(|(path, error)| payload_error(&path, &error))
+}
+
+/// Says where a payload went wrong: malformed JSON is damage; a bad field names its path.
+fn payload_error(path: &str, error: &serde_json::Error) -> LinkError {
+    if let Some(field) = path.strip_prefix("scenario.") {
+        return LinkError(format!("the link's scenario is not valid: {field}: {error}"));
+    }
+    if !path.is_empty() {
+        return LinkError(format!("the link is damaged: {path}: {error}"));
+    }
+    LinkError(format!("the link is damaged: {error}"))
+}
+
+/// Reads a payload of an older link version through its migrations; also gives the migrated
+/// payload as a document.
+fn read_old_payload(version: u32, json: &str) -> Result<(Payload, Option<Value>), LinkError> {
+    let value: Value = serde_json::from_str(json).map_err(|e| LinkError(format!("the link is damaged: {e}")))?;
+    let migrated = migrate(version, value)?;
+    Ok((read_payload(&migrated.to_string())?, Some(migrated)))
+}
+
+/// The first validation problem of a link's scenario, if any.
+fn scenario_problems(scenario: &Scenario) -> Result<(), LinkError> {
+    match scenario.validate().into_iter().next() {
+        Some(error) => fail(format!("the link's scenario is not valid: {error}")),
+        None => Ok(()),
+    }
 }
 
 /// Brings a payload of link version `version` up to [`LINK_VERSION`], one step at a time.
@@ -156,7 +260,10 @@ mod tests {
             let link = encode(&scenario, &view);
             assert!(link.len() < 2_000, "{name}: {} characters", link.len());
             assert!(link.starts_with("z1."), "{name} compresses");
-            assert_eq!(decode(&link), Ok((scenario, view)), "{name}");
+            assert_eq!(decode(&link), Ok((scenario.clone(), view.clone())), "{name}");
+            let doc = serde_json::to_value(&scenario).unwrap();
+            assert_eq!(encode_doc(&doc, &view), link, "{name}: the same link from the document");
+            assert_eq!(decode_doc(&link), Ok((doc, view)), "{name}");
         }
     }
 
@@ -185,7 +292,47 @@ mod tests {
         let huge = vec![b' '; INPUT_BYTES_MAX + 10];
         let deflated = miniz_oxide::deflate::compress_to_vec(&huge, 9);
         let link = format!("z1.{}", URL_SAFE_NO_PAD.encode(deflated));
-        assert!(decode(&link).unwrap_err().0.contains("does not unpack"));
+        let error = decode(&link).unwrap_err().0;
+        assert!(error.contains("does not unpack") && error.contains("too large"), "{error}");
+    }
+
+    fn json_link(json: &str) -> String {
+        format!("j1.{}", URL_SAFE_NO_PAD.encode(json))
+    }
+
+    #[test]
+    fn an_oversized_link_is_too_large_not_damaged() {
+        let link = format!("z1.{}", "A".repeat(LINK_CHARS_MAX + 1));
+        let error = decode(&link).unwrap_err().0;
+        assert!(error.contains("too large") && !error.contains("damaged"), "{error}");
+    }
+
+    #[test]
+    fn a_newer_scenario_in_a_link_says_so() {
+        let link = json_link(r#"{"scenario":{"version":7,"name":"x","teleport":1}}"#);
+        let error = decode(&link).unwrap_err().0;
+        assert!(error.contains("made by a newer version (v7); this one reads up to v1"), "{error}");
+    }
+
+    #[test]
+    fn non_object_payloads_and_bad_fields_say_what_is_wrong() {
+        assert!(decode(&json_link("[1,2]")).unwrap_err().0.contains("JSON object"));
+        let error = decode(&json_link(r#"{"scenario":{"version":1,"name":5}}"#)).unwrap_err().0;
+        assert!(error.contains("scenario is not valid: name: invalid type"), "{error}");
+        let error = decode(&json_link(r#"{"scenario":{"version":1},"view":{"panels":[]}, "x":1}"#)).unwrap_err().0;
+        assert!(error.contains("damaged"), "{error}");
+        let bad_utf8 = format!("j1.{}", URL_SAFE_NO_PAD.encode(b"{\"a\xff\"}"));
+        assert!(decode(&bad_utf8).unwrap_err().0.contains("offset 3"));
+    }
+
+    #[test]
+    fn too_many_panels_are_refused_while_reading() {
+        let mut doc: Value = serde_json::from_str(examples::get("breaker-outage").unwrap()).unwrap();
+        doc["version"] = 1.into();
+        let panels: Vec<String> = (0..=LINK_PANELS_MAX).map(|i| format!("p{i}")).collect();
+        let json = serde_json::json!({ "scenario": doc, "view": { "panels": panels } }).to_string();
+        let error = decode(&json_link(&json)).unwrap_err().0;
+        assert!(error.contains("view.panels") && error.contains("limit is 16"), "{error}");
     }
 
     #[test]

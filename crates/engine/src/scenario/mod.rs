@@ -4,6 +4,9 @@
 //! (`"250ms"`); unknown fields are errors; every error names the path of the offending field,
 //! as in `endpoints[0].stack[2].retry.max_attempts: must be between 1 and 100`.
 
+mod decode;
+mod estimate;
+mod json_path;
 mod limits;
 pub mod link;
 mod model;
@@ -47,8 +50,10 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<ClientPool>,
     /// Downstream dependencies.
+    #[serde(deserialize_with = "decode::bounded::<_, _, SERVICES_MAX>")]
     pub services: Vec<Service>,
     /// Sources of requests, each with its stack.
+    #[serde(deserialize_with = "decode::bounded::<_, _, ENDPOINTS_MAX>")]
     pub endpoints: Vec<Endpoint>,
 }
 
@@ -80,23 +85,36 @@ impl std::error::Error for ScenarioError {}
 impl Scenario {
     /// Reads a scenario from JSON without checking ranges and references.
     ///
+    /// Cheap checks come first: size, emptiness, that the text opens a JSON object, and the
+    /// schema version (a document from a newer engine is refused as such). Then one typed pass
+    /// reads the document, every list bounded as it is read.
+    ///
     /// # Errors
-    /// Malformed JSON, wrong types, unknown fields and oversized input, with the path.
+    /// Empty, oversized, non-object or newer-version input; malformed JSON, wrong types,
+    /// unknown fields and too-long lists, with the path.
     pub fn parse(json: &str) -> Result<Self, ScenarioError> {
-        if json.len() > INPUT_BYTES_MAX {
-            return Err(ScenarioError::new(
-                "",
-                format!("scenario is {} bytes; the limit is {INPUT_BYTES_MAX}", json.len()),
-            ));
-        }
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let scenario: Self = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            ScenarioError::new(path, error.into_inner().to_string())
-        })?;
-        deserializer.end().map_err(|e| ScenarioError::new("", e.to_string()))?;
-        Ok(scenario)
+        decode::check_size(json.len())?;
+        decode::check_shape(json)?;
+        decode::check_version(decode::peek_version(json))?;
+        decode::typed(json)
+    }
+
+    /// [`Scenario::parse`] for raw bytes (a file): bad UTF-8 is reported with its byte offset.
+    ///
+    /// # Errors
+    /// As [`Scenario::parse`], and text that is not UTF-8.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Self, ScenarioError> {
+        decode::check_size(bytes.len())?;
+        Self::parse(decode::utf8(bytes)?)
+    }
+
+    /// Reads and validates a scenario from raw bytes (a file).
+    ///
+    /// # Errors
+    /// As [`Scenario::parse_bytes`], then the first validation problem, with its path.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ScenarioError> {
+        decode::check_size(bytes.len())?;
+        Self::from_json(decode::utf8(bytes)?)
     }
 
     /// Reads and validates a scenario.
@@ -123,12 +141,19 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// About how many requests the load produces over the duration (closed loops: at most one
-    /// request per client per think time).
+    /// About how many requests the load produces over the duration (a closed-loop client sends
+    /// at most one request per think time plus the fastest answer it can get, and at most one
+    /// per millisecond).
     #[must_use]
     pub fn expected_requests(&self) -> f64 {
-        let seconds = self.duration.as_secs_f64();
-        self.endpoints.iter().map(|e| validate::expected_requests(&e.load, seconds)).sum()
+        self.endpoints.iter().map(|e| estimate::endpoint_requests(self, e)).sum()
+    }
+
+    /// At most how many downstream attempts the scenario can make: for each endpoint its
+    /// expected requests times [`Endpoint::attempts_per_request`].
+    #[must_use]
+    pub fn expected_attempts(&self) -> f64 {
+        self.endpoints.iter().map(|e| estimate::endpoint_requests(self, e) * e.attempts_per_request()).sum()
     }
 
     /// The index of the service called `name`.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{FAULTS_MAX, LAYERS_MAX, SEQUENCE_MAX, TIMES_MAX};
 use crate::patterns::bulkhead::BulkheadConfig;
 use crate::patterns::cache::CacheConfig;
 use crate::patterns::circuit_breaker::BreakerConfig;
@@ -41,7 +42,11 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<Capacity>,
     /// Time windows of trouble.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::decode::bounded::<_, _, FAULTS_MAX>"
+    )]
     pub faults: Vec<Fault>,
 }
 
@@ -73,7 +78,7 @@ pub enum Latency {
         p99: Span,
     },
     /// Explicit values, used in turn (cycling).
-    Sequence(Vec<Span>),
+    Sequence(#[serde(deserialize_with = "super::decode::bounded::<_, _, SEQUENCE_MAX>")] Vec<Span>),
 }
 
 /// Workers and a FIFO queue; arrivals beyond both get 503 at once.
@@ -217,8 +222,32 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Keys>,
     /// The patterns, outermost first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::decode::bounded::<_, _, LAYERS_MAX>")]
     pub stack: Vec<Layer>,
+}
+
+impl Endpoint {
+    /// At most how many downstream attempts one request makes: the product of the enabled
+    /// retry layers' attempts, doubled by each enabled fallback to a service.
+    #[must_use]
+    pub fn attempts_per_request(&self) -> f64 {
+        self.stack.iter().filter(|layer| layer.enabled()).map(Layer::attempts_factor).product()
+    }
+
+    /// At most how many cache lookups one request makes: each enabled cache layer is reached
+    /// once per attempt of the layers outside it.
+    #[must_use]
+    pub fn cache_lookups_per_request(&self) -> f64 {
+        let mut reached = 1.0;
+        let mut lookups = 0.0;
+        for layer in self.stack.iter().filter(|layer| layer.enabled()) {
+            if matches!(layer, Layer::Cache(_)) {
+                lookups += reached;
+            }
+            reached *= layer.attempts_factor();
+        }
+        lookups
+    }
 }
 
 /// How requests arrive at an endpoint.
@@ -254,7 +283,7 @@ pub enum Load {
         to: Span,
     },
     /// Open loop, at exactly these times.
-    Times(Vec<Span>),
+    Times(#[serde(deserialize_with = "super::decode::bounded::<_, _, TIMES_MAX>")] Vec<Span>),
     /// Closed loop: `clients` users each send a request, wait for its answer, think, repeat.
     Closed {
         /// Concurrent users.
@@ -321,6 +350,16 @@ impl Layer {
             Self::Retry(c) => c.enabled,
             Self::Timeout(c) => c.enabled,
             Self::Bulkhead(c) => c.enabled,
+        }
+    }
+
+    /// How many times the calls inside this layer can be made per call into it.
+    #[must_use]
+    pub fn attempts_factor(&self) -> f64 {
+        match self {
+            Self::Retry(c) => f64::from(c.total_attempts()),
+            Self::Fallback(c) if matches!(c.action, crate::patterns::fallback::FallbackAction::Service(_)) => 2.0,
+            _ => 1.0,
         }
     }
 

@@ -170,3 +170,144 @@ fn validate_reports_every_problem_at_once() {
     let paths: Vec<String> = scenario.validate().into_iter().map(|e| e.path).collect();
     assert!(paths.contains(&"duration".to_owned()) && paths.contains(&"endpoints[0].service".to_owned()), "{paths:?}");
 }
+
+#[test]
+fn decoding_refuses_early_with_words_a_user_can_act_on() {
+    for empty in ["", "   \n\t ", "\u{feff}"] {
+        assert_eq!(Scenario::parse(empty).unwrap_err().message, "the file is empty", "{empty:?}");
+    }
+    for not_object in ["[]", "[1, 2, 3]", "\"text\"", "42", "null", &"[".repeat(10_000)] {
+        let error = Scenario::parse(not_object).unwrap_err();
+        assert_eq!(error.message, "a scenario is a JSON object", "{not_object:.20}");
+    }
+    let mut newer = minimal();
+    newer["version"] = 7.into();
+    newer["teleport"] = true.into();
+    let error = Scenario::parse(&newer.to_string()).unwrap_err();
+    assert_eq!(error.path, "version");
+    assert!(error.message.contains("made by a newer version (v7); this one reads up to v1"), "{error}");
+    let huge = " ".repeat(INPUT_BYTES_MAX + 1);
+    assert!(Scenario::parse(&huge).unwrap_err().message.contains("too large"));
+}
+
+#[test]
+fn bad_utf8_gives_the_byte_offset() {
+    let mut bytes = minimal().to_string().into_bytes();
+    bytes[12] = 0xff;
+    let error = Scenario::from_bytes(&bytes).unwrap_err();
+    assert!(error.message.contains("offset 12"), "{error}");
+    assert_eq!(Scenario::from_bytes(minimal().to_string().as_bytes()).map(|s| s.name), Ok("t".into()));
+    assert!(Scenario::parse_bytes(b"").unwrap_err().message.contains("empty"));
+}
+
+#[test]
+fn lists_are_bounded_while_they_are_read() {
+    let doc = minimal();
+    let service = doc["services"][0].clone();
+    let endpoint = doc["endpoints"][0].clone();
+    let outage = serde_json::json!({ "outage": {} });
+    type Set = fn(&mut serde_json::Value, serde_json::Value);
+    let cases: [(&str, usize, serde_json::Value, Set); 5] = [
+        ("services", SERVICES_MAX, service, |d, v| d["services"] = v),
+        ("endpoints", ENDPOINTS_MAX, endpoint, |d, v| d["endpoints"] = v),
+        ("services[0].faults", FAULTS_MAX, outage, |d, v| d["services"][0]["faults"] = v),
+        ("services[0].latency.sequence", SEQUENCE_MAX, "1ms".into(), |d, v| {
+            d["services"][0]["latency"] = serde_json::json!({ "sequence": v });
+        }),
+        ("endpoints[0].load.times", TIMES_MAX, "1s".into(), |d, v| {
+            d["endpoints"][0]["load"] = serde_json::json!({ "times": v });
+        }),
+    ];
+    for (path, max, item, set) in cases {
+        // The entry past the limit is skipped, not read: even garbage there gives the size error.
+        let mut doc = minimal();
+        set(&mut doc, "LIST".into());
+        let mut list = format!("{item},").repeat(max);
+        list.push_str(r#"{"garbage":[1,2,3]}"#);
+        let json = doc.to_string().replace(r#""LIST""#, &format!("[{list}]"));
+        let error = Scenario::parse(&json).unwrap_err();
+        assert_eq!(error.path, path, "{error}");
+        assert!(error.message.contains(&format!("limit is {max}")), "{error}");
+    }
+}
+
+#[test]
+fn an_outcome_list_is_counted_before_it_is_split() {
+    let outcomes = vec!["S"; SEQUENCE_MAX + 1].join(",");
+    assert_error(
+        |d| d["services"][0]["faults"] = serde_json::json!([{ "sequence": { "outcomes": outcomes } }]),
+        "services[0].faults[0].sequence.outcomes",
+        "limit is 10000",
+    );
+}
+
+#[test]
+fn closed_loops_are_estimated_with_their_fastest_answer() {
+    let closed = |d: &mut serde_json::Value| {
+        d["duration"] = "60s".into();
+        d["services"][0]["latency"] = serde_json::json!({ "constant": "100ms" });
+        d["endpoints"][0]["load"] = serde_json::json!({ "closed": { "clients": 1_000, "think": "0s" } });
+    };
+    let mut doc = minimal();
+    closed(&mut doc);
+    let scenario = Scenario::from_json(&doc.to_string()).expect("1 000 clients × 60 s / 100 ms fits");
+    assert!((scenario.expected_requests() - 600_000.0).abs() < 1.0, "{}", scenario.expected_requests());
+    // A cache can answer at once, so the floor of 1 ms applies: 60 million requests.
+    assert_error(
+        |d| {
+            closed(d);
+            d["endpoints"][0]["stack"] = serde_json::json!([{ "cache": { "ttl": "1s" } }]);
+        },
+        "endpoints",
+        "about 60 million requests; the limit is 20 million",
+    );
+}
+
+#[test]
+fn nested_retries_name_their_layers_and_the_excess() {
+    let retry = serde_json::json!({ "retry": { "max_attempts": 100 } });
+    assert_error(
+        |d| d["endpoints"][0]["stack"] = serde_json::json!([retry, retry, retry, retry]),
+        "endpoints[0].stack",
+        "stack[0].retry (×100) × stack[1].retry (×100) × stack[2].retry (×100) × stack[3].retry (×100) allow 100 million attempts per request; with the load that is about 10 billion attempts, 100× the limit of 100 million",
+    );
+}
+
+#[test]
+fn cache_lookups_are_counted_per_attempt_that_reaches_the_cache() {
+    let many_caches = |d: &mut serde_json::Value| {
+        d["duration"] = "200s".into();
+        d["endpoints"][0]["keys"] = serde_json::json!({ "uniform": { "count": 1_000 } });
+        d["endpoints"][0]["load"] = serde_json::json!({ "constant": { "rps": 100_000 } });
+        d["endpoints"][0]["stack"] = serde_json::json!(vec![serde_json::json!({ "cache": { "ttl": "1s" } }); 16]);
+    };
+    // 20 million requests × 16 caches: 320 million lookups.
+    assert_error(
+        many_caches,
+        "endpoints[0].stack",
+        "looked up about 320 million times (16 per request here); the limit is 80 million",
+    );
+    // One cache outside a retry of 3 attempts, three inside it: 1 + 3 × 3 = 10 lookups a request.
+    let mut doc = minimal();
+    many_caches(&mut doc);
+    doc["endpoints"][0]["stack"] = serde_json::json!([
+        { "cache": { "ttl": "1s" } },
+        { "retry": { "max_attempts": 3 } },
+        { "cache": { "ttl": "1s" } }, { "cache": { "ttl": "1s" } }, { "cache": { "ttl": "1s" } }
+    ]);
+    let scenario = Scenario::parse(&doc.to_string()).unwrap();
+    assert!((scenario.endpoints[0].cache_lookups_per_request() - 10.0).abs() < 1e-9);
+    doc["duration"] = "20s".into();
+    assert!(Scenario::from_json(&doc.to_string()).is_ok(), "2 million requests × 10 lookups fit");
+}
+
+#[test]
+fn large_counts_read_as_words() {
+    use super::estimate::about;
+    assert_eq!(about(950.4), "950");
+    assert_eq!(about(12_500_000.0), "12.5 million");
+    assert_eq!(about(3e9), "3 billion");
+    assert_eq!(about(999_990_000.0), "1 billion");
+    assert_eq!(about(4.2e15), "4.2×10^15");
+    assert_eq!(about(f64::INFINITY), "unboundedly many");
+}

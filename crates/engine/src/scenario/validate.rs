@@ -1,5 +1,6 @@
 //! Range, reference and size checks. Each check names the path of the field it refuses.
 
+use super::estimate::load_name;
 use super::limits::*;
 use super::model::{Endpoint, Fault, Latency, Layer, Load, Service};
 use super::{SCHEMA_VERSION, Scenario, ScenarioError};
@@ -11,8 +12,9 @@ use crate::patterns::retry::{BackoffConfig, Jitter, RetryConfig};
 use crate::time::Span;
 
 /// Collects the problems of one scenario.
-struct Checker<'a> {
-    scenario: &'a Scenario,
+pub(super) struct Checker<'a> {
+    /// The scenario being checked.
+    pub(super) scenario: &'a Scenario,
     errors: Vec<ScenarioError>,
 }
 
@@ -23,7 +25,7 @@ pub(super) fn validate(scenario: &Scenario) -> Vec<ScenarioError> {
 }
 
 impl Checker<'_> {
-    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.errors.push(ScenarioError::new(path, message));
     }
 
@@ -94,6 +96,12 @@ impl Checker<'_> {
             self.endpoint(&format!("endpoints[{i}]"), endpoint);
         }
         self.total_requests();
+        self.total_attempts();
+        self.total_cache_entries();
+        self.total_cache_lookups();
+        for (i, endpoint) in self.scenario.endpoints.iter().enumerate() {
+            self.calls_in_flight(i, endpoint);
+        }
     }
 
     fn list_size(&mut self, path: &str, len: usize, max: usize) {
@@ -193,12 +201,13 @@ impl Checker<'_> {
     }
 
     fn outcomes(&mut self, path: &str, outcomes: &str) {
-        let tokens: Vec<&str> = outcomes.split(',').map(str::trim).collect();
-        if tokens.len() > SEQUENCE_MAX {
-            self.fail(path, format!("has {} outcomes; the limit is {SEQUENCE_MAX}", tokens.len()));
+        // Counted before anything is collected, so a huge list costs no memory.
+        let count = outcomes.split(',').count();
+        if count > SEQUENCE_MAX {
+            self.fail(path, format!("has {count} outcomes; the limit is {SEQUENCE_MAX}"));
             return;
         }
-        for (i, token) in tokens.iter().enumerate() {
+        for (i, token) in outcomes.split(',').map(str::trim).enumerate() {
             if crate::sim::SequenceStep::parse(token).is_none() {
                 self.fail(path, format!("outcome {} is {token:?}; use S, F or an error status such as 503", i + 1));
                 return;
@@ -263,16 +272,6 @@ impl Checker<'_> {
     fn rate(&mut self, path: &str, rps: f64) {
         if !rps.is_finite() || rps <= 0.0 || rps > RPS_MAX {
             self.fail(path, format!("must be above 0 and at most {RPS_MAX}, got {rps}"));
-        }
-    }
-
-    fn total_requests(&mut self) {
-        let total = self.scenario.expected_requests();
-        if total > REQUESTS_MAX {
-            self.fail(
-                "endpoints",
-                format!("the load asks for about {total:.0} requests; the limit is {REQUESTS_MAX:.0} (shorten the duration or lower the rates)"),
-            );
         }
     }
 
@@ -356,31 +355,5 @@ impl Checker<'_> {
         if let Some(queue) = c.queue {
             self.count(&format!("{path}.queue"), queue, 0, CAPACITY_MAX);
         }
-    }
-}
-
-fn load_name(load: &Load) -> &'static str {
-    match load {
-        Load::Constant { .. } => "constant",
-        Load::Poisson { .. } => "poisson",
-        Load::Ramp { .. } => "ramp",
-        Load::Spike { .. } => "spike",
-        Load::Times(_) => "times",
-        Load::Closed { .. } => "closed",
-    }
-}
-
-/// About how many requests an endpoint's load produces in `seconds`.
-pub(super) fn expected_requests(load: &Load, seconds: f64) -> f64 {
-    match load {
-        Load::Constant { rps } | Load::Poisson { rps } => rps * seconds,
-        Load::Ramp { from_rps, to_rps } => (from_rps + to_rps) / 2.0 * seconds,
-        Load::Spike { rps, spike_rps, from, to } => {
-            let spike = (to.as_secs_f64().min(seconds) - from.as_secs_f64()).max(0.0);
-            rps * (seconds - spike) + spike_rps * spike
-        }
-        Load::Times(times) => times.len() as f64,
-        // A closed-loop client sends at most one request per millisecond.
-        Load::Closed { clients, think } => f64::from(*clients) * seconds / think.as_secs_f64().max(0.001),
     }
 }

@@ -20,7 +20,7 @@ use super::queue::EventQueue;
 use super::service::{Arrival, ServiceRuntime};
 use super::summary::{Summary, TotalsBuilder};
 use super::trace::{NO_LAYER, NO_REQUEST, SERVICE, Trace, TraceKind};
-use super::{RunError, RunOptions, TraceMode};
+use super::{Bound, RunError, RunOptions, TraceMode};
 use crate::patterns::Failure;
 use crate::rng::{Stream, StreamId};
 use crate::scenario::Scenario;
@@ -133,6 +133,22 @@ pub(super) struct Engine {
     drain_end: Instant,
     events: u64,
     events_max: u64,
+    /// Requests started so far, and the most the load may start.
+    arrivals: u64,
+    arrivals_max: u64,
+    /// Downstream attempts started so far, and the most the retries may start.
+    attempts: u64,
+    attempts_max: u64,
+    /// Events in a row at the current instant (counted at each periodic check), the most
+    /// allowed, and the instant of the last check.
+    stalled_events: u64,
+    checked_at: Instant,
+    stalled_events_max: u64,
+    calls_in_flight_max: usize,
+    pending_events_max: usize,
+    /// Queue length at which cancelled timers are next swept out.
+    compact_at: usize,
+    compact_min: usize,
     started: bool,
 }
 
@@ -217,6 +233,17 @@ impl Engine {
             drain_end: Instant::from_micros(duration_us.saturating_add(duration_us.max(60_000_000))),
             events: 0,
             events_max: options.max_events,
+            arrivals: 0,
+            arrivals_max: run_bound(scenario.expected_requests()),
+            attempts: 0,
+            attempts_max: run_bound(scenario.expected_attempts()),
+            stalled_events: 0,
+            checked_at: Instant::ZERO,
+            stalled_events_max: options.stalled_events_max,
+            calls_in_flight_max: options.calls_in_flight_max,
+            pending_events_max: options.pending_events_max,
+            compact_at: options.queue_compact_min,
+            compact_min: options.queue_compact_min,
             started: false,
         }
     }
@@ -249,11 +276,92 @@ impl Engine {
                     limit: self.events_max,
                 });
             }
+            if self.events % BOUNDS_CHECK_EVENTS == 0 {
+                self.periodic_checks()?;
+            }
             if self.in_flight == 0 && self.now >= self.arrivals_end {
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Every [`BOUNDS_CHECK_EVENTS`] events: the progress guard, the queue sweep and the
+    /// bounds (checked in batches so that a normal event pays one comparison for them all).
+    fn periodic_checks(&mut self) -> Result<(), RunError> {
+        if self.now == self.checked_at {
+            self.stalled_events += BOUNDS_CHECK_EVENTS;
+        } else {
+            (self.stalled_events, self.checked_at) = (0, self.now);
+        }
+        if self.queue.len() >= self.compact_at {
+            self.compact_queue();
+        }
+        self.check_bounds()
+    }
+
+    /// Sweeps cancelled node timers out of the queue, without changing what the run does.
+    ///
+    /// A cancelled timer does nothing when it comes out, except set the clock, and so possibly
+    /// end the run (at or after the end of arrivals, with nothing in flight) or set the final
+    /// time (the last event before the drain limit). Keeping the earliest cancelled timer at or
+    /// after the end of arrivals and the latest one before the drain limit keeps both; every
+    /// other one goes. The trace, metrics and summary are unchanged; only the count of events
+    /// processed (cancelled timers included) is lower.
+    fn compact_queue(&mut self) {
+        let (first_after_end, last_before_drain) = self.cancelled_timers_to_keep();
+        let nodes = &self.nodes;
+        self.queue.retain(|at, seq, event| match *event {
+            Event::NodeTimer { node, generation } => {
+                timer_alive(nodes, node, generation)
+                    || Some((at, seq)) == first_after_end
+                    || Some((at, seq)) == last_before_drain
+            }
+            _ => true,
+        });
+        self.compact_at = (self.queue.len() * 2).max(self.compact_min);
+    }
+
+    /// `(at, seq)` of the earliest cancelled timer at or after the end of arrivals, and of the
+    /// latest one not after the drain limit.
+    fn cancelled_timers_to_keep(&self) -> (Option<QueuePlace>, Option<QueuePlace>) {
+        let (mut first, mut last): (Option<QueuePlace>, Option<QueuePlace>) = (None, None);
+        self.queue.for_each(|at, seq, event| {
+            if let Event::NodeTimer { node, generation } = *event {
+                if timer_alive(&self.nodes, node, generation) {
+                    return;
+                }
+                if at >= self.arrivals_end && first.is_none_or(|f| (at, seq) < f) {
+                    first = Some((at, seq));
+                }
+                if at <= self.drain_end && last.is_none_or(|l| (at, seq) > l) {
+                    last = Some((at, seq));
+                }
+            }
+        });
+        (first, last)
+    }
+
+    /// Stops the run when it passes one of its bounds (a handful of comparisons, run every
+    /// [`BOUNDS_CHECK_EVENTS`] events).
+    fn check_bounds(&self) -> Result<(), RunError> {
+        let passed = if self.arrivals > self.arrivals_max {
+            Some((Bound::Arrivals, self.arrivals_max))
+        } else if self.attempts > self.attempts_max {
+            Some((Bound::Attempts, self.attempts_max))
+        } else if self.nodes.len() > self.calls_in_flight_max {
+            Some((Bound::CallsInFlight, self.calls_in_flight_max as u64))
+        } else if self.queue.len() > self.pending_events_max {
+            Some((Bound::PendingEvents, self.pending_events_max as u64))
+        } else if self.stalled_events > self.stalled_events_max {
+            Some((Bound::Stalled, self.stalled_events_max))
+        } else {
+            None
+        };
+        match passed {
+            Some((bound, limit)) => Err(RunError::Bound { scenario: self.name.clone(), seed: self.seed, bound, limit }),
+            None => Ok(()),
+        }
     }
 
     /// Virtual time reached, in microseconds.
@@ -334,6 +442,7 @@ impl Engine {
             e.totals.arrival();
         }
         let request = Request { id: self.next_request_id, endpoint, arrived: self.now, key, attempts: 0, measured };
+        self.arrivals += 1;
         self.next_request_id = self.next_request_id.wrapping_add(1);
         let slot = match self.free_requests.pop() {
             Some(slot) => {
@@ -374,7 +483,7 @@ impl Engine {
     // ---- nodes ----------------------------------------------------------------------------
 
     pub(super) fn alive(&self, node: NodeId, generation: u32) -> bool {
-        self.nodes.get(node as usize).is_some_and(|n| n.generation == generation && !matches!(n.state, NodeState::Free))
+        timer_alive(&self.nodes, node, generation)
     }
 
     /// A node for `request` at `depth` of its endpoint's stack (a leaf past the last layer).
@@ -498,6 +607,7 @@ impl Engine {
         let (request, generation) = (self.nodes[node as usize].request, self.nodes[node as usize].generation);
         let r = &mut self.requests[request as usize];
         r.attempts = r.attempts.saturating_add(1);
+        self.attempts += 1;
         let endpoint = r.endpoint as usize;
         let bucket = self.metrics.index(self.now.as_micros());
         self.metrics.buckets[bucket].attempts += 1;
@@ -605,6 +715,22 @@ fn worse(a: u8, b: u8) -> u8 {
         _ => 0,
     };
     if severity(b) > severity(a) { b } else { a }
+}
+
+/// Events between two periodic checks of the bounds, the progress guard and the queue sweep.
+const BOUNDS_CHECK_EVENTS: u64 = 1_024;
+
+/// Where an event sits in the queue's order: its time and insertion sequence.
+type QueuePlace = (Instant, u64);
+
+/// True while the node `node` of `generation` is in use (a timer for it still counts).
+fn timer_alive(nodes: &[Node], node: NodeId, generation: u32) -> bool {
+    nodes.get(node as usize).is_some_and(|n| n.generation == generation && !matches!(n.state, NodeState::Free))
+}
+
+/// A run-time bound from an estimate: twice the estimate plus 10 000 (room for randomness).
+fn run_bound(estimate: f64) -> u64 {
+    (estimate * 2.0 + 10_000.0) as u64
 }
 
 /// The final outcome of a request that ended with `reply` after `attempts` downstream attempts.

@@ -46,11 +46,74 @@ pub struct RunOptions {
     pub trace: TraceMode,
     /// Most events the simulator may process before it stops with an error.
     pub max_events: u64,
+    /// Most events in a row at one instant before the run stops with "time does not advance".
+    pub stalled_events_max: u64,
+    /// Most calls in flight at once (default [`CALLS_IN_FLIGHT_MAX`]).
+    pub calls_in_flight_max: usize,
+    /// Most events waiting at once (default [`PENDING_EVENTS_MAX`]).
+    pub pending_events_max: usize,
+    /// Queue length from which cancelled timers are swept out (default
+    /// [`QUEUE_COMPACT_MIN`]); the sweep runs again each time the queue doubles after it.
+    pub queue_compact_min: usize,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        Self { trace: TraceMode::MetricsOnly, max_events: 200_000_000 }
+        Self {
+            trace: TraceMode::MetricsOnly,
+            max_events: 200_000_000,
+            stalled_events_max: STALLED_EVENTS_MAX,
+            calls_in_flight_max: CALLS_IN_FLIGHT_MAX,
+            pending_events_max: PENDING_EVENTS_MAX,
+            queue_compact_min: QUEUE_COMPACT_MIN,
+        }
+    }
+}
+
+/// Default for [`RunOptions::stalled_events_max`]: far above what any instant of a valid
+/// scenario needs (a million explicit arrival times at one instant included).
+pub const STALLED_EVENTS_MAX: u64 = 20_000_000;
+/// Most calls in flight at once (one per layer a request is inside, plus its service call).
+pub const CALLS_IN_FLIGHT_MAX: usize = 2_000_000;
+/// Most events waiting in the queue at once (timers included).
+pub const PENDING_EVENTS_MAX: usize = 4_000_000;
+
+/// Default for [`RunOptions::queue_compact_min`]: normal runs never reach it.
+pub const QUEUE_COMPACT_MIN: usize = 1 << 16;
+
+/// A bound a run enforces while it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Requests started: twice what validation estimated for the load, plus 10 000.
+    Arrivals,
+    /// Downstream attempts: twice the requests bound times the product of the retry limits,
+    /// plus 10 000.
+    Attempts,
+    /// Calls in flight at once ([`RunOptions::calls_in_flight_max`]).
+    CallsInFlight,
+    /// Events waiting at once ([`RunOptions::pending_events_max`]).
+    PendingEvents,
+    /// Events in a row without virtual time moving ([`RunOptions::stalled_events_max`]).
+    Stalled,
+}
+
+impl Bound {
+    /// What passing the bound means, and what to change.
+    #[must_use]
+    pub const fn explain(self) -> &'static str {
+        match self {
+            Self::Arrivals => {
+                "started more requests than its load allows (a closed loop whose think time and answers are near zero does this; raise endpoints[].load.closed.think)"
+            }
+            Self::Attempts => "started more downstream attempts than its retry limits allow",
+            Self::CallsInFlight => "had too many calls in flight at once (lower the load, or add a shorter timeout)",
+            Self::PendingEvents => {
+                "had too many events waiting at once (long timeouts around many fast calls do this; shorten the timeouts or the duration)"
+            }
+            Self::Stalled => {
+                "stopped: time does not advance (zero think time, zero latency and zero backoff loop at one instant)"
+            }
+        }
     }
 }
 
@@ -77,12 +140,26 @@ pub enum RunError {
         /// The budget.
         limit: u64,
     },
+    /// The run passed one of its bounds.
+    Bound {
+        /// Scenario name.
+        scenario: String,
+        /// Seed of the run.
+        seed: u64,
+        /// Which bound.
+        bound: Bound,
+        /// Its value for this run.
+        limit: u64,
+    },
 }
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid(error) => write!(f, "invalid scenario: {error}"),
+            Self::Bound { scenario, seed, bound, limit } => {
+                write!(f, "scenario {scenario:?} with seed {seed} {} (bound: {limit})", bound.explain())
+            }
             Self::EventBudget { scenario, seed, limit } => write!(
                 f,
                 "scenario {scenario:?} with seed {seed} needed more than {limit} events; shorten it or lower its load"

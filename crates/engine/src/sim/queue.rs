@@ -1,6 +1,7 @@
 //! The event queue: a binary heap keyed by `(time, insertion sequence)`, so events at the same
-//! instant come out in the order they were scheduled (FIFO ties). Cancelled timers stay in the
-//! heap and are skipped by their owner's generation check when they come out.
+//! instant come out in the order they were scheduled (FIFO ties). Cancelled timers are skipped
+//! by their owner's generation check when they come out; when the heap grows large, the engine
+//! compacts it ([`EventQueue::retain`]), so memory follows the live timers.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -59,8 +60,20 @@ impl<E> EventQueue<E> {
         self.heap.pop().map(|s| (s.at, s.event))
     }
 
+    /// Keeps only the events for which `keep(at, seq, event)` is true. The order of the rest
+    /// is unchanged: it is the total order of `(at, seq)`, whatever the heap's layout.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(Instant, u64, &E) -> bool) {
+        self.heap.retain(|s| keep(s.at, s.seq, &s.event));
+    }
+
+    /// Visits every waiting event as `(at, seq, event)`, in no particular order.
+    pub(crate) fn for_each(&self, mut visit: impl FnMut(Instant, u64, &E)) {
+        for s in &self.heap {
+            visit(s.at, s.seq, &s.event);
+        }
+    }
+
     /// Events waiting.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.heap.len()
     }
@@ -80,6 +93,20 @@ mod tests {
         q.push(Instant::from_micros(3), 'e');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ['b', 'd', 'e', 'a', 'c']);
+    }
+
+    #[test]
+    fn retain_keeps_the_order_of_the_rest() {
+        let mut q = EventQueue::new();
+        for i in 0..100u32 {
+            q.push(Instant::from_micros(u64::from(i * 7 % 13)), i);
+        }
+        q.retain(|_, _, e| e % 3 != 0);
+        let mut expected: Vec<(u64, u32)> =
+            (0..100u32).filter(|i| i % 3 != 0).map(|i| (u64::from(i * 7 % 13), i)).collect();
+        expected.sort_unstable();
+        let order: Vec<(u64, u32)> = std::iter::from_fn(|| q.pop().map(|(at, e)| (at.as_micros(), e))).collect();
+        assert_eq!(order, expected);
     }
 
     #[test]

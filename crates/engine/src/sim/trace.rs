@@ -114,14 +114,23 @@ impl Trace {
     /// The events as CSV: `at_us,request,kind,layer,attempt,value`.
     #[must_use]
     pub fn to_csv(&self) -> String {
-        use core::fmt::Write as _;
-        let mut out = String::from("at_us,request,kind,layer,attempt,value\n");
+        let mut out = Vec::new();
+        let _ = self.write_csv(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes the trace as CSV to `out`, record by record (nothing held but the trace).
+    ///
+    /// # Errors
+    /// The writer's.
+    pub fn write_csv(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"at_us,request,kind,layer,attempt,value\n")?;
         for e in &self.events {
             let kind =
                 serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let _ = writeln!(out, "{},{},{kind},{},{},{}", e.at_us, e.request, e.layer, e.attempt, e.value);
+            writeln!(out, "{},{},{kind},{},{},{}", e.at_us, e.request, e.layer, e.attempt, e.value)?;
         }
-        out
+        Ok(())
     }
 
     /// FNV-1a digest of every event: equal digests mean identical traces.

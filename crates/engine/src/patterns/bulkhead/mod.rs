@@ -13,7 +13,7 @@
 
 mod config;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 pub use config::BulkheadConfig;
 
@@ -59,10 +59,16 @@ pub struct Bulkhead<W> {
     /// Microseconds a call may wait; `None`: until admitted.
     wait_max_us: Option<u64>,
     waiting_max: usize,
-    waiting: VecDeque<Waiter<W>>,
+    /// Waiters by ticket, oldest first; `None` marks one withdrawn from the middle (the front
+    /// is always a live waiter, so deadlines and hand-overs read it directly).
+    waiting: VecDeque<Option<Waiter<W>>>,
+    /// Ticket of `waiting[0]`; tickets count up by one per waiter.
+    front_ticket: u64,
+    /// Ticket of each live waiter, so that withdrawing one is O(log n), not a scan.
+    ticket_of: BTreeMap<W, u64>,
 }
 
-impl<W: Copy + PartialEq> Bulkhead<W> {
+impl<W: Copy + Ord> Bulkhead<W> {
     /// The bulkhead of a (validated) config.
     #[must_use]
     pub fn new(config: &BulkheadConfig) -> Self {
@@ -72,27 +78,38 @@ impl<W: Copy + PartialEq> Bulkhead<W> {
             (0, Some(queue)) => (None, queue as usize),
             (wait, queue) => (Some(wait), queue.map_or(usize::MAX, |q| q as usize)),
         };
-        Self { permits_max: config.max_concurrent, in_use: 0, wait_max_us, waiting_max, waiting: VecDeque::new() }
+        Self {
+            permits_max: config.max_concurrent,
+            in_use: 0,
+            wait_max_us,
+            waiting_max,
+            waiting: VecDeque::new(),
+            front_ticket: 0,
+            ticket_of: BTreeMap::new(),
+        }
     }
 
-    /// Asks for a permit for the call `token` at `now`.
+    /// Asks for a permit for the call `token` at `now`. Tokens of waiting calls must be
+    /// distinct (a call waits at most once at a time).
     pub fn try_acquire(&mut self, now: Instant, token: W) -> Admission {
         if self.in_use < self.permits_max {
             self.in_use += 1;
             return Admission::Admitted(BulkheadPermit(()));
         }
-        if self.waiting.len() >= self.waiting_max {
+        if self.ticket_of.len() >= self.waiting_max {
             return Admission::Rejected(Rejection::BulkheadFull);
         }
         let deadline = self.wait_max_us.map_or(Instant::NEVER, |wait| now.plus_micros(wait));
-        self.waiting.push_back(Waiter { token, deadline });
+        let ticket = self.front_ticket + self.waiting.len() as u64;
+        self.waiting.push_back(Some(Waiter { token, deadline }));
+        self.ticket_of.insert(token, ticket);
         Admission::Waiting
     }
 
     /// Gives a permit back. If a call is waiting, the permit goes to the oldest one, which is
     /// returned with its new permit.
     pub fn release(&mut self, permit: BulkheadPermit) -> Option<(W, BulkheadPermit)> {
-        match self.waiting.pop_front() {
+        match self.pop_front() {
             Some(waiter) => Some((waiter.token, permit)),
             None => {
                 self.in_use -= 1;
@@ -103,24 +120,27 @@ impl<W: Copy + PartialEq> Bulkhead<W> {
 
     /// Removes a waiting call (its caller gave up). Returns false if it was not waiting.
     pub fn cancel_wait(&mut self, token: W) -> bool {
-        let Some(index) = self.waiting.iter().position(|waiter| waiter.token == token) else {
+        let Some(ticket) = self.ticket_of.remove(&token) else {
             return false;
         };
-        self.waiting.remove(index);
+        if let Some(entry) = self.waiting.get_mut((ticket - self.front_ticket) as usize) {
+            *entry = None;
+        }
+        self.skip_withdrawn();
         true
     }
 
     /// When the oldest waiter's wait expires, if anyone waits with a deadline.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.waiting.front().map(|w| w.deadline).filter(|deadline| *deadline != Instant::NEVER)
+        self.front().map(|w| w.deadline).filter(|deadline| *deadline != Instant::NEVER)
     }
 
     /// Removes and returns one waiter whose deadline is at or before `now`; call until `None`.
     pub fn handle_timeout(&mut self, now: Instant) -> Option<W> {
         // Deadlines are entry time + a constant, so the queue is sorted by deadline.
-        if self.waiting.front().is_some_and(|w| w.deadline <= now) {
-            return self.waiting.pop_front().map(|w| w.token);
+        if self.front().is_some_and(|w| w.deadline <= now) {
+            return self.pop_front().map(|w| w.token);
         }
         None
     }
@@ -128,7 +148,29 @@ impl<W: Copy + PartialEq> Bulkhead<W> {
     /// Current occupancy.
     #[must_use]
     pub fn stats(&self) -> BulkheadStats {
-        BulkheadStats { in_use: self.in_use, waiting: self.waiting.len() as u32 }
+        BulkheadStats { in_use: self.in_use, waiting: self.ticket_of.len() as u32 }
+    }
+
+    /// The oldest live waiter.
+    fn front(&self) -> Option<&Waiter<W>> {
+        self.waiting.front().and_then(Option::as_ref)
+    }
+
+    /// Takes the oldest live waiter out of the queue.
+    fn pop_front(&mut self) -> Option<Waiter<W>> {
+        let waiter = self.waiting.pop_front().flatten()?;
+        self.front_ticket += 1;
+        self.ticket_of.remove(&waiter.token);
+        self.skip_withdrawn();
+        Some(waiter)
+    }
+
+    /// Drops withdrawn entries from the front, so that the front is a live waiter.
+    fn skip_withdrawn(&mut self) {
+        while matches!(self.waiting.front(), Some(None)) {
+            self.waiting.pop_front();
+            self.front_ticket += 1;
+        }
     }
 }
 
@@ -225,5 +267,27 @@ mod tests {
         assert!(b.cancel_wait(2));
         assert!(!b.cancel_wait(2));
         assert_eq!(b.release(held).map(|(token, _)| token), Some(3));
+    }
+
+    #[test]
+    fn withdrawing_from_the_middle_keeps_the_order_of_the_rest() {
+        let mut b = bulkhead(1, 100, Some(3));
+        let mut held = admitted(b.try_acquire(Instant::ZERO, 0));
+        for token in 1..=3 {
+            assert_eq!(b.try_acquire(Instant::from_millis(token), u32::try_from(token).unwrap()), Admission::Waiting);
+        }
+        assert_eq!(b.try_acquire(Instant::ZERO, 9), Admission::Rejected(Rejection::BulkheadFull));
+        assert!(b.cancel_wait(2));
+        assert_eq!(b.stats().waiting, 2);
+        assert_eq!(b.try_acquire(Instant::from_millis(5), 4), Admission::Waiting, "room again");
+        assert!(b.cancel_wait(1), "the front");
+        assert_eq!(b.poll_timeout(), Some(Instant::from_millis(103)), "the next live waiter's deadline");
+        let mut order = Vec::new();
+        while let Some((token, permit)) = b.release(held) {
+            order.push(token);
+            held = permit;
+        }
+        assert_eq!(order, [3, 4]);
+        assert_eq!(b.stats(), BulkheadStats { in_use: 0, waiting: 0 });
     }
 }

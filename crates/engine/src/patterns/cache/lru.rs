@@ -1,5 +1,6 @@
 //! A fixed-capacity LRU index over small integer keys: O(1) lookup, touch, insert and evict,
-//! no hashing (keys index a dense table), no allocation after construction.
+//! no hashing (keys index a dense table of 4 bytes a key; validation bounds the total over all
+//! caches). Entries are allocated as keys arrive, so their memory follows what is cached.
 
 const NONE: u32 = u32::MAX;
 
@@ -26,7 +27,7 @@ impl<V: Copy> Lru<V> {
     pub(crate) fn new(key_space: u32, capacity: u32) -> Self {
         Self {
             slot_of_key: vec![NONE; key_space as usize],
-            slots: Vec::with_capacity(capacity.min(key_space) as usize),
+            slots: Vec::with_capacity(capacity.min(key_space).min(1_024) as usize),
             capacity: capacity as usize,
             newest: NONE,
             oldest: NONE,
@@ -128,6 +129,18 @@ mod tests {
         lru.insert(99, 1);
         lru.touch(99);
         assert_eq!((lru.peek(1), lru.peek(99), lru.len()), (None, None, 0));
+    }
+
+    #[test]
+    fn entries_are_allocated_as_keys_arrive() {
+        let mut lru = Lru::new(1_000_000, 1_000_000);
+        assert!(lru.slots.capacity() <= 1_024);
+        for key in (0..1_000_000).step_by(1_000) {
+            lru.insert(key, key);
+        }
+        assert_eq!(lru.len(), 1_000);
+        assert!(lru.slots.capacity() <= 1_024);
+        assert_eq!((lru.peek(999_000), lru.peek(999_001), lru.peek(1_000_000)), (Some(999_000), None, None));
     }
 
     #[test]
