@@ -10,7 +10,9 @@
 pub mod bulkhead;
 pub mod cache;
 pub mod circuit_breaker;
+pub mod contract;
 pub mod fallback;
+pub mod registry;
 pub mod retry;
 pub mod timeout;
 

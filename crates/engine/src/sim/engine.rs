@@ -22,6 +22,7 @@ use super::summary::{Summary, TotalsBuilder};
 use super::trace::{NO_LAYER, NO_REQUEST, SERVICE, Trace, TraceKind};
 use super::{Bound, RunError, RunOptions, TraceMode};
 use crate::patterns::Failure;
+use crate::patterns::contract::{Reply, Source};
 use crate::rng::{Stream, StreamId};
 use crate::scenario::Scenario;
 use crate::time::Instant;
@@ -39,22 +40,6 @@ pub(super) enum Event {
     NodeTimer { node: NodeId, generation: u32 },
     /// A layer's shared timer (bulkhead wait expiry, breaker half-open limit).
     LayerTimer { runtime: u16 },
-}
-
-/// Where an answer came from, when it is good.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Source {
-    Service,
-    CacheFresh,
-    CacheStale,
-    Fallback,
-}
-
-/// An answer travelling outwards.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Reply {
-    Ok(Source),
-    Err(Failure),
 }
 
 /// Work at the current instant.
@@ -122,8 +107,10 @@ pub(super) struct Engine {
     pub(super) in_flight: u64,
     pub(super) endpoints: Vec<EndpointRuntime>,
     pub(super) stacks: Stacks,
-    layer_timer_at: Vec<Instant>,
-    pub(super) breaker_state: Vec<u8>,
+    /// When each layer's shared timer is next due.
+    pub(super) layer_timer_at: Vec<Instant>,
+    /// Each layer's last reported state code (see `patterns::contract::Probe::state`).
+    pub(super) layer_state: Vec<u8>,
     pub(super) state_changes: Vec<Vec<(usize, u8)>>,
     pub(super) services: Vec<ServiceRuntime>,
     pub(super) trace: Option<Trace>,
@@ -218,7 +205,7 @@ impl Engine {
             endpoints,
             stacks,
             layer_timer_at: vec![Instant::NEVER; runtimes],
-            breaker_state: vec![0; runtimes],
+            layer_state: vec![0; runtimes],
             state_changes: vec![Vec::new(); runtimes],
             services: scenario
                 .services
@@ -415,7 +402,7 @@ impl Engine {
             }
             Event::NodeTimer { node, generation } => {
                 if self.alive(node, generation) {
-                    self.on_node_timer(node);
+                    self.on_wake(node);
                 }
             }
             Event::LayerTimer { runtime } => self.on_layer_timer(runtime),
@@ -426,7 +413,7 @@ impl Engine {
         while let Some(step) = self.steps.pop_front() {
             match step {
                 Step::Deliver { to, generation, reply } if self.alive(to, generation) => self.on_reply(to, reply),
-                Step::Admitted { node, generation } if self.alive(node, generation) => self.admitted(node),
+                Step::Admitted { node, generation } if self.alive(node, generation) => self.on_wake(node),
                 _ => {}
             }
         }
@@ -491,7 +478,7 @@ impl Engine {
         let endpoint = self.requests[request as usize].endpoint as usize;
         let slots = &self.stacks.slots[endpoint];
         let state = match slots.get(depth as usize) {
-            Some(slot) => NodeState::entering(&self.stacks.runtimes[slot.runtime as usize]),
+            Some(_) => NodeState::Entering,
             None => NodeState::Leaf { service: self.endpoints[endpoint].service },
         };
         self.node_with(request, depth, parent, state)
@@ -558,15 +545,6 @@ impl Engine {
     pub(super) fn schedule_node_timer(&mut self, node: NodeId, at: Instant) {
         let generation = self.nodes[node as usize].generation;
         self.queue.push(at, Event::NodeTimer { node, generation });
-    }
-
-    /// Makes sure the layer's shared timer fires at its `poll_timeout`.
-    pub(super) fn arm_layer_timer(&mut self, runtime: u16, wanted: Option<Instant>) {
-        let Some(at) = wanted else { return };
-        if at < self.layer_timer_at[runtime as usize] {
-            self.layer_timer_at[runtime as usize] = at;
-            self.queue.push(at, Event::LayerTimer { runtime });
-        }
     }
 
     fn on_layer_timer(&mut self, runtime: u16) {
@@ -649,12 +627,6 @@ impl Engine {
         }
     }
 
-    /// The metrics sample of layer runtime `runtime` in the current bucket.
-    pub(super) fn sample(&mut self, runtime: u16) -> &mut LayerSample {
-        let bucket = self.metrics.index(self.now.as_micros());
-        &mut self.metrics.layers[runtime as usize].samples[bucket]
-    }
-
     pub(super) fn label(&self, node: NodeId) -> (u16, u8) {
         let n = &self.nodes[node as usize];
         let endpoint = self.requests[n.request as usize].endpoint as usize;
@@ -692,6 +664,8 @@ impl Engine {
 
     fn fill_state_series(&mut self) {
         for (runtime, changes) in self.state_changes.iter().enumerate() {
+            let layer = &self.stacks.runtimes[runtime];
+            let worse = |a: u8, b: u8| if layer.severity(b) > layer.severity(a) { b } else { a };
             let samples = &mut self.metrics.layers[runtime].samples;
             let (mut state, mut changes) = (0u8, changes.iter().peekable());
             for (bucket, sample) in samples.iter_mut().enumerate() {
@@ -705,16 +679,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// The more severe of two breaker state codes (open > half-open > closed).
-fn worse(a: u8, b: u8) -> u8 {
-    let severity = |code: u8| match code {
-        1 => 2,
-        2 => 1,
-        _ => 0,
-    };
-    if severity(b) > severity(a) { b } else { a }
 }
 
 /// Events between two periodic checks of the bounds, the progress guard and the queue sweep.

@@ -11,6 +11,7 @@ mod layers;
 mod load;
 mod metrics;
 mod outcome;
+mod probe;
 mod queue;
 mod service;
 mod summary;

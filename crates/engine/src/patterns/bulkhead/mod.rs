@@ -11,6 +11,9 @@
 //! straight to the oldest waiter, so a newcomer can never jump the queue. The same machine
 //! models the scenario's shared client worker pool.
 
+mod layer;
+pub use layer::BulkheadLayer;
+
 mod config;
 
 use std::collections::{BTreeMap, VecDeque};

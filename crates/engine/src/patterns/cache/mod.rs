@@ -6,6 +6,8 @@
 //!                                                └─inner failed──> stale entry allowed? Stale : failure
 //! ```
 
+mod layer;
+
 mod config;
 mod lru;
 

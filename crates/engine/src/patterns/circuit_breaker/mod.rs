@@ -17,6 +17,8 @@
 //! Every transition starts fresh metrics. Results of calls permitted before a transition are
 //! ignored (their permit belongs to an older epoch).
 
+mod layer;
+
 mod config;
 mod window;
 

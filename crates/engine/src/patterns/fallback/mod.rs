@@ -8,6 +8,9 @@
 //!                                      └─> secondary service call ──> Done(fallback) or its failure
 //! ```
 
+mod layer;
+pub use layer::{FallbackLayer, FallbackTarget};
+
 use serde::{Deserialize, Serialize};
 
 use crate::patterns::{Failure, FailureKind, KindSet, all_failure_kinds, enabled_by_default};

@@ -14,6 +14,9 @@
 //! Attempt counting is "total attempts" (resilience4j, AWS); `max_retries` in the config gives
 //! the "retries" reading (Polly, cockatiel, Envoy): `max_retries: 2` = `max_attempts: 3`.
 
+mod layer;
+pub use layer::RetryLayer;
+
 mod backoff;
 mod config;
 

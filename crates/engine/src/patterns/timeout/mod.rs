@@ -12,6 +12,8 @@
 //!
 //! [`Failure::Timeout`]: crate::patterns::Failure::Timeout
 
+mod layer;
+
 use serde::{Deserialize, Serialize};
 
 use crate::patterns::enabled_by_default;

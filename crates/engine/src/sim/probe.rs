@@ -1,0 +1,123 @@
+//! The driver's side of the pattern contract: what a layer reports while it handles a call
+//! (trace records, counters, occupancy, state changes, wake-ups) lands in the trace, the
+//! metrics and the event queue.
+
+use super::engine::{Engine, Event};
+use super::metrics::LayerSample;
+use super::queue::EventQueue;
+use super::trace::{NO_REQUEST, Trace, TraceKind};
+use crate::patterns::contract::{Counter, Probe};
+use crate::patterns::registry::LayerRuntime;
+use crate::sim::layers::{NodeId, NodeState};
+use crate::time::Instant;
+
+/// A layer's window onto the engine while it handles one call (or its own timer).
+pub(super) struct EngineProbe<'a> {
+    now: Instant,
+    key: u32,
+    /// Request id and attempt number of the call (`NO_REQUEST` for the layer's own timer).
+    request_id: u32,
+    attempt: u16,
+    label: u8,
+    endpoint: u16,
+    runtime: u16,
+    bucket: usize,
+    trace: &'a mut Option<Trace>,
+    sample: &'a mut LayerSample,
+    state: &'a mut u8,
+    state_changes: &'a mut Vec<(usize, u8)>,
+    queue: &'a mut EventQueue<Event>,
+    timer_at: &'a mut Instant,
+}
+
+impl Probe for EngineProbe<'_> {
+    fn now(&self) -> Instant {
+        self.now
+    }
+
+    fn key(&self) -> u32 {
+        self.key
+    }
+
+    #[inline]
+    fn trace(&mut self, kind: TraceKind, value: u32) {
+        if let Some(trace) = self.trace.as_mut() {
+            trace.push(self.now, self.request_id, kind, self.label, self.attempt, value);
+        }
+    }
+
+    fn count(&mut self, counter: Counter) {
+        let sample = &mut *self.sample;
+        match counter {
+            Counter::Hit => sample.hits += 1,
+            Counter::Miss => sample.misses += 1,
+            Counter::Rejected => sample.rejected += 1,
+            Counter::Retry => sample.retries += 1,
+        }
+    }
+
+    fn occupancy(&mut self, in_use: u32, waiting: u32) {
+        self.sample.in_use_max = self.sample.in_use_max.max(in_use);
+        self.sample.waiting_max = self.sample.waiting_max.max(waiting);
+    }
+
+    fn state(&mut self, code: u8) {
+        if *self.state == code {
+            return;
+        }
+        *self.state = code;
+        self.state_changes.push((self.bucket, code));
+        if let Some(trace) = self.trace.as_mut() {
+            let value = u32::from(self.endpoint) << 8 | u32::from(code);
+            trace.push(self.now, NO_REQUEST, TraceKind::StateChange, self.label, 0, value);
+        }
+    }
+
+    fn wake_layer_at(&mut self, at: Option<Instant>) {
+        let Some(at) = at else { return };
+        if at < *self.timer_at {
+            *self.timer_at = at;
+            self.queue.push(at, Event::LayerTimer { runtime: self.runtime });
+        }
+    }
+}
+
+impl Engine {
+    /// Runs `f` with layer `runtime`, the state of the call `node` has inside it (`None` for
+    /// the layer's own timer) and a probe reporting into the engine.
+    pub(super) fn with_layer<R>(
+        &mut self,
+        runtime: u16,
+        node: Option<NodeId>,
+        f: impl FnOnce(&mut LayerRuntime, Option<&mut NodeState>, &mut EngineProbe<'_>) -> R,
+    ) -> R {
+        let (request_id, attempt, key) = match node {
+            Some(node) => {
+                let request = &self.requests[self.nodes[node as usize].request as usize];
+                (request.id, request.attempts, request.key)
+            }
+            None => (NO_REQUEST, 0, 0),
+        };
+        let bucket = self.metrics.index(self.now.as_micros());
+        let (endpoint, label) = self.stacks.owners[runtime as usize];
+        let r = runtime as usize;
+        let mut probe = EngineProbe {
+            now: self.now,
+            key,
+            request_id,
+            attempt,
+            label,
+            endpoint,
+            runtime,
+            bucket,
+            trace: &mut self.trace,
+            sample: &mut self.metrics.layers[r].samples[bucket],
+            state: &mut self.layer_state[r],
+            state_changes: &mut self.state_changes[r],
+            queue: &mut self.queue,
+            timer_at: &mut self.layer_timer_at[r],
+        };
+        let call = node.map(|node| &mut self.nodes[node as usize].state);
+        f(&mut self.stacks.runtimes[r], call, &mut probe)
+    }
+}
