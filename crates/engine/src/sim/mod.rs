@@ -4,15 +4,20 @@
 //! metrics and (in [`TraceMode::Full`]) the trace. Same scenario + same seed = the same report,
 //! natively and in wasm. Every run is bounded by an event budget and a drain limit.
 
+mod bounds;
 mod engine;
 mod handlers;
 mod histogram;
 mod layers;
+mod leaf;
 mod load;
 mod metrics;
+mod nodes;
+mod observe;
 mod outcome;
 mod probe;
 mod queue;
+mod requests;
 mod service;
 mod summary;
 mod trace;

@@ -1,0 +1,84 @@
+//! The node arena: one node per layer a call is inside, recycled through a free list; a
+//! node's generation makes timers and deliveries to a freed node stale.
+
+use super::engine::{Engine, Node, Step};
+use super::layers::{NO_NODE, NodeId, NodeState};
+use crate::patterns::contract::Reply;
+
+impl Engine {
+    pub(super) fn alive(&self, node: NodeId, generation: u32) -> bool {
+        timer_alive(&self.nodes, node, generation)
+    }
+
+    /// A node for `request` at `depth` of its endpoint's stack (a leaf past the last layer).
+    pub(super) fn new_node(&mut self, request: u32, depth: u8, parent: NodeId) -> NodeId {
+        let endpoint = self.requests[request as usize].endpoint as usize;
+        let slots = &self.stacks.slots[endpoint];
+        let state = match slots.get(depth as usize) {
+            Some(_) => NodeState::Entering,
+            None => NodeState::Leaf { service: self.endpoints[endpoint].service },
+        };
+        self.node_with(request, depth, parent, state)
+    }
+
+    pub(super) fn node_with(&mut self, request: u32, depth: u8, parent: NodeId, state: NodeState) -> NodeId {
+        match self.free_nodes.pop() {
+            Some(id) => {
+                let node = &mut self.nodes[id as usize];
+                (node.request, node.depth, node.parent, node.child, node.state) =
+                    (request, depth, parent, NO_NODE, state);
+                id
+            }
+            None => {
+                self.nodes.push(Node { request, depth, parent, child: NO_NODE, generation: 0, state });
+                (self.nodes.len() - 1) as NodeId
+            }
+        }
+    }
+
+    /// Frees a node; pending timers and deliveries to it become stale.
+    pub(super) fn free(&mut self, node: NodeId) {
+        let n = &mut self.nodes[node as usize];
+        n.state = NodeState::Free;
+        n.generation = n.generation.wrapping_add(1);
+        self.free_nodes.push(node);
+    }
+
+    /// The node is done with `reply`: free it and hand the reply to its parent (or complete
+    /// the request at the root).
+    pub(super) fn finish(&mut self, node: NodeId, reply: Reply) {
+        let (parent, request) = (self.nodes[node as usize].parent, self.nodes[node as usize].request);
+        self.free(node);
+        if parent == NO_NODE {
+            self.complete_request(request, reply);
+        } else {
+            let parent_node = &mut self.nodes[parent as usize];
+            parent_node.child = NO_NODE;
+            let generation = parent_node.generation;
+            self.steps.push_back(Step::Deliver { to: parent, generation, reply });
+        }
+    }
+
+    /// Starts the next layer (or the leaf) below `node`.
+    pub(super) fn spawn_child(&mut self, node: NodeId) {
+        let (request, depth) = (self.nodes[node as usize].request, self.nodes[node as usize].depth);
+        let child = self.new_node(request, depth + 1, node);
+        self.nodes[node as usize].child = child;
+        self.enter(child);
+    }
+
+    /// Abandons `node` and everything below it, releasing what they hold.
+    pub(super) fn cancel(&mut self, node: NodeId) {
+        let child = self.nodes[node as usize].child;
+        if child != NO_NODE {
+            self.cancel(child);
+        }
+        self.release_on_cancel(node);
+        self.free(node);
+    }
+}
+
+/// True while the node `node` of `generation` is in use (a timer for it still counts).
+pub(super) fn timer_alive(nodes: &[Node], node: NodeId, generation: u32) -> bool {
+    nodes.get(node as usize).is_some_and(|n| n.generation == generation && !matches!(n.state, NodeState::Free))
+}
