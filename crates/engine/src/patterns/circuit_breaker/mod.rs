@@ -178,7 +178,9 @@ impl CircuitBreaker {
         let (phase, metrics) = match config.mode {
             BreakerMode::Normal => (Phase::Closed, closed_metrics(&settings)),
             BreakerMode::ForcedOpen => (Phase::ForcedOpen, Metrics::empty()),
-            BreakerMode::MetricsOnly => (Phase::MetricsOnly { failure_published: false, slow_published: false }, closed_metrics(&settings)),
+            BreakerMode::MetricsOnly => {
+                (Phase::MetricsOnly { failure_published: false, slow_published: false }, closed_metrics(&settings))
+            }
             BreakerMode::Disabled => (Phase::Disabled, Metrics::empty()),
         };
         let open_count = u32::from(config.mode == BreakerMode::ForcedOpen);
