@@ -26,9 +26,9 @@ use crate::time::Instant;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Rejection {
-    /// The circuit breaker is open until `until` (at least).
+    /// The circuit breaker is open until `until` (at least), or forced open.
     CircuitOpen {
-        /// When the breaker may let a probe through.
+        /// When the breaker may let a probe through ([`Instant::NEVER`] when forced open).
         until: Instant,
     },
     /// The breaker is half-open and all its probe permits are taken.

@@ -311,3 +311,36 @@ fn large_counts_read_as_words() {
     assert_eq!(about(4.2e15), "4.2×10^15");
     assert_eq!(about(f64::INFINITY), "unboundedly many");
 }
+
+#[test]
+fn step6_breaker_and_retry_settings_parse_and_name_their_bad_values() {
+    let stack = serde_json::json!([
+        { "retry": { "retry_after": "clamp" } },
+        { "circuit_breaker": { "mode": "metrics_only", "ignore": ["4xx"], "half_open_successes": 3,
+                               "permitted_half_open": 4, "round_rates": true } }
+    ]);
+    let mut doc = minimal();
+    doc["endpoints"][0]["stack"] = stack;
+    Scenario::from_json(&doc.to_string()).expect("the new settings are valid");
+    let breaker = |field: serde_json::Value| {
+        move |d: &mut serde_json::Value| d["endpoints"][0]["stack"] = serde_json::json!([{ "circuit_breaker": field }])
+    };
+    let path = "endpoints[0].stack[0].circuit_breaker";
+    let too_many = serde_json::json!({ "half_open_successes": 5, "permitted_half_open": 4 });
+    assert_error(breaker(too_many), &format!("{path}.half_open_successes"), "between 1 and 4");
+    assert_error(
+        breaker(serde_json::json!({ "half_open_successes": 0 })),
+        &format!("{path}.half_open_successes"),
+        "between 1",
+    );
+    assert_error(breaker(serde_json::json!({ "mode": "half_closed" })), &format!("{path}.mode"), "unknown variant");
+    assert_error(breaker(serde_json::json!({ "ignore": ["6xx"] })), &format!("{path}.ignore[0]"), "unknown variant");
+    assert_error(
+        |d| {
+            d["endpoints"][0]["stack"] =
+                serde_json::json!([{ "retry": { "honor_retry_after": true, "retry_after": "clamp" } }])
+        },
+        "endpoints[0].stack[0].retry.retry_after",
+        "contradicts",
+    );
+}

@@ -8,7 +8,7 @@ use crate::patterns::bulkhead::BulkheadConfig;
 use crate::patterns::cache::CacheConfig;
 use crate::patterns::circuit_breaker::{BreakerConfig, WindowConfig};
 use crate::patterns::fallback::{FallbackAction, FallbackConfig};
-use crate::patterns::retry::{BackoffConfig, Jitter, RetryConfig};
+use crate::patterns::retry::{BackoffConfig, Jitter, RetryAfter, RetryConfig};
 use crate::time::Span;
 
 /// Collects the problems of one scenario.
@@ -323,6 +323,9 @@ impl Checker<'_> {
         if let Some(n) = c.consecutive_failures {
             self.count(&format!("{path}.consecutive_failures"), n, 1, WINDOW_CALLS_MAX);
         }
+        if let Some(n) = c.half_open_successes {
+            self.count(&format!("{path}.half_open_successes"), n, 1, c.permitted_half_open.max(1));
+        }
         match c.window {
             WindowConfig::Count(n) => self.count(&format!("{path}.window.count"), n, 1, WINDOW_CALLS_MAX),
             WindowConfig::Seconds(n) => self.count(&format!("{path}.window.seconds"), n, 1, WINDOW_SECONDS_MAX),
@@ -347,6 +350,9 @@ impl Checker<'_> {
         }
         if c.retry_on.is_empty() {
             self.fail(format!("{path}.retry_on"), "lists nothing to retry");
+        }
+        if c.honor_retry_after && c.retry_after == RetryAfter::Clamp {
+            self.fail(format!("{path}.retry_after"), "clamp contradicts honor_retry_after: true (as sent); set one");
         }
     }
 

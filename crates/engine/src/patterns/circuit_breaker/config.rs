@@ -54,6 +54,24 @@ pub struct BreakerConfig {
     /// Which failures count as failures; other failures count as successes. Default: all.
     #[serde(default = "all_failure_kinds")]
     pub record: Vec<FailureKind>,
+    /// Failures that are neither failures nor successes: the call gives its permit back and
+    /// nothing is recorded (resilience4j's `ignoreExceptions`; wins over `record`). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<FailureKind>,
+    /// Close from half-open after this many successful probes out of `permitted_half_open`,
+    /// and re-open as soon as that can no longer happen (failures > permitted − successes):
+    /// failsafe's `withSuccessThreshold(successes, permitted)`. Default: the half-open window
+    /// is judged by the closed state's rates (resilience4j).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_open_successes: Option<u32>,
+    /// Judge and report rates in whole percent, rounded half up (failsafe: 49.6 % → 50 %).
+    /// Default false (resilience4j's exact rates).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub round_rates: bool,
+    /// The state the breaker starts in and keeps: `normal` (closed, open, half-open),
+    /// `forced_open`, `metrics_only` or `disabled` (resilience4j's special states).
+    #[serde(default, skip_serializing_if = "BreakerMode::is_normal")]
+    pub mode: BreakerMode,
     /// When exactly the open wait ends. Default `strictly_after` (resilience4j).
     #[serde(default)]
     pub open_boundary: OpenBoundary,
@@ -79,6 +97,10 @@ impl Default for BreakerConfig {
             after_max_wait: AfterMaxWait::Open,
             consecutive_failures: None,
             record: all_failure_kinds(),
+            ignore: Vec::new(),
+            half_open_successes: None,
+            round_rates: false,
+            mode: BreakerMode::Normal,
             open_boundary: OpenBoundary::StrictlyAfter,
             evaluate: Evaluate::EveryCall,
         }
@@ -98,6 +120,29 @@ pub enum WindowConfig {
 impl Default for WindowConfig {
     fn default() -> Self {
         Self::Count(100)
+    }
+}
+
+/// The breaker's operating mode (resilience4j's special states, as a setting).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerMode {
+    /// Closed, open and half-open as the calls decide.
+    #[default]
+    Normal,
+    /// Rejects every call; never half-opens.
+    ForcedOpen,
+    /// Records, judges and reports like a closed breaker but never blocks a call.
+    MetricsOnly,
+    /// Lets every call through and records nothing.
+    Disabled,
+}
+
+impl BreakerMode {
+    /// True for the default mode.
+    #[must_use]
+    pub const fn is_normal(&self) -> bool {
+        matches!(self, Self::Normal)
     }
 }
 
@@ -134,6 +179,10 @@ pub enum Evaluate {
     OnFailure,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+const fn is_false(value: &bool) -> bool {
+    !*value
+}
 const fn default_failure_rate() -> f64 {
     50.0
 }

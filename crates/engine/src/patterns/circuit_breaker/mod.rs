@@ -1,7 +1,8 @@
 //! Circuit breaker: stop calling a dependency that keeps failing, probe it now and then.
 //!
 //! Semantics and defaults follow resilience4j; the rules where libraries differ are settings
-//! ([`OpenBoundary`], [`Evaluate`], a consecutive-failures mode).
+//! ([`OpenBoundary`], [`Evaluate`], a consecutive-failures mode, failsafe's half-open success
+//! threshold and whole-percent rates).
 //!
 //! ```text
 //!            rate >= threshold (min calls reached)
@@ -9,59 +10,42 @@
 //!   Closed ─────────────────────────────────────────> Open(until = now + wait(n))
 //!     ▲                                                 │ a call after `until`
 //!     │ half-open window below thresholds               ▼ (or at it: `at_or_after`)
+//!     │ (or `half_open_successes` reached)
 //!     └───────────────────────────────────────────── HalfOpen(permits)
 //!                    half-open window over threshold ──> Open (n + 1: the wait may grow)
 //!                    max_wait_half_open elapsed ────────> Open or Closed (setting)
+//!
+//!   Special states (config `mode`, or `transition_to`): no automatic way out.
+//!     ForcedOpen   rejects every call          MetricsOnly  records and judges, never blocks
+//!     Disabled     permits every call, records nothing
+//!   Manual transitions: any state to any state except Closed → HalfOpen,
+//!   MetricsOnly → Open and MetricsOnly → HalfOpen (resilience4j's table).
 //! ```
 //!
-//! Every transition starts fresh metrics. Results of calls permitted before a transition are
-//! ignored (their permit belongs to an older epoch).
+//! Every transition starts fresh metrics, except into open, which keeps the metrics of the state
+//! that opened (resilience4j: buffered and failed calls and the rate stay readable, and late
+//! results are still recorded there). Results of calls permitted before any other transition
+//! are not recorded (their permit belongs to an older epoch). A transition to the same state
+//! publishes no event.
 
 mod layer;
 
 mod config;
+mod metrics;
+mod state;
+mod transitions;
 mod window;
 
-pub use config::{AfterMaxWait, BreakerConfig, Evaluate, OpenBoundary, WindowConfig};
+pub use config::{AfterMaxWait, BreakerConfig, BreakerMode, Evaluate, OpenBoundary, WindowConfig};
+pub use metrics::BreakerMetrics;
+pub use state::{BreakerEvent, BreakerState, IllegalTransition, Target};
 pub use window::Totals;
 
 use crate::patterns::{FailureKind, KindSet, Rejection};
-use crate::time::{Instant, micros_of_f64};
+use crate::time::Instant;
+use metrics::Metrics;
+use state::{Events, Phase};
 use window::Window;
-
-/// The breaker's state, as traces and the UI show it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BreakerState {
-    /// Calls pass; outcomes are recorded.
-    Closed,
-    /// Calls are rejected until `until`.
-    Open {
-        /// End of the open wait.
-        until: Instant,
-    },
-    /// A limited number of probe calls pass.
-    HalfOpen,
-}
-
-impl BreakerState {
-    /// A small code for traces and charts: 0 closed, 1 open, 2 half-open.
-    #[must_use]
-    pub const fn code(self) -> u8 {
-        match self {
-            Self::Closed => 0,
-            Self::Open { .. } => 1,
-            Self::HalfOpen => 2,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Phase {
-    Closed,
-    Open { until: Instant },
-    HalfOpen { permits_issued: u32, since: Instant },
-}
 
 /// Proof that a call was let through; hand it back with [`CircuitBreaker::record`] or
 /// [`CircuitBreaker::release`].
@@ -81,12 +65,33 @@ pub enum CallResult {
     Failure(FailureKind),
 }
 
-/// Read-only counters for traces and the UI.
+/// What [`CircuitBreaker::record`] did with a result: what a trace should call it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Recorded {
+    /// Counted as a success (a failure of a kind not in `record` counts as one).
+    Success {
+        /// Slower than `slow_call_duration`.
+        slow: bool,
+    },
+    /// Counted as a failure.
+    Failure {
+        /// Slower than `slow_call_duration`.
+        slow: bool,
+    },
+    /// A kind in `ignore`: the permit went back, nothing was counted.
+    Ignored,
+    /// Not counted: the permit is from before a transition, or the breaker is disabled or
+    /// forced open.
+    NotCounted,
+}
+
+/// Read-only counters for traces and the UI (see also [`CircuitBreaker::metrics`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct BreakerStats {
     /// Totals in the current window.
     pub window: Totals,
-    /// Calls rejected since the last transition.
+    /// Calls rejected since the current metrics were created.
     pub not_permitted: u64,
     /// Times opened in a row without closing.
     pub open_count: u32,
@@ -97,14 +102,17 @@ pub struct BreakerStats {
 pub struct CircuitBreaker {
     config: BreakerSettings,
     phase: Phase,
-    window: Window,
+    metrics: Metrics,
     epoch: u32,
     open_count: u32,
     consecutive_failures: u32,
-    not_permitted: u64,
+    /// The growing open wait's last step: (n, un-capped wait of the n-th opening).
+    wait_step: (u32, u64),
+    events: Events,
 }
 
-/// The config, pre-digested into the units the hot path uses.
+/// The config, pre-digested into the units the hot path uses. Sizes are at least 1 here, so
+/// a config built without the validator cannot make the machine panic or divide by zero.
 #[derive(Clone, Debug)]
 struct BreakerSettings {
     window: WindowConfig,
@@ -118,24 +126,30 @@ struct BreakerSettings {
     wait_multiplier: f64,
     wait_max_us: u64,
     permitted_half_open: u32,
+    half_open_successes: Option<u32>,
     max_wait_half_open_us: Option<u64>,
     after_max_wait: AfterMaxWait,
     consecutive_failures: Option<u32>,
     record: KindSet,
+    ignore: KindSet,
+    round_rates: bool,
     open_boundary: OpenBoundary,
     evaluate: Evaluate,
 }
 
-impl CircuitBreaker {
-    /// A closed breaker with the (validated) config.
-    #[must_use]
-    pub fn new(config: &BreakerConfig) -> Self {
-        let settings = BreakerSettings {
-            window: config.window,
+impl BreakerSettings {
+    fn of(config: &BreakerConfig) -> Self {
+        let window = match config.window {
+            WindowConfig::Count(size) => WindowConfig::Count(size.max(1)),
+            WindowConfig::Seconds(seconds) => WindowConfig::Seconds(seconds.max(1)),
+        };
+        let permitted_half_open = config.permitted_half_open.max(1);
+        Self {
+            window,
             failure_rate: config.failure_rate,
             slow_call_rate: config.slow_call_rate,
             slow_call_us: config.slow_call_duration.as_micros(),
-            minimum_calls_closed: match config.window {
+            minimum_calls_closed: match window {
                 WindowConfig::Count(size) => config.minimum_calls.min(size),
                 WindowConfig::Seconds(_) => config.minimum_calls,
             },
@@ -143,23 +157,44 @@ impl CircuitBreaker {
             wait_open_us: config.wait_open.as_micros(),
             wait_multiplier: config.wait_multiplier,
             wait_max_us: config.wait_max.map_or(u64::MAX, |w| w.as_micros()),
-            permitted_half_open: config.permitted_half_open,
+            permitted_half_open,
+            half_open_successes: config.half_open_successes.map(|s| s.clamp(1, permitted_half_open)),
             max_wait_half_open_us: config.max_wait_half_open.map(|w| w.as_micros()),
             after_max_wait: config.after_max_wait,
-            consecutive_failures: config.consecutive_failures,
+            consecutive_failures: config.consecutive_failures.map(|n| n.max(1)),
             record: KindSet::of(&config.record),
+            ignore: KindSet::of(&config.ignore),
+            round_rates: config.round_rates,
             open_boundary: config.open_boundary,
             evaluate: config.evaluate,
+        }
+    }
+}
+
+impl CircuitBreaker {
+    /// A breaker in the state its `mode` gives (closed for `normal`). Out-of-range sizes are
+    /// raised to 1; the scenario validator reports them as errors instead.
+    #[must_use]
+    pub fn new(config: &BreakerConfig) -> Self {
+        let settings = BreakerSettings::of(config);
+        let (phase, metrics) = match config.mode {
+            BreakerMode::Normal => (Phase::Closed, closed_metrics(&settings)),
+            BreakerMode::ForcedOpen => (Phase::ForcedOpen, Metrics::empty()),
+            BreakerMode::MetricsOnly => {
+                (Phase::MetricsOnly { failure_published: false, slow_published: false }, closed_metrics(&settings))
+            }
+            BreakerMode::Disabled => (Phase::Disabled, Metrics::empty()),
         };
-        let window = closed_window(settings.window);
+        let open_count = u32::from(config.mode == BreakerMode::ForcedOpen);
         Self {
             config: settings,
-            phase: Phase::Closed,
-            window,
+            phase,
+            metrics,
             epoch: 0,
-            open_count: 0,
+            open_count,
             consecutive_failures: 0,
-            not_permitted: 0,
+            wait_step: (0, 0),
+            events: Events::default(),
         }
     }
 
@@ -168,24 +203,26 @@ impl CircuitBreaker {
     /// Asks to let a call through at `now`. An open breaker whose wait is over half-opens here.
     ///
     /// # Errors
-    /// [`Rejection::CircuitOpen`] while open, [`Rejection::HalfOpenFull`] when half-open and
-    /// all probe permits are out.
+    /// [`Rejection::CircuitOpen`] while open (`until` is [`Instant::NEVER`] when forced open),
+    /// [`Rejection::HalfOpenFull`] when half-open and all probe permits are out.
     pub fn try_acquire(&mut self, now: Instant) -> Result<BreakerPermit, Rejection> {
-        if let Phase::Open { until } = self.phase {
-            let over = match self.config.open_boundary {
-                OpenBoundary::StrictlyAfter => now > until,
-                OpenBoundary::AtOrAfter => now >= until,
-            };
-            if !over {
-                self.not_permitted += 1;
-                return Err(Rejection::CircuitOpen { until });
+        match self.phase {
+            Phase::ForcedOpen => return Err(self.not_permitted(Rejection::CircuitOpen { until: Instant::NEVER })),
+            Phase::Open { until } => {
+                let over = match self.config.open_boundary {
+                    OpenBoundary::StrictlyAfter => now > until,
+                    OpenBoundary::AtOrAfter => now >= until,
+                };
+                if !over {
+                    return Err(self.not_permitted(Rejection::CircuitOpen { until }));
+                }
+                self.enter_half_open(now);
             }
-            self.enter_half_open(now);
+            _ => {}
         }
         if let Phase::HalfOpen { permits_issued, .. } = &mut self.phase {
             if *permits_issued >= self.config.permitted_half_open {
-                self.not_permitted += 1;
-                return Err(Rejection::HalfOpenFull);
+                return Err(self.not_permitted(Rejection::HalfOpenFull));
             }
             *permits_issued += 1;
         }
@@ -193,21 +230,35 @@ impl CircuitBreaker {
     }
 
     /// Records how a permitted call ended at `now`; its duration is measured from the permit.
-    pub fn record(&mut self, now: Instant, permit: BreakerPermit, result: CallResult) {
-        if permit.epoch != self.epoch {
-            return;
-        }
+    /// An ignored kind gives the permit back instead ([`CircuitBreaker::release`]). While open,
+    /// late results are still recorded into the kept metrics (no transition follows).
+    pub fn record(&mut self, now: Instant, permit: BreakerPermit, result: CallResult) -> Recorded {
         let failed = match result {
             CallResult::Success => false,
+            CallResult::Failure(kind) if self.config.ignore.contains(kind) => {
+                self.release(permit);
+                return Recorded::Ignored;
+            }
             CallResult::Failure(kind) => self.config.record.contains(kind),
         };
         let slow = now.micros_since(permit.started) > self.config.slow_call_us;
-        self.window.record(now, failed, slow);
+        let counted = if failed { Recorded::Failure { slow } } else { Recorded::Success { slow } };
+        match self.phase {
+            Phase::Disabled | Phase::ForcedOpen => return Recorded::NotCounted,
+            Phase::Open { .. } => {
+                self.metrics.window.record(now, failed, slow);
+                return counted;
+            }
+            _ if permit.epoch != self.epoch => return Recorded::NotCounted,
+            _ => self.metrics.window.record(now, failed, slow),
+        }
         match self.phase {
             Phase::Closed => self.judge_closed(now, failed),
-            Phase::HalfOpen { .. } => self.judge_half_open(now, failed),
-            Phase::Open { .. } => {}
+            Phase::HalfOpen { .. } => self.judge_half_open(now),
+            Phase::MetricsOnly { .. } => self.judge_metrics_only(now),
+            _ => {}
         }
+        counted
     }
 
     /// Gives a permit back without a verdict (the call was abandoned by an outer layer):
@@ -238,7 +289,7 @@ impl CircuitBreaker {
         if self.poll_timeout().is_some_and(|deadline| deadline <= now) {
             match self.config.after_max_wait {
                 AfterMaxWait::Open => self.open(now),
-                AfterMaxWait::Closed => self.close(),
+                AfterMaxWait::Closed => self.close(now),
             }
         }
     }
@@ -247,107 +298,59 @@ impl CircuitBreaker {
 
     /// The current state.
     #[must_use]
-    pub fn state(&self) -> BreakerState {
-        match self.phase {
-            Phase::Closed => BreakerState::Closed,
-            Phase::Open { until } => BreakerState::Open { until },
-            Phase::HalfOpen { .. } => BreakerState::HalfOpen,
-        }
+    pub const fn state(&self) -> BreakerState {
+        self.phase.state()
+    }
+
+    /// The current metrics as of the last recorded call (resilience4j's `getMetrics()`):
+    /// while open, those of the state that opened.
+    #[must_use]
+    pub fn metrics(&self) -> BreakerMetrics {
+        self.metrics.read_out(self.metrics.window.last_totals(), self.config.round_rates)
+    }
+
+    /// The current metrics at `now`: a time window first drops the seconds that slid out.
+    pub fn metrics_at(&mut self, now: Instant) -> BreakerMetrics {
+        self.metrics.at(now, self.config.round_rates)
     }
 
     /// Counters of the current window (totals as of the last recorded call).
     #[must_use]
     pub fn stats(&self) -> BreakerStats {
-        let window = match &self.window {
-            Window::Count { totals, .. } | Window::Time { totals, .. } => *totals,
-        };
-        BreakerStats { window, not_permitted: self.not_permitted, open_count: self.open_count }
-    }
-
-    // ---- transitions --------------------------------------------------------------------
-
-    fn judge_closed(&mut self, now: Instant, failed: bool) {
-        if let Some(limit) = self.config.consecutive_failures {
-            self.consecutive_failures = if failed { self.consecutive_failures + 1 } else { 0 };
-            if self.consecutive_failures >= limit {
-                self.open(now);
-            }
-            return;
-        }
-        if self.config.evaluate == Evaluate::OnFailure && !failed {
-            return;
-        }
-        let totals = self.window.totals(now);
-        if totals.calls >= self.config.minimum_calls_closed && self.exceeded(totals) {
-            self.open(now);
+        BreakerStats {
+            window: self.metrics.window.last_totals(),
+            not_permitted: self.metrics.not_permitted,
+            open_count: self.open_count,
         }
     }
 
-    fn judge_half_open(&mut self, now: Instant, failed: bool) {
-        if self.config.consecutive_failures.is_some() {
-            // Any failed probe re-opens; `permitted_half_open` successes close.
-            let totals = self.window.totals(now);
-            if failed {
-                self.open(now);
-            } else if totals.calls >= self.config.permitted_half_open {
-                self.close();
-            }
-            return;
-        }
-        let totals = self.window.totals(now);
-        let needed = self.config.minimum_calls.min(self.config.permitted_half_open);
-        if totals.calls < needed {
-            return;
-        }
-        if self.exceeded(totals) { self.open(now) } else { self.close() }
+    /// The oldest event not yet taken, if any. The breaker keeps the last 16; older ones are
+    /// dropped (and counted by [`CircuitBreaker::events_dropped`]) when nobody takes them.
+    pub fn poll_event(&mut self) -> Option<BreakerEvent> {
+        self.events.pop()
     }
 
-    fn exceeded(&self, totals: Totals) -> bool {
-        totals.failure_rate() >= self.config.failure_rate || totals.slow_rate() >= self.config.slow_call_rate
+    /// Events dropped because they were not taken in time.
+    #[must_use]
+    pub const fn events_dropped(&self) -> u64 {
+        self.events.dropped()
     }
 
-    fn open(&mut self, now: Instant) {
-        self.open_count += 1;
-        let until = now.plus_micros(self.open_wait_us(self.open_count));
-        self.transition(Phase::Open { until }, Window::count(1));
-    }
-
-    fn enter_half_open(&mut self, now: Instant) {
-        let window = Window::count(self.config.permitted_half_open);
-        self.transition(Phase::HalfOpen { permits_issued: 0, since: now }, window);
-    }
-
-    fn close(&mut self) {
-        self.open_count = 0;
-        let window = closed_window(self.config.window);
-        self.transition(Phase::Closed, window);
-    }
-
-    fn transition(&mut self, phase: Phase, window: Window) {
-        self.phase = phase;
-        self.window = window;
-        self.epoch = self.epoch.wrapping_add(1);
-        self.consecutive_failures = 0;
-        self.not_permitted = 0;
-    }
-
-    /// The open wait of the `n`-th opening in a row: `wait × multiplier^(n−1)`, capped.
-    fn open_wait_us(&self, n: u32) -> u64 {
-        let c = &self.config;
-        if c.wait_multiplier == 1.0 {
-            return c.wait_open_us;
-        }
-        let grown = c.wait_open_us as f64 * libm::pow(c.wait_multiplier, f64::from(n - 1));
-        micros_of_f64(grown).min(c.wait_max_us)
+    fn not_permitted(&mut self, rejection: Rejection) -> Rejection {
+        self.metrics.not_permitted += 1;
+        rejection
     }
 }
 
-fn closed_window(config: WindowConfig) -> Window {
-    match config {
+fn closed_metrics(config: &BreakerSettings) -> Metrics {
+    let window = match config.window {
         WindowConfig::Count(size) => Window::count(size),
         WindowConfig::Seconds(seconds) => Window::time(seconds),
-    }
+    };
+    Metrics::new(window, config.minimum_calls_closed)
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fidelity;

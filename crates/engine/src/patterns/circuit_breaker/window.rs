@@ -27,21 +27,18 @@ impl Totals {
         self.slow -= other.slow;
     }
 
-    /// Failure rate in percent.
+    /// Failure rate in percent (0 for an empty window; see `BreakerMetrics` for the rate the
+    /// breaker reports, which is `None` below the minimum number of calls).
     #[must_use]
     pub fn failure_rate(self) -> f64 {
-        percent(self.failed, self.calls)
+        super::metrics::percent(self.failed, self.calls, false)
     }
 
-    /// Slow-call rate in percent.
+    /// Slow-call rate in percent (0 for an empty window).
     #[must_use]
     pub fn slow_rate(self) -> f64 {
-        percent(self.slow, self.calls)
+        super::metrics::percent(self.slow, self.calls, false)
     }
-}
-
-fn percent(part: u32, whole: u32) -> f64 {
-    if whole == 0 { 0.0 } else { f64::from(part) * 100.0 / f64::from(whole) }
 }
 
 /// A sliding window of outcomes.
@@ -56,15 +53,15 @@ pub(crate) enum Window {
 const US_PER_SECOND: u64 = 1_000_000;
 
 impl Window {
-    /// A window of the last `size` calls.
+    /// A window of the last `size` calls (`0`: a window that records nothing).
     pub(crate) fn count(size: u32) -> Self {
         Self::Count { ring: vec![(false, false); size as usize], next: 0, filled: 0, totals: Totals::default() }
     }
 
-    /// A window of the last `seconds` whole seconds.
+    /// A window of the last `seconds` whole seconds (at least one).
     pub(crate) fn time(seconds: u32) -> Self {
         Self::Time {
-            buckets: vec![(0, Totals::default()); seconds as usize],
+            buckets: vec![(0, Totals::default()); seconds.max(1) as usize],
             newest_second: 0,
             totals: Totals::default(),
         }
@@ -74,6 +71,7 @@ impl Window {
     pub(crate) fn record(&mut self, now: Instant, failed: bool, slow: bool) {
         let call = Totals { calls: 1, failed: u32::from(failed), slow: u32::from(slow) };
         match self {
+            Self::Count { ring, .. } if ring.is_empty() => {}
             Self::Count { ring, next, filled, totals } => {
                 if *filled == ring.len() {
                     let (f, s) = ring[*next];
@@ -94,6 +92,13 @@ impl Window {
                     totals.add(call);
                 }
             }
+        }
+    }
+
+    /// The totals as of the last record or look (a time window has not slid since).
+    pub(crate) const fn last_totals(&self) -> Totals {
+        match self {
+            Self::Count { totals, .. } | Self::Time { totals, .. } => *totals,
         }
     }
 
@@ -134,6 +139,16 @@ mod tests {
             w.record(t, failed, false);
         }
         assert_eq!(w.totals(t), Totals { calls: 3, failed: 1, slow: 0 });
+    }
+
+    #[test]
+    fn empty_windows_record_nothing_and_never_panic() {
+        let mut w = Window::count(0);
+        w.record(Instant::ZERO, true, true);
+        assert_eq!(w.totals(Instant::ZERO), Totals::default());
+        let mut w = Window::time(0);
+        w.record(Instant::from_secs(3), true, false);
+        assert_eq!(w.totals(Instant::from_secs(3)).calls, 1);
     }
 
     #[test]

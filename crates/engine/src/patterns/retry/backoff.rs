@@ -73,7 +73,9 @@ impl Backoff {
             Jitter::Factor(f) => d * (1.0 - f + 2.0 * f * r),
             Jitter::Decorrelated => {
                 let base = self.base_us() as f64;
-                let upper = (previous_us as f64 * 3.0).max(base);
+                // AWS: sleep starts at base, so the first retry is already drawn from the range.
+                let previous = if retry <= 1 { base } else { previous_us as f64 };
+                let upper = (previous * 3.0).max(base);
                 base + r * (upper - base)
             }
         };
@@ -163,6 +165,9 @@ mod tests {
         assert_eq!(equal.delay_us(2, 0, 0.5), 150 * MS);
         let decorrelated = backoff(base, 1_000 * MS, Jitter::Decorrelated);
         assert_eq!(decorrelated.delay_us(1, 0, 0.0), 100 * MS);
+        // AWSSIM `DecorrelatedJitter`: sleep₀ = base, so retry 1 is uniform(base, 3·base).
+        assert_eq!(decorrelated.delay_us(1, 0, 0.5), 200 * MS, "not exactly base");
+        assert_eq!(decorrelated.delay_us(1, 0, 0.999_999), 299_999, "up to 3·base");
         assert_eq!(decorrelated.delay_us(2, 200 * MS, 0.5), 350 * MS);
         assert_eq!(decorrelated.delay_us(2, 900 * MS, 0.99), 1_000 * MS, "capped");
     }

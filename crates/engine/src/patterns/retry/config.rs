@@ -32,8 +32,13 @@ pub struct RetryConfig {
     #[serde(default = "default_retry_on")]
     pub retry_on: Vec<FailureKind>,
     /// Wait what a 429/503's `Retry-After` says instead of the backoff, when it says anything.
+    /// The first spelling of `retry_after: as_sent`, kept so old files and links still open.
     #[serde(default)]
     pub honor_retry_after: bool,
+    /// What to do with a `Retry-After`: `ignore` it (default, unless `honor_retry_after`),
+    /// wait it `as_sent`, or `clamp` it to `[backoff, backoff + 5 s]` (AWS SDKs' standard mode).
+    #[serde(default, skip_serializing_if = "RetryAfter::is_ignore")]
+    pub retry_after: RetryAfter,
 }
 
 impl Default for RetryConfig {
@@ -47,6 +52,7 @@ impl Default for RetryConfig {
             jitter: Jitter::None,
             retry_on: default_retry_on(),
             honor_retry_after: false,
+            retry_after: RetryAfter::Ignore,
         }
     }
 }
@@ -60,6 +66,38 @@ impl RetryConfig {
             (None, Some(retries)) => retries.saturating_add(1),
             (None, None) => 3,
         }
+    }
+
+    /// The `Retry-After` handling in force: `retry_after`, or `as_sent` when only the older
+    /// `honor_retry_after` is set.
+    #[must_use]
+    pub const fn retry_after_policy(&self) -> RetryAfter {
+        match self.retry_after {
+            RetryAfter::Ignore if self.honor_retry_after => RetryAfter::AsSent,
+            policy => policy,
+        }
+    }
+}
+
+/// How a retry layer uses a `Retry-After` that came with a failure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryAfter {
+    /// Wait the backoff as if nothing was said.
+    #[default]
+    Ignore,
+    /// Wait exactly what the service said (Polly's, resilience4j's delay-from-outcome hooks).
+    AsSent,
+    /// Wait what the service said, but at least the backoff and at most the backoff plus 5 s
+    /// (the AWS SDKs' standard mode for `x-amz-retry-after`).
+    Clamp,
+}
+
+impl RetryAfter {
+    /// True for the default.
+    #[must_use]
+    pub const fn is_ignore(&self) -> bool {
+        matches!(self, Self::Ignore)
     }
 }
 
@@ -108,7 +146,9 @@ pub enum Jitter {
     Full,
     /// `d/2 + r·d/2` (AWS "equal jitter").
     Equal,
-    /// `min(cap, base + r·(3·previous − base))` (AWS "decorrelated jitter").
+    /// `min(cap, base + r·(3·previous − base))`, the previous wait being `base` before the
+    /// first retry, so even the first wait is drawn from `[base, 3·base)` (AWS "decorrelated
+    /// jitter": `sleep = min(cap, uniform(base, sleep · 3))` with `sleep₀ = base`).
     Decorrelated,
     /// `d·(1 − f + 2f·r)`: ±f around `d` (Polly uses f = 0.25, resilience4j 0.5).
     Factor(f64),

@@ -21,10 +21,13 @@ mod backoff;
 mod config;
 
 pub use backoff::Backoff;
-pub use config::{BackoffConfig, Jitter, RetryConfig};
+pub use config::{BackoffConfig, Jitter, RetryAfter, RetryConfig};
 
 use crate::patterns::{Failure, FailureKind, KindSet};
 use crate::rng::Stream;
+
+/// How far past the backoff a clamped `Retry-After` may go (AWS SDKs: 5 s).
+const RETRY_AFTER_SLACK_US: u64 = 5_000_000;
 
 /// A retry layer's shared, immutable policy.
 #[derive(Clone, Debug)]
@@ -32,7 +35,7 @@ pub struct Retry {
     attempts_max: u32,
     backoff: Backoff,
     retry_on: KindSet,
-    honor_retry_after: bool,
+    retry_after: RetryAfter,
 }
 
 /// One call's progress through a retry layer.
@@ -73,7 +76,7 @@ impl Retry {
             attempts_max: config.total_attempts(),
             backoff: Backoff::new(&config.backoff, cap_us, config.jitter),
             retry_on: KindSet::of(&config.retry_on),
-            honor_retry_after: config.honor_retry_after,
+            retry_after: config.retry_after_policy(),
         }
     }
 
@@ -102,9 +105,14 @@ impl Retry {
             return RetryDecision::GiveUp;
         }
         let retry = call.attempts;
-        let delay_us = match failure {
-            Failure::Status { retry_after_us: Some(after), .. } if self.honor_retry_after => after,
-            _ => self.backoff.delay_us(retry, call.previous_delay_us, jitter.unit()),
+        let backoff = |jitter: &mut Stream| self.backoff.delay_us(retry, call.previous_delay_us, jitter.unit());
+        let delay_us = match (self.retry_after, failure) {
+            (RetryAfter::AsSent, Failure::Status { retry_after_us: Some(after), .. }) => after,
+            (RetryAfter::Clamp, Failure::Status { retry_after_us: Some(after), .. }) => {
+                let floor = backoff(jitter);
+                after.clamp(floor, floor.saturating_add(RETRY_AFTER_SLACK_US))
+            }
+            _ => backoff(jitter),
         };
         call.attempts += 1;
         call.previous_delay_us = delay_us;
@@ -188,7 +196,31 @@ mod tests {
         let config =
             RetryConfig { retry_on: vec![FailureKind::Throttled], honor_retry_after: true, ..RetryConfig::default() };
         assert_eq!(attempt_times(&Retry::new(&config), throttled), [0, 2_000, 4_000]);
-        let ignoring = RetryConfig { honor_retry_after: false, ..config };
+        let ignoring = RetryConfig { honor_retry_after: false, ..config.clone() };
         assert_eq!(attempt_times(&Retry::new(&ignoring), throttled), [0, 500, 1_000]);
+        let as_sent = RetryConfig { honor_retry_after: false, retry_after: RetryAfter::AsSent, ..config };
+        assert_eq!(attempt_times(&Retry::new(&as_sent), throttled), [0, 2_000, 4_000]);
+    }
+
+    /// AWS `retry2026_test.go` (standard mode, backoff 50 ms with the randomizer pinned to 1):
+    /// `x-amz-retry-after` 1500 → 1500 ms; 0 → the backoff, 50 ms ("minimum is exponential
+    /// backoff duration"); 10000 → 5050 ms ("maximum is 5+exponential backoff duration").
+    #[test]
+    fn aws_clamps_retry_after_to_the_backoff_plus_five_seconds() {
+        let config = RetryConfig {
+            backoff: BackoffConfig::Constant { delay: Span::from_millis(50) },
+            retry_after: RetryAfter::Clamp,
+            ..RetryConfig::default()
+        };
+        let policy = Retry::new(&config);
+        let first_wait = |after_ms: u64| {
+            let failure = Failure::Status { code: 500, retry_after_us: Some(after_ms * MS) };
+            match policy.on_failure(&mut policy.start(), failure, &mut jitter()) {
+                RetryDecision::RetryAfter { delay_us, .. } => delay_us / MS,
+                RetryDecision::GiveUp => panic!("retried"),
+            }
+        };
+        assert_eq!([first_wait(1_500), first_wait(0), first_wait(10_000)], [1_500, 50, 5_050]);
+        assert_eq!(attempt_times(&policy, E500), [0, 50, 100], "no Retry-After: the backoff");
     }
 }
