@@ -187,6 +187,11 @@ pub trait LayerPattern {
         false
     }
 
+    /// The state code the layer starts in (reported changes are relative to it).
+    fn initial_state(&self) -> u8 {
+        0
+    }
+
     /// How severe a reported state code is (0 = normal), so that a metrics bucket can show the
     /// worst state it saw.
     fn severity(&self, _code: u8) -> u8 {

@@ -114,6 +114,12 @@ macro_rules! registry {
                 }
             }
 
+            /// See [`LayerPattern::initial_state`].
+            #[must_use]
+            pub fn initial_state(&self) -> u8 {
+                match self { $(Self::$kind(layer) => layer.initial_state(),)* }
+            }
+
             /// See [`LayerPattern::severity`].
             #[must_use]
             pub fn severity(&self, code: u8) -> u8 {

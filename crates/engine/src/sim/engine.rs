@@ -22,6 +22,7 @@ use super::summary::TotalsBuilder;
 use super::trace::Trace;
 use super::{RunError, RunOptions, TraceMode};
 use crate::patterns::contract::Reply;
+use crate::patterns::registry::LayerRuntime;
 use crate::rng::{Stream, StreamId};
 use crate::scenario::Scenario;
 use crate::time::Instant;
@@ -152,6 +153,7 @@ impl Engine {
             TraceMode::MetricsOnly => None,
         };
         let runtimes = stacks.runtimes.len();
+        let layer_state = stacks.runtimes.iter().map(LayerRuntime::initial_state).collect();
         Self {
             name: scenario.name.clone(),
             seed,
@@ -169,7 +171,7 @@ impl Engine {
             endpoints,
             stacks,
             layer_timer_at: vec![Instant::NEVER; runtimes],
-            layer_state: vec![0; runtimes],
+            layer_state,
             state_changes: vec![Vec::new(); runtimes],
             services: scenario
                 .services

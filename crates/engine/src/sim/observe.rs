@@ -61,7 +61,7 @@ impl Engine {
             let layer = &self.stacks.runtimes[runtime];
             let worse = |a: u8, b: u8| if layer.severity(b) > layer.severity(a) { b } else { a };
             let samples = &mut self.metrics.layers[runtime].samples;
-            let (mut state, mut changes) = (0u8, changes.iter().peekable());
+            let (mut state, mut changes) = (layer.initial_state(), changes.iter().peekable());
             for (bucket, sample) in samples.iter_mut().enumerate() {
                 let mut worst = state;
                 while let Some((_, next)) = changes.next_if(|(b, _)| *b == bucket) {

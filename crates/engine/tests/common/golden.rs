@@ -4,11 +4,11 @@
 
 /// (example name, digest) in `examples::ALL` order.
 pub const GOLDEN: &[(&str, u64)] = &[
-    ("all-six", 0xdccdf2b2bcbaed6b),
+    ("all-six", 0x79e6e646092a881d),
     ("cache-outage", 0x52b76003c2a16800),
     ("retry-transient", 0x8ca562f983b183cc),
     ("timeout-brownout", 0x9fbb2298b817eaa6),
-    ("breaker-outage", 0x8f9db5dc24680f36),
+    ("breaker-outage", 0x774c60047176419b),
     ("fallback-outage", 0x238763ec46ae1aef),
     ("bulkhead-isolation", 0x3a078ce2373f8e7b),
     ("retry-storm", 0x6aff3e6e36050df4),

@@ -29,6 +29,7 @@
 //! publishes no event.
 
 mod layer;
+pub use layer::{RecordedNote, RecordedOutcome};
 
 mod config;
 mod metrics;
