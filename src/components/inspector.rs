@@ -2,6 +2,7 @@
 //! the trace ("cache miss → breaker closed, permitted → attempt 1 → timed out …"). It opens
 //! as a drawer beside the timeline (a bottom sheet on narrow screens), where the eye already is.
 
+use resilience_engine::patterns::circuit_breaker::{RecordedNote, RecordedOutcome};
 use resilience_engine::sim::{Outcome, SERVICE, TraceKind};
 use yew::prelude::*;
 
@@ -46,9 +47,7 @@ pub fn inspector() -> Html {
                     layer_name(e.layer),
                     if e.value == 1 { "half-open, probes taken" } else { "open" }
                 ),
-                TraceKind::BreakerRecorded => {
-                    format!("{}: recorded a {}", layer_name(e.layer), if e.value == 1 { "failure" } else { "success" })
-                }
+                TraceKind::BreakerRecorded => recorded(&layer_name(e.layer), RecordedNote::decode(e.value)),
                 TraceKind::BreakerReleased => format!("{}: permit given back unrecorded", layer_name(e.layer)),
                 TraceKind::BulkheadAdmitted => format!("{}: admitted", layer_name(e.layer)),
                 TraceKind::BulkheadQueued => format!("{}: waiting for a permit", layer_name(e.layer)),
@@ -98,5 +97,19 @@ pub fn inspector() -> Html {
             <p class="muted">{ format!("arrived at {:.3} s · ← → on the timeline walk through requests", journey.arrival_us as f64 / 1e6) }</p>
             <ol class="journey" id="journey">{ for steps }</ol>
         </aside>
+    }
+}
+
+/// What the breaker did with a call's result, and the failure rate it judged by right after.
+fn recorded(layer: &str, note: RecordedNote) -> String {
+    let counted = match note.outcome {
+        RecordedOutcome::Success => "recorded a success",
+        RecordedOutcome::Failure => "recorded a failure",
+        RecordedOutcome::Ignored => "ignored the failure (its kind is in `ignore`)",
+        RecordedOutcome::NotCounted => "did not count the result",
+    };
+    match note.failure_rate_pct {
+        Some(rate) => format!("{layer}: {counted}; failure rate {rate:.0} %"),
+        None => format!("{layer}: {counted}; failure rate not yet computed (below the minimum calls)"),
     }
 }

@@ -216,11 +216,11 @@ struct LiveProps {
 fn live_state_line(props: &LiveProps) -> Html {
     let state = use_app();
     let playback = use_playback();
-    live_state(&state, playback.cursor_us, props.index, &props.kind, &props.layer)
+    live_state(&state, playback.cursor_us, props.index, &props.kind)
 }
 
 /// The layer's state at the play head, from the last run.
-fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &Value) -> Html {
+fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let Some(timeline) = result.derived.layers.get(&(state.endpoint as u16, index as u8)) else {
         return html! { <div class="live muted">{ "no activity yet" }</div> };
@@ -240,8 +240,7 @@ fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &V
             2 => ("half-open", "half-open"),
             _ => ("closed", "closed"),
         };
-        let window = layer[kind]["window"]["count"].as_u64().unwrap_or(100) as usize;
-        let rate = timeline.failure_rate_at(t, window).map_or("–".to_owned(), |r| format!("{r:.0} %"));
+        let rate = timeline.failure_rate_at(t).map_or("–".to_owned(), |r| format!("{r:.0} %"));
         parts.insert(0, html! { <span class={classes!("badge", code)}>{ label }</span> });
         parts.push(html! { <span class="counter">{ format!("failure rate {rate}") }</span> });
     }

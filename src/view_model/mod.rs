@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use resilience_engine::patterns::circuit_breaker::RecordedNote;
 use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
 
 mod navigation;
@@ -70,8 +71,8 @@ pub struct LayerTimeline {
     pub counts: Vec<[u32; 3]>,
     /// Breaker state changes: (time, state code).
     pub states: Vec<(u64, u8)>,
-    /// Breaker results in order: (time, failed).
-    pub results: Vec<(u64, bool)>,
+    /// Breaker results in order: (time, how the breaker counted it and the rates it judged by).
+    pub results: Vec<(u64, RecordedNote)>,
     /// Retry waits in order of start: (start, end).
     pub waits: Vec<(u64, u64)>,
     /// The longest retry wait, in microseconds (bounds the search in `waiting_at`).
@@ -98,14 +99,12 @@ impl LayerTimeline {
         self.waits[begin..end].iter().filter(|(_, stop)| *stop > t_us).count()
     }
 
-    /// Failure rate (percent) of the last `window` results before `t_us` since the last
-    /// state change, or `None` with no results.
-    pub fn failure_rate_at(&self, t_us: u64, window: usize) -> Option<f64> {
-        let since = self.states.iter().rev().find(|(t, _)| *t <= t_us).map_or(0, |(t, _)| *t);
+    /// The failure rate (percent) the breaker itself computed at its last result at or before
+    /// `t_us`, over its own window with `record` and `ignore` respected; `None` before its
+    /// first result or while below its minimum number of calls ("not yet computed").
+    pub fn failure_rate_at(&self, t_us: u64) -> Option<f64> {
         let end = self.results.partition_point(|(t, _)| *t <= t_us);
-        let start = self.results.partition_point(|(t, _)| *t < since).max(end.saturating_sub(window));
-        let recent = &self.results[start..end];
-        (!recent.is_empty()).then(|| recent.iter().filter(|(_, f)| *f).count() as f64 * 100.0 / recent.len() as f64)
+        end.checked_sub(1).and_then(|last| self.results[last].1.failure_rate_pct)
     }
 }
 
@@ -204,7 +203,7 @@ impl Derived {
         timeline.times.push(event.at_us);
         timeline.counts.push(counts);
         if event.kind == TraceKind::BreakerRecorded {
-            timeline.results.push((event.at_us, event.value == 1));
+            timeline.results.push((event.at_us, RecordedNote::decode(event.value)));
         }
         if event.kind == TraceKind::RetryScheduled {
             let wait = u64::from(event.value);
@@ -340,7 +339,12 @@ mod tests {
         let [permitted, rejected, _] = breaker.counts_at(u64::MAX);
         assert!(permitted > 3_000 && rejected > 1_500);
         assert_eq!(breaker.counts_at(0), [0, 0, 0]);
-        assert_eq!(breaker.failure_rate_at(19_000_000, 50), Some(0.0));
+        assert_eq!(breaker.failure_rate_at(0), None, "no result yet");
+        let rate = breaker.failure_rate_at(19_000_000).expect("past the minimum number of calls");
+        assert!(rate < 10.0, "a few failures before the outage: {rate}");
+        let opened_at = breaker.states.iter().find(|(_, code)| *code == 1).map(|(t, _)| *t).unwrap();
+        let at_open = breaker.failure_rate_at(opened_at).expect("computed when it opened");
+        assert!(at_open >= 50.0, "the breaker opened at its own rate of {at_open} %, over its threshold");
 
         let (_, derived) = derive("retry-transient");
         let retry = &derived.layers[&(0, 0)];
