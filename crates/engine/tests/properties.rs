@@ -6,8 +6,16 @@
 mod common;
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use resilience_engine::{RunOptions, Scenario, examples, run};
 use serde_json::{Value, json};
+
+/// `cases` generated cases per property, after the saved failures of
+/// `tests/properties.proptest-regressions` (replayed first; a new failure is saved there).
+fn config(cases: u32) -> ProptestConfig {
+    let persistence = FileFailurePersistence::WithSource("proptest-regressions");
+    ProptestConfig { cases, failure_persistence: Some(Box::new(persistence)), ..ProptestConfig::default() }
+}
 
 /// Runs a scenario if it is valid, with bounds that keep each case quick.
 fn run_if_valid(json: &str) {
@@ -140,7 +148,7 @@ fn scenario() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(96))]
 
     #[test]
     fn mutated_examples_never_panic(which in 0..examples::ALL.len(), pick in 0usize..400, value in junk(), remove in any::<bool>()) {
@@ -186,6 +194,40 @@ proptest! {
     }
 }
 
+/// The case saved in `properties.proptest-regressions` (seed `cc d93f7dc3…`), written out, so
+/// it runs even if the generator changes and the seed no longer draws it.
+#[test]
+fn the_saved_regression_case_keeps_the_invariants() {
+    let doc = json!({
+        "version": 1, "name": "generated", "seed": 6_700_849_487_827_925_555_u64, "duration": "3s",
+        "client": { "workers": 3, "max_wait": "100ms" },
+        "services": [
+            { "name": "main", "latency": { "lognormal": { "p50": "20ms", "p99": "300ms" } },
+              "capacity": { "concurrency": 1, "queue": 2 },
+              "faults": [
+                { "outage": { "from": "621ms", "to": "1321ms" } },
+                { "errors": { "rate": 0.0 } },
+                { "throttle": { "rps": 200, "retry_after": "100ms" } },
+                { "slowdown": { "from": "2s", "factor": 4 } }
+              ] },
+            { "name": "backup", "latency": { "uniform": { "min": "1ms", "max": "5ms" } } }
+        ],
+        "endpoints": [
+            { "name": "a", "service": "main", "load": { "poisson": { "rps": 2 } }, "keys": { "zipf": { "count": 50, "s": 1.1 } },
+              "stack": [
+                { "timeout": { "timeout": "1ms" } },
+                { "circuit_breaker": { "window": { "count": 1 }, "minimum_calls": 1, "wait_open": "500ms",
+                    "permitted_half_open": 1, "open_boundary": "strictly_after", "slow_call_duration": "200ms",
+                    "slow_call_rate": 80, "max_wait_half_open": "2s" } }
+              ] },
+            { "name": "b", "service": "main", "load": { "constant": { "rps": 50 } }, "stack": [] }
+        ]
+    });
+    let scenario = Scenario::from_json(&doc.to_string()).expect("the saved case is valid");
+    let report = run(&scenario, &RunOptions::full_trace(2_000_000)).expect("runs");
+    common::check_invariants(&scenario, &report);
+}
+
 #[test]
 fn valid_scenarios_survive_a_json_round_trip() {
     let mut runner = proptest::test_runner::TestRunner::default();
@@ -203,7 +245,7 @@ mod links {
     use resilience_engine::scenario::link::{SharedView, decode, encode};
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(config(64))]
 
         #[test]
         fn any_valid_scenario_survives_a_link_round_trip(doc in scenario(), cursor in any::<u64>(), request in prop::option::of(any::<u32>())) {

@@ -88,6 +88,13 @@ fn bulkhead_keeps_the_healthy_endpoint_alive() {
     assert!(search(&without) <= 0.80, "search without: {}", search(&without));
     assert!(count(&with.summary.endpoints[1], Outcome::RejectedByBulkhead) > 500);
     check_invariants(&scenario, &with);
+    // Read from the trace: the bulkhead fills to exactly its 10 permits; without it the slow
+    // calls take every one of the pool's 40 threads.
+    let held = |r: &resilience_engine::Report| {
+        occupancy::peaks(&scenario, r).iter().map(|p| (p.endpoint, p.held_max)).collect::<Vec<_>>()
+    };
+    assert!(held(&with).contains(&(Some(1), 10)), "{:?}", held(&with));
+    assert!(held(&without).contains(&(None, 40)), "{:?}", held(&without));
 }
 
 #[test]
@@ -221,6 +228,8 @@ fn c31_bulkhead_queue_in_a_simulation() {
     assert_eq!(count(&report.summary.total, Outcome::RejectedByBulkhead), 1);
     // Waiters started as slots freed: 0 at t0, 1 at t0, 2 when #0 left (t0), 3 when #1 left (t2).
     assert_eq!(attempt_times_ms(&report), [0, 0, 0, 2]);
+    let peaks = occupancy::peaks(&Scenario::from_json(&json.replace("STACK", stack)).unwrap(), &report);
+    assert_eq!(peaks, [occupancy::Peak { endpoint: Some(0), layer: 0, held_max: 2, limit: 2 }], "from the trace");
 }
 
 #[test]

@@ -56,14 +56,14 @@ impl Checker<'_> {
     }
 
     /// Refuses an open-loop load that could keep more calls in flight at once than a run may
-    /// hold ([`crate::sim::CALLS_IN_FLIGHT_MAX`]): peak arrival rate × the longest a request
+    /// hold ([`CALLS_IN_FLIGHT_MAX`]): peak arrival rate × the longest a request
     /// lives × the calls one request holds (one per enabled layer, plus its service call).
     pub(super) fn calls_in_flight(&mut self, index: usize, endpoint: &Endpoint) {
         let Some((rate, rate_field)) = peak_rate(&endpoint.load) else { return };
         let life_s = longest_life_s(self.scenario, endpoint);
         let calls_per_request = endpoint.stack.iter().filter(|l| l.enabled()).count() as f64 + 1.0;
         let calls = rate * life_s * calls_per_request;
-        let limit = crate::sim::CALLS_IN_FLIGHT_MAX as f64;
+        let limit = CALLS_IN_FLIGHT_MAX as f64;
         if calls > limit {
             self.fail(
                 format!("endpoints[{index}].load.{}.{rate_field}", load_name(&endpoint.load)),

@@ -54,3 +54,6 @@ pub const DESCRIPTION_CHARS_MAX: usize = 10_000;
 pub const LINK_CHARS_MAX: usize = 512 * 1024;
 /// Most panels a share link may list.
 pub const LINK_PANELS_MAX: usize = 16;
+/// Most calls in flight at once in a run (one per layer a request is inside, plus its service
+/// call): the simulator's default bound, and what validation estimates a load against.
+pub const CALLS_IN_FLIGHT_MAX: usize = 2_000_000;

@@ -10,6 +10,7 @@ mod json_path;
 mod limits;
 pub mod link;
 mod model;
+mod sequence;
 mod validate;
 
 use core::fmt;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use limits::*;
 pub use model::{Capacity, ClientPool, Endpoint, Fault, Keys, Latency, Layer, Load, Service};
+pub use sequence::{Outcomes, OutcomesError, SequenceStep};
 
 use crate::time::Span;
 

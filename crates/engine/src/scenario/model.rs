@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::limits::{FAULTS_MAX, LAYERS_MAX, SEQUENCE_MAX, TIMES_MAX};
+use super::sequence::Outcomes;
 use crate::patterns::bulkhead::BulkheadConfig;
 use crate::patterns::cache::CacheConfig;
 use crate::patterns::circuit_breaker::BreakerConfig;
@@ -160,7 +161,8 @@ pub enum Fault {
     },
     /// The outcomes of successive requests reaching the service, as `"S,S,F,F,S"`: `S` serves
     /// normally, `F` answers 500 after the service time, a status such as `503` or `429`
-    /// answers it at once. After the last one, requests behave normally.
+    /// answers it at once. After the last one, requests behave normally. The text is read into
+    /// typed steps when the document is read; a bad entry is an error naming its position.
     Sequence {
         /// Start.
         #[serde(default)]
@@ -168,8 +170,8 @@ pub enum Fault {
         /// End (exclusive).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<Span>,
-        /// Comma-separated outcomes.
-        outcomes: String,
+        /// The outcomes, read from comma-separated text.
+        outcomes: Outcomes,
     },
 }
 

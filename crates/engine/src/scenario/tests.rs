@@ -344,3 +344,22 @@ fn step6_breaker_and_retry_settings_parse_and_name_their_bad_values() {
         "contradicts",
     );
 }
+
+#[test]
+fn outcome_sequences_are_read_once_and_written_back_as_written() {
+    let mut doc = minimal();
+    doc["services"][0]["faults"] = serde_json::json!([{ "sequence": { "outcomes": "S, f,503 , 429" } }]);
+    let scenario = Scenario::parse(&doc.to_string()).expect("valid outcomes");
+    let Fault::Sequence { outcomes, .. } = &scenario.services[0].faults[0] else { panic!("a sequence") };
+    assert_eq!(
+        outcomes.steps(),
+        [SequenceStep::Success, SequenceStep::Fail, SequenceStep::Status(503), SequenceStep::Status(429)]
+    );
+    let written: serde_json::Value = serde_json::from_str(&scenario.to_json()).unwrap();
+    assert_eq!(written["services"][0]["faults"][0]["sequence"]["outcomes"], "S, f,503 , 429");
+    // A bad token is refused by the parse itself, before any validation, with its position.
+    doc["services"][0]["faults"] = serde_json::json!([{ "sequence": { "outcomes": "S,F,,503" } }]);
+    let error = Scenario::parse(&doc.to_string()).expect_err("an empty entry");
+    assert_eq!(error.path, "services[0].faults[0].sequence.outcomes", "{error}");
+    assert!(error.message.contains("outcome 3 is \"\""), "{error}");
+}

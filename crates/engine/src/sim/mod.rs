@@ -26,10 +26,10 @@ use core::fmt;
 
 pub use metrics::{BUCKETS_MAX, Bucket, LayerSample, LayerSeries, Metrics, ServiceSeries};
 pub use outcome::Outcome;
-pub use service::SequenceStep;
 pub use summary::{Latencies, OutcomeCounts, Summary, Totals};
 pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind};
 
+pub use crate::scenario::CALLS_IN_FLIGHT_MAX;
 use crate::scenario::{Scenario, ScenarioError};
 
 /// Whether to record the full trace.
@@ -79,8 +79,6 @@ impl Default for RunOptions {
 /// Default for [`RunOptions::stalled_events_max`]: far above what any instant of a valid
 /// scenario needs (a million explicit arrival times at one instant included).
 pub const STALLED_EVENTS_MAX: u64 = 20_000_000;
-/// Most calls in flight at once (one per layer a request is inside, plus its service call).
-pub const CALLS_IN_FLIGHT_MAX: usize = 2_000_000;
 /// Most events waiting in the queue at once (timers included).
 pub const PENDING_EVENTS_MAX: usize = 4_000_000;
 

@@ -15,34 +15,11 @@
 use std::collections::VecDeque;
 
 use crate::rng::{Stream, StreamId};
-use crate::scenario::{Fault, Latency, Service};
+use crate::scenario::{Fault, Latency, SequenceStep, Service};
 use crate::time::{Instant, micros_of_f64};
 
 /// The standard normal distribution's 0.99 quantile.
 const Z_99: f64 = 2.326_347_874_040_840_8;
-
-/// One step of an explicit outcome sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SequenceStep {
-    /// Serve normally (no error-rate draw).
-    Success,
-    /// Serve, then answer 500.
-    Fail,
-    /// Answer this status at once.
-    Status(u16),
-}
-
-impl SequenceStep {
-    /// Reads `S`, `F` or a status (400..=599).
-    #[must_use]
-    pub fn parse(token: &str) -> Option<Self> {
-        match token {
-            "S" | "s" => Some(Self::Success),
-            "F" | "f" => Some(Self::Fail),
-            code => code.parse().ok().filter(|c| (400..=599).contains(c)).map(Self::Status),
-        }
-    }
-}
 
 /// How the service answers a request that reached it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,10 +227,7 @@ fn compile_fault(fault: &Fault) -> Window {
             second: u64::MAX,
             count: 0,
         },
-        Fault::Sequence { outcomes, .. } => FaultKind::Sequence {
-            steps: outcomes.split(',').filter_map(|t| SequenceStep::parse(t.trim())).collect(),
-            next: 0,
-        },
+        Fault::Sequence { outcomes, .. } => FaultKind::Sequence { steps: outcomes.steps().to_vec(), next: 0 },
     };
     Window { from: from.as_micros(), to: to.map_or(u64::MAX, |t| t.as_micros()), fault: kind }
 }
@@ -303,7 +277,7 @@ mod tests {
 
     #[test]
     fn sequence_scripts_successive_calls_then_stops() {
-        let sequence = Fault::Sequence { from: Span::ZERO, to: None, outcomes: "S,F,503".into() };
+        let sequence = Fault::Sequence { from: Span::ZERO, to: None, outcomes: "S,F,503".parse().unwrap() };
         let mut s = service(None, vec![sequence]);
         let t = Instant::ZERO;
         let statuses: Vec<u16> = (0..4)

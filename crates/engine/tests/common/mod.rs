@@ -2,6 +2,7 @@
 #![allow(dead_code, missing_docs)]
 
 pub mod golden;
+pub mod occupancy;
 
 use resilience_engine::sim::{Outcome, Report, Totals, TraceKind};
 use resilience_engine::{RunOptions, Scenario, examples, run};
@@ -100,14 +101,8 @@ pub fn check_invariants(scenario: &Scenario, report: &Report) {
         arrivals.values().all(|(_, _, attempts)| u64::from(*attempts) <= max_attempts),
         "more attempts than the retries allow"
     );
-    // Bulkheads never hold more than their limit.
-    for series in &report.metrics.layers {
-        if series.kind == "bulkhead" {
-            let layer = &scenario.endpoints[series.endpoint as usize].stack[series.layer as usize];
-            let resilience_engine::scenario::Layer::Bulkhead(config) = layer else { panic!("bulkhead series") };
-            assert!(series.samples.iter().all(|s| s.in_use_max <= config.max_concurrent), "bulkhead over its limit");
-        }
-    }
+    // Bulkheads and the client pool never hold more than their limit, read from the trace.
+    occupancy::check(scenario, report);
     check_half_open_permits(scenario, report);
 }
 
