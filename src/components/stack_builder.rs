@@ -261,18 +261,10 @@ fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str) -> Html {
         parts.push(html! { <span class="counter">{ format!("hit ratio {ratio}") }</span> });
     }
     if kind == "bulkhead" {
-        let bucket = (t / result.report.metrics.bucket_us.max(1)) as usize;
-        let runtime = result
-            .report
-            .metrics
-            .layers
-            .iter()
-            .find(|l| l.endpoint == state.endpoint as u16 && usize::from(l.layer) == index);
-        let sample = runtime.and_then(|l| l.samples.get(bucket));
-        let (in_use, waiting) = sample
-            .map_or(("–".to_owned(), "–".to_owned()), |s| (s.in_use_max.to_string(), s.waiting_max.to_string()));
-        parts.insert(0, html! { <span class="counter">{ format!("waiting ≤ {waiting}") }</span> });
-        parts.insert(0, html! { <span class="counter">{ format!("in use ≤ {in_use}") }</span> });
+        // Exact at the play head: admissions, queueing and releases are all in the trace.
+        let (in_use, waiting) = timeline.occupancy_at(t);
+        parts.insert(0, html! { <span class="counter">{ format!("waiting {waiting}") }</span> });
+        parts.insert(0, html! { <span class="counter">{ format!("in use {in_use}") }</span> });
     }
     // A fixed grid of fixed cells: the line keeps its height and width while the numbers change.
     html! { <div class="live" aria-live="off">{ for parts }</div> }

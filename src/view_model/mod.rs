@@ -2,7 +2,7 @@
 //! (arrival, attempts, markers, outcome) and, per layer, cumulative counters and state changes
 //! so the stack can show its state at any play-head position with a binary search.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use resilience_engine::patterns::circuit_breaker::RecordedNote;
 use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
@@ -77,6 +77,9 @@ pub struct LayerTimeline {
     pub waits: Vec<(u64, u64)>,
     /// The longest retry wait, in microseconds (bounds the search in `waiting_at`).
     pub wait_max_us: u64,
+    /// Bulkhead occupancy after each change, exact from the trace: (time, permits in use,
+    /// calls waiting).
+    pub occupancy: Vec<(u64, u32, u32)>,
 }
 
 impl LayerTimeline {
@@ -84,6 +87,12 @@ impl LayerTimeline {
     pub fn counts_at(&self, t_us: u64) -> [u32; 3] {
         let n = self.times.partition_point(|t| *t <= t_us);
         if n == 0 { [0; 3] } else { self.counts[n - 1] }
+    }
+
+    /// Bulkhead permits in use and calls waiting at `t_us` (changes at `t_us` included).
+    pub fn occupancy_at(&self, t_us: u64) -> (u32, u32) {
+        let n = self.occupancy.partition_point(|(t, _, _)| *t <= t_us);
+        n.checked_sub(1).map_or((0, 0), |last| (self.occupancy[last].1, self.occupancy[last].2))
     }
 
     /// Breaker state code at `t_us`.
@@ -155,6 +164,7 @@ impl Derived {
         let Some(trace) = &report.trace else { return Self::default() };
         let mut derived = Self::default();
         let mut endpoint_of: Vec<u16> = Vec::new();
+        let mut waiting = BTreeSet::new();
         for (index, event) in trace.events.iter().enumerate() {
             if event.request == NO_REQUEST {
                 derived.note_state_change(event);
@@ -180,6 +190,7 @@ impl Derived {
             }
             let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
             if event.layer < SERVICE {
+                derived.note_occupancy(endpoint, event, &mut waiting);
                 derived.note_layer(endpoint, event);
             }
         }
@@ -193,6 +204,24 @@ impl Derived {
             timeline.states.push((event.at_us, (event.value & 0xff) as u8));
             self.state_change_times.push(event.at_us);
         }
+    }
+
+    /// Follows a bulkhead's permits and queue: `waiting` holds the calls queued right now.
+    fn note_occupancy(&mut self, endpoint: u16, event: &TraceEvent, waiting: &mut BTreeSet<(u16, u8, u32)>) {
+        let call = (endpoint, event.layer, event.request);
+        let (in_use_change, waiting_change): (i32, i32) = match (event.kind, event.value) {
+            (TraceKind::BulkheadAdmitted, _) => (1, -i32::from(waiting.remove(&call))),
+            (TraceKind::BulkheadQueued, _) => (0, i32::from(waiting.insert(call))),
+            (TraceKind::BulkheadRejected, 1) | (TraceKind::BulkheadReleased, 2) => {
+                (0, -i32::from(waiting.remove(&call)))
+            }
+            (TraceKind::BulkheadReleased, _) => (-1, 0),
+            _ => return,
+        };
+        let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+        let (in_use, queued) = timeline.occupancy.last().map_or((0, 0), |o| (o.1, o.2));
+        let next = (in_use.saturating_add_signed(in_use_change), queued.saturating_add_signed(waiting_change));
+        timeline.occupancy.push((event.at_us, next.0, next.1));
     }
 
     fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
@@ -293,6 +322,31 @@ mod tests {
         let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
         let derived = Derived::from_report(&report);
         (report, derived)
+    }
+
+    #[test]
+    fn bulkhead_occupancy_is_exact_from_the_trace() {
+        let (report, derived) = derive("bulkhead-isolation");
+        let series = report.metrics.layers.iter().find(|l| l.kind == "bulkhead").expect("a bulkhead");
+        let timeline = &derived.layers[&(series.endpoint, series.layer)];
+        assert!(timeline.occupancy.iter().all(|(_, in_use, _)| *in_use <= 10), "never over its 10 permits");
+        assert_eq!(timeline.occupancy.iter().map(|o| o.1).max(), Some(10), "full during the slowdown");
+        assert_eq!(timeline.occupancy_at(u64::MAX), (0, 0), "every permit given back at the end");
+        // The most permits in use within each bucket is what the bulkhead itself counted.
+        // (The drain phase after the run lands in the last bucket, as the metrics put it.)
+        let last = series.samples.len() - 1;
+        let mut exact = vec![0; series.samples.len()];
+        for (t, in_use, _) in &timeline.occupancy {
+            let bucket = ((t / report.metrics.bucket_us) as usize).min(last);
+            exact[bucket] = exact[bucket].max(*in_use);
+        }
+        // The bulkhead samples itself only when it admits, queues or refuses, so a bucket in
+        // which calls only finish (the drain after 60 s) reads 0 there while the trace still
+        // shows the permits held: the trace is the exact one.
+        let counted: Vec<u32> = series.samples.iter().map(|s| s.in_use_max).collect();
+        assert_eq!(exact[..60], counted[..60], "the same maxima while calls arrive");
+        assert!(exact.iter().zip(&counted).all(|(e, c)| e >= c));
+        assert_eq!((exact[60], counted[60]), (2, 0), "two calls still held their permits at 60 s");
     }
 
     #[test]

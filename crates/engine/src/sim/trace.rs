@@ -54,6 +54,11 @@ pub enum TraceKind {
     StateChange,
     /// The request completed; `value` = outcome code.
     Complete,
+    /// A bulkhead (or the client pool) got a call back: `value` = 0 the call is done and gives
+    /// its permit back, 1 an outer layer abandoned it and its permit went back, 2 an outer layer
+    /// abandoned it while it waited in the queue. With `BulkheadAdmitted`, `BulkheadQueued`
+    /// and `BulkheadRejected` this makes occupancy exact at any instant.
+    BulkheadReleased,
 }
 
 /// One trace record. `layer` is the index in the endpoint's stack (outermost 0), [`POOL`] for

@@ -4,13 +4,13 @@
 
 /// (example name, digest) in `examples::ALL` order.
 pub const GOLDEN: &[(&str, u64)] = &[
-    ("all-six", 0x79e6e646092a881d),
+    ("all-six", 0x4bd92bc770761088),
     ("cache-outage", 0x52b76003c2a16800),
     ("retry-transient", 0x8ca562f983b183cc),
     ("timeout-brownout", 0x9fbb2298b817eaa6),
     ("breaker-outage", 0x774c60047176419b),
     ("fallback-outage", 0x238763ec46ae1aef),
-    ("bulkhead-isolation", 0x3a078ce2373f8e7b),
+    ("bulkhead-isolation", 0xb965156f41b5cbeb),
     ("retry-storm", 0x6aff3e6e36050df4),
     ("retries-every-layer", 0x898eb2d5b7b6146b),
     ("thundering-herd", 0x0faddff432050d4b),

@@ -79,8 +79,9 @@ impl LayerPattern for BulkheadLayer {
         }
     }
 
-    fn on_reply<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, reply: Reply, _probe: &mut P) -> Decision {
+    fn on_reply<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, reply: Reply, probe: &mut P) -> Decision {
         self.give_back(call.take());
+        probe.trace(TraceKind::BulkheadReleased, 0);
         Decision::Answer(reply)
     }
 
@@ -117,11 +118,16 @@ impl LayerPattern for BulkheadLayer {
         *call = self.in_hand.take();
     }
 
-    fn on_cancel<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, me: CallRef, _probe: &mut P) {
+    fn on_cancel<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, me: CallRef, probe: &mut P) {
         match call.take() {
-            Some(permit) => self.give_back(Some(permit)),
+            Some(permit) => {
+                self.give_back(Some(permit));
+                probe.trace(TraceKind::BulkheadReleased, 1);
+            }
             None => {
-                self.bulkhead.cancel_wait(me);
+                if self.bulkhead.cancel_wait(me) {
+                    probe.trace(TraceKind::BulkheadReleased, 2);
+                }
             }
         }
     }
