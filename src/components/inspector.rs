@@ -56,6 +56,15 @@ pub fn inspector() -> Html {
                     layer_name(e.layer),
                     if e.value == 1 { "wait expired" } else { "full" }
                 ),
+                TraceKind::BulkheadReleased => format!(
+                    "{}: {}",
+                    layer_name(e.layer),
+                    match e.value {
+                        0 => "permit given back",
+                        1 => "permit given back (the call was abandoned)",
+                        _ => "left the queue (the call was abandoned)",
+                    }
+                ),
                 TraceKind::RetryScheduled => format!(
                     "{}: waiting {} before attempt {}",
                     layer_name(e.layer),
