@@ -18,7 +18,7 @@ pub mod timeout;
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize as _, Serialize};
 
 use crate::time::Instant;
 
@@ -98,9 +98,10 @@ impl Failure {
 }
 
 /// Classes of failure that settings select (`retry_on`, a breaker's `record`, a fallback's `on`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum FailureKind {
     /// A 5xx answer.
+    #[default]
     #[serde(rename = "5xx")]
     ServerError,
     /// A 429 answer.
@@ -116,6 +117,8 @@ pub enum FailureKind {
     #[serde(rename = "rejected")]
     Rejected,
 }
+
+read_as_words!(FailureKind: ServerError = "5xx", Throttled = "429", ClientError = "4xx", Timeout = "timeout", Rejected = "rejected");
 
 /// A set of [`FailureKind`]s as a bit mask: cheap to copy and test on the hot path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,6 +144,34 @@ impl KindSet {
         1 << kind as u8
     }
 }
+
+/// Reads one of `words` (the spellings of a unit enum's variants): its index. One reader for
+/// every such enum keeps the web bundle small (serde's derive makes a visitor per enum).
+///
+/// # Errors
+/// Not a string, or none of `words` ("unknown variant `x`, expected one of …").
+pub fn read_word<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    words: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    let word = String::deserialize(deserializer)?;
+    words.iter().position(|w| *w == word).ok_or_else(|| serde::de::Error::unknown_variant(&word, words))
+}
+
+/// Implements `Deserialize` for a unit enum through [`read_word`]: `read_as_words!(Type: Variant =
+/// "word", ...)`, in the order of the variants (serialising stays derived).
+macro_rules! read_as_words {
+    ($ty:ty: $($variant:ident = $word:literal),+ $(,)?) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const VARIANTS: &[$ty] = &[$(<$ty>::$variant),+];
+                let index = $crate::patterns::read_word(deserializer, &[$($word),+])?;
+                Ok(VARIANTS.get(index).copied().unwrap_or_default())
+            }
+        }
+    };
+}
+pub(crate) use read_as_words;
 
 /// The default of `enabled` fields in layer configs.
 pub(crate) const fn enabled_by_default() -> bool {

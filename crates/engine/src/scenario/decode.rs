@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 
-use super::json_path::{PendingKey, path_at};
+use super::json_path::{PendingKey, path_at, path_of_word};
 use super::{INPUT_BYTES_MAX, SCHEMA_VERSION, Scenario, ScenarioError};
 
 /// The message for a document that is not a JSON object.
@@ -83,16 +83,22 @@ pub(super) fn typed_value<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T,
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let value = T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
     value.map_err(|error| {
-        let path = if error.is_data() {
-            // An unknown variant is its object's problem; an unknown field is named itself.
-            let is_variant = error.to_string().starts_with("unknown variant");
-            let pending = if is_variant { PendingKey::Left } else { PendingKey::Named };
-            path_at(json, error.line(), error.column(), pending)
-        } else {
-            String::new()
-        };
+        let path = if error.is_data() { data_error_path(json, &error) } else { String::new() };
         (path, error)
     })
+}
+
+/// The path of a data error: where the parser stopped, or, for an unknown variant (which may
+/// be reported where an outer value ends), where the word is written.
+fn data_error_path(json: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if let Some(word) = message.strip_prefix("unknown variant `").and_then(|rest| rest.split('`').next()) {
+        if let Some(path) = path_of_word(json, word) {
+            return path;
+        }
+        return path_at(json, error.line(), error.column(), PendingKey::Left);
+    }
+    path_at(json, error.line(), error.column(), PendingKey::Named)
 }
 
 /// A list read with at most `MAX` entries: the reader stops at entry `MAX + 1`, before it

@@ -38,6 +38,21 @@ pub(super) fn path_at(json: &str, line: usize, column: usize, pending: PendingKe
     render(&stack, pending)
 }
 
+/// The path of the first place `word` is written as a string in `json`: as a value, the
+/// field holding it; as a key (an enum written as `{"word": …}`), the object. For errors that
+/// name the offending word but arrive with the position of an outer value.
+#[must_use]
+pub(super) fn path_of_word(json: &str, word: &str) -> Option<String> {
+    let quoted = format!("\"{word}\"");
+    let start = json.find(&quoted)?;
+    let end = start + quoted.len();
+    let is_key = json.get(end..).is_some_and(|rest| rest.trim_start().starts_with(':'));
+    let pending = if is_key { PendingKey::Left } else { PendingKey::Named };
+    let mut stack = Vec::new();
+    scan(json.as_bytes().get(..end).unwrap_or_default(), &mut stack);
+    Some(render(&stack, pending))
+}
+
 /// The byte offset of a 1-based line and column, clamped to the text.
 fn offset_of(json: &str, line: usize, column: usize) -> usize {
     let line_start: usize = json.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
@@ -161,6 +176,15 @@ mod tests {
         // A missing field is found at the object's closing brace.
         assert_eq!(at_end(r#"{"endpoints":[{"name":"e"}"#), "endpoints[0]");
         assert_eq!(at_end(r#"{"seed":1}"#), "");
+    }
+
+    #[test]
+    fn a_word_is_found_as_a_value_or_as_a_key() {
+        let json = r#"{"endpoints":[{"stack":[{"retry":{}},{"circuit_breaker":{"mode":"half_closed"}}]}]}"#;
+        assert_eq!(path_of_word(json, "half_closed").as_deref(), Some("endpoints[0].stack[1].circuit_breaker.mode"));
+        let json = r#"{"endpoints":[{"stack":[{"teleport":{}}]}]}"#;
+        assert_eq!(path_of_word(json, "teleport").as_deref(), Some("endpoints[0].stack[0]"));
+        assert_eq!(path_of_word(json, "absent"), None);
     }
 
     #[test]

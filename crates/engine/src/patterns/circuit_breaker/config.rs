@@ -124,7 +124,7 @@ impl Default for WindowConfig {
 }
 
 /// The breaker's operating mode (resilience4j's special states, as a setting).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakerMode {
     /// Closed, open and half-open as the calls decide.
@@ -138,6 +138,8 @@ pub enum BreakerMode {
     Disabled,
 }
 
+crate::patterns::read_as_words!(BreakerMode: Normal = "normal", ForcedOpen = "forced_open", MetricsOnly = "metrics_only", Disabled = "disabled");
+
 impl BreakerMode {
     /// True for the default mode.
     #[must_use]
@@ -147,7 +149,7 @@ impl BreakerMode {
 }
 
 /// Where the breaker goes when `max_wait_half_open` elapses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AfterMaxWait {
     /// Back to open (resilience4j's default).
@@ -157,8 +159,10 @@ pub enum AfterMaxWait {
     Closed,
 }
 
+crate::patterns::read_as_words!(AfterMaxWait: Open = "open", Closed = "closed");
+
 /// Whether a probe may pass at exactly the end of the open wait.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpenBoundary {
     /// Only after it (resilience4j's `isAfter`, goresilience).
@@ -168,8 +172,10 @@ pub enum OpenBoundary {
     AtOrAfter,
 }
 
+crate::patterns::read_as_words!(OpenBoundary: StrictlyAfter = "strictly_after", AtOrAfter = "at_or_after");
+
 /// When the closed state checks its thresholds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evaluate {
     /// After every recorded call, success or failure (resilience4j, failsafe).
@@ -178,6 +184,8 @@ pub enum Evaluate {
     /// Only after a failure (Polly, cockatiel).
     OnFailure,
 }
+
+crate::patterns::read_as_words!(Evaluate: EveryCall = "every_call", OnFailure = "on_failure");
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 const fn is_false(value: &bool) -> bool {

@@ -80,7 +80,7 @@ impl RetryConfig {
 }
 
 /// How a retry layer uses a `Retry-After` that came with a failure.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryAfter {
     /// Wait the backoff as if nothing was said.
@@ -92,6 +92,8 @@ pub enum RetryAfter {
     /// (the AWS SDKs' standard mode for `x-amz-retry-after`).
     Clamp,
 }
+
+crate::patterns::read_as_words!(RetryAfter: Ignore = "ignore", AsSent = "as_sent", Clamp = "clamp");
 
 impl RetryAfter {
     /// True for the default.
