@@ -198,3 +198,16 @@ pub trait LayerPattern {
         0
     }
 }
+
+/// Where a pattern draws its randomness from: uniform numbers in `[0, 1)`. The simulator hands
+/// each layer its own seeded stream; a pattern used outside the simulator can pass any source.
+pub trait Random {
+    /// The next uniform number in `[0, 1)`.
+    fn unit(&mut self) -> f64;
+}
+
+impl Random for crate::rng::Stream {
+    fn unit(&mut self) -> f64 {
+        crate::rng::Stream::unit(self)
+    }
+}

@@ -23,8 +23,8 @@ mod config;
 pub use backoff::Backoff;
 pub use config::{BackoffConfig, Jitter, RetryAfter, RetryConfig};
 
+use crate::patterns::contract::Random;
 use crate::patterns::{Failure, FailureKind, KindSet};
-use crate::rng::Stream;
 
 /// How far past the backoff a clamped `Retry-After` may go (AWS SDKs: 5 s).
 const RETRY_AFTER_SLACK_US: u64 = 5_000_000;
@@ -100,12 +100,12 @@ impl Retry {
 
     /// Decides after attempt `call.attempts()` failed with `failure`. On a retry the call's
     /// attempt count moves on; `jitter` is drawn from only when a wait is computed.
-    pub fn on_failure(&self, call: &mut RetryCall, failure: Failure, jitter: &mut Stream) -> RetryDecision {
+    pub fn on_failure<R: Random>(&self, call: &mut RetryCall, failure: Failure, jitter: &mut R) -> RetryDecision {
         if !self.retries(failure.kind()) || call.attempts >= self.attempts_max {
             return RetryDecision::GiveUp;
         }
         let retry = call.attempts;
-        let backoff = |jitter: &mut Stream| self.backoff.delay_us(retry, call.previous_delay_us, jitter.unit());
+        let backoff = |jitter: &mut R| self.backoff.delay_us(retry, call.previous_delay_us, jitter.unit());
         let delay_us = match (self.retry_after, failure) {
             (RetryAfter::AsSent, Failure::Status { retry_after_us: Some(after), .. }) => after,
             (RetryAfter::Clamp, Failure::Status { retry_after_us: Some(after), .. }) => {
@@ -124,7 +124,7 @@ impl Retry {
 mod tests {
     use super::*;
     use crate::patterns::Rejection;
-    use crate::rng::StreamId;
+    use crate::rng::{Stream, StreamId};
     use crate::time::Span;
 
     const MS: u64 = 1_000;
