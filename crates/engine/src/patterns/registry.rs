@@ -217,3 +217,47 @@ fn fallback_target(action: &FallbackAction, cx: &CompileContext<'_>) -> Fallback
         FallbackAction::Service(name) => FallbackTarget::Service(cx.scenario.service_index(name).unwrap_or(0) as u16),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patterns::contract::Counter;
+    use crate::patterns::timeout::{Timeout, TimeoutConfig};
+    use crate::sim::TraceKind;
+    use crate::time::Instant;
+
+    /// A probe that records nothing.
+    struct Quiet;
+
+    impl Probe for Quiet {
+        fn now(&self) -> Instant {
+            Instant::ZERO
+        }
+        fn key(&self) -> u32 {
+            0
+        }
+        fn trace(&mut self, _kind: TraceKind, _value: u32) {}
+        fn count(&mut self, _counter: Counter) {}
+        fn occupancy(&mut self, _in_use: u32, _waiting: u32) {}
+        fn state(&mut self, _code: u8) {}
+        fn wake_layer_at(&mut self, _at: Option<Instant>) {}
+    }
+
+    #[test]
+    fn a_layer_and_the_call_it_made_come_in_pairs() {
+        let mut layer = LayerRuntime::Timeout(Timeout::new(&TimeoutConfig::default()));
+        let (mut call, decision) = layer.enter(7, &mut Quiet);
+        assert!(matches!(call, LayerCall::Timeout(())));
+        assert!(matches!(decision, Decision::ForwardUntil(_)));
+        let reply = Reply::Err(Failure::Timeout);
+        assert_eq!(layer.on_reply(&mut call, reply, &mut Quiet), Decision::Answer(reply));
+    }
+
+    #[test]
+    #[should_panic(expected = "a call was handed to a layer of another kind")]
+    fn a_call_handed_to_a_layer_of_another_kind_fails_loudly() {
+        let mut layer = LayerRuntime::Timeout(Timeout::new(&TimeoutConfig::default()));
+        let mut stranger = LayerCall::Fallback(Default::default());
+        layer.on_reply(&mut stranger, Reply::Err(Failure::Timeout), &mut Quiet);
+    }
+}
