@@ -8,7 +8,7 @@
 
 use super::bulkhead::BulkheadLayer;
 use super::cache::Cache;
-use super::circuit_breaker::CircuitBreaker;
+use super::circuit_breaker::BreakerLayer;
 use super::contract::{CallRef, Decision, LayerPattern, Probe, Released, Reply};
 use super::fallback::{Fallback, FallbackAction, FallbackLayer, FallbackTarget};
 use super::retry::RetryLayer;
@@ -19,8 +19,10 @@ use crate::scenario::{ClientPool, Endpoint, Layer, Scenario};
 
 macro_rules! registry {
     ($($kind:ident($layer:ty) = $name:literal),* $(,)?) => {
-        /// A layer's shared state during a run, whatever its pattern.
+        /// A layer's shared state during a run, whatever its pattern. (A run holds at most a
+        /// few hundred of them, each created once: the size of the largest costs nothing.)
         #[derive(Debug)]
+        #[allow(clippy::large_enum_variant)]
         pub enum LayerRuntime {
             $(
                 #[doc = concat!("A `", $name, "` layer.")]
@@ -138,7 +140,7 @@ macro_rules! registry {
 registry! {
     Cache(Cache) = "cache",
     Fallback(FallbackLayer) = "fallback",
-    Breaker(CircuitBreaker) = "circuit_breaker",
+    Breaker(BreakerLayer) = "circuit_breaker",
     Retry(RetryLayer) = "retry",
     Timeout(Timeout) = "timeout",
     Bulkhead(BulkheadLayer) = "bulkhead",
@@ -177,7 +179,7 @@ pub fn compile(layer: &Layer, cx: &CompileContext<'_>) -> LayerRuntime {
         Layer::Fallback(c) => {
             LayerRuntime::Fallback(FallbackLayer::new(Fallback::new(c), fallback_target(&c.action, cx)))
         }
-        Layer::CircuitBreaker(c) => LayerRuntime::Breaker(CircuitBreaker::new(c)),
+        Layer::CircuitBreaker(c) => LayerRuntime::Breaker(BreakerLayer::new(c)),
         Layer::Retry(c) => {
             let stream = StreamId::Jitter { endpoint: cx.endpoint_index, layer: cx.layer_index };
             LayerRuntime::Retry(RetryLayer::new(c, Stream::new(cx.scenario.seed, stream)))

@@ -59,6 +59,9 @@ pub enum TraceKind {
     /// abandoned it while it waited in the queue. With `BulkheadAdmitted`, `BulkheadQueued`
     /// and `BulkheadRejected` this makes occupancy exact at any instant.
     BulkheadReleased,
+    /// The breaker is half-open with every probe taken, and the call waits until the probes
+    /// decide (`half_open_admission: queue`).
+    BreakerQueued,
 }
 
 /// One trace record. `layer` is the index in the endpoint's stack (outermost 0), [`POOL`] for

@@ -78,6 +78,32 @@ pub struct BreakerConfig {
     /// When the closed state judges its window. Default `every_call` (resilience4j).
     #[serde(default)]
     pub evaluate: Evaluate,
+    /// What a call finds when the half-open probes are all taken: refused at once
+    /// (resilience4j, the default) or queued until the probes decide (cockatiel).
+    #[serde(default, skip_serializing_if = "HalfOpenAdmission::is_reject")]
+    pub half_open_admission: HalfOpenAdmission,
+}
+
+/// What a call finds in half-open when every probe permit is taken.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HalfOpenAdmission {
+    /// Refused at once (resilience4j).
+    #[default]
+    Reject,
+    /// Waits until the probes decide: let through if the breaker closes (or a probe permit
+    /// frees), refused if it opens again (cockatiel).
+    Queue,
+}
+
+crate::patterns::read_as_words!(HalfOpenAdmission: Reject = "reject", Queue = "queue");
+
+impl HalfOpenAdmission {
+    /// True for the default, [`HalfOpenAdmission::Reject`].
+    #[must_use]
+    pub const fn is_reject(&self) -> bool {
+        matches!(self, Self::Reject)
+    }
 }
 
 impl Default for BreakerConfig {
@@ -103,6 +129,7 @@ impl Default for BreakerConfig {
             mode: BreakerMode::Normal,
             open_boundary: OpenBoundary::StrictlyAfter,
             evaluate: Evaluate::EveryCall,
+            half_open_admission: HalfOpenAdmission::Reject,
         }
     }
 }

@@ -2,29 +2,102 @@
 //! is recorded; a call abandoned inside gives its permit back unrecorded. The breaker's state
 //! and its wake-ups (the end of the open wait, the half-open limit) go to the driver.
 
-use super::{BreakerPermit, CallResult, CircuitBreaker, Recorded};
+use std::collections::{BTreeMap, VecDeque};
+
+use super::{BreakerConfig, BreakerPermit, CallResult, CircuitBreaker, HalfOpenAdmission, Recorded};
 use crate::patterns::Rejection;
-use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Reply};
+use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Released, Reply};
 use crate::sim::TraceKind;
 
-impl CircuitBreaker {
+/// A circuit breaker during a run: the machine, and the calls waiting in half-open until the
+/// probes decide (`half_open_admission: queue`).
+///
+/// ```text
+///   enter ──permit──────────────────> inside ──answer──> recorded
+///   enter ──refused─────────────────> rejected
+///   enter ──half-open, probes taken──> queued ──probes decide: closed / a permit frees──> inside
+///                                            └─probes decide: open again──────────────> rejected
+/// ```
+#[derive(Debug)]
+pub struct BreakerLayer {
+    breaker: CircuitBreaker,
+    queue_when_full: bool,
+    /// Calls waiting in half-open, oldest first, each with its ticket.
+    parked: VecDeque<(u64, CallRef)>,
+    /// The ticket of each call still waiting (one withdrawn by an outer layer is absent, so
+    /// its entry in `parked` is skipped: withdrawing is O(log n), not a scan).
+    live: BTreeMap<CallRef, u64>,
+    next_ticket: u64,
+    /// Waiting calls let go, with a permit or the rejection they get.
+    leaving: VecDeque<(CallRef, Result<BreakerPermit, Rejection>)>,
+    /// The permit of the call just let go, until the driver hands it over.
+    in_hand: Option<BreakerPermit>,
+}
+
+impl BreakerLayer {
+    /// The layer of a config (any values: the machine never panics on them).
+    #[must_use]
+    pub fn new(config: &BreakerConfig) -> Self {
+        Self {
+            breaker: CircuitBreaker::new(config),
+            queue_when_full: config.half_open_admission == HalfOpenAdmission::Queue,
+            parked: VecDeque::new(),
+            live: BTreeMap::new(),
+            next_ticket: 0,
+            leaving: VecDeque::new(),
+            in_hand: None,
+        }
+    }
+
+    /// The machine.
+    #[must_use]
+    pub const fn breaker(&self) -> &CircuitBreaker {
+        &self.breaker
+    }
+
     /// Tells the driver the breaker's state and when it wants waking.
     fn report<P: Probe>(&self, probe: &mut P) {
-        probe.state(self.state().code());
-        probe.wake_layer_at(self.poll_timeout());
+        probe.state(self.breaker.state().code());
+        probe.wake_layer_at(self.breaker.poll_timeout());
+    }
+
+    /// Lets waiting calls go once the probes have decided (or a probe permit is free): each
+    /// gets a permit, or the breaker's refusal.
+    fn admit_waiting(&mut self, now: crate::time::Instant) {
+        while let Some(&(ticket, call)) = self.parked.front() {
+            if self.live.get(&call) != Some(&ticket) {
+                self.parked.pop_front();
+                continue;
+            }
+            let admission = self.breaker.try_acquire(now);
+            if admission == Err(Rejection::HalfOpenFull) {
+                return;
+            }
+            self.parked.pop_front();
+            self.live.remove(&call);
+            self.leaving.push_back((call, admission));
+        }
     }
 }
 
-impl LayerPattern for CircuitBreaker {
+impl LayerPattern for BreakerLayer {
     type Call = Option<BreakerPermit>;
 
-    fn enter<P: Probe>(&mut self, _me: CallRef, probe: &mut P) -> (Option<BreakerPermit>, Decision) {
-        let admission = self.try_acquire(probe.now());
+    fn enter<P: Probe>(&mut self, me: CallRef, probe: &mut P) -> (Option<BreakerPermit>, Decision) {
+        let admission = self.breaker.try_acquire(probe.now());
         self.report(probe);
         match admission {
             Ok(permit) => {
                 probe.trace(TraceKind::BreakerPermitted, 0);
                 (Some(permit), Decision::Forward)
+            }
+            Err(Rejection::HalfOpenFull) if self.queue_when_full => {
+                let ticket = self.next_ticket;
+                self.next_ticket += 1;
+                self.parked.push_back((ticket, me));
+                self.live.insert(me, ticket);
+                probe.trace(TraceKind::BreakerQueued, 0);
+                (None, Decision::Park)
             }
             Err(rejection) => {
                 probe.trace(TraceKind::BreakerRejected, u32::from(rejection == Rejection::HalfOpenFull));
@@ -39,26 +112,61 @@ impl LayerPattern for CircuitBreaker {
             Reply::Ok(_) => CallResult::Success,
             Reply::Err(failure) => CallResult::Failure(failure.kind()),
         };
-        let outcome = match call.take().map(|permit| self.record(probe.now(), permit, result)) {
+        let outcome = match call.take().map(|permit| self.breaker.record(probe.now(), permit, result)) {
             Some(Recorded::Success { .. }) => RecordedOutcome::Success,
             Some(Recorded::Failure { .. }) => RecordedOutcome::Failure,
             Some(Recorded::Ignored) => RecordedOutcome::Ignored,
             Some(Recorded::NotCounted) | None => RecordedOutcome::NotCounted,
         };
-        let metrics = self.metrics();
+        let metrics = self.breaker.metrics();
         let note = RecordedNote {
             outcome,
             failure_rate_pct: metrics.failure_rate,
             slow_call_rate_pct: metrics.slow_call_rate,
         };
         probe.trace(TraceKind::BreakerRecorded, note.encode());
+        self.admit_waiting(probe.now());
         self.report(probe);
         Decision::Answer(reply)
     }
 
+    /// A waiting call let go with a permit goes inside.
+    fn on_wake<P: Probe>(&mut self, _call: &mut Option<BreakerPermit>, probe: &mut P) -> Decision {
+        probe.trace(TraceKind::BreakerPermitted, 0);
+        Decision::Forward
+    }
+
     fn on_layer_timer<P: Probe>(&mut self, probe: &mut P) {
-        self.handle_timeout(probe.now());
+        self.breaker.handle_timeout(probe.now());
+        self.admit_waiting(probe.now());
         self.report(probe);
+    }
+
+    fn has_released(&self) -> bool {
+        !self.leaving.is_empty()
+    }
+
+    fn next_released<P: Probe>(&mut self, probe: &mut P) -> Option<Released> {
+        let (call, admission) = self.leaving.pop_front()?;
+        Some(match admission {
+            Ok(permit) => {
+                self.in_hand = Some(permit);
+                Released { call, decision: Decision::Forward, note: None }
+            }
+            Err(rejection) => {
+                probe.count(Counter::Rejected);
+                let half_open = u32::from(rejection == Rejection::HalfOpenFull);
+                Released {
+                    call,
+                    decision: Decision::reject(rejection),
+                    note: Some((TraceKind::BreakerRejected, half_open)),
+                }
+            }
+        })
+    }
+
+    fn hand_over(&mut self, call: &mut Option<BreakerPermit>) {
+        *call = self.in_hand.take();
     }
 
     /// Open (and forced open) is worse than half-open, which is worse than the rest.
@@ -71,13 +179,17 @@ impl LayerPattern for CircuitBreaker {
     }
 
     fn initial_state(&self) -> u8 {
-        self.state().code()
+        self.breaker.state().code()
     }
 
-    fn on_cancel<P: Probe>(&mut self, call: &mut Option<BreakerPermit>, _me: CallRef, probe: &mut P) {
+    /// A call abandoned inside gives its permit back unrecorded; one abandoned while it waited
+    /// leaves the queue (value 1).
+    fn on_cancel<P: Probe>(&mut self, call: &mut Option<BreakerPermit>, me: CallRef, probe: &mut P) {
         if let Some(permit) = call.take() {
-            self.release(permit);
+            self.breaker.release(permit);
             probe.trace(TraceKind::BreakerReleased, 0);
+        } else if self.live.remove(&me).is_some() {
+            probe.trace(TraceKind::BreakerReleased, 1);
         }
     }
 }

@@ -29,7 +29,7 @@
 //! publishes no event.
 
 mod layer;
-pub use layer::{RecordedNote, RecordedOutcome};
+pub use layer::{BreakerLayer, RecordedNote, RecordedOutcome};
 
 mod config;
 mod metrics;
@@ -37,7 +37,7 @@ mod state;
 mod transitions;
 mod window;
 
-pub use config::{AfterMaxWait, BreakerConfig, BreakerMode, Evaluate, OpenBoundary, WindowConfig};
+pub use config::{AfterMaxWait, BreakerConfig, BreakerMode, Evaluate, HalfOpenAdmission, OpenBoundary, WindowConfig};
 pub use metrics::BreakerMetrics;
 pub use state::{BreakerEvent, BreakerState, IllegalTransition, Target};
 pub use window::Totals;
