@@ -48,7 +48,13 @@ pub fn inspector() -> Html {
                     if e.value == 1 { "half-open, probes taken" } else { "open" }
                 ),
                 TraceKind::BreakerRecorded => recorded(&layer_name(e.layer), RecordedNote::decode(e.value)),
+                TraceKind::BreakerReleased if e.value == 1 => {
+                    format!("{}: left the half-open queue (the call was abandoned)", layer_name(e.layer))
+                }
                 TraceKind::BreakerReleased => format!("{}: permit given back unrecorded", layer_name(e.layer)),
+                TraceKind::BreakerQueued => {
+                    format!("{}: half-open, probes taken: waits until they decide", layer_name(e.layer))
+                }
                 TraceKind::BulkheadAdmitted => format!("{}: admitted", layer_name(e.layer)),
                 TraceKind::BulkheadQueued => format!("{}: waiting for a permit", layer_name(e.layer)),
                 TraceKind::BulkheadRejected => format!(
