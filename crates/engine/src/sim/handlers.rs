@@ -11,20 +11,21 @@ use crate::patterns::contract::{Decision, Reply};
 impl Engine {
     /// A call enters `node`'s layer (or, for a leaf, goes to the service).
     pub(super) fn enter(&mut self, node: NodeId) {
-        if let NodeState::Leaf { service } = self.nodes[node as usize].state {
+        if let NodeState::Leaf { service } = self.nodes[node.index()].state {
             self.enter_leaf(node, service);
             return;
         }
         let (runtime, _) = self.label(node);
-        let (call, decision) = self.with_layer(runtime, Some(node), |layer, _, probe| layer.enter(node, probe));
-        self.nodes[node as usize].state = NodeState::Layer(call);
+        let (call, decision) =
+            self.with_layer(runtime, Some(node), |layer, _, probe| layer.enter(node.call_ref(), probe));
+        self.nodes[node.index()].state = NodeState::Layer(call);
         self.let_go(runtime);
         self.carry_out(node, decision);
     }
 
     /// `node`'s child finished with `reply`.
     pub(super) fn on_reply(&mut self, node: NodeId, reply: Reply) {
-        if !matches!(self.nodes[node as usize].state, NodeState::Layer(_)) {
+        if !matches!(self.nodes[node.index()].state, NodeState::Layer(_)) {
             return self.finish(node, reply);
         }
         let (runtime, _) = self.label(node);
@@ -38,7 +39,7 @@ impl Engine {
 
     /// A node's own timer fired (a deadline, the end of a wait), or a parked call was let go.
     pub(super) fn on_wake(&mut self, node: NodeId) {
-        if !matches!(self.nodes[node as usize].state, NodeState::Layer(_)) {
+        if !matches!(self.nodes[node.index()].state, NodeState::Layer(_)) {
             return;
         }
         let (runtime, _) = self.label(node);
@@ -58,16 +59,16 @@ impl Engine {
 
     /// Gives back what `node` holds because an outer layer abandoned the call.
     pub(super) fn release_on_cancel(&mut self, node: NodeId) {
-        match self.nodes[node as usize].state {
+        match self.nodes[node.index()].state {
             NodeState::Leaf { .. } => {
-                let request = self.nodes[node as usize].request;
+                let request = self.nodes[node.index()].request;
                 self.trace(request, TraceKind::AttemptAbandoned, SERVICE, 0);
             }
             NodeState::Layer(_) => {
                 let (runtime, _) = self.label(node);
                 self.with_layer(runtime, Some(node), |layer, state, probe| {
                     if let Some(NodeState::Layer(call)) = state {
-                        layer.on_cancel(call, node, probe);
+                        layer.on_cancel(call, node.call_ref(), probe);
                     }
                 });
                 self.let_go(runtime);
@@ -88,19 +89,19 @@ impl Engine {
             Decision::WaitUntil(at) => self.schedule_node_timer(node, at),
             Decision::Park => {}
             Decision::CallService(service) => {
-                let (request, depth) = (self.nodes[node as usize].request, self.nodes[node as usize].depth);
+                let (request, depth) = (self.nodes[node.index()].request, self.nodes[node.index()].depth);
                 let leaf = self.node_with(request, depth, node, NodeState::Leaf { service });
-                self.nodes[node as usize].child = leaf;
+                self.nodes[node.index()].child = leaf;
                 self.enter(leaf);
             }
             Decision::AskStale { layer, failure } => self.ask_stale(node, layer, failure),
             Decision::CancelInner { then, note: (kind, value) } => {
-                let child = self.nodes[node as usize].child;
+                let child = self.nodes[node.index()].child;
                 if child != NO_NODE {
                     self.cancel(child);
                 }
                 let (_, label) = self.label(node);
-                self.trace(self.nodes[node as usize].request, kind, label, value);
+                self.trace(self.nodes[node.index()].request, kind, label, value);
                 self.finish(node, then);
             }
         }
@@ -109,7 +110,7 @@ impl Engine {
     /// Asks layer `asked` whether it holds a stale entry for `node`'s call; `node`'s layer
     /// decides with the answer.
     fn ask_stale(&mut self, node: NodeId, asked: u16, failure: Failure) {
-        let key = self.requests[self.nodes[node as usize].request as usize].key;
+        let key = self.requests[self.nodes[node.index()].request as usize].key;
         let found = self.stacks.runtimes.get(asked as usize).is_some_and(|layer| layer.has_stale(key));
         let (runtime, _) = self.label(node);
         let decision = self.with_layer(runtime, Some(node), |layer, state, probe| match state {
@@ -127,15 +128,15 @@ impl Engine {
             let Some(released) = self.with_layer(runtime, None, |layer, _, probe| layer.next_released(probe)) else {
                 return;
             };
-            let node = released.call;
+            let node = NodeId::of_call(released.call);
             if let Some((kind, value)) = released.note {
                 let (_, label) = self.label(node);
-                self.trace(self.nodes[node as usize].request, kind, label, value);
+                self.trace(self.nodes[node.index()].request, kind, label, value);
             }
             match released.decision {
                 Decision::Forward => {
                     let Engine { stacks, nodes, steps, .. } = self;
-                    let waiter = &mut nodes[node as usize];
+                    let waiter = &mut nodes[node.index()];
                     if let NodeState::Layer(call) = &mut waiter.state {
                         stacks.runtimes[runtime as usize].hand_over(call);
                     }

@@ -4,10 +4,34 @@
 use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime};
 use crate::scenario::Scenario;
 
-/// Index of a node in the engine's node table.
-pub(crate) type NodeId = u32;
+/// The index of a node in the engine's node arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct NodeId(u32);
+
 /// "No node".
-pub(crate) const NO_NODE: NodeId = u32::MAX;
+pub(crate) const NO_NODE: NodeId = NodeId(u32::MAX);
+
+impl NodeId {
+    /// The node at `index` of the arena.
+    pub(crate) const fn at(index: usize) -> Self {
+        Self(index as u32)
+    }
+
+    /// The node a layer named by its call reference.
+    pub(crate) const fn of_call(call: crate::patterns::contract::CallRef) -> Self {
+        Self(call)
+    }
+
+    /// How the node is named to its layer.
+    pub(crate) const fn call_ref(self) -> crate::patterns::contract::CallRef {
+        self.0
+    }
+
+    /// Its index in the arena.
+    pub(crate) const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// One position in an endpoint's compiled stack.
 #[derive(Clone, Copy, Debug)]

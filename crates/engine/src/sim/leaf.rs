@@ -11,7 +11,7 @@ use crate::time::Instant;
 
 impl Engine {
     pub(super) fn schedule_node_timer(&mut self, node: NodeId, at: Instant) {
-        let generation = self.nodes[node as usize].generation;
+        let generation = self.nodes[node.index()].generation;
         self.queue.push(at, Event::NodeTimer { node, generation });
     }
 
@@ -38,7 +38,7 @@ impl Engine {
 
     /// The leaf's attempt got `status` back.
     pub(super) fn answer_attempt(&mut self, node: NodeId, status: u16, retry_after_us: Option<u64>) {
-        let request = self.nodes[node as usize].request;
+        let request = self.nodes[node.index()].request;
         self.trace(request, TraceKind::AttemptEnd, SERVICE, u32::from(status));
         let reply = if status < 400 {
             Reply::Ok(Source::Service)
@@ -50,7 +50,7 @@ impl Engine {
 
     /// A leaf sends its attempt to the service.
     pub(super) fn enter_leaf(&mut self, node: NodeId, service: u16) {
-        let (request, generation) = (self.nodes[node as usize].request, self.nodes[node as usize].generation);
+        let (request, generation) = (self.nodes[node.index()].request, self.nodes[node.index()].generation);
         let r = &mut self.requests[request as usize];
         r.attempts = r.attempts.saturating_add(1);
         self.attempts += 1;

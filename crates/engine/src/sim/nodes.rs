@@ -24,21 +24,21 @@ impl Engine {
     pub(super) fn node_with(&mut self, request: u32, depth: u8, parent: NodeId, state: NodeState) -> NodeId {
         match self.free_nodes.pop() {
             Some(id) => {
-                let node = &mut self.nodes[id as usize];
+                let node = &mut self.nodes[id.index()];
                 (node.request, node.depth, node.parent, node.child, node.state) =
                     (request, depth, parent, NO_NODE, state);
                 id
             }
             None => {
                 self.nodes.push(Node { request, depth, parent, child: NO_NODE, generation: 0, state });
-                (self.nodes.len() - 1) as NodeId
+                NodeId::at(self.nodes.len() - 1)
             }
         }
     }
 
     /// Frees a node; pending timers and deliveries to it become stale.
     pub(super) fn free(&mut self, node: NodeId) {
-        let n = &mut self.nodes[node as usize];
+        let n = &mut self.nodes[node.index()];
         n.state = NodeState::Free;
         n.generation = n.generation.wrapping_add(1);
         self.free_nodes.push(node);
@@ -47,12 +47,12 @@ impl Engine {
     /// The node is done with `reply`: free it and hand the reply to its parent (or complete
     /// the request at the root).
     pub(super) fn finish(&mut self, node: NodeId, reply: Reply) {
-        let (parent, request) = (self.nodes[node as usize].parent, self.nodes[node as usize].request);
+        let (parent, request) = (self.nodes[node.index()].parent, self.nodes[node.index()].request);
         self.free(node);
         if parent == NO_NODE {
             self.complete_request(request, reply);
         } else {
-            let parent_node = &mut self.nodes[parent as usize];
+            let parent_node = &mut self.nodes[parent.index()];
             parent_node.child = NO_NODE;
             let generation = parent_node.generation;
             self.steps.push_back(Step::Deliver { to: parent, generation, reply });
@@ -61,15 +61,15 @@ impl Engine {
 
     /// Starts the next layer (or the leaf) below `node`.
     pub(super) fn spawn_child(&mut self, node: NodeId) {
-        let (request, depth) = (self.nodes[node as usize].request, self.nodes[node as usize].depth);
+        let (request, depth) = (self.nodes[node.index()].request, self.nodes[node.index()].depth);
         let child = self.new_node(request, depth + 1, node);
-        self.nodes[node as usize].child = child;
+        self.nodes[node.index()].child = child;
         self.enter(child);
     }
 
     /// Abandons `node` and everything below it, releasing what they hold.
     pub(super) fn cancel(&mut self, node: NodeId) {
-        let child = self.nodes[node as usize].child;
+        let child = self.nodes[node.index()].child;
         if child != NO_NODE {
             self.cancel(child);
         }
@@ -80,5 +80,5 @@ impl Engine {
 
 /// True while the node `node` of `generation` is in use (a timer for it still counts).
 pub(super) fn timer_alive(nodes: &[Node], node: NodeId, generation: u32) -> bool {
-    nodes.get(node as usize).is_some_and(|n| n.generation == generation && !matches!(n.state, NodeState::Free))
+    nodes.get(node.index()).is_some_and(|n| n.generation == generation && !matches!(n.state, NodeState::Free))
 }

@@ -22,7 +22,7 @@ impl Engine {
     }
 
     pub(super) fn label(&self, node: NodeId) -> (u16, u8) {
-        let n = &self.nodes[node as usize];
+        let n = &self.nodes[node.index()];
         let endpoint = self.requests[n.request as usize].endpoint as usize;
         let slot = self.stacks.slots[endpoint][n.depth as usize];
         (slot.runtime, slot.label)

@@ -93,7 +93,7 @@ impl Engine {
     ) -> R {
         let (request_id, attempt, key) = match node {
             Some(node) => {
-                let request = &self.requests[self.nodes[node as usize].request as usize];
+                let request = &self.requests[self.nodes[node.index()].request as usize];
                 (request.id, request.attempts, request.key)
             }
             None => (NO_REQUEST, 0, 0),
@@ -117,7 +117,7 @@ impl Engine {
             queue: &mut self.queue,
             timer_at: &mut self.layer_timer_at[r],
         };
-        let call = node.map(|node| &mut self.nodes[node as usize].state);
+        let call = node.map(|node| &mut self.nodes[node.index()].state);
         f(&mut self.stacks.runtimes[r], call, &mut probe)
     }
 }

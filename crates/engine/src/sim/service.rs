@@ -35,7 +35,7 @@ pub(crate) enum Arrival {
 /// A request waiting for a worker: its caller's node, and a forced outcome if any.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Job {
-    pub(crate) node: u32,
+    pub(crate) node: super::layers::NodeId,
     pub(crate) generation: u32,
     forced: Option<SequenceStep>,
 }
@@ -135,7 +135,7 @@ impl ServiceRuntime {
     }
 
     /// A request from node `node` (generation `generation`) reaches the service at `now`.
-    pub(crate) fn arrive(&mut self, now: Instant, node: u32, generation: u32) -> Arrival {
+    pub(crate) fn arrive(&mut self, now: Instant, node: super::layers::NodeId, generation: u32) -> Arrival {
         let t = now.as_micros();
         let mut forced = None;
         for window in self.faults.iter_mut().filter(|w| w.from <= t && t < w.to) {
@@ -236,6 +236,7 @@ fn compile_fault(fault: &Fault) -> Window {
 mod tests {
     use super::*;
     use crate::scenario::Capacity;
+    use crate::sim::layers::NodeId;
     use crate::time::Span;
 
     fn service(capacity: Option<Capacity>, faults: Vec<Fault>) -> ServiceRuntime {
@@ -247,11 +248,11 @@ mod tests {
     fn capacity_queues_then_overflows_with_503() {
         let mut s = service(Some(Capacity { concurrency: 1, queue: 1 }), vec![]);
         let t = Instant::ZERO;
-        assert_eq!(s.arrive(t, 1, 0), Arrival::Started { done_at: Instant::from_millis(10), status: 200 });
-        assert_eq!(s.arrive(t, 2, 0), Arrival::Queued);
-        assert_eq!(s.arrive(t, 3, 0), Arrival::Immediate { status: 503, retry_after_us: None });
+        assert_eq!(s.arrive(t, NodeId::at(1), 0), Arrival::Started { done_at: Instant::from_millis(10), status: 200 });
+        assert_eq!(s.arrive(t, NodeId::at(2), 0), Arrival::Queued);
+        assert_eq!(s.arrive(t, NodeId::at(3), 0), Arrival::Immediate { status: 503, retry_after_us: None });
         let (job, done_at, status) = s.finish(Instant::from_millis(10)).expect("queued job starts");
-        assert_eq!((job.node, done_at, status), (2, Instant::from_millis(20), 200));
+        assert_eq!((job.node, done_at, status), (NodeId::at(2), Instant::from_millis(20), 200));
         assert_eq!(s.stats(), ServiceStats { busy: 1, queued: 0 });
     }
 
@@ -259,9 +260,12 @@ mod tests {
     fn outage_answers_at_once_inside_its_window_only() {
         let outage = Fault::Outage { from: Span::from_secs(1), to: Some(Span::from_secs(2)), status: 503 };
         let mut s = service(None, vec![outage]);
-        assert!(matches!(s.arrive(Instant::from_millis(999), 1, 0), Arrival::Started { .. }));
-        assert_eq!(s.arrive(Instant::from_secs(1), 2, 0), Arrival::Immediate { status: 503, retry_after_us: None });
-        assert!(matches!(s.arrive(Instant::from_secs(2), 3, 0), Arrival::Started { .. }));
+        assert!(matches!(s.arrive(Instant::from_millis(999), NodeId::at(1), 0), Arrival::Started { .. }));
+        assert_eq!(
+            s.arrive(Instant::from_secs(1), NodeId::at(2), 0),
+            Arrival::Immediate { status: 503, retry_after_us: None }
+        );
+        assert!(matches!(s.arrive(Instant::from_secs(2), NodeId::at(3), 0), Arrival::Started { .. }));
     }
 
     #[test]
@@ -269,10 +273,10 @@ mod tests {
         let throttle = Fault::Throttle { from: Span::ZERO, to: None, rps: 2, retry_after: None };
         let mut s = service(None, vec![throttle]);
         let t = Instant::from_millis(250);
-        assert!(matches!(s.arrive(t, 1, 0), Arrival::Started { .. }));
-        assert!(matches!(s.arrive(t, 2, 0), Arrival::Started { .. }));
-        assert_eq!(s.arrive(t, 3, 0), Arrival::Immediate { status: 429, retry_after_us: Some(750_000) });
-        assert!(matches!(s.arrive(Instant::from_secs(1), 4, 0), Arrival::Started { .. }), "new second");
+        assert!(matches!(s.arrive(t, NodeId::at(1), 0), Arrival::Started { .. }));
+        assert!(matches!(s.arrive(t, NodeId::at(2), 0), Arrival::Started { .. }));
+        assert_eq!(s.arrive(t, NodeId::at(3), 0), Arrival::Immediate { status: 429, retry_after_us: Some(750_000) });
+        assert!(matches!(s.arrive(Instant::from_secs(1), NodeId::at(4), 0), Arrival::Started { .. }), "new second");
     }
 
     #[test]
@@ -281,7 +285,7 @@ mod tests {
         let mut s = service(None, vec![sequence]);
         let t = Instant::ZERO;
         let statuses: Vec<u16> = (0..4)
-            .map(|n| match s.arrive(t, n, 0) {
+            .map(|n| match s.arrive(t, NodeId::at(n as usize), 0) {
                 Arrival::Started { status, .. } | Arrival::Immediate { status, .. } => status,
                 Arrival::Queued => 0,
             })
@@ -296,7 +300,10 @@ mod tests {
             Fault::Latency { from: Span::ZERO, to: None, add: Span::from_millis(5) },
         ];
         let mut s = service(None, faults);
-        assert_eq!(s.arrive(Instant::ZERO, 1, 0), Arrival::Started { done_at: Instant::from_millis(35), status: 200 });
+        assert_eq!(
+            s.arrive(Instant::ZERO, NodeId::at(1), 0),
+            Arrival::Started { done_at: Instant::from_millis(35), status: 200 }
+        );
     }
 
     #[test]
