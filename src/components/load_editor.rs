@@ -1,6 +1,7 @@
 //! Load and run settings: the selected endpoint's arrival process, its cache keys, the shared
 //! client pool, and the seed and duration of the run.
 
+use resilience_engine::catalog::{self, FieldKind, FieldSpec};
 use serde_json::{Value, json};
 use yew::prelude::*;
 
@@ -50,7 +51,8 @@ pub fn load_editor() -> Html {
     let has_keys = state.doc.pointer(&keys).is_some();
     let keys_toggle = toggle(&state, &keys, has_keys, json!({ "zipf": { "count": 1000, "s": 1.1 } }));
     let has_pool = state.doc.get("client").is_some();
-    let pool_toggle = toggle(&state, "/client", has_pool, json!({ "workers": 40, "max_wait": "500ms" }));
+    let pool_example = serde_json::from_str(catalog::CLIENT_POOL.example).unwrap_or_else(|_| json!({}));
+    let pool_toggle = toggle(&state, "/client", has_pool, pool_example);
     let reroll = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Edit(Edit::RerollSeed)))
@@ -77,8 +79,7 @@ pub fn load_editor() -> Html {
                     <input id="pool-toggle" type="checkbox" checked={has_pool} onchange={pool_toggle} />
                 </div>
                 if has_pool {
-                    <Field pointer="/client/workers" label="Threads" kind={Kind::Int} />
-                    <Field pointer="/client/max_wait" label="Max wait for a thread" kind={Kind::Duration} />
+                    { for catalog::CLIENT_POOL.fields.iter().map(pool_field) }
                 }
                 <Field pointer="/duration" label="Duration" kind={Kind::Duration} help="virtual time during which requests arrive" />
                 <Field pointer="/seed" label="Seed" kind={Kind::Int} help="same seed, same run" />
@@ -86,6 +87,19 @@ pub fn load_editor() -> Html {
             </div>
         </Fold>
     }
+}
+
+/// A field of the shared client pool, from the engine's catalogue.
+fn pool_field(field: &FieldSpec) -> Html {
+    let given = field.required || catalog::CLIENT_POOL.default_of(field.path).is_some();
+    let kind = match field.kind {
+        FieldKind::Duration if given => Kind::Duration,
+        FieldKind::Duration => Kind::OptDuration,
+        _ if given => Kind::Int,
+        _ => Kind::OptInt,
+    };
+    let (label, unit, help) = (field.label, field.unit, field.help);
+    html! { <Field pointer={format!("/client{}", field.path)} {label} {kind} {unit} {help} /> }
 }
 
 fn toggle(state: &AppContext, pointer: &str, present: bool, default: Value) -> Callback<Event> {

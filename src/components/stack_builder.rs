@@ -3,15 +3,16 @@
 //! and drop), switches off in place, opens its settings, and shows its live state at the play
 //! head.
 
+use resilience_engine::catalog::{self, LAYERS, LayerSpec, Reading, ReadingSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::fold::Fold;
 use super::layer_form::LayerForm;
-use crate::doc::{self, LAYER_KINDS};
+use crate::doc;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, Edit, State, use_app};
-use crate::view_model::counter_names;
+use crate::view_model::LayerTimeline;
 
 /// The stack of the selected endpoint.
 #[function_component(StackBuilder)]
@@ -39,14 +40,14 @@ pub fn stack_builder() -> Html {
         .unwrap_or("?")
         .to_owned();
 
-    let palette = LAYER_KINDS.iter().map(|(kind, label, help)| {
+    let palette = LAYERS.iter().map(|spec| {
         let dispatch = state.dispatcher();
         let open = open.clone();
         let onclick = Callback::from(move |_| {
-            dispatch.dispatch(Action::Edit(Edit::AddLayer((*kind).to_owned())));
+            dispatch.dispatch(Action::Edit(Edit::AddLayer(spec.name.to_owned())));
             open.set(Some(count));
         });
-        html! { <button class="palette-item" id={format!("add-{kind}")} title={*help} {onclick}>{ format!("+ {label}") }</button> }
+        html! { <button class="palette-item" id={format!("add-{}", spec.name)} title={spec.summary} {onclick}>{ format!("+ {}", spec.label) }</button> }
     });
 
     let cards = layers.iter().enumerate().map(|(index, layer)| {
@@ -113,7 +114,7 @@ fn layer_card(
 ) -> Html {
     let CardProps { index, count, layer, pointer } = card;
     let kind = doc::variant(Some(&layer));
-    let label = LAYER_KINDS.iter().find(|(k, ..)| *k == kind).map_or(kind.as_str(), |(_, l, _)| *l).to_owned();
+    let label = catalog::layer(&kind).map_or(kind.as_str(), |spec| spec.label).to_owned();
     let config_pointer = format!("{pointer}/{kind}");
     let enabled = layer[&kind]["enabled"].as_bool().unwrap_or(true);
     let is_open = **open == Some(index);
@@ -219,62 +220,92 @@ fn live_state_line(props: &LiveProps) -> Html {
     live_state(&state, playback.cursor_us, props.index, &props.kind, &props.layer)
 }
 
-/// The layer's state at the play head, from the last run.
+/// The layer's state at the play head, from the last run: the readings its catalogue entry
+/// lists (ratios after the counters they come from) and its counters.
 fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str, layer: &Value) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let Some(timeline) = result.derived.layers.get(&(state.endpoint as u16, index as u8)) else {
         return html! { <div class="live muted">{ "no activity yet" }</div> };
     };
-    let t = cursor_us;
-    let counts = timeline.counts_at(t);
-    let names = counter_names(kind);
-    let mut parts: Vec<Html> = names
+    let Some(spec) = catalog::layer(kind) else { return html! {} };
+    let at = LiveAt { state, timeline, spec, config: &layer[kind], index, t: cursor_us };
+    let counts = timeline.counts_at(cursor_us);
+    let counters = spec
+        .counters
         .iter()
         .zip(counts)
-        .filter(|(name, _)| !name.is_empty())
-        .map(|(name, n)| html! { <span class="counter">{ format!("{name} {n}") }</span> })
-        .collect();
-    if kind == "circuit_breaker" {
-        let (code, label) = match timeline.state_at(t) {
-            1 => ("open", "open"),
-            2 => ("half-open", "half-open"),
-            _ => ("closed", "closed"),
+        .map(|(name, n)| html! { <span class="counter">{ format!("{name} {n}") }</span> });
+    let (ratios, gauges): (Vec<&ReadingSpec>, Vec<&ReadingSpec>) =
+        spec.readings.iter().partition(|r| r.reading.is_ratio());
+    // A fixed grid of fixed cells: the line keeps its height and width while the numbers change.
+    html! {
+        <div class="live" aria-live="off">
+            { for gauges.into_iter().map(|r| at.reading(r)) }
+            { for counters }
+            { for ratios.into_iter().map(|r| at.reading(r)) }
+        </div>
+    }
+}
+
+/// What a layer's readings are computed from.
+struct LiveAt<'a> {
+    state: &'a State,
+    timeline: &'a LayerTimeline,
+    spec: &'static LayerSpec,
+    /// The layer's config in the document.
+    config: &'a Value,
+    index: usize,
+    t: u64,
+}
+
+impl LiveAt<'_> {
+    /// One reading, as a cell of the live line.
+    fn reading(&self, reading: &ReadingSpec) -> Html {
+        let (t, label) = (self.t, reading.label);
+        let value = match reading.reading {
+            Reading::State => {
+                let code = self.timeline.state_at(t);
+                let now = self.spec.states.iter().find(|s| s.code == code).or(self.spec.states.first());
+                let name = now.map_or("", |s| s.label);
+                return html! { <span class={classes!("badge", name)}>{ name }</span> };
+            }
+            Reading::FailureRate => {
+                let window =
+                    self.config.pointer("/window/count").cloned().or_else(|| self.spec.default_of("/window/count"));
+                let window = window.and_then(|w| w.as_u64()).unwrap_or(1) as usize;
+                self.timeline.failure_rate_at(t, window).map_or("–".to_owned(), |r| format!("{r:.0} %"))
+            }
+            Reading::WaitingToRetry => self.timeline.waiting_at(t).to_string(),
+            Reading::HitRatio => {
+                // Always shown (as "–" before the first lookup) so the line never changes shape.
+                let counts = self.timeline.counts_at(t);
+                let lookups = counts[0] + counts[1];
+                if lookups == 0 {
+                    "–".to_owned()
+                } else {
+                    format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups))
+                }
+            }
+            Reading::InUse | Reading::Waiting => {
+                let sample = self.occupancy();
+                let value =
+                    sample.map(|s| if reading.reading == Reading::InUse { s.in_use_max } else { s.waiting_max });
+                return html! { <span class="counter">{ format!("{label} ≤ {}", value.map_or("–".to_owned(), |v| v.to_string())) }</span> };
+            }
+            _ => return html! {},
         };
-        let window = layer[kind]["window"]["count"].as_u64().unwrap_or(100) as usize;
-        let rate = timeline.failure_rate_at(t, window).map_or("–".to_owned(), |r| format!("{r:.0} %"));
-        parts.insert(0, html! { <span class={classes!("badge", code)}>{ label }</span> });
-        parts.push(html! { <span class="counter">{ format!("failure rate {rate}") }</span> });
+        html! { <span class="counter">{ format!("{label} {value}") }</span> }
     }
-    if kind == "retry" {
-        parts.insert(
-            0,
-            html! { <span class="counter">{ format!("waiting to retry {}", timeline.waiting_at(t)) }</span> },
-        );
-    }
-    if kind == "cache" {
-        // Always shown (as "–" before the first lookup) so the line never changes shape.
-        let lookups = counts[0] + counts[1];
-        let ratio = if lookups == 0 {
-            "–".to_owned()
-        } else {
-            format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups))
-        };
-        parts.push(html! { <span class="counter">{ format!("hit ratio {ratio}") }</span> });
-    }
-    if kind == "bulkhead" {
-        let bucket = (t / result.report.metrics.bucket_us.max(1)) as usize;
-        let runtime = result
-            .report
-            .metrics
+
+    /// The layer's occupancy in the metrics bucket of the play head.
+    fn occupancy(&self) -> Option<resilience_engine::sim::LayerSample> {
+        let result = self.state.result.as_ref()?;
+        let metrics = &result.report.metrics;
+        let bucket = (self.t / metrics.bucket_us.max(1)) as usize;
+        let series = metrics
             .layers
             .iter()
-            .find(|l| l.endpoint == state.endpoint as u16 && usize::from(l.layer) == index);
-        let sample = runtime.and_then(|l| l.samples.get(bucket));
-        let (in_use, waiting) = sample
-            .map_or(("–".to_owned(), "–".to_owned()), |s| (s.in_use_max.to_string(), s.waiting_max.to_string()));
-        parts.insert(0, html! { <span class="counter">{ format!("waiting ≤ {waiting}") }</span> });
-        parts.insert(0, html! { <span class="counter">{ format!("in use ≤ {in_use}") }</span> });
+            .find(|l| l.endpoint == self.state.endpoint as u16 && usize::from(l.layer) == self.index)?;
+        series.samples.get(bucket).copied()
     }
-    // A fixed grid of fixed cells: the line keeps its height and width while the numbers change.
-    html! { <div class="live" aria-live="off">{ for parts }</div> }
 }

@@ -158,7 +158,7 @@ pub enum Range {
 }
 
 /// One variant a choice offers.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct Choice {
     /// Label.
     pub label: &'static str,
