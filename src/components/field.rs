@@ -23,9 +23,7 @@ pub enum Kind {
     OptInt,
     /// A checkbox.
     Bool,
-    /// A choice among variants: (label, JSON of the whole value).
-    Select(&'static [(&'static str, &'static str)]),
-    /// A choice among the catalogue's variants of a setting.
+    /// A choice among variants (the catalogue's, or the app's own for loads and latencies).
     Choice(&'static [Choice]),
     /// Free text.
     Text,
@@ -173,8 +171,9 @@ pub fn field(props: &Props) -> Html {
             });
             html! { <span class="checks" id={id.clone()} role="group">{ for boxes }</span> }
         }
-        Kind::Select(_) | Kind::Choice(_) => {
-            let options = options_of(props.kind, props.default_value.as_ref());
+        Kind::Choice(choices) => {
+            let default_value = props.default_value.as_ref();
+            let options: Vec<(&str, Value)> = choices.iter().map(|c| (c.label, c.value(default_value))).collect();
             let pointer = props.pointer.clone();
             let dispatch = state.dispatcher();
             let selected = if current.is_some() { doc::variant(current) } else { props.default.to_string() };
@@ -212,17 +211,6 @@ pub fn field(props: &Props) -> Html {
                 { for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }
             </span>
         </div>
-    }
-}
-
-/// The options of a choice: (label, the whole value it sets).
-fn options_of(kind: Kind, default: Option<&Value>) -> Vec<(&'static str, Value)> {
-    match kind {
-        Kind::Select(options) => {
-            options.iter().map(|(label, json)| (*label, serde_json::from_str(json).unwrap_or(Value::Null))).collect()
-        }
-        Kind::Choice(choices) => choices.iter().map(|c| (c.label, c.value(default))).collect(),
-        _ => Vec::new(),
     }
 }
 

@@ -54,7 +54,7 @@ pub fn default_text(value: &Value) -> String {
 pub fn layer_form(props: &Props) -> Html {
     let state = use_app();
     let Some(spec) = catalog::layer(&props.kind) else { return html! {} };
-    let defaults = (spec.defaults)();
+    let defaults = crate::defaults::layer(spec.name);
     // A nested field belongs to one variant of its parent (the exponential backoff's initial
     // wait, the count window's size): it is shown only while that variant is chosen, and its
     // default is only the default variant's, so none is shown.

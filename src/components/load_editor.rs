@@ -1,7 +1,7 @@
 //! Load and run settings: the selected endpoint's arrival process, its cache keys, the shared
 //! client pool, and the seed and duration of the run.
 
-use resilience_engine::catalog::{self, FieldKind, FieldSpec};
+use resilience_engine::catalog::{self, Choice};
 use serde_json::{Value, json};
 use yew::prelude::*;
 
@@ -10,16 +10,24 @@ use super::fold::Fold;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_app};
 
-const LOADS: &[(&str, &str)] = &[
-    ("constant rate", r#"{"constant":{"rps":100}}"#),
-    ("Poisson", r#"{"poisson":{"rps":100}}"#),
-    ("ramp", r#"{"ramp":{"from_rps":10,"to_rps":300}}"#),
-    ("spike", r#"{"spike":{"rps":100,"spike_rps":600,"from":"20s","to":"25s"}}"#),
-    ("closed loop (clients wait, then think)", r#"{"closed":{"clients":50,"think":"200ms"}}"#),
+const LOADS: &[Choice] = &[
+    Choice { label: "constant rate", variant: "constant", value: r#"{"constant":{"rps":100}}"# },
+    Choice { label: "Poisson", variant: "poisson", value: r#"{"poisson":{"rps":100}}"# },
+    Choice { label: "ramp", variant: "ramp", value: r#"{"ramp":{"from_rps":10,"to_rps":300}}"# },
+    Choice {
+        label: "spike",
+        variant: "spike",
+        value: r#"{"spike":{"rps":100,"spike_rps":600,"from":"20s","to":"25s"}}"#,
+    },
+    Choice {
+        label: "closed loop (clients wait, then think)",
+        variant: "closed",
+        value: r#"{"closed":{"clients":50,"think":"200ms"}}"#,
+    },
 ];
-const KEYS: &[(&str, &str)] = &[
-    ("uniform", r#"{"uniform":{"count":1000}}"#),
-    ("Zipf (popular keys first)", r#"{"zipf":{"count":1000,"s":1.1}}"#),
+const KEYS: &[Choice] = &[
+    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"count":1000}}"# },
+    Choice { label: "Zipf (popular keys first)", variant: "zipf", value: r#"{"zipf":{"count":1000,"s":1.1}}"# },
 ];
 
 /// The load and run settings.
@@ -61,14 +69,14 @@ pub fn load_editor() -> Html {
     html! {
         <Fold class="load" title_id="load-title" title={html! { "Load and run" }}>
             <div class="form-grid">
-                <Field pointer={load.clone()} label="Arrivals" kind={Kind::Select(LOADS)} />
+                <Field pointer={load.clone()} label="Arrivals" kind={Kind::Choice(LOADS)} />
                 { for load_fields.into_iter().map(|(pointer, label, kind, unit)| html! { <Field {pointer} {label} {kind} {unit} /> }) }
                 <div class="field">
                     <label for="keys-toggle">{ "Cache keys" }</label>
                     <input id="keys-toggle" type="checkbox" checked={has_keys} onchange={keys_toggle} />
                 </div>
                 if has_keys {
-                    <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Select(KEYS)} />
+                    <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Choice(KEYS)} />
                     <Field pointer={format!("{keys}/{key_variant}/count")} label="Distinct keys" kind={Kind::Int} />
                     if key_variant == "zipf" {
                         <Field pointer={format!("{keys}/zipf/s")} label="Zipf exponent" kind={Kind::Float} help="higher: a few keys get most requests" />
@@ -79,7 +87,8 @@ pub fn load_editor() -> Html {
                     <input id="pool-toggle" type="checkbox" checked={has_pool} onchange={pool_toggle} />
                 </div>
                 if has_pool {
-                    { for catalog::CLIENT_POOL.fields.iter().map(pool_field) }
+                    <Field pointer="/client/workers" label="Threads" kind={Kind::Int} />
+                    <Field pointer="/client/max_wait" label="Max wait for a thread" kind={Kind::Duration} />
                 }
                 <Field pointer="/duration" label="Duration" kind={Kind::Duration} help="virtual time during which requests arrive" />
                 <Field pointer="/seed" label="Seed" kind={Kind::Int} help="same seed, same run" />
@@ -87,19 +96,6 @@ pub fn load_editor() -> Html {
             </div>
         </Fold>
     }
-}
-
-/// A field of the shared client pool, from the engine's catalogue.
-fn pool_field(field: &FieldSpec) -> Html {
-    let given = field.required || catalog::CLIENT_POOL.default_of(field.path).is_some();
-    let kind = match field.kind {
-        FieldKind::Duration if given => Kind::Duration,
-        FieldKind::Duration => Kind::OptDuration,
-        _ if given => Kind::Int,
-        _ => Kind::OptInt,
-    };
-    let (label, unit, help) = (field.label, field.unit, field.help);
-    html! { <Field pointer={format!("/client{}", field.path)} {label} {kind} {unit} {help} /> }
 }
 
 fn toggle(state: &AppContext, pointer: &str, present: bool, default: Value) -> Callback<Event> {

@@ -2,7 +2,7 @@
 //! axis. A band is added from the buttons, selected by click or keyboard, moved with the
 //! arrow keys (Shift resizes) or by dragging, edited in its form, and removed.
 
-use resilience_engine::catalog::{self, FieldKind, FieldSpec};
+use resilience_engine::catalog::{self, Choice, FieldKind, FieldSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -12,11 +12,15 @@ use crate::axis;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_app};
 
-const LATENCIES: &[(&str, &str)] = &[
-    ("constant", r#"{"constant":"50ms"}"#),
-    ("uniform", r#"{"uniform":{"min":"20ms","max":"80ms"}}"#),
-    ("normal", r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"#),
-    ("log-normal (p50, p99)", r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#),
+const LATENCIES: &[Choice] = &[
+    Choice { label: "constant", variant: "constant", value: r#"{"constant":"50ms"}"# },
+    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"min":"20ms","max":"80ms"}}"# },
+    Choice { label: "normal", variant: "normal", value: r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"# },
+    Choice {
+        label: "log-normal (p50, p99)",
+        variant: "lognormal",
+        value: r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#,
+    },
 ];
 
 /// Height of a band as drawn (the drag target), in CSS pixels.
@@ -152,7 +156,7 @@ pub fn service_editor() -> Html {
         <Fold class="service" title_id="service-title" title={html! { "Service" }}>
             { for tabs }
             <div class="form-grid">
-                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Select(LATENCIES)} />
+                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Choice(LATENCIES)} />
                 { latency_fields(&state.doc, &base) }
                 { capacity_fields(&state, &base) }
             </div>
@@ -227,9 +231,8 @@ fn fault_form(
         })
     };
     let spec = catalog::fault(&kind);
-    let defaults = spec.map_or(Value::Null, |s| (s.defaults)());
     let fields = catalog::WINDOW_FIELDS.iter().chain(spec.map_or(&[][..], |s| s.fields)).map(|field| {
-        let kind = fault_field_kind(field, defaults.pointer(field.path).is_some());
+        let kind = fault_field_kind(field);
         let (label, unit, help) = (field.label, field.unit, field.help);
         html! { <Field pointer={format!("{pointer}{}", field.path)} {label} {kind} {unit} {help} /> }
     });
@@ -242,13 +245,13 @@ fn fault_form(
     }
 }
 
-/// The input of a fault's field: a number, a duration (one the fault needs or that has a
-/// default), an optional duration, or text.
-fn fault_field_kind(field: &FieldSpec, has_default: bool) -> Kind {
+/// The input of a fault's field: a number, a duration (one the fault needs, or the start of
+/// its window), an optional duration, or text.
+fn fault_field_kind(field: &FieldSpec) -> Kind {
     match field.kind {
         FieldKind::Whole => Kind::Int,
         FieldKind::Number => Kind::Float,
-        FieldKind::Duration if field.required || has_default => Kind::Duration,
+        FieldKind::Duration if field.required || field.path == catalog::WINDOW_FIELDS[0].path => Kind::Duration,
         FieldKind::Duration => Kind::OptDuration,
         _ => Kind::Text,
     }

@@ -259,42 +259,45 @@ struct LiveAt<'a> {
 }
 
 impl LiveAt<'_> {
-    /// One reading, as a cell of the live line.
+    /// One reading, as a cell of the live line: the state as a badge, figures as counters.
     fn reading(&self, reading: &ReadingSpec) -> Html {
         let (t, label) = (self.t, reading.label);
-        let value = match reading.reading {
+        let dash = || "–".to_owned();
+        let (class, text) = match reading.reading {
             Reading::State => {
                 let code = self.timeline.state_at(t);
                 let now = self.spec.states.iter().find(|s| s.code == code).or(self.spec.states.first());
                 let name = now.map_or("", |s| s.label);
-                return html! { <span class={classes!("badge", name)}>{ name }</span> };
+                (classes!("badge", name), name.to_owned())
             }
             Reading::FailureRate => {
-                let window =
-                    self.config.pointer("/window/count").cloned().or_else(|| self.spec.default_of("/window/count"));
+                let window = self
+                    .config
+                    .pointer("/window/count")
+                    .cloned()
+                    .or_else(|| crate::defaults::of(self.spec.name, "/window/count"));
                 let window = window.and_then(|w| w.as_u64()).unwrap_or(1) as usize;
-                self.timeline.failure_rate_at(t, window).map_or("–".to_owned(), |r| format!("{r:.0} %"))
+                let rate = self.timeline.failure_rate_at(t, window).map_or_else(dash, |r| format!("{r:.0} %"));
+                (classes!("counter"), format!("{label} {rate}"))
             }
-            Reading::WaitingToRetry => self.timeline.waiting_at(t).to_string(),
+            Reading::WaitingToRetry => (classes!("counter"), format!("{label} {}", self.timeline.waiting_at(t))),
             Reading::HitRatio => {
                 // Always shown (as "–" before the first lookup) so the line never changes shape.
                 let counts = self.timeline.counts_at(t);
                 let lookups = counts[0] + counts[1];
-                if lookups == 0 {
-                    "–".to_owned()
-                } else {
-                    format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups))
-                }
+                let ratio =
+                    (lookups > 0).then(|| format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups)));
+                (classes!("counter"), format!("{label} {}", ratio.unwrap_or_else(dash)))
             }
             Reading::InUse | Reading::Waiting => {
                 let sample = self.occupancy();
                 let value =
                     sample.map(|s| if reading.reading == Reading::InUse { s.in_use_max } else { s.waiting_max });
-                return html! { <span class="counter">{ format!("{label} ≤ {}", value.map_or("–".to_owned(), |v| v.to_string())) }</span> };
+                (classes!("counter"), format!("{label} ≤ {}", value.map_or_else(dash, |v| v.to_string())))
             }
             _ => return html! {},
         };
-        html! { <span class="counter">{ format!("{label} {value}") }</span> }
+        html! { <span class={class}>{ text }</span> }
     }
 
     /// The layer's occupancy in the metrics bucket of the play head.

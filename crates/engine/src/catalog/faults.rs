@@ -1,10 +1,8 @@
 //! The fault kinds of a service's fault script, and the window they share. One row per field.
 
-use serde_json::Value;
-
 use super::layers::field;
-use super::{FaultSpec, FieldKind, FieldSpec, Range, serde_defaults};
-use crate::scenario::{CAPACITY, ERROR_STATUS, Fault, SERVICE_SPAN, SHARE, SLOWDOWN};
+use super::{FaultSpec, FieldKind, FieldSpec, Range};
+use crate::scenario::{CAPACITY, ERROR_STATUS, SERVICE_SPAN, SHARE, SLOWDOWN};
 
 use FieldKind::{Duration, Number, Text, Whole};
 
@@ -12,58 +10,48 @@ use FieldKind::{Duration, Number, Text, Whole};
 pub static WINDOW_FIELDS: &[FieldSpec] =
     &[field("/from", "From", Duration, "", "", None), field("/to", "To", Duration, "", "empty: until the end", None)];
 
-/// The defaults of the fault kind at `index` in [`FAULTS`], window included.
-fn defaults_of(index: usize) -> Value {
-    serde_defaults::<Fault>(Some(FAULTS[index].name), FAULTS[index].fields)
-}
-
 /// The fault kinds, in the order the service editor offers them.
 pub static FAULTS: [FaultSpec; 6] = [
     FaultSpec {
         name: "outage",
         label: "Outage",
         summary: "every request answers an error status at once",
-        fields: &[field("/status", "Status", Whole, "", "", Some(Range::Status(ERROR_STATUS)))],
+        fields: &[field("/status", "Status", Whole, "", "", Some(&Range::Status(ERROR_STATUS)))],
         example: r#"{"status":503}"#,
-        defaults: || defaults_of(0),
     },
     FaultSpec {
         name: "errors",
         label: "Errors",
         summary: "a share of served requests answers an error status after its service time",
         fields: &[
-            field("/rate", "Error rate", Number, "0..1", "", Some(Range::Number(SHARE))).required(),
-            field("/status", "Status", Whole, "", "", Some(Range::Status(ERROR_STATUS))),
+            field("/rate", "Error rate", Number, "0..1", "", Some(&Range::Number(SHARE))).required(),
+            field("/status", "Status", Whole, "", "", Some(&Range::Status(ERROR_STATUS))),
         ],
         example: r#"{"rate":0.2,"status":500}"#,
-        defaults: || defaults_of(1),
     },
     FaultSpec {
         name: "slowdown",
         label: "Slowdown",
         summary: "service times of requests starting in the window are multiplied",
-        fields: &[field("/factor", "Factor", Number, "×", "", Some(Range::Number(SLOWDOWN))).required()],
+        fields: &[field("/factor", "Factor", Number, "×", "", Some(&Range::Number(SLOWDOWN))).required()],
         example: r#"{"factor":5}"#,
-        defaults: || defaults_of(2),
     },
     FaultSpec {
         name: "latency",
         label: "Added latency",
         summary: "service times of requests starting in the window grow by a fixed amount",
-        fields: &[field("/add", "Added latency", Duration, "", "", Some(Range::Duration(SERVICE_SPAN))).required()],
+        fields: &[field("/add", "Added latency", Duration, "", "", Some(&Range::Duration(SERVICE_SPAN))).required()],
         example: r#"{"add":"200ms"}"#,
-        defaults: || defaults_of(3),
     },
     FaultSpec {
         name: "throttle",
         label: "Throttling (429)",
         summary: "above a rate, requests get 429 with Retry-After at once",
         fields: &[
-            field("/rps", "Allowed rate", Whole, "req/s", "", Some(Range::Whole(CAPACITY))).required(),
+            field("/rps", "Allowed rate", Whole, "req/s", "", Some(&Range::Whole(CAPACITY))).required(),
             field("/retry_after", "Retry-After", Duration, "", "empty: the rest of the second", None),
         ],
         example: r#"{"rps":50,"retry_after":"1s"}"#,
-        defaults: || defaults_of(4),
     },
     FaultSpec {
         name: "sequence",
@@ -71,6 +59,5 @@ pub static FAULTS: [FaultSpec; 6] = [
         summary: "the outcomes of successive requests: S serves, F fails, a status answers it at once",
         fields: &[field("/outcomes", "Outcomes", Text, "S, F or a status", "", None).required()],
         example: r#"{"outcomes":"S,F,F,S"}"#,
-        defaults: || defaults_of(5),
     },
 ];

@@ -6,17 +6,9 @@ use serde_json::Value;
 
 use super::{
     Chart, Choice, FieldKind, FieldSpec, LayerSpec, MarkerSpec, Named, Range, Reading, ReadingSpec, StateSpec,
-    serde_defaults,
 };
-use crate::patterns::bulkhead::BulkheadConfig;
-use crate::patterns::cache::CacheConfig;
-use crate::patterns::circuit_breaker::BreakerConfig;
-use crate::patterns::fallback::FallbackConfig;
-use crate::patterns::retry::RetryConfig;
-use crate::patterns::timeout::TimeoutConfig;
 use crate::scenario::{
-    ATTEMPTS, CAPACITY, ClientPool, GROWTH, PERCENT, POSITIVE_SPAN, QUEUE, RETRIES, WAIT_SPAN, WINDOW_CALLS,
-    WINDOW_SECONDS,
+    ATTEMPTS, CAPACITY, GROWTH, PERCENT, POSITIVE_SPAN, QUEUE, RETRIES, WAIT_SPAN, WINDOW_CALLS, WINDOW_SECONDS,
 };
 use crate::sim::Outcome;
 
@@ -29,7 +21,7 @@ pub(super) const fn field(
     kind: FieldKind,
     unit: &'static str,
     help: &'static str,
-    range: Option<Range>,
+    range: Option<&'static Range>,
 ) -> FieldSpec {
     FieldSpec { path, label, kind, required: false, unit, help, range, choices: &[] }
 }
@@ -48,7 +40,8 @@ impl FieldSpec {
 
 /// The config as JSON.
 pub(super) fn json_of<T: Serialize>(config: T) -> Value {
-    serde_json::to_value(config).unwrap_or(Value::Null)
+    // Through text: the compact writer's serialisers are smaller in the web app than `to_value`'s.
+    serde_json::to_string(&config).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or(Value::Null)
 }
 
 const ENABLED: FieldSpec = field(
@@ -117,7 +110,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: None,
         marker: Some(MarkerSpec { label: "fallback", outcome: Outcome::Fallback }),
         example: r#"{"action":"static"}"#,
-        defaults: || json_of(FallbackConfig::default()),
     },
     LayerSpec {
         name: "cache",
@@ -125,7 +117,7 @@ pub static LAYERS: [LayerSpec; 6] = [
         summary: "answer from recent results; serve stale on errors",
         fields: &[
             ENABLED,
-            field("/ttl", "TTL", Duration, "", "how long an entry is fresh", Some(Range::Duration(POSITIVE_SPAN)))
+            field("/ttl", "TTL", Duration, "", "how long an entry is fresh", Some(&Range::Duration(POSITIVE_SPAN)))
                 .required(),
             field(
                 "/capacity",
@@ -133,7 +125,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "entries",
                 "least recently used go first",
-                Some(Range::Whole(CAPACITY)),
+                Some(&Range::Whole(CAPACITY)),
             ),
             field("/serve_stale", "Serve stale on error", Bool, "", "", None),
             field("/max_staleness", "Max staleness", Duration, "", "past the TTL; empty = any age", None),
@@ -145,7 +137,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: Some(Chart::HitRatio),
         marker: Some(MarkerSpec { label: "cache answer", outcome: Outcome::CacheFresh }),
         example: r#"{"ttl":"10s","capacity":1000,"serve_stale":true}"#,
-        defaults: || serde_defaults::<CacheConfig>(None, LAYERS[1].fields),
     },
     LayerSpec {
         name: "circuit_breaker",
@@ -154,15 +145,15 @@ pub static LAYERS: [LayerSpec; 6] = [
         fields: &[
             ENABLED,
             field("/window", "Window", Pick, "", "calls judged in the closed state", None).pick(WINDOWS),
-            field("/window/count", "Window size", Whole, "calls", "", Some(Range::Whole(WINDOW_CALLS))).required(),
-            field("/window/seconds", "Window length", Whole, "s", "", Some(Range::Whole(WINDOW_SECONDS))).required(),
+            field("/window/count", "Window size", Whole, "calls", "", Some(&Range::Whole(WINDOW_CALLS))).required(),
+            field("/window/seconds", "Window length", Whole, "s", "", Some(&Range::Whole(WINDOW_SECONDS))).required(),
             field(
                 "/failure_rate",
                 "Failure rate threshold",
                 Number,
                 "%",
                 "opens at or above this",
-                Some(Range::Number(PERCENT)),
+                Some(&Range::Number(PERCENT)),
             ),
             field(
                 "/minimum_calls",
@@ -170,7 +161,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "calls",
                 "no verdict before this many calls",
-                Some(Range::Whole(CAPACITY)),
+                Some(&Range::Whole(CAPACITY)),
             ),
             field(
                 "/wait_open",
@@ -178,7 +169,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Duration,
                 "",
                 "before a probe may pass",
-                Some(Range::Duration(WAIT_SPAN)),
+                Some(&Range::Duration(WAIT_SPAN)),
             ),
             field(
                 "/wait_multiplier",
@@ -186,7 +177,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Number,
                 "×",
                 "growth of the wait on each re-open",
-                Some(Range::Number(GROWTH)),
+                Some(&Range::Number(GROWTH)),
             ),
             field("/wait_max", "Max wait in open", Duration, "", "cap on the grown wait", None),
             field(
@@ -195,17 +186,17 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "calls",
                 "extra calls are rejected",
-                Some(Range::Whole(WINDOW_CALLS)),
+                Some(&Range::Whole(WINDOW_CALLS)),
             ),
-            field("/slow_call_duration", "Slow call above", Duration, "", "", Some(Range::Duration(POSITIVE_SPAN))),
-            field("/slow_call_rate", "Slow-call rate threshold", Number, "%", "", Some(Range::Number(PERCENT))),
+            field("/slow_call_duration", "Slow call above", Duration, "", "", Some(&Range::Duration(POSITIVE_SPAN))),
+            field("/slow_call_rate", "Slow-call rate threshold", Number, "%", "", Some(&Range::Number(PERCENT))),
             field(
                 "/max_wait_half_open",
                 "Max wait in half-open",
                 Duration,
                 "",
                 "leave half-open after this long",
-                Some(Range::Duration(POSITIVE_SPAN)),
+                Some(&Range::Duration(POSITIVE_SPAN)),
             ),
             field("/after_max_wait", "Then go", Pick, "", "where the max wait in half-open leads", None)
                 .pick(AFTER_MAX_WAIT),
@@ -215,7 +206,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "",
                 "open after N failures in a row instead of rates",
-                Some(Range::Whole(WINDOW_CALLS)),
+                Some(&Range::Whole(WINDOW_CALLS)),
             ),
             field("/open_boundary", "Open wait ends", Pick, "", "", None).pick(BOUNDARIES),
             field("/evaluate", "Judge", Pick, "", "", None).pick(EVALUATE),
@@ -235,7 +226,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: Some(Chart::StateStrip),
         marker: Some(MarkerSpec { label: "breaker rejection", outcome: Outcome::RejectedByBreaker }),
         example: r#"{"window":{"count":50},"failure_rate":50,"minimum_calls":20,"wait_open":"5s","permitted_half_open":5}"#,
-        defaults: || json_of(BreakerConfig::default()),
     },
     LayerSpec {
         name: "retry",
@@ -249,7 +239,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "in total",
                 "attempts in total, the first included (resilience4j)",
-                Some(Range::Whole(ATTEMPTS)),
+                Some(&Range::Whole(ATTEMPTS)),
             ),
             field(
                 "/max_retries",
@@ -257,14 +247,14 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Whole,
                 "after the first",
                 "retries after the first attempt (Polly); set one of the two",
-                Some(Range::Whole(RETRIES)),
+                Some(&Range::Whole(RETRIES)),
             ),
             field("/backoff", "Backoff", Pick, "", "how the wait grows", None).pick(BACKOFFS),
             field("/backoff/constant/delay", "Delay", Duration, "", "", None).required(),
             field("/backoff/linear/delay", "Delay step", Duration, "× n", "", None).required(),
-            field("/backoff/exponential/initial", "Initial wait", Duration, "", "", Some(Range::Duration(WAIT_SPAN)))
+            field("/backoff/exponential/initial", "Initial wait", Duration, "", "", Some(&Range::Duration(WAIT_SPAN)))
                 .required(),
-            field("/backoff/exponential/multiplier", "Multiplier", Number, "×", "", Some(Range::Number(GROWTH)))
+            field("/backoff/exponential/multiplier", "Multiplier", Number, "×", "", Some(&Range::Number(GROWTH)))
                 .required(),
             field("/max_delay", "Max wait", Duration, "", "cap on any single wait", None),
             field("/jitter", "Jitter", Pick, "", "randomises each wait so clients do not retry in lockstep", None)
@@ -279,7 +269,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: None,
         marker: None,
         example: r#"{"max_attempts":3,"backoff":{"exponential":{"initial":"100ms","multiplier":2.0}},"jitter":"full"}"#,
-        defaults: || json_of(RetryConfig::default()),
     },
     LayerSpec {
         name: "timeout",
@@ -293,7 +282,7 @@ pub static LAYERS: [LayerSpec; 6] = [
                 Duration,
                 "",
                 "inside a retry: per attempt; outside: the whole call",
-                Some(Range::Duration(POSITIVE_SPAN)),
+                Some(&Range::Duration(POSITIVE_SPAN)),
             ),
         ],
         outcomes: &[Outcome::TimedOut],
@@ -303,7 +292,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: None,
         marker: Some(MarkerSpec { label: "timeout", outcome: Outcome::TimedOut }),
         example: r#"{"timeout":"500ms"}"#,
-        defaults: || json_of(TimeoutConfig::default()),
     },
     LayerSpec {
         name: "bulkhead",
@@ -311,9 +299,9 @@ pub static LAYERS: [LayerSpec; 6] = [
         summary: "bound the calls inside at once",
         fields: &[
             ENABLED,
-            field("/max_concurrent", "Max concurrent", Whole, "calls", "", Some(Range::Whole(CAPACITY))),
+            field("/max_concurrent", "Max concurrent", Whole, "calls", "", Some(&Range::Whole(CAPACITY))),
             field("/max_wait", "Max wait for a permit", Duration, "", "0 rejects at once", None),
-            field("/queue", "Queue", Whole, "calls", "bounded FIFO of waiting calls", Some(Range::Whole(QUEUE))),
+            field("/queue", "Queue", Whole, "calls", "bounded FIFO of waiting calls", Some(&Range::Whole(QUEUE))),
         ],
         outcomes: &[Outcome::RejectedByBulkhead],
         states: &[],
@@ -322,7 +310,6 @@ pub static LAYERS: [LayerSpec; 6] = [
         chart: Some(Chart::Occupancy),
         marker: Some(MarkerSpec { label: "bulkhead rejection", outcome: Outcome::RejectedByBulkhead }),
         example: r#"{"max_concurrent":25}"#,
-        defaults: || json_of(BulkheadConfig::default()),
     },
 ];
 
@@ -338,14 +325,14 @@ pub static CLIENT_POOL: LayerSpec = LayerSpec {
     label: "Client pool",
     summary: "requests hold a client thread until they complete",
     fields: &[
-        field("/workers", "Threads", Whole, "", "", Some(Range::Whole(CAPACITY))).required(),
+        field("/workers", "Threads", Whole, "", "", Some(&Range::Whole(CAPACITY))).required(),
         field(
             "/queue",
             "Queue",
             Whole,
             "waiting",
             "requests that may wait for a thread; empty = any number",
-            Some(Range::Whole(QUEUE)),
+            Some(&Range::Whole(QUEUE)),
         ),
         field("/max_wait", "Max wait for a thread", Duration, "", "", None),
     ],
@@ -356,5 +343,4 @@ pub static CLIENT_POOL: LayerSpec = LayerSpec {
     chart: Some(Chart::Occupancy),
     marker: None,
     example: r#"{"workers":40,"max_wait":"500ms"}"#,
-    defaults: || serde_defaults::<ClientPool>(None, CLIENT_POOL.fields),
 };

@@ -6,8 +6,10 @@
 //! fields (type, unit, range, default), the outcomes it can produce and what it reports. The
 //! tables are plain static data; nothing here is written twice:
 //! - ranges are the validator's own [`Bounds`](crate::scenario::Bounds) constants;
-//! - defaults are read from the config's `Default` (or, for a config without one, from the
-//!   defaults serde applies when a field is left out), by [`LayerSpec::defaults`].
+//! - defaults are what the scenario format fills in for a field left out ([`LayerSpec::defaults`]
+//!   decodes a document that leaves everything out but the required fields): the very values
+//!   of the config's `Default`, which the tests check field by field. Read this way, the web app
+//!   needs no serialiser besides the one that turns a config back into JSON.
 //!
 //! Adding a field is one row in its kind's table (`layers.rs`, `faults.rs`).
 
@@ -56,9 +58,6 @@ pub struct LayerSpec {
     /// A config to start from (JSON), with settings that show the pattern at work.
     #[serde(serialize_with = "embedded_json")]
     pub example: &'static str,
-    /// The default config as JSON; fields without a default are absent.
-    #[serde(skip)]
-    pub defaults: fn() -> Value,
 }
 
 /// One fault kind of a service's fault script.
@@ -76,9 +75,6 @@ pub struct FaultSpec {
     /// A fault to start from (JSON), without its window.
     #[serde(serialize_with = "embedded_json")]
     pub example: &'static str,
-    /// The defaults as JSON, window included.
-    #[serde(skip)]
-    pub defaults: fn() -> Value,
 }
 
 /// One setting.
@@ -103,7 +99,7 @@ pub struct FieldSpec {
     pub help: &'static str,
     /// Accepted values, as the validator checks them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<Range>,
+    pub range: Option<&'static Range>,
     /// For a choice: the variants offered.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub choices: &'static [Choice],
@@ -250,8 +246,15 @@ pub struct MarkerSpec {
 impl LayerSpec {
     /// The default of the field at `path` (`/window/count`), if it has one.
     #[must_use]
-    pub fn default_of(&self, path: &str) -> Option<Value> {
-        (self.defaults)().pointer(path).cloned()
+    pub fn default_of(&'static self, path: &str) -> Option<Value> {
+        self.defaults().pointer(path).cloned()
+    }
+
+    /// The default config as JSON; fields without a default are absent.
+    #[must_use]
+    pub fn defaults(&'static self) -> Value {
+        let place = if core::ptr::eq(self, &CLIENT_POOL) { Place::Client } else { Place::Stack(self.name) };
+        serde_defaults(place, self.fields)
     }
 
     /// The field at `path`.
@@ -265,6 +268,14 @@ impl LayerSpec {
     pub fn new_layer(&self) -> Value {
         let config = serde_json::from_str(self.example).unwrap_or_else(|_| Value::Object(Default::default()));
         Value::Object([(self.name.to_owned(), config)].into_iter().collect())
+    }
+}
+
+impl FaultSpec {
+    /// The fault's defaults as JSON, window included; fields without a default are absent.
+    #[must_use]
+    pub fn defaults(&self) -> Value {
+        serde_defaults(Place::Fault(self.name), self.fields)
     }
 }
 
@@ -291,28 +302,52 @@ pub fn fault(name: &str) -> Option<&'static FaultSpec> {
     FAULTS.iter().find(|f| f.name == name)
 }
 
-/// The defaults serde fills in for a config of type `T` when only its required fields are
-/// given (each as the zero of its type), without those required fields: for configs that have
-/// no `Default`. With a `tag`, the config is the variant `tag` of an externally tagged enum.
-fn serde_defaults<T: serde::de::DeserializeOwned + Serialize>(tag: Option<&str>, fields: &[FieldSpec]) -> Value {
+/// Where a config sits in a scenario document.
+#[derive(Clone, Copy)]
+enum Place {
+    /// A layer of a stack, by kind.
+    Stack(&'static str),
+    /// The shared client pool.
+    Client,
+    /// A fault of a service, by kind.
+    Fault(&'static str),
+}
+
+/// The defaults the scenario format fills in for a config left out everywhere but its required
+/// fields (given as the zero of their type), without those required fields: for configs that
+/// have no `Default`. It reads a whole (tiny) document with [`Scenario::parse`], the very
+/// decoder every document goes through, so no second decoder is compiled in.
+///
+/// [`Scenario::parse`]: crate::Scenario::parse
+fn serde_defaults(place: Place, fields: &[FieldSpec]) -> Value {
     let given: serde_json::Map<String, Value> = fields
         .iter()
         .filter(|f| f.required && f.path.matches('/').count() == 1)
         .map(|f| (f.path[1..].to_owned(), zero_of(f.kind)))
         .collect();
-    let mut input = Value::Object(given.clone());
-    if let Some(tag) = tag {
-        input = Value::Object([(tag.to_owned(), input)].into_iter().collect());
-    }
-    let decoded = serde_json::from_value::<T>(input).ok();
-    let mut value = decoded.and_then(|config| serde_json::to_value(config).ok()).unwrap_or(Value::Null);
-    if let Some(tag) = tag {
-        value = value.get(tag).cloned().unwrap_or(Value::Null);
-    }
-    if let Value::Object(map) = &mut value {
+    let config = Value::Object(given.clone());
+    let (layers, faults, client, pointer) = match place {
+        Place::Stack(kind) => (format!("{{\"{kind}\":{config}}}"), String::new(), String::new(), format!("/{kind}")),
+        Place::Client => (String::new(), String::new(), format!(",\"client\":{config}"), String::new()),
+        Place::Fault(kind) => (String::new(), format!("{{\"{kind}\":{config}}}"), String::new(), format!("/{kind}")),
+    };
+    let doc = format!(
+        r#"{{"version":{},"name":"d","duration":"1s","services":[{{"name":"s","latency":{{"constant":"1ms"}},"faults":[{faults}]}}],"endpoints":[{{"name":"e","service":"s","load":{{"constant":{{"rps":1}}}},"stack":[{layers}]}}]{client}}}"#,
+        crate::scenario::SCHEMA_VERSION
+    );
+    // Only the config is turned back into JSON (serialising the whole scenario would compile
+    // the serialisers of every part of it into the web app).
+    let parsed = crate::Scenario::parse(&doc).ok();
+    let config = parsed.and_then(|s| match place {
+        Place::Stack(_) => s.endpoints.into_iter().next()?.stack.into_iter().next().map(layers::json_of),
+        Place::Client => s.client.map(layers::json_of),
+        Place::Fault(_) => s.services.into_iter().next()?.faults.into_iter().next().map(layers::json_of),
+    });
+    let mut value = config.and_then(|v| v.pointer(&pointer).cloned());
+    if let Some(Value::Object(map)) = &mut value {
         map.retain(|key, _| !given.contains_key(key));
     }
-    value
+    value.unwrap_or(Value::Null)
 }
 
 /// The zero of a field's type, as JSON.
@@ -321,6 +356,7 @@ fn zero_of(kind: FieldKind) -> Value {
         FieldKind::Whole | FieldKind::Number => Value::from(0),
         FieldKind::Duration => Value::from("0s"),
         FieldKind::Bool | FieldKind::Switch => Value::from(false),
-        _ => Value::from(""),
+        // The shortest valid text: an outcome sequence of one success.
+        _ => Value::from("S"),
     }
 }

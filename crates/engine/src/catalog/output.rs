@@ -57,13 +57,13 @@ pub struct FieldOut {
 
 impl LayerSpec {
     fn out(&'static self) -> LayerOut {
-        LayerOut { spec: self, fields: fields_out(self.fields, &(self.defaults)()) }
+        LayerOut { spec: self, fields: fields_out(self.fields, &self.defaults()) }
     }
 }
 
 impl FaultSpec {
     fn out(&'static self) -> FaultOut {
-        FaultOut { spec: self, fields: fields_out(self.fields, &(self.defaults)()) }
+        FaultOut { spec: self, fields: fields_out(self.fields, &self.defaults()) }
     }
 }
 
@@ -74,7 +74,7 @@ fn fields_out(fields: &'static [FieldSpec], defaults: &Value) -> Vec<FieldOut> {
 /// The whole catalogue, defaults filled in.
 #[must_use]
 pub fn catalog() -> Catalog {
-    let window_defaults = (FAULTS[0].defaults)();
+    let window_defaults = FAULTS[0].defaults();
     Catalog {
         layers: LAYERS.iter().map(LayerSpec::out).collect(),
         client_pool: CLIENT_POOL.out(),

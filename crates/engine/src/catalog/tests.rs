@@ -72,7 +72,7 @@ fn every_field_exists_in_the_scenario_format() {
 
 /// Sets the parent choice of a nested field (`/window/seconds`, `/backoff/linear/delay`) to the
 /// variant the field belongs to.
-fn choose_variant(layer: &LayerSpec, spec: &FieldSpec, config: &mut Value) {
+fn choose_variant(layer: &'static LayerSpec, spec: &FieldSpec, config: &mut Value) {
     for parent in layer.fields.iter().filter(|f| !f.choices.is_empty()) {
         let Some(rest) = spec.path.strip_prefix(parent.path).and_then(|r| r.strip_prefix('/')) else { continue };
         let variant = rest.split('/').next().unwrap_or_default();
@@ -86,7 +86,7 @@ fn every_fault_field_exists_and_examples_validate() {
     for fault in &FAULTS {
         let mut value: Value = serde_json::from_str(fault.example).unwrap();
         for spec in fault.fields.iter().chain(WINDOW_FIELDS) {
-            let default = (fault.defaults)().pointer(spec.path).cloned();
+            let default = fault.defaults().pointer(spec.path).cloned();
             set(&mut value, spec.path, sample(spec, default));
         }
         set(&mut value, "/to", json!("5s"));
@@ -138,8 +138,8 @@ fn defaults_are_the_configs_own() {
     assert_eq!((cache.default_of("/capacity"), cache.default_of("/ttl")), (Some(json!(1000)), None));
     assert_eq!(cache.default_of("/serve_stale"), Some(json!(false)));
     assert_eq!(CLIENT_POOL.default_of("/max_wait"), Some(json!("1s")));
-    assert_eq!((FAULTS[0].defaults)().pointer("/status"), Some(&json!(503)));
-    assert_eq!((FAULTS[1].defaults)().pointer("/status"), Some(&json!(500)));
+    assert_eq!(FAULTS[0].defaults().pointer("/status"), Some(&json!(503)));
+    assert_eq!(FAULTS[1].defaults().pointer("/status"), Some(&json!(500)));
 }
 
 #[test]
