@@ -1,7 +1,8 @@
 //! Editing the scenario as a JSON document: set and remove values at JSON pointers, translate
-//! pointers to the engine's error paths, and the defaults of each new layer and fault. The
+//! pointers to the engine's error paths, and new layers and faults from the engine's catalogue. The
 //! document may be invalid while the user types; the engine's parser and validator say where.
 
+use resilience_engine::catalog;
 use serde_json::{Value, json};
 
 /// Sets `value` at `pointer` (`/endpoints/0/stack/2/retry/max_attempts`), creating missing
@@ -80,51 +81,20 @@ pub fn variant(value: Option<&Value>) -> String {
     }
 }
 
-/// Layer kinds the palette offers: (kind, label, what it does).
-pub const LAYER_KINDS: &[(&str, &str, &str)] = &[
-    ("fallback", "Fallback", "answer something useful when the call fails"),
-    ("cache", "Cache", "answer from recent results; serve stale on errors"),
-    ("circuit_breaker", "Circuit breaker", "stop calling a failing dependency, probe it now and then"),
-    ("retry", "Retry", "try again after a failure, with backoff and jitter"),
-    ("timeout", "Timeout", "bound the time spent inside"),
-    ("bulkhead", "Bulkhead", "bound the calls inside at once"),
-];
-
-/// A new layer of `kind` with sensible settings.
-pub fn new_layer(kind: &str) -> Value {
-    match kind {
-        "fallback" => json!({ "fallback": { "action": "static" } }),
-        "cache" => json!({ "cache": { "ttl": "10s", "capacity": 1000, "serve_stale": true } }),
-        "circuit_breaker" => json!({ "circuit_breaker": {
-            "window": { "count": 50 }, "failure_rate": 50, "minimum_calls": 20, "wait_open": "5s", "permitted_half_open": 5 } }),
-        "retry" => json!({ "retry": { "max_attempts": 3,
-            "backoff": { "exponential": { "initial": "100ms", "multiplier": 2.0 } }, "jitter": "full" } }),
-        "timeout" => json!({ "timeout": { "timeout": "500ms" } }),
-        _ => json!({ "bulkhead": { "max_concurrent": 25 } }),
-    }
+/// A new layer of `kind` (as scenario files name it), with the catalogue's starting settings;
+/// `None` for a kind the catalogue does not know.
+pub fn new_layer(kind: &str) -> Option<Value> {
+    catalog::LAYERS.iter().find(|l| l.name == kind).map(catalog::LayerSpec::new_layer)
 }
 
-/// Fault kinds the service editor offers: (kind, label).
-pub const FAULT_KINDS: &[(&str, &str)] = &[
-    ("outage", "Outage"),
-    ("errors", "Errors"),
-    ("slowdown", "Slowdown"),
-    ("latency", "Added latency"),
-    ("throttle", "Throttling (429)"),
-    ("sequence", "Outcome sequence"),
-];
-
-/// A new fault of `kind` over `[from_s, to_s)`.
-pub fn new_fault(kind: &str, from_s: u64, to_s: u64) -> Value {
-    let (from, to) = (format!("{from_s}s"), format!("{to_s}s"));
-    match kind {
-        "outage" => json!({ "outage": { "from": from, "to": to, "status": 503 } }),
-        "errors" => json!({ "errors": { "from": from, "to": to, "rate": 0.2, "status": 500 } }),
-        "slowdown" => json!({ "slowdown": { "from": from, "to": to, "factor": 5 } }),
-        "latency" => json!({ "latency": { "from": from, "to": to, "add": "200ms" } }),
-        "throttle" => json!({ "throttle": { "from": from, "to": to, "rps": 50, "retry_after": "1s" } }),
-        _ => json!({ "sequence": { "from": from, "outcomes": "S,F,F,S" } }),
-    }
+/// A new fault of `kind` over `[from_s, to_s)`, with the catalogue's starting settings; `None`
+/// for a kind the catalogue does not know.
+pub fn new_fault(kind: &str, from_s: u64, to_s: u64) -> Option<Value> {
+    let spec = catalog::fault(kind)?;
+    let mut fault: Value = serde_json::from_str(spec.example).unwrap_or_else(|_| json!({}));
+    fault["from"] = json!(format!("{from_s}s"));
+    fault["to"] = json!(format!("{to_s}s"));
+    Some(json!({ kind: fault }))
 }
 
 /// What the comparison runs against.
@@ -200,11 +170,12 @@ mod tests {
 
     #[test]
     fn every_new_layer_and_fault_is_valid() {
-        for (kind, _, _) in LAYER_KINDS {
+        for kind in catalog::LAYERS.iter().map(|l| l.name) {
             let mut doc: Value =
                 serde_json::from_str(resilience_engine::examples::gallery("breaker-outage").unwrap()).unwrap();
             doc["endpoints"][0]["stack"] = json!([new_layer(kind), new_layer("cache")]);
-            for (fault, _) in FAULT_KINDS {
+            assert!(new_layer("client_pool").is_none() && new_fault("nope", 1, 2).is_none());
+            for fault in catalog::FAULTS.iter().map(|f| f.name) {
                 doc["services"][0]["faults"] = json!([new_fault(fault, 10, 20)]);
                 let scenario = resilience_engine::Scenario::from_json(&doc.to_string());
                 assert!(scenario.is_ok(), "{kind} + {fault}: {scenario:?}");

@@ -24,17 +24,12 @@ const LEGEND_ROW_PX: f64 = 22.0;
 const INK: &str = "#1c2230";
 const MUTED: &str = "#4f5868";
 
-/// The colours of the timeline, in the order of its legend.
+/// The colours of the timeline's attempts, in the order of its legend (its marks follow).
 const LEGEND: &[(&str, &str)] = &[
     ("#2e9d4f", "attempt answered"),
     ("#d63a3a", "attempt failed"),
     ("#c7a26a", "attempt throttled (429)"),
     ("#9aa3b5", "attempt abandoned"),
-    ("#b04a8c", "timeout"),
-    ("#f28c28", "breaker rejection"),
-    ("#d9a400", "bulkhead rejection"),
-    ("#2f7ed8", "cache answer"),
-    ("#9b6fd0", "fallback"),
 ];
 
 /// The timeline as a titled PNG with axis and legend that carries the scenario's link.
@@ -51,7 +46,12 @@ pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedV
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.
 fn legend_entries(scenario: &Scenario) -> Vec<(String, String)> {
-    let mut entries: Vec<(String, String)> = LEGEND.iter().map(|(c, l)| ((*c).to_owned(), (*l).to_owned())).collect();
+    let mut entries: Vec<(String, String)> = LEGEND
+        .iter()
+        .copied()
+        .chain(crate::components::timeline::marker_legend())
+        .map(|(c, l)| (c.to_owned(), l.to_owned()))
+        .collect();
     let mut kinds: Vec<&'static str> =
         scenario.services.iter().flat_map(|s| s.faults.iter().map(|f| f.kind_name())).collect();
     kinds.sort_unstable();

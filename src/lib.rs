@@ -7,6 +7,7 @@ pub mod app;
 pub mod axis;
 pub mod compare_model;
 pub mod components;
+pub mod defaults;
 pub mod diagram_model;
 pub mod doc;
 pub mod dom_events;

@@ -3,11 +3,11 @@
 //! percentiles, breaker state strips, bulkhead occupancy and cache hit ratio. Each has a
 //! legend, axis labels with units, a hover read-out and the play head.
 
+use resilience_engine::catalog::{self, CLIENT_POOL, Chart, LayerSpec, Reading};
 use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
 use crate::axis;
-use crate::doc::LAYER_KINDS;
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
 use crate::state::use_app;
 
@@ -282,39 +282,40 @@ fn line_chart(ctx: &ChartCtx, title: &str, unit: &str, lines: Vec<Line>) -> Html
 }
 
 fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize>, endpoint: u16) -> Vec<Html> {
-    let mine = |l: &&LayerSeries| l.endpoint == endpoint || l.kind == "client_pool";
+    let mine = |l: &&LayerSeries| l.endpoint == endpoint || l.kind == CLIENT_POOL.name;
     let slice = |l: &LayerSeries| l.samples.get(range.clone()).map(<[_]>::to_vec).unwrap_or_default();
     let mut charts = Vec::new();
     for series in metrics.layers.iter().filter(mine) {
         let samples = slice(series);
-        let name = if series.kind == "client_pool" {
-            "client pool".to_owned()
+        let Some(spec) = catalog::layer(series.kind) else { continue };
+        let name = if series.kind == CLIENT_POOL.name {
+            CLIENT_POOL.label.to_lowercase()
         } else {
-            let label = LAYER_KINDS.iter().find(|(k, ..)| *k == series.kind).map_or(series.kind, |(_, l, _)| *l);
-            format!("{label} (layer {})", series.layer + 1)
+            format!("{} (layer {})", spec.label, series.layer + 1)
         };
-        match series.kind {
-            "circuit_breaker" => charts.push(state_strip(ctx, &name, &samples)),
-            "bulkhead" | "client_pool" => charts.push(line_chart(
+        let reading = |which: Reading| spec.readings.iter().find(|r| r.reading == which).map_or("", |r| r.label);
+        match spec.chart {
+            Some(Chart::StateStrip) => charts.push(state_strip(ctx, spec, &name, &samples)),
+            Some(Chart::Occupancy) => charts.push(line_chart(
                 ctx,
                 &format!("Occupancy: {name}"),
                 "calls",
                 vec![
                     Line {
-                        label: "in use (max)".into(),
+                        label: format!("{} (max)", reading(Reading::InUse)),
                         colour: "#d9a400",
                         dashed: false,
                         values: samples.iter().map(|s| f64::from(s.in_use_max)).collect(),
                     },
                     Line {
-                        label: "waiting (max)".into(),
+                        label: format!("{} (max)", reading(Reading::Waiting)),
                         colour: "#8a93a6",
                         dashed: false,
                         values: samples.iter().map(|s| f64::from(s.waiting_max)).collect(),
                     },
                 ],
             )),
-            "cache" => charts.push(line_chart(
+            Some(Chart::HitRatio) => charts.push(line_chart(
                 ctx,
                 &format!("Hit ratio: {name}"),
                 "%",
@@ -340,30 +341,24 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
     charts
 }
 
-fn state_strip(ctx: &ChartCtx, name: &str, samples: &[resilience_engine::sim::LayerSample]) -> Html {
+/// How a state strip draws state codes 0, 1, 2, … (closed, open, half-open): colour and glyph.
+const STATE_LOOKS: [(&str, &str); 3] = [("#2e9d4f", "●"), ("#f28c28", "⊘"), ("#f2d028", "◐")];
+
+fn state_strip(ctx: &ChartCtx, spec: &LayerSpec, name: &str, samples: &[resilience_engine::sim::LayerSample]) -> Html {
     let bar = ctx.bar_width();
+    let word = |code: u8| spec.states.iter().find(|s| s.code == code).or(spec.states.first()).map_or("", |s| s.label);
+    let colour = |code: u8| STATE_LOOKS.get(usize::from(code)).unwrap_or(&STATE_LOOKS[0]).0;
     let rects = samples.iter().enumerate().map(|(i, s)| {
-        let (colour, pattern) = match s.worst_state {
-            1 => ("#f28c28", "open"),
-            2 => ("#f2d028", "half-open"),
-            _ => ("#2e9d4f", "closed"),
-        };
+        let (colour, pattern) = (colour(s.worst_state), word(s.worst_state));
         html! { <rect class={pattern} x={ctx.x(i).to_string()} y="20" width={bar.to_string()} height="50" fill={colour} /> }
     });
-    let legend = html! {
-        <span class="legend">
-            <span class="key"><span class="swatch" style="background:#2e9d4f"></span>{ "● closed" }</span>
-            <span class="key"><span class="swatch" style="background:#f28c28"></span>{ "⊘ open" }</span>
-            <span class="key"><span class="swatch" style="background:#f2d028"></span>{ "◐ half-open" }</span>
-        </span>
-    };
+    let keys = spec.states.iter().map(|state| {
+        let (colour, glyph) = STATE_LOOKS.get(usize::from(state.code)).copied().unwrap_or(STATE_LOOKS[0]);
+        html! { <span class="key"><span class="swatch" style={format!("background:{colour}")}></span>{ format!("{glyph} {}", state.label) }</span> }
+    });
+    let legend = html! { <span class="legend">{ for keys }</span> };
     let readout = ctx.readout(|i| {
         let s = samples[i];
-        let word = |c| match c {
-            1 => "open",
-            2 => "half-open",
-            _ => "closed",
-        };
         format!("worst {} · at end {} · rejected {}", word(s.worst_state), word(s.state), s.rejected)
     });
     ctx.frame(&format!("Breaker state: {name}"), "", 0.0, legend, html! { <>{ for rects }</> }, readout)

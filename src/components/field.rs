@@ -1,6 +1,7 @@
 //! One labelled setting bound to a place in the scenario document, with its unit and the
 //! engine's message right next to it when the value is refused.
 
+use resilience_engine::catalog::{self, Choice};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -22,18 +23,14 @@ pub enum Kind {
     OptInt,
     /// A checkbox.
     Bool,
-    /// A choice among variants: (label, JSON of the whole value).
-    Select(&'static [(&'static str, &'static str)]),
+    /// A choice among variants (the catalogue's, or the app's own for loads and latencies).
+    Choice(&'static [Choice]),
     /// Free text.
     Text,
-    /// A set of failure kinds (`5xx`, `429`, `4xx`, `timeout`, `rejected`) as checkboxes;
-    /// `default` lists the engine's default, comma-separated.
+    /// A set of the catalogue's failure kinds as checkboxes; `default` lists the engine's
+    /// default, comma-separated.
     FailureKinds,
 }
-
-/// The failure kinds a `FailureKinds` field offers: (value, label).
-const FAILURE_KINDS: &[(&str, &str)] =
-    &[("5xx", "5xx"), ("429", "429"), ("4xx", "other 4xx"), ("timeout", "timeout"), ("rejected", "rejected inside")];
 
 /// Props of [`Field`].
 #[derive(Properties, PartialEq, Debug)]
@@ -54,6 +51,9 @@ pub struct Props {
     /// goes back to it. Empty for values without a default.
     #[prop_or_default]
     pub default: AttrValue,
+    /// The engine's default value, for a [`Kind::Choice`] whose default variant sets it.
+    #[prop_or_default]
+    pub default_value: Option<Value>,
 }
 
 /// The element id of the input for `pointer` (stable, for labels and tests).
@@ -151,38 +151,41 @@ pub fn field(props: &Props) -> Html {
                 Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
                 None => props.default.split(',').map(str::to_owned).collect(),
             };
-            let boxes = FAILURE_KINDS.iter().map(|(value, label)| {
+            let boxes = catalog::FAILURE_KINDS.iter().map(|kind| {
+                let (value, label) = (kind.name, kind.label);
                 let dispatch = state.dispatcher();
                 let pointer = props.pointer.clone();
                 let chosen_now = chosen.clone();
                 let on = chosen.iter().any(|c| c == value);
                 let onchange = Callback::from(move |_: Event| {
-                    let next: Vec<Value> = FAILURE_KINDS
+                    let next: Vec<Value> = catalog::FAILURE_KINDS
                         .iter()
-                        .filter(|(v, _)| if *v == *value { !on } else { chosen_now.iter().any(|c| c == v) })
-                        .map(|(v, _)| Value::from(*v))
+                        .map(|k| k.name)
+                        .filter(|v| if *v == value { !on } else { chosen_now.iter().any(|c| c == v) })
+                        .map(Value::from)
                         .collect();
                     dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::Array(next))));
                 });
                 let box_id = format!("{id}-{value}");
-                html! { <label class="check" for={box_id.clone()}><input type="checkbox" id={box_id} checked={on} {onchange} />{ *label }</label> }
+                html! { <label class="check" for={box_id.clone()}><input type="checkbox" id={box_id} checked={on} {onchange} />{ label }</label> }
             });
             html! { <span class="checks" id={id.clone()} role="group">{ for boxes }</span> }
         }
-        Kind::Select(options) => {
+        Kind::Choice(choices) => {
+            let default_value = props.default_value.as_ref();
+            let options: Vec<(&str, Value)> = choices.iter().map(|c| (c.label, c.value(default_value))).collect();
             let pointer = props.pointer.clone();
             let dispatch = state.dispatcher();
             let selected = if current.is_some() { doc::variant(current) } else { props.default.to_string() };
+            let items: Vec<Html> = options
+                .iter()
+                .map(|(label, value)| html! { <option selected={doc::variant(Some(value)) == selected}>{ *label }</option> })
+                .collect();
             let on_select = Callback::from(move |event: Event| {
                 let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-                if let Some((_, json)) = options.get(select.selected_index().max(0) as usize) {
-                    let value: Value = serde_json::from_str(json).unwrap_or(Value::Null);
-                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), value)));
+                if let Some((_, value)) = options.get(select.selected_index().max(0) as usize) {
+                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), value.clone())));
                 }
-            });
-            let items = options.iter().map(|(label, json)| {
-                let variant = doc::variant(serde_json::from_str::<Value>(json).ok().as_ref());
-                html! { <option selected={variant == selected}>{ *label }</option> }
             });
             html! { <select id={id.clone()} onchange={on_select}>{ for items }</select> }
         }

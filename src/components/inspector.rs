@@ -3,6 +3,9 @@
 //! as a drawer beside the timeline (a bottom sheet on narrow screens), where the eye already is.
 
 use resilience_engine::patterns::circuit_breaker::{RecordedNote, RecordedOutcome};
+
+use resilience_engine::catalog;
+
 use resilience_engine::sim::{Outcome, SERVICE, TraceKind};
 use yew::prelude::*;
 
@@ -22,12 +25,14 @@ pub fn inspector() -> Html {
     };
     let Some(trace) = &result.report.trace else { return html! {} };
     let stack = &result.scenario.endpoints[usize::from(journey.endpoint)].stack;
+    // Layers by their catalogue labels, in lower case: "circuit breaker (3)", "client pool".
+    let noun = |kind: &str| catalog::layer(kind).map_or(kind, |spec| spec.label).to_lowercase();
     let layer_name = |label: u8| match label {
         SERVICE => "service".to_owned(),
-        resilience_engine::sim::POOL => "client pool".to_owned(),
-        l => stack
-            .get(usize::from(l))
-            .map_or("?".to_owned(), |layer| format!("{} ({})", layer.kind_name().replace('_', " "), l + 1)),
+        resilience_engine::sim::POOL => noun(catalog::CLIENT_POOL.name),
+        l => {
+            stack.get(usize::from(l)).map_or("?".to_owned(), |layer| format!("{} ({})", noun(layer.kind_name()), l + 1))
+        }
     };
     let steps = trace.events[journey.first_event..]
         .iter()

@@ -1,6 +1,7 @@
 //! Load and run settings: the selected endpoint's arrival process, its cache keys, the shared
 //! client pool, and the seed and duration of the run.
 
+use resilience_engine::catalog::{self, Choice};
 use serde_json::{Value, json};
 use yew::prelude::*;
 
@@ -9,16 +10,24 @@ use super::fold::Fold;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_app};
 
-const LOADS: &[(&str, &str)] = &[
-    ("constant rate", r#"{"constant":{"rps":100}}"#),
-    ("Poisson", r#"{"poisson":{"rps":100}}"#),
-    ("ramp", r#"{"ramp":{"from_rps":10,"to_rps":300}}"#),
-    ("spike", r#"{"spike":{"rps":100,"spike_rps":600,"from":"20s","to":"25s"}}"#),
-    ("closed loop (clients wait, then think)", r#"{"closed":{"clients":50,"think":"200ms"}}"#),
+const LOADS: &[Choice] = &[
+    Choice { label: "constant rate", variant: "constant", value: r#"{"constant":{"rps":100}}"# },
+    Choice { label: "Poisson", variant: "poisson", value: r#"{"poisson":{"rps":100}}"# },
+    Choice { label: "ramp", variant: "ramp", value: r#"{"ramp":{"from_rps":10,"to_rps":300}}"# },
+    Choice {
+        label: "spike",
+        variant: "spike",
+        value: r#"{"spike":{"rps":100,"spike_rps":600,"from":"20s","to":"25s"}}"#,
+    },
+    Choice {
+        label: "closed loop (clients wait, then think)",
+        variant: "closed",
+        value: r#"{"closed":{"clients":50,"think":"200ms"}}"#,
+    },
 ];
-const KEYS: &[(&str, &str)] = &[
-    ("uniform", r#"{"uniform":{"count":1000}}"#),
-    ("Zipf (popular keys first)", r#"{"zipf":{"count":1000,"s":1.1}}"#),
+const KEYS: &[Choice] = &[
+    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"count":1000}}"# },
+    Choice { label: "Zipf (popular keys first)", variant: "zipf", value: r#"{"zipf":{"count":1000,"s":1.1}}"# },
 ];
 
 /// The load and run settings.
@@ -50,7 +59,8 @@ pub fn load_editor() -> Html {
     let has_keys = state.doc.pointer(&keys).is_some();
     let keys_toggle = toggle(&state, &keys, has_keys, json!({ "zipf": { "count": 1000, "s": 1.1 } }));
     let has_pool = state.doc.get("client").is_some();
-    let pool_toggle = toggle(&state, "/client", has_pool, json!({ "workers": 40, "max_wait": "500ms" }));
+    let pool_example = serde_json::from_str(catalog::CLIENT_POOL.example).unwrap_or_else(|_| json!({}));
+    let pool_toggle = toggle(&state, "/client", has_pool, pool_example);
     let reroll = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::Edit(Edit::RerollSeed)))
@@ -59,14 +69,14 @@ pub fn load_editor() -> Html {
     html! {
         <Fold class="load" title_id="load-title" title={html! { "Load and run" }}>
             <div class="form-grid">
-                <Field pointer={load.clone()} label="Arrivals" kind={Kind::Select(LOADS)} />
+                <Field pointer={load.clone()} label="Arrivals" kind={Kind::Choice(LOADS)} />
                 { for load_fields.into_iter().map(|(pointer, label, kind, unit)| html! { <Field {pointer} {label} {kind} {unit} /> }) }
                 <div class="field">
                     <label for="keys-toggle">{ "Cache keys" }</label>
                     <input id="keys-toggle" type="checkbox" checked={has_keys} onchange={keys_toggle} />
                 </div>
                 if has_keys {
-                    <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Select(KEYS)} />
+                    <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Choice(KEYS)} />
                     <Field pointer={format!("{keys}/{key_variant}/count")} label="Distinct keys" kind={Kind::Int} />
                     if key_variant == "zipf" {
                         <Field pointer={format!("{keys}/zipf/s")} label="Zipf exponent" kind={Kind::Float} help="higher: a few keys get most requests" />

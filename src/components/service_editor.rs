@@ -2,20 +2,25 @@
 //! axis. A band is added from the buttons, selected by click or keyboard, moved with the
 //! arrow keys (Shift resizes) or by dragging, edited in its form, and removed.
 
+use resilience_engine::catalog::{self, Choice, FieldKind, FieldSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
 use super::fold::Fold;
 use crate::axis;
-use crate::doc::{self, FAULT_KINDS};
+use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_app};
 
-const LATENCIES: &[(&str, &str)] = &[
-    ("constant", r#"{"constant":"50ms"}"#),
-    ("uniform", r#"{"uniform":{"min":"20ms","max":"80ms"}}"#),
-    ("normal", r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"#),
-    ("log-normal (p50, p99)", r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#),
+const LATENCIES: &[Choice] = &[
+    Choice { label: "constant", variant: "constant", value: r#"{"constant":"50ms"}"# },
+    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"min":"20ms","max":"80ms"}}"# },
+    Choice { label: "normal", variant: "normal", value: r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"# },
+    Choice {
+        label: "log-normal (p50, p99)",
+        variant: "lognormal",
+        value: r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#,
+    },
 ];
 
 /// Height of a band as drawn (the drag target), in CSS pixels.
@@ -131,15 +136,15 @@ pub fn service_editor() -> Html {
         let drag = drag.clone();
         Callback::from(move |_| drag.set(None))
     };
-    let add_buttons = FAULT_KINDS.iter().map(|(kind, label)| {
+    let add_buttons = catalog::FAULTS.iter().map(|spec| {
         let dispatch = state.dispatcher();
         let selected = selected.clone();
         let index = faults.len();
         let onclick = Callback::from(move |_| {
-            dispatch.dispatch(Action::Edit(Edit::AddFault((*kind).to_owned())));
+            dispatch.dispatch(Action::Edit(Edit::AddFault(spec.name.to_owned())));
             selected.set(Some(index));
         });
-        html! { <button id={format!("add-fault-{kind}")} {onclick}>{ format!("+ {label}") }</button> }
+        html! { <button id={format!("add-fault-{}", spec.name)} title={spec.summary} {onclick}>{ format!("+ {}", spec.label) }</button> }
     });
     let height_px = faults.len().max(1) as f64 * ROW_PX + 8.0;
     let ticks = axis::ticks(0.0, duration_s, 6).into_iter().map(|t| {
@@ -151,7 +156,7 @@ pub fn service_editor() -> Html {
         <Fold class="service" title_id="service-title" title={html! { "Service" }}>
             { for tabs }
             <div class="form-grid">
-                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Select(LATENCIES)} />
+                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Choice(LATENCIES)} />
                 { latency_fields(&state.doc, &base) }
                 { capacity_fields(&state, &base) }
             </div>
@@ -225,24 +230,30 @@ fn fault_form(
             selected.set(None);
         })
     };
-    let extra: Vec<(&str, &str, Kind, &str)> = match kind.as_str() {
-        "outage" => vec![("/status", "Status", Kind::Int, "")],
-        "errors" => vec![("/rate", "Error rate", Kind::Float, "0..1"), ("/status", "Status", Kind::Int, "")],
-        "slowdown" => vec![("/factor", "Factor", Kind::Float, "×")],
-        "latency" => vec![("/add", "Added latency", Kind::Duration, "")],
-        "throttle" => {
-            vec![("/rps", "Allowed rate", Kind::Int, "req/s"), ("/retry_after", "Retry-After", Kind::OptDuration, "")]
-        }
-        _ => vec![("/outcomes", "Outcomes", Kind::Text, "S, F or a status")],
-    };
+    let spec = catalog::fault(&kind);
+    let fields = catalog::WINDOW_FIELDS.iter().chain(spec.map_or(&[][..], |s| s.fields)).map(|field| {
+        let kind = fault_field_kind(field);
+        let (label, unit, help) = (field.label, field.unit, field.help);
+        html! { <Field pointer={format!("{pointer}{}", field.path)} {label} {kind} {unit} {help} /> }
+    });
     html! {
         <div class="fault-form" aria-label={format!("{kind} settings")}>
             <h4>{ format!("{kind} window") }</h4>
-            <Field pointer={format!("{pointer}/from")} label="From" kind={Kind::Duration} />
-            <Field pointer={format!("{pointer}/to")} label="To" kind={Kind::OptDuration} help="empty: until the end" />
-            { for extra.into_iter().map(|(rel, label, kind, unit)| html! { <Field pointer={format!("{pointer}{rel}")} {label} {kind} {unit} /> }) }
+            { for fields }
             <button class="danger" onclick={remove}>{ "Remove window" }</button>
         </div>
+    }
+}
+
+/// The input of a fault's field: a number, a duration (one the fault needs, or the start of
+/// its window), an optional duration, or text.
+fn fault_field_kind(field: &FieldSpec) -> Kind {
+    match field.kind {
+        FieldKind::Whole => Kind::Int,
+        FieldKind::Number => Kind::Float,
+        FieldKind::Duration if field.required || field.path == catalog::WINDOW_FIELDS[0].path => Kind::Duration,
+        FieldKind::Duration => Kind::OptDuration,
+        _ => Kind::Text,
     }
 }
 

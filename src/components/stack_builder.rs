@@ -3,15 +3,16 @@
 //! and drop), switches off in place, opens its settings, and shows its live state at the play
 //! head.
 
+use resilience_engine::catalog::{self, LAYERS, LayerSpec, Reading, ReadingSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::fold::Fold;
 use super::layer_form::LayerForm;
-use crate::doc::{self, LAYER_KINDS};
+use crate::doc;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, Edit, State, use_app};
-use crate::view_model::counter_names;
+use crate::view_model::LayerTimeline;
 
 /// The stack of the selected endpoint.
 #[function_component(StackBuilder)]
@@ -39,14 +40,14 @@ pub fn stack_builder() -> Html {
         .unwrap_or("?")
         .to_owned();
 
-    let palette = LAYER_KINDS.iter().map(|(kind, label, help)| {
+    let palette = LAYERS.iter().map(|spec| {
         let dispatch = state.dispatcher();
         let open = open.clone();
         let onclick = Callback::from(move |_| {
-            dispatch.dispatch(Action::Edit(Edit::AddLayer((*kind).to_owned())));
+            dispatch.dispatch(Action::Edit(Edit::AddLayer(spec.name.to_owned())));
             open.set(Some(count));
         });
-        html! { <button class="palette-item" id={format!("add-{kind}")} title={*help} {onclick}>{ format!("+ {label}") }</button> }
+        html! { <button class="palette-item" id={format!("add-{}", spec.name)} title={spec.summary} {onclick}>{ format!("+ {}", spec.label) }</button> }
     });
 
     let cards = layers.iter().enumerate().map(|(index, layer)| {
@@ -113,7 +114,7 @@ fn layer_card(
 ) -> Html {
     let CardProps { index, count, layer, pointer } = card;
     let kind = doc::variant(Some(&layer));
-    let label = LAYER_KINDS.iter().find(|(k, ..)| *k == kind).map_or(kind.as_str(), |(_, l, _)| *l).to_owned();
+    let label = catalog::layer(&kind).map_or(kind.as_str(), |spec| spec.label).to_owned();
     let config_pointer = format!("{pointer}/{kind}");
     let enabled = layer[&kind]["enabled"].as_bool().unwrap_or(true);
     let is_open = **open == Some(index);
@@ -219,53 +220,74 @@ fn live_state_line(props: &LiveProps) -> Html {
     live_state(&state, playback.cursor_us, props.index, &props.kind)
 }
 
-/// The layer's state at the play head, from the last run.
+/// The layer's state at the play head, from the last run: the readings its catalogue entry
+/// lists (ratios after the counters they come from) and its counters.
 fn live_state(state: &State, cursor_us: u64, index: usize, kind: &str) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let Some(timeline) = result.derived.layers.get(&(state.endpoint as u16, index as u8)) else {
         return html! { <div class="live muted">{ "no activity yet" }</div> };
     };
-    let t = cursor_us;
-    let counts = timeline.counts_at(t);
-    let names = counter_names(kind);
-    let mut parts: Vec<Html> = names
+    let Some(spec) = catalog::layer(kind) else { return html! {} };
+    let at = LiveAt { timeline, spec, t: cursor_us };
+    let counts = timeline.counts_at(cursor_us);
+    let counters = spec
+        .counters
         .iter()
         .zip(counts)
-        .filter(|(name, _)| !name.is_empty())
-        .map(|(name, n)| html! { <span class="counter">{ format!("{name} {n}") }</span> })
-        .collect();
-    if kind == "circuit_breaker" {
-        let (code, label) = match timeline.state_at(t) {
-            1 => ("open", "open"),
-            2 => ("half-open", "half-open"),
-            _ => ("closed", "closed"),
-        };
-        let rate = timeline.failure_rate_at(t).map_or("–".to_owned(), |r| format!("{r:.0} %"));
-        parts.insert(0, html! { <span class={classes!("badge", code)}>{ label }</span> });
-        parts.push(html! { <span class="counter">{ format!("failure rate {rate}") }</span> });
-    }
-    if kind == "retry" {
-        parts.insert(
-            0,
-            html! { <span class="counter">{ format!("waiting to retry {}", timeline.waiting_at(t)) }</span> },
-        );
-    }
-    if kind == "cache" {
-        // Always shown (as "–" before the first lookup) so the line never changes shape.
-        let lookups = counts[0] + counts[1];
-        let ratio = if lookups == 0 {
-            "–".to_owned()
-        } else {
-            format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups))
-        };
-        parts.push(html! { <span class="counter">{ format!("hit ratio {ratio}") }</span> });
-    }
-    if kind == "bulkhead" {
-        // Exact at the play head: admissions, queueing and releases are all in the trace.
-        let (in_use, waiting) = timeline.occupancy_at(t);
-        parts.insert(0, html! { <span class="counter">{ format!("waiting {waiting}") }</span> });
-        parts.insert(0, html! { <span class="counter">{ format!("in use {in_use}") }</span> });
-    }
+        .map(|(name, n)| html! { <span class="counter">{ format!("{name} {n}") }</span> });
+    let (ratios, gauges): (Vec<&ReadingSpec>, Vec<&ReadingSpec>) =
+        spec.readings.iter().partition(|r| r.reading.is_ratio());
     // A fixed grid of fixed cells: the line keeps its height and width while the numbers change.
-    html! { <div class="live" aria-live="off">{ for parts }</div> }
+    html! {
+        <div class="live" aria-live="off">
+            { for gauges.into_iter().map(|r| at.reading(r)) }
+            { for counters }
+            { for ratios.into_iter().map(|r| at.reading(r)) }
+        </div>
+    }
+}
+
+/// What a layer's readings are computed from.
+struct LiveAt<'a> {
+    timeline: &'a LayerTimeline,
+    spec: &'static LayerSpec,
+    t: u64,
+}
+
+impl LiveAt<'_> {
+    /// One reading, as a cell of the live line: the state as a badge, figures as counters.
+    fn reading(&self, reading: &ReadingSpec) -> Html {
+        let (t, label) = (self.t, reading.label);
+        let dash = || "–".to_owned();
+        let (class, text) = match reading.reading {
+            Reading::State => {
+                let code = self.timeline.state_at(t);
+                let now = self.spec.states.iter().find(|s| s.code == code).or(self.spec.states.first());
+                let name = now.map_or("", |s| s.label);
+                (classes!("badge", name), name.to_owned())
+            }
+            Reading::FailureRate => {
+                // What the breaker itself computed (its own window, `record` and `ignore`).
+                let rate = self.timeline.failure_rate_at(t).map_or_else(dash, |r| format!("{r:.0} %"));
+                (classes!("counter"), format!("{label} {rate}"))
+            }
+            Reading::WaitingToRetry => (classes!("counter"), format!("{label} {}", self.timeline.waiting_at(t))),
+            Reading::HitRatio => {
+                // Always shown (as "–" before the first lookup) so the line never changes shape.
+                let counts = self.timeline.counts_at(t);
+                let lookups = counts[0] + counts[1];
+                let ratio =
+                    (lookups > 0).then(|| format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups)));
+                (classes!("counter"), format!("{label} {}", ratio.unwrap_or_else(dash)))
+            }
+            Reading::InUse | Reading::Waiting => {
+                // Exact at the play head: admissions, queueing and releases are all traced.
+                let (in_use, waiting) = self.timeline.occupancy_at(t);
+                let value = if reading.reading == Reading::InUse { in_use } else { waiting };
+                (classes!("counter"), format!("{label} {value}"))
+            }
+            _ => return html! {},
+        };
+        html! { <span class={class}>{ text }</span> }
+    }
 }

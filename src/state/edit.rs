@@ -32,10 +32,11 @@ impl State {
             }
             Edit::Remove(pointer) => doc::remove(doc, &pointer),
             Edit::AddLayer(kind) => {
+                let Some(layer) = doc::new_layer(&kind) else { return };
                 if let Some(Value::Array(layers)) = doc.pointer_mut(&stack) {
-                    layers.push(doc::new_layer(&kind));
+                    layers.push(layer);
                 } else {
-                    doc::set(doc, &stack, Value::Array(vec![doc::new_layer(&kind)]));
+                    doc::set(doc, &stack, Value::Array(vec![layer]));
                 }
             }
             Edit::MoveLayer { from, to } => {
@@ -53,7 +54,7 @@ impl State {
             }
             Edit::AddFault(kind) => {
                 let duration_s = self.scenario.as_ref().map_or(60, |s| s.duration.as_micros() / 1_000_000).max(2);
-                let fault = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3);
+                let Some(fault) = doc::new_fault(&kind, duration_s / 3, duration_s * 2 / 3) else { return };
                 let faults = format!("/services/{}/faults", self.service);
                 if let Some(Value::Array(list)) = doc.pointer_mut(&faults) {
                     list.push(fault);

@@ -117,17 +117,9 @@ impl LayerTimeline {
     }
 }
 
-/// Names of a layer kind's three counters.
-pub fn counter_names(kind: &str) -> [&'static str; 3] {
-    match kind {
-        "cache" => ["hits", "misses", "stale served"],
-        "circuit_breaker" => ["permitted", "rejected", "recorded"],
-        "bulkhead" | "client_pool" => ["admitted", "queued", "rejected"],
-        "retry" => ["retries", "gave up", ""],
-        "timeout" => ["timed out", "", ""],
-        "fallback" => ["served", "", ""],
-        _ => ["", "", ""],
-    }
+/// Names of a layer kind's counters, in slot order (from the engine's catalogue).
+pub fn counter_names(kind: &str) -> &'static [&'static str] {
+    resilience_engine::catalog::layer(kind).map_or(&[], |spec| spec.counters)
 }
 
 /// The counter slot a trace kind bumps.

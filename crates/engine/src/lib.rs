@@ -15,6 +15,7 @@
 //!
 //! Nothing here reads a clock, touches the OS or a browser, or starts an async runtime.
 
+pub mod catalog;
 pub mod examples;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -71,3 +71,18 @@ fn bad_input_exits_non_zero_with_one_line_that_names_the_field() {
     assert!(out.contains("valid"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_catalog_prints_every_kind_as_json() {
+    let (code, out, _) = rpsim(&["catalog"]);
+    assert_eq!(code, 0);
+    let value: serde_json::Value = serde_json::from_str(&out).expect("json output");
+    let names: Vec<&str> = value["layers"].as_array().unwrap().iter().filter_map(|l| l["name"].as_str()).collect();
+    assert_eq!(names, ["fallback", "cache", "circuit_breaker", "retry", "timeout", "bulkhead"]);
+    assert_eq!(value["client_pool"]["name"], "client_pool");
+    assert_eq!(value["faults"].as_array().map(Vec::len), Some(6));
+    let timeout = &value["layers"][4]["fields"][1];
+    assert_eq!((timeout["path"].as_str(), timeout["default"].as_str()), (Some("/timeout"), Some("1s")));
+    let (code, _, err) = rpsim(&["catalog", "extra"]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -100,16 +100,13 @@ fn outline_selected(ctx: &CanvasRenderingContext2d, state: &State, colours: &Pal
     ctx.stroke_rect(x0 - 2.0, y - 1.0, (x1 - x0) + 4.0, LANE_PX + 1.0);
 }
 
-/// Words for a layer's state change: "breaker opened".
+/// Words for a layer's state change, from the engine's catalogue: "breaker opened".
 fn change_words(kind: &str, code: u8) -> String {
-    let layer = kind.replace("circuit_breaker", "breaker").replace('_', " ");
-    let became = match code {
-        0 => "closed",
-        1 => "opened",
-        2 => "half-open",
-        _ => "changed",
-    };
-    format!("{layer} {became}")
+    let spec = resilience_engine::catalog::layer(kind);
+    match spec.and_then(|spec| spec.states.iter().find(|s| s.code == code)) {
+        Some(state) => state.entered.to_owned(),
+        None => format!("{} changed", spec.map_or(kind, |spec| spec.label).to_lowercase()),
+    }
 }
 
 /// Marks each state change of the shown endpoint's layers with a line and a label

@@ -81,13 +81,18 @@ pub fn timeline() -> Html {
             </div>
             <p class="legend-line">
                 { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits; ticks mark: " }
-                { for [("#b04a8c", "timeout"), ("#f28c28", "breaker rejection"), ("#d9a400", "bulkhead rejection"), ("#2f7ed8", "cache answer"), ("#9b6fd0", "fallback")].iter().map(|(colour, label)| html! {
-                    <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ *label }</span>
+                { for marker_legend().map(|(colour, label)| html! {
+                    <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ label }</span>
                 }) }
                 <span class="hint">{ "Click a request, or focus the timeline and press → to walk through them." }</span>
             </p>
         </section>
     }
+}
+
+/// The timeline's marks, from the engine's catalogue: (colour, words), in palette order.
+pub fn marker_legend() -> impl Iterator<Item = (&'static str, &'static str)> {
+    resilience_engine::catalog::LAYERS.iter().filter_map(|l| l.marker.as_ref()).map(|m| (m.outcome.colour(), m.label))
 }
 
 /// Calls `on_resize` whenever the window is resized (and once at mount).

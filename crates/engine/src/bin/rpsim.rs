@@ -5,7 +5,10 @@
 //! rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]
 //! rpsim validate FILE
 //! rpsim examples
+//! rpsim catalog
 //! ```
+//! `catalog` prints every layer and fault kind with its fields (type, unit, range, default) as
+//! JSON, for docs tools and editors.
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
 //! input, 1 when the run itself fails; the reason is one line on stderr.
 
@@ -18,7 +21,7 @@ use resilience_engine::{RunError, RunOptions, Scenario, examples, run};
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim examples";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -53,6 +56,11 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
                 let title = Scenario::parse(json).map(|s| s.name).unwrap_or_default();
                 println!("example:{name:<22} {title}");
             }
+            Ok(())
+        }
+        Some("catalog") if args.len() == 1 => {
+            // A closed pipe (`rpsim catalog | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{}", resilience_engine::catalog::to_json());
             Ok(())
         }
         _ => Err(usage()),

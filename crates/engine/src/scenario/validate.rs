@@ -29,21 +29,33 @@ impl Checker<'_> {
         self.errors.push(ScenarioError::new(path, message));
     }
 
-    fn count(&mut self, path: &str, value: u32, min: u32, max: u32) {
+    fn count(&mut self, path: &str, value: u32, Bounds { min, max }: Bounds<u32>) {
         if !(min..=max).contains(&value) {
             self.fail(path, format!("must be between {min} and {max}, got {value}"));
         }
     }
 
-    fn number(&mut self, path: &str, value: f64, min: f64, max: f64) {
+    fn number(&mut self, path: &str, value: f64, Bounds { min, max }: Bounds<f64>) {
         if !value.is_finite() || value < min || value > max {
             self.fail(path, format!("must be between {min} and {max}, got {value}"));
         }
     }
 
     fn positive_span(&mut self, path: &str, span: Span) {
-        if span.is_zero() {
+        if span < POSITIVE_SPAN.min {
             self.fail(path, "must be greater than zero");
+        }
+    }
+
+    fn wait_span(&mut self, path: &str, span: Span) {
+        if span < WAIT_SPAN.min {
+            self.fail(path, format!("must be at least {}", WAIT_SPAN.min));
+        }
+    }
+
+    fn service_span(&mut self, path: String, span: Span) {
+        if SERVICE_SPAN.max.is_some_and(|max| span > max) {
+            self.fail(path, "must be at most 1h");
         }
     }
 
@@ -80,9 +92,9 @@ impl Checker<'_> {
             }
         }
         if let Some(pool) = &s.client {
-            self.count("client.workers", pool.workers, 1, CAPACITY_MAX);
+            self.count("client.workers", pool.workers, CAPACITY);
             if let Some(queue) = pool.queue {
-                self.count("client.queue", queue, 0, CAPACITY_MAX);
+                self.count("client.queue", queue, QUEUE);
             }
         }
         self.list_size("services", s.services.len(), SERVICES_MAX);
@@ -125,8 +137,8 @@ impl Checker<'_> {
     fn service(&mut self, path: &str, service: &Service) {
         self.latency(&format!("{path}.latency"), &service.latency);
         if let Some(capacity) = service.capacity {
-            self.count(&format!("{path}.capacity.concurrency"), capacity.concurrency, 1, CAPACITY_MAX);
-            self.count(&format!("{path}.capacity.queue"), capacity.queue, 0, CAPACITY_MAX);
+            self.count(&format!("{path}.capacity.concurrency"), capacity.concurrency, CAPACITY);
+            self.count(&format!("{path}.capacity.queue"), capacity.queue, QUEUE);
         }
         if service.faults.len() > FAULTS_MAX {
             self.fail(
@@ -140,7 +152,6 @@ impl Checker<'_> {
     }
 
     fn latency(&mut self, path: &str, latency: &Latency) {
-        let limit = Span::from_secs(3_600);
         let spans: Vec<(String, Span)> = match latency {
             Latency::Constant(value) => vec![(format!("{path}.constant"), *value)],
             Latency::Uniform { min, max } => {
@@ -167,9 +178,7 @@ impl Checker<'_> {
             }
         };
         for (p, span) in spans {
-            if span > limit {
-                self.fail(p, "must be at most 1h");
-            }
+            self.service_span(p, span);
         }
     }
 
@@ -182,20 +191,20 @@ impl Checker<'_> {
         }
         match fault {
             Fault::Outage { status, .. } | Fault::Errors { status, .. } => {
-                if !(400..=599).contains(status) {
-                    self.fail(format!("{path}.status"), format!("must be an error status (400 to 599), got {status}"));
+                let Bounds { min, max } = ERROR_STATUS;
+                if !(min..=max).contains(status) {
+                    self.fail(
+                        format!("{path}.status"),
+                        format!("must be an error status ({min} to {max}), got {status}"),
+                    );
                 }
                 if let Fault::Errors { rate, .. } = fault {
-                    self.number(&format!("{path}.rate"), *rate, 0.0, 1.0);
+                    self.number(&format!("{path}.rate"), *rate, SHARE);
                 }
             }
-            Fault::Slowdown { factor, .. } => self.number(&format!("{path}.factor"), *factor, 1.0, 1_000.0),
-            Fault::Latency { add, .. } => {
-                if *add > Span::from_secs(3_600) {
-                    self.fail(format!("{path}.add"), "must be at most 1h");
-                }
-            }
-            Fault::Throttle { rps, .. } => self.count(&format!("{path}.rps"), *rps, 1, CAPACITY_MAX),
+            Fault::Slowdown { factor, .. } => self.number(&format!("{path}.factor"), *factor, SLOWDOWN),
+            Fault::Latency { add, .. } => self.service_span(format!("{path}.add"), *add),
+            Fault::Throttle { rps, .. } => self.count(&format!("{path}.rps"), *rps, CAPACITY),
             // Its outcomes were read into typed steps, bounded, when the document was read.
             Fault::Sequence { .. } => {}
         }
@@ -207,9 +216,9 @@ impl Checker<'_> {
         }
         self.load(&format!("{path}.load"), &endpoint.load);
         if let Some(keys) = endpoint.keys {
-            self.count(&format!("{path}.keys.count"), keys.count(), 1, KEYS_MAX);
+            self.count(&format!("{path}.keys.count"), keys.count(), KEY_COUNT);
             if let crate::scenario::Keys::Zipf { s, .. } = keys {
-                self.number(&format!("{path}.keys.zipf.s"), s, 0.01, 10.0);
+                self.number(&format!("{path}.keys.zipf.s"), s, ZIPF_EXPONENT);
             }
         }
         if endpoint.stack.len() > LAYERS_MAX {
@@ -230,8 +239,9 @@ impl Checker<'_> {
                 self.rate(&format!("{path}.{}.rps", load_name(load)), *rps)
             }
             Load::Ramp { from_rps, to_rps } => {
-                self.number(&format!("{path}.ramp.from_rps"), *from_rps, 0.0, RPS_MAX);
-                self.number(&format!("{path}.ramp.to_rps"), *to_rps, 0.0, RPS_MAX);
+                let rate = Bounds { min: 0.0, max: RPS_MAX };
+                self.number(&format!("{path}.ramp.from_rps"), *from_rps, rate);
+                self.number(&format!("{path}.ramp.to_rps"), *to_rps, rate);
                 if *from_rps == 0.0 && *to_rps == 0.0 {
                     self.fail(format!("{path}.ramp.to_rps"), "a ramp from 0 to 0 sends nothing");
                 }
@@ -251,7 +261,7 @@ impl Checker<'_> {
                     self.fail(format!("{path}.times[{i}]"), "is not before the end of the run");
                 }
             }
-            Load::Closed { clients, .. } => self.count(&format!("{path}.closed.clients"), *clients, 1, CLIENTS_MAX),
+            Load::Closed { clients, .. } => self.count(&format!("{path}.closed.clients"), *clients, CLIENTS),
         }
     }
 
@@ -274,7 +284,7 @@ impl Checker<'_> {
 
     fn cache(&mut self, path: &str, c: &CacheConfig) {
         self.positive_span(&format!("{path}.ttl"), c.ttl);
-        self.count(&format!("{path}.capacity"), c.capacity, 1, CAPACITY_MAX);
+        self.count(&format!("{path}.capacity"), c.capacity, CAPACITY);
     }
 
     fn fallback(&mut self, path: &str, c: &FallbackConfig, endpoint: &Endpoint) {
@@ -294,45 +304,41 @@ impl Checker<'_> {
     }
 
     fn breaker(&mut self, path: &str, c: &BreakerConfig) {
-        self.number(&format!("{path}.failure_rate"), c.failure_rate, 0.01, 100.0);
-        self.number(&format!("{path}.slow_call_rate"), c.slow_call_rate, 0.01, 100.0);
+        self.number(&format!("{path}.failure_rate"), c.failure_rate, PERCENT);
+        self.number(&format!("{path}.slow_call_rate"), c.slow_call_rate, PERCENT);
         self.positive_span(&format!("{path}.slow_call_duration"), c.slow_call_duration);
-        self.count(&format!("{path}.minimum_calls"), c.minimum_calls, 1, CAPACITY_MAX);
-        if c.wait_open < Span::from_millis(1) {
-            self.fail(format!("{path}.wait_open"), "must be at least 1ms");
-        }
-        self.number(&format!("{path}.wait_multiplier"), c.wait_multiplier, 1.0, 100.0);
-        self.count(&format!("{path}.permitted_half_open"), c.permitted_half_open, 1, WINDOW_CALLS_MAX);
+        self.count(&format!("{path}.minimum_calls"), c.minimum_calls, CAPACITY);
+        self.wait_span(&format!("{path}.wait_open"), c.wait_open);
+        self.number(&format!("{path}.wait_multiplier"), c.wait_multiplier, GROWTH);
+        self.count(&format!("{path}.permitted_half_open"), c.permitted_half_open, WINDOW_CALLS);
         if let Some(wait) = c.max_wait_half_open {
             self.positive_span(&format!("{path}.max_wait_half_open"), wait);
         }
         if let Some(n) = c.consecutive_failures {
-            self.count(&format!("{path}.consecutive_failures"), n, 1, WINDOW_CALLS_MAX);
+            self.count(&format!("{path}.consecutive_failures"), n, WINDOW_CALLS);
         }
         if let Some(n) = c.half_open_successes {
-            self.count(&format!("{path}.half_open_successes"), n, 1, c.permitted_half_open.max(1));
+            self.count(&format!("{path}.half_open_successes"), n, Bounds { min: 1, max: c.permitted_half_open.max(1) });
         }
         match c.window {
-            WindowConfig::Count(n) => self.count(&format!("{path}.window.count"), n, 1, WINDOW_CALLS_MAX),
-            WindowConfig::Seconds(n) => self.count(&format!("{path}.window.seconds"), n, 1, WINDOW_SECONDS_MAX),
+            WindowConfig::Count(n) => self.count(&format!("{path}.window.count"), n, WINDOW_CALLS),
+            WindowConfig::Seconds(n) => self.count(&format!("{path}.window.seconds"), n, WINDOW_SECONDS),
         }
     }
 
     fn retry(&mut self, path: &str, c: &RetryConfig) {
         match (c.max_attempts, c.max_retries) {
             (Some(_), Some(_)) => self.fail(format!("{path}.max_retries"), "set max_attempts or max_retries, not both"),
-            (Some(n), None) => self.count(&format!("{path}.max_attempts"), n, 1, ATTEMPTS_MAX),
-            (None, Some(n)) => self.count(&format!("{path}.max_retries"), n, 0, ATTEMPTS_MAX - 1),
+            (Some(n), None) => self.count(&format!("{path}.max_attempts"), n, ATTEMPTS),
+            (None, Some(n)) => self.count(&format!("{path}.max_retries"), n, RETRIES),
             (None, None) => {}
         }
         if let BackoffConfig::Exponential { initial, multiplier } = c.backoff {
-            if initial < Span::from_millis(1) {
-                self.fail(format!("{path}.backoff.exponential.initial"), "must be at least 1ms");
-            }
-            self.number(&format!("{path}.backoff.exponential.multiplier"), multiplier, 1.0, 100.0);
+            self.wait_span(&format!("{path}.backoff.exponential.initial"), initial);
+            self.number(&format!("{path}.backoff.exponential.multiplier"), multiplier, GROWTH);
         }
         if let Jitter::Factor(f) = c.jitter {
-            self.number(&format!("{path}.jitter.factor"), f, 0.0, 1.0);
+            self.number(&format!("{path}.jitter.factor"), f, SHARE);
         }
         if c.retry_on.is_empty() {
             self.fail(format!("{path}.retry_on"), "lists nothing to retry");
@@ -343,9 +349,9 @@ impl Checker<'_> {
     }
 
     fn bulkhead(&mut self, path: &str, c: &BulkheadConfig) {
-        self.count(&format!("{path}.max_concurrent"), c.max_concurrent, 1, CAPACITY_MAX);
+        self.count(&format!("{path}.max_concurrent"), c.max_concurrent, CAPACITY);
         if let Some(queue) = c.queue {
-            self.count(&format!("{path}.queue"), queue, 0, CAPACITY_MAX);
+            self.count(&format!("{path}.queue"), queue, QUEUE);
         }
     }
 }

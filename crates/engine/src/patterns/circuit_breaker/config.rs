@@ -70,7 +70,7 @@ pub struct BreakerConfig {
     pub round_rates: bool,
     /// The state the breaker starts in and keeps: `normal` (closed, open, half-open),
     /// `forced_open`, `metrics_only` or `disabled` (resilience4j's special states).
-    #[serde(default, skip_serializing_if = "BreakerMode::is_normal")]
+    #[serde(default)]
     pub mode: BreakerMode,
     /// When exactly the open wait ends. Default `strictly_after` (resilience4j).
     #[serde(default)]
@@ -80,7 +80,7 @@ pub struct BreakerConfig {
     pub evaluate: Evaluate,
     /// What a call finds when the half-open probes are all taken: refused at once
     /// (resilience4j, the default) or queued until the probes decide (cockatiel).
-    #[serde(default, skip_serializing_if = "HalfOpenAdmission::is_reject")]
+    #[serde(default)]
     pub half_open_admission: HalfOpenAdmission,
 }
 

@@ -37,7 +37,7 @@ pub struct RetryConfig {
     pub honor_retry_after: bool,
     /// What to do with a `Retry-After`: `ignore` it (default, unless `honor_retry_after`),
     /// wait it `as_sent`, or `clamp` it to `[backoff, backoff + 5 s]` (AWS SDKs' standard mode).
-    #[serde(default, skip_serializing_if = "RetryAfter::is_ignore")]
+    #[serde(default)]
     pub retry_after: RetryAfter,
 }
 
