@@ -11,7 +11,8 @@ pub fn nice_step(span: f64, target: usize) -> f64 {
         return 1.0;
     }
     let raw = span / target.max(1) as f64;
-    let power = 10f64.powf(raw.log10().floor());
+    // libm, as the engine: one copy of pow and log10 in the bundle.
+    let power = libm::pow(10.0, libm::floor(libm::log10(raw)));
     let fraction = raw / power;
     let nice = if fraction < std::f64::consts::SQRT_2 {
         1.0

@@ -58,7 +58,7 @@ pub fn replay_bar() -> Html {
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
             let exponent: f64 = input.value().parse().unwrap_or(0.7);
-            dispatch.dispatch(PlaybackAction::SetSpeed(10f64.powf(exponent)));
+            dispatch.dispatch(PlaybackAction::SetSpeed(libm::pow(10.0, exponent)));
         })
     };
     let zoom_by = |factor: f64| {
@@ -86,7 +86,7 @@ pub fn replay_bar() -> Html {
             </label>
             <output id="clock" for="scrub" data-us={cursor_us.to_string()}>{ format!("{:.3} s", cursor_us as f64 / 1e6) }</output>
             <label class="speed">{ format!("Speed {:.1}×", playback.speed) }
-                <input id="speed" type="range" min="-1" max="3" step="0.1" value={playback.speed.log10().to_string()} oninput={speed} />
+                <input id="speed" type="range" min="-1" max="3" step="0.1" value={libm::log10(playback.speed).to_string()} oninput={speed} />
             </label>
             <span class="zoom" role="group" aria-label="Zoom">
                 <button onclick={zoom_by(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">{ "+" }</button>

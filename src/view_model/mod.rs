@@ -2,7 +2,7 @@
 //! (arrival, attempts, markers, outcome) and, per layer, cumulative counters and state changes
 //! so the stack can show its state at any play-head position with a binary search.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use resilience_engine::patterns::circuit_breaker::RecordedNote;
 use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
@@ -156,7 +156,7 @@ impl Derived {
         let Some(trace) = &report.trace else { return Self::default() };
         let mut derived = Self::default();
         let mut endpoint_of: Vec<u16> = Vec::new();
-        let mut waiting = BTreeSet::new();
+        let mut waiting = BTreeMap::new();
         for (index, event) in trace.events.iter().enumerate() {
             if event.request == NO_REQUEST {
                 derived.note_state_change(event);
@@ -198,15 +198,15 @@ impl Derived {
         }
     }
 
-    /// Follows a bulkhead's permits and queue: `waiting` holds the calls queued right now.
-    fn note_occupancy(&mut self, endpoint: u16, event: &TraceEvent, waiting: &mut BTreeSet<(u16, u8, u32)>) {
-        let call = (endpoint, event.layer, event.request);
+    /// Follows a bulkhead's permits and queue. `waiting` holds the requests queued right now,
+    /// each with the layer it waits in (a request waits in one queue at a time).
+    fn note_occupancy(&mut self, endpoint: u16, event: &TraceEvent, waiting: &mut BTreeMap<u32, u64>) {
+        let place = u64::from(endpoint) << 8 | u64::from(event.layer);
+        let mut leave = || i32::from(waiting.remove(&event.request).is_some_and(|at| at == place));
         let (in_use_change, waiting_change): (i32, i32) = match (event.kind, event.value) {
-            (TraceKind::BulkheadAdmitted, _) => (1, -i32::from(waiting.remove(&call))),
-            (TraceKind::BulkheadQueued, _) => (0, i32::from(waiting.insert(call))),
-            (TraceKind::BulkheadRejected, 1) | (TraceKind::BulkheadReleased, 2) => {
-                (0, -i32::from(waiting.remove(&call)))
-            }
+            (TraceKind::BulkheadAdmitted, _) => (1, -leave()),
+            (TraceKind::BulkheadRejected, 1) | (TraceKind::BulkheadReleased, 2) => (0, -leave()),
+            (TraceKind::BulkheadQueued, _) => (0, i32::from(waiting.insert(event.request, place).is_none())),
             (TraceKind::BulkheadReleased, _) => (-1, 0),
             _ => return,
         };

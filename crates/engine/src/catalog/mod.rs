@@ -267,7 +267,10 @@ impl LayerSpec {
     #[must_use]
     pub fn new_layer(&self) -> Value {
         let config = serde_json::from_str(self.example).unwrap_or_else(|_| Value::Object(Default::default()));
-        Value::Object([(self.name.to_owned(), config)].into_iter().collect())
+        // One insert, not `collect`: collecting sorts (a stable sort the web app need not carry).
+        let mut entry = serde_json::Map::new();
+        entry.insert(self.name.to_owned(), config);
+        Value::Object(entry)
     }
 }
 
