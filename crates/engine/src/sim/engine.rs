@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 
 use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
-use super::layers::{NodeId, NodeState, Stacks};
+use super::layers::{NodeId, NodeState, Slot, Stacks};
 use super::load::{Arrivals, KeySampler, arrival_stream};
 use super::metrics::{LayerSample, LayerSeries, Metrics, ServiceSeries};
 use super::queue::EventQueue;
@@ -61,6 +61,9 @@ pub(super) struct Node {
     /// The node one layer further in that is working on this call, if any.
     pub(super) child: NodeId,
     pub(super) generation: u32,
+    /// The layer the node is in (its runtime and trace label), kept so the hot path need not
+    /// look it up through the request and the endpoint's stack.
+    pub(super) slot: Slot,
     pub(super) state: NodeState,
 }
 

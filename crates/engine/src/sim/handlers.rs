@@ -90,7 +90,7 @@ impl Engine {
             Decision::Park => {}
             Decision::CallService(service) => {
                 let (request, depth) = (self.nodes[node.index()].request, self.nodes[node.index()].depth);
-                let leaf = self.node_with(request, depth, node, NodeState::Leaf { service });
+                let leaf = self.node_with(request, depth, node, super::nodes::LEAF, NodeState::Leaf { service });
                 self.nodes[node.index()].child = leaf;
                 self.enter(leaf);
             }
@@ -120,10 +120,18 @@ impl Engine {
         self.carry_out(node, decision);
     }
 
-    /// Carries out what layer `runtime` decided for the parked calls it lets go: a call handed
-    /// what it waited for moves on (at this instant, after what is already due); another is
-    /// answered at once.
+    /// Carries out what layer `runtime` decided for the parked calls it lets go, if any.
+    #[inline]
     fn let_go(&mut self, runtime: u16) {
+        if self.stacks.runtimes[runtime as usize].has_released() {
+            self.let_go_released(runtime);
+        }
+    }
+
+    /// Lets the released calls go: a call handed what it waited for moves on (at this instant,
+    /// after what is already due); another is answered at once.
+    #[cold]
+    fn let_go_released(&mut self, runtime: u16) {
         while self.stacks.runtimes[runtime as usize].has_released() {
             let Some(released) = self.with_layer(runtime, None, |layer, _, probe| layer.next_released(probe)) else {
                 return;

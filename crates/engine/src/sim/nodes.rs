@@ -2,7 +2,10 @@
 //! node's generation makes timers and deliveries to a freed node stale.
 
 use super::engine::{Engine, Node, Step};
-use super::layers::{NO_NODE, NodeId, NodeState};
+use super::layers::{NO_NODE, NodeId, NodeState, Slot};
+
+/// The slot of a leaf, which is in no layer.
+pub(super) const LEAF: Slot = Slot { runtime: u16::MAX, label: super::trace::SERVICE };
 use crate::patterns::contract::Reply;
 
 impl Engine {
@@ -13,24 +16,31 @@ impl Engine {
     /// A node for `request` at `depth` of its endpoint's stack (a leaf past the last layer).
     pub(super) fn new_node(&mut self, request: u32, depth: u8, parent: NodeId) -> NodeId {
         let endpoint = self.requests[request as usize].endpoint as usize;
-        let slots = &self.stacks.slots[endpoint];
-        let state = match slots.get(depth as usize) {
-            Some(_) => NodeState::Entering,
-            None => NodeState::Leaf { service: self.endpoints[endpoint].service },
+        let (slot, state) = match self.stacks.slots[endpoint].get(depth as usize) {
+            Some(slot) => (*slot, NodeState::Entering),
+            None => (LEAF, NodeState::Leaf { service: self.endpoints[endpoint].service }),
         };
-        self.node_with(request, depth, parent, state)
+        self.node_with(request, depth, parent, slot, state)
     }
 
-    pub(super) fn node_with(&mut self, request: u32, depth: u8, parent: NodeId, state: NodeState) -> NodeId {
+    /// A node for `request` in `slot` (a leaf is in no layer: [`LEAF`]).
+    pub(super) fn node_with(
+        &mut self,
+        request: u32,
+        depth: u8,
+        parent: NodeId,
+        slot: Slot,
+        state: NodeState,
+    ) -> NodeId {
         match self.free_nodes.pop() {
             Some(id) => {
                 let node = &mut self.nodes[id.index()];
-                (node.request, node.depth, node.parent, node.child, node.state) =
-                    (request, depth, parent, NO_NODE, state);
+                (node.request, node.depth, node.parent, node.child, node.slot, node.state) =
+                    (request, depth, parent, NO_NODE, slot, state);
                 id
             }
             None => {
-                self.nodes.push(Node { request, depth, parent, child: NO_NODE, generation: 0, state });
+                self.nodes.push(Node { request, depth, parent, child: NO_NODE, generation: 0, slot, state });
                 NodeId::at(self.nodes.len() - 1)
             }
         }

@@ -22,9 +22,7 @@ impl Engine {
     }
 
     pub(super) fn label(&self, node: NodeId) -> (u16, u8) {
-        let n = &self.nodes[node.index()];
-        let endpoint = self.requests[n.request as usize].endpoint as usize;
-        let slot = self.stacks.slots[endpoint][n.depth as usize];
+        let slot = self.nodes[node.index()].slot;
         (slot.runtime, slot.label)
     }
 

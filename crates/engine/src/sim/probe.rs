@@ -2,7 +2,7 @@
 //! (trace records, counters, occupancy, state changes, wake-ups) lands in the trace, the
 //! metrics and the event queue.
 
-use super::engine::{Engine, Event};
+use super::engine::{Engine, Event, Request};
 use super::metrics::LayerSample;
 use super::queue::EventQueue;
 use super::trace::{NO_REQUEST, Trace, TraceKind};
@@ -11,23 +11,35 @@ use crate::patterns::registry::LayerRuntime;
 use crate::sim::layers::{NodeId, NodeState};
 use crate::time::Instant;
 
-/// A layer's window onto the engine while it handles one call (or its own timer).
+/// A layer's window onto the engine while it handles one call (or its own timer). What it
+/// costs is paid when used: the metrics bucket and the request's fields are read on demand.
 pub(super) struct EngineProbe<'a> {
     now: Instant,
-    key: u32,
-    /// Request id and attempt number of the call (`NO_REQUEST` for the layer's own timer).
-    request_id: u32,
-    attempt: u16,
+    /// The request of the call (`None` for the layer's own timer).
+    request: Option<&'a Request>,
     label: u8,
     endpoint: u16,
     runtime: u16,
-    bucket: usize,
+    bucket_us: u64,
     trace: &'a mut Option<Trace>,
-    sample: &'a mut LayerSample,
+    samples: &'a mut [LayerSample],
     state: &'a mut u8,
     state_changes: &'a mut Vec<(usize, u8)>,
     queue: &'a mut EventQueue<Event>,
     timer_at: &'a mut Instant,
+}
+
+impl EngineProbe<'_> {
+    /// The metrics bucket of `now` (the drain after the run lands in the last one).
+    fn bucket(&self) -> usize {
+        ((self.now.as_micros() / self.bucket_us.max(1)) as usize).min(self.samples.len().saturating_sub(1))
+    }
+
+    /// The layer's sample in the current bucket.
+    fn sample(&mut self) -> Option<&mut LayerSample> {
+        let bucket = self.bucket();
+        self.samples.get_mut(bucket)
+    }
 }
 
 impl Probe for EngineProbe<'_> {
@@ -36,18 +48,19 @@ impl Probe for EngineProbe<'_> {
     }
 
     fn key(&self) -> u32 {
-        self.key
+        self.request.map_or(0, |r| r.key)
     }
 
     #[inline]
     fn trace(&mut self, kind: TraceKind, value: u32) {
         if let Some(trace) = self.trace.as_mut() {
-            trace.push(self.now, self.request_id, kind, self.label, self.attempt, value);
+            let (id, attempt) = self.request.map_or((NO_REQUEST, 0), |r| (r.id, r.attempts));
+            trace.push(self.now, id, kind, self.label, attempt, value);
         }
     }
 
     fn count(&mut self, counter: Counter) {
-        let sample = &mut *self.sample;
+        let Some(sample) = self.sample() else { return };
         match counter {
             Counter::Hit => sample.hits += 1,
             Counter::Miss => sample.misses += 1,
@@ -57,8 +70,9 @@ impl Probe for EngineProbe<'_> {
     }
 
     fn occupancy(&mut self, in_use: u32, waiting: u32) {
-        self.sample.in_use_max = self.sample.in_use_max.max(in_use);
-        self.sample.waiting_max = self.sample.waiting_max.max(waiting);
+        let Some(sample) = self.sample() else { return };
+        sample.in_use_max = sample.in_use_max.max(in_use);
+        sample.waiting_max = sample.waiting_max.max(waiting);
     }
 
     fn state(&mut self, code: u8) {
@@ -66,7 +80,8 @@ impl Probe for EngineProbe<'_> {
             return;
         }
         *self.state = code;
-        self.state_changes.push((self.bucket, code));
+        let bucket = self.bucket();
+        self.state_changes.push((bucket, code));
         if let Some(trace) = self.trace.as_mut() {
             let value = u32::from(self.endpoint) << 8 | u32::from(code);
             trace.push(self.now, NO_REQUEST, TraceKind::StateChange, self.label, 0, value);
@@ -85,33 +100,25 @@ impl Probe for EngineProbe<'_> {
 impl Engine {
     /// Runs `f` with layer `runtime`, the state of the call `node` has inside it (`None` for
     /// the layer's own timer) and a probe reporting into the engine.
+    #[inline]
     pub(super) fn with_layer<R>(
         &mut self,
         runtime: u16,
         node: Option<NodeId>,
         f: impl FnOnce(&mut LayerRuntime, Option<&mut NodeState>, &mut EngineProbe<'_>) -> R,
     ) -> R {
-        let (request_id, attempt, key) = match node {
-            Some(node) => {
-                let request = &self.requests[self.nodes[node.index()].request as usize];
-                (request.id, request.attempts, request.key)
-            }
-            None => (NO_REQUEST, 0, 0),
-        };
-        let bucket = self.metrics.index(self.now.as_micros());
-        let (endpoint, label) = self.stacks.owners[runtime as usize];
         let r = runtime as usize;
+        let (endpoint, label) = self.stacks.owners[r];
+        let request = node.map(|node| &self.requests[self.nodes[node.index()].request as usize]);
         let mut probe = EngineProbe {
             now: self.now,
-            key,
-            request_id,
-            attempt,
+            request,
             label,
             endpoint,
             runtime,
-            bucket,
+            bucket_us: self.metrics.bucket_us,
             trace: &mut self.trace,
-            sample: &mut self.metrics.layers[r].samples[bucket],
+            samples: &mut self.metrics.layers[r].samples,
             state: &mut self.layer_state[r],
             state_changes: &mut self.state_changes[r],
             queue: &mut self.queue,
