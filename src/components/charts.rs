@@ -344,16 +344,28 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
 /// How a state strip draws state codes 0, 1, 2, … (closed, open, half-open): colour and glyph.
 const STATE_LOOKS: [(&str, &str); 3] = [("#2e9d4f", "●"), ("#f28c28", "⊘"), ("#f2d028", "◐")];
 
+/// The look of a state code: forced open looks open; disabled and metrics-only let calls
+/// through, as closed does.
+fn state_look(code: u8) -> (&'static str, &'static str) {
+    match code {
+        1 | 4 => STATE_LOOKS[1],
+        2 => STATE_LOOKS[2],
+        _ => STATE_LOOKS[0],
+    }
+}
+
 fn state_strip(ctx: &ChartCtx, spec: &LayerSpec, name: &str, samples: &[resilience_engine::sim::LayerSample]) -> Html {
     let bar = ctx.bar_width();
     let word = |code: u8| spec.states.iter().find(|s| s.code == code).or(spec.states.first()).map_or("", |s| s.label);
-    let colour = |code: u8| STATE_LOOKS.get(usize::from(code)).unwrap_or(&STATE_LOOKS[0]).0;
+    let colour = |code: u8| state_look(code).0;
     let rects = samples.iter().enumerate().map(|(i, s)| {
         let (colour, pattern) = (colour(s.worst_state), word(s.worst_state));
         html! { <rect class={pattern} x={ctx.x(i).to_string()} y="20" width={bar.to_string()} height="50" fill={colour} /> }
     });
-    let keys = spec.states.iter().map(|state| {
-        let (colour, glyph) = STATE_LOOKS.get(usize::from(state.code)).copied().unwrap_or(STATE_LOOKS[0]);
+    // The usual three (a mode's state looks like one of them: forced open as open, disabled and
+    // metrics-only as closed).
+    let keys = spec.states.iter().take(STATE_LOOKS.len()).map(|state| {
+        let (colour, glyph) = state_look(state.code);
         html! { <span class="key"><span class="swatch" style={format!("background:{colour}")}></span>{ format!("{glyph} {}", state.label) }</span> }
     });
     let legend = html! { <span class="legend">{ for keys }</span> };
