@@ -10,8 +10,8 @@ fn secs(s: u64) -> Instant {
     Instant::from_secs(s)
 }
 
-/// The "base" config shared by C01-C09.
-fn base() -> BreakerConfig {
+/// The "base" config shared by C01-C09 (and the fidelity tests).
+pub(super) fn base() -> BreakerConfig {
     BreakerConfig {
         failure_rate: 50.0,
         slow_call_rate: 50.0,

@@ -9,20 +9,9 @@ const F: CallResult = CallResult::Failure(FailureKind::ServerError);
 const S: CallResult = CallResult::Success;
 const T0: Instant = Instant::ZERO;
 
-/// R4J's test setUp config (conformance "base").
+/// R4J's test setUp config (conformance "base"), with 4xx ignored.
 fn base() -> BreakerConfig {
-    BreakerConfig {
-        failure_rate: 50.0,
-        slow_call_rate: 50.0,
-        slow_call_duration: Span::from_secs(4),
-        permitted_half_open: 4,
-        max_wait_half_open: Some(Span::from_secs(1)),
-        window: WindowConfig::Seconds(20),
-        minimum_calls: 5,
-        wait_open: Span::from_secs(5),
-        ignore: vec![FailureKind::ClientError],
-        ..BreakerConfig::default()
-    }
+    BreakerConfig { ignore: vec![FailureKind::ClientError], ..super::tests::base() }
 }
 
 fn call(cb: &mut CircuitBreaker, at: Instant, result: CallResult) -> Recorded {
