@@ -6,11 +6,11 @@ use super::layers::json_of;
 
 use super::*;
 use crate::Scenario;
-use crate::patterns::bulkhead::BulkheadConfig;
-use crate::patterns::circuit_breaker::BreakerConfig;
-use crate::patterns::fallback::FallbackConfig;
-use crate::patterns::retry::RetryConfig;
-use crate::patterns::timeout::TimeoutConfig;
+use crate::patterns::bulkhead::BulkheadDoc;
+use crate::patterns::circuit_breaker::BreakerDoc;
+use crate::patterns::fallback::FallbackDoc;
+use crate::patterns::retry::RetryDoc;
+use crate::patterns::timeout::TimeoutDoc;
 use crate::scenario::{Layer, SCHEMA_VERSION};
 
 /// A valid document with `stack` as its one endpoint's stack and `faults` as its service's.
@@ -118,11 +118,11 @@ fn defaults_are_the_configs_own() {
         (json_of(T::default()), json_of(empty))
     }
     let expect = [
-        ("fallback", both::<FallbackConfig>()),
-        ("circuit_breaker", both::<BreakerConfig>()),
-        ("retry", both::<RetryConfig>()),
-        ("timeout", both::<TimeoutConfig>()),
-        ("bulkhead", both::<BulkheadConfig>()),
+        ("fallback", both::<FallbackDoc>()),
+        ("circuit_breaker", both::<BreakerDoc>()),
+        ("retry", both::<RetryDoc>()),
+        ("timeout", both::<TimeoutDoc>()),
+        ("bulkhead", both::<BulkheadDoc>()),
     ];
     for (name, (config, from_serde)) in expect {
         assert_eq!(config, from_serde, "{name}: Default and serde's defaults differ");

@@ -9,8 +9,10 @@
 
 pub mod bulkhead;
 pub mod cache;
+pub mod check;
 pub mod circuit_breaker;
 pub mod contract;
+pub mod document;
 pub mod fallback;
 pub mod registry;
 pub mod retry;

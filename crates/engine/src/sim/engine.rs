@@ -24,7 +24,7 @@ use super::{RunError, RunOptions, TraceMode};
 use crate::patterns::contract::Reply;
 use crate::patterns::registry::LayerRuntime;
 use crate::rng::{Stream, StreamId};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::time::Instant;
 
 /// What the queue holds.
@@ -143,13 +143,13 @@ pub(super) struct Engine {
 }
 
 impl Engine {
-    pub(super) fn new(scenario: &Scenario, options: &RunOptions) -> Self {
+    pub(super) fn new(scenario: &Scenario, options: &RunOptions) -> Result<Self, ScenarioError> {
         let seed = scenario.seed;
         let duration_us = scenario.duration.as_micros();
         let (bucket_us, bucket_count) = Metrics::layout(duration_us, scenario.bucket.map(|b| b.as_micros()));
         let endpoints = endpoint_runtimes(scenario, bucket_count);
         let key_spaces: Vec<u32> = endpoints.iter().map(|e| e.keys.key_space()).collect();
-        let stacks = Stacks::compile(scenario, &key_spaces);
+        let stacks = Stacks::compile(scenario, &key_spaces)?;
         let metrics = empty_metrics(scenario, &stacks, bucket_us, bucket_count);
         let trace = match options.trace {
             TraceMode::Full { max_events } => Some(Trace::with_cap(max_events)),
@@ -157,7 +157,7 @@ impl Engine {
         };
         let runtimes = stacks.runtimes.len();
         let layer_state = stacks.runtimes.iter().map(LayerRuntime::initial_state).collect();
-        Self {
+        Ok(Self {
             name: scenario.name.clone(),
             seed,
             measured_s: duration_us.saturating_sub(scenario.warmup.as_micros()) as f64 / 1e6,
@@ -201,7 +201,7 @@ impl Engine {
             compact_at: options.queue_compact_min,
             compact_min: options.queue_compact_min,
             started: false,
-        }
+        })
     }
 
     /// Events processed so far.

@@ -1,8 +1,10 @@
 //! Compiling a scenario's stacks into runtime layers (see `patterns::registry`), and the
 //! per-call state a node keeps: nothing here knows any pattern.
 
+use super::trace::POOL;
+use crate::patterns::check::ConfigError;
 use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioError};
 
 /// The index of a node in the engine's node arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,12 +67,16 @@ pub(crate) struct Stacks {
 }
 
 impl Stacks {
-    pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Self {
+    /// The runtimes of every enabled layer, or the first wrong field of a scenario that was
+    /// not validated.
+    pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Result<Self, ScenarioError> {
         let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new() };
-        let pool = scenario.client.as_ref().map(|pool| stacks.add(registry::client_pool(pool), 0, super::trace::POOL));
+        let pool = match &scenario.client {
+            Some(pool) => Some(stacks.add(registry::client_pool(pool).map_err(|e| first_error("client", e))?, 0, POOL)),
+            None => None,
+        };
         for (e, endpoint) in scenario.endpoints.iter().enumerate() {
-            let mut slots: Vec<Slot> =
-                pool.map(|runtime| Slot { runtime, label: super::trace::POOL }).into_iter().collect();
+            let mut slots: Vec<Slot> = pool.map(|runtime| Slot { runtime, label: POOL }).into_iter().collect();
             let runtime_of_layer = stacks.runtime_indices(&endpoint.stack);
             for (i, layer) in endpoint.stack.iter().enumerate().filter(|(_, l)| l.enabled()) {
                 let cx = CompileContext {
@@ -81,12 +87,14 @@ impl Stacks {
                     key_space: key_spaces[e],
                     runtime_of_layer: &runtime_of_layer,
                 };
-                let index = stacks.add(registry::compile(layer, &cx), e as u16, i as u8);
+                let path = || format!("endpoints[{e}].stack[{i}].{}", layer.kind_name());
+                let runtime = layer.compile(&cx).map_err(|errors| first_error(&path(), errors))?;
+                let index = stacks.add(runtime, e as u16, i as u8);
                 slots.push(Slot { runtime: index, label: i as u8 });
             }
             stacks.slots.push(slots);
         }
-        stacks
+        Ok(stacks)
     }
 
     /// The run's index each layer of a stack will get (`None` for a disabled one).
@@ -108,4 +116,12 @@ impl Stacks {
         self.owners.push((endpoint, label));
         (self.runtimes.len() - 1) as u16
     }
+}
+
+/// The first of a layer's problems, with its full path.
+fn first_error(path: &str, errors: Vec<ConfigError>) -> ScenarioError {
+    errors.into_iter().next().map_or_else(
+        || ScenarioError::new(path, "is not valid"),
+        |e| ScenarioError::new(format!("{path}.{}", e.field), e.message),
+    )
 }

@@ -217,7 +217,7 @@ impl Simulation {
         if let Some(error) = scenario.validate().into_iter().next() {
             return Err(RunError::Invalid(error));
         }
-        Ok(Self { engine: engine::Engine::new(scenario, options) })
+        Ok(Self { engine: engine::Engine::new(scenario, options).map_err(RunError::Invalid)? })
     }
 
     /// Processes up to `budget` events; true when the run is complete.

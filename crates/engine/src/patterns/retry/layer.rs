@@ -1,7 +1,7 @@
 //! The retry as a layer: each attempt goes inside; after a failure the policy decides whether
 //! to wait and try again or to give the failure to the caller.
 
-use super::{Retry, RetryCall, RetryConfig, RetryDecision};
+use super::{Retry, RetryCall, RetryDecision};
 use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Reply};
 use crate::rng::Stream;
 use crate::sim::TraceKind;
@@ -14,10 +14,10 @@ pub struct RetryLayer {
 }
 
 impl RetryLayer {
-    /// The layer of a (validated) config, drawing its jitter from `jitter`.
+    /// The layer of a policy, drawing its jitter from `jitter`.
     #[must_use]
-    pub fn new(config: &RetryConfig, jitter: Stream) -> Self {
-        Self { policy: Retry::new(config), jitter }
+    pub const fn new(policy: Retry, jitter: Stream) -> Self {
+        Self { policy, jitter }
     }
 }
 
