@@ -14,7 +14,7 @@
 //! Adding a field is one row in its kind's table (`layers.rs`, `faults.rs`).
 
 mod faults;
-mod layers;
+pub(crate) mod layers;
 mod output;
 #[cfg(test)]
 mod tests;
@@ -296,7 +296,7 @@ impl Choice {
 /// The layer kind called `name` (as scenario files spell it), or the client pool.
 #[must_use]
 pub fn layer(name: &str) -> Option<&'static LayerSpec> {
-    LAYERS.iter().chain([&CLIENT_POOL]).find(|l| l.name == name)
+    LAYERS.iter().copied().chain([&CLIENT_POOL]).find(|l| l.name == name)
 }
 
 /// The fault kind called `name`.

@@ -57,7 +57,7 @@ fn sample(spec: &FieldSpec, default: Option<Value>) -> Value {
 fn every_field_exists_in_the_scenario_format() {
     // Each field, set on its own to a value in range (its default when it has one), on top of
     // the kind's example: the document must parse (unknown fields are errors) and validate.
-    for layer in &LAYERS {
+    for layer in LAYERS {
         for spec in layer.fields.iter().filter(|f| f.kind != FieldKind::ChoiceOrService) {
             let mut config = layer.new_layer()[layer.name].take();
             choose_variant(layer, spec, &mut config);
@@ -100,7 +100,7 @@ fn every_fault_field_exists_and_examples_validate() {
 
 #[test]
 fn every_example_is_a_valid_layer_of_its_kind() {
-    for layer in &LAYERS {
+    for layer in LAYERS {
         let entry = layer.new_layer();
         let parsed: Layer = serde_json::from_value(entry.clone()).expect("the example parses");
         assert_eq!(parsed.kind_name(), layer.name);
@@ -146,7 +146,7 @@ fn defaults_are_the_configs_own() {
 
 #[test]
 fn a_choice_without_a_value_is_the_default_variant() {
-    for layer in LAYERS.iter().chain([&CLIENT_POOL]) {
+    for layer in LAYERS.iter().copied().chain([&CLIENT_POOL]) {
         for field in layer.fields {
             for choice in field.choices {
                 let value = choice.value(layer.default_of(field.path).as_ref());
@@ -164,7 +164,7 @@ fn a_choice_without_a_value_is_the_default_variant() {
 #[test]
 fn ranges_are_the_validators() {
     // Just outside a field's range, the validator names that very field.
-    for layer in &LAYERS {
+    for layer in LAYERS {
         for field in layer.fields {
             let outside = match field.range {
                 Some(Range::Whole(b)) if b.min > 0 => json!(b.min - 1),

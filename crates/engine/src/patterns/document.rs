@@ -13,6 +13,7 @@
 use super::check::{ConfigError, FieldCheck};
 use super::contract::LayerPattern;
 use super::registry::CompileContext;
+use crate::catalog::LayerSpec;
 use crate::scenario::{Endpoint, Scenario};
 
 /// Where a layer sits in its scenario, for the checks that look beyond the layer itself.
@@ -30,6 +31,8 @@ pub trait PatternDoc {
     type Layer: LayerPattern;
     /// The checked settings the machine is built from.
     type Settings;
+    /// The kind's catalogue entry (its name as files spell it, label, fields, outcomes, state).
+    const SPEC: &'static LayerSpec;
 
     /// False keeps the layer in the stack but lets calls pass straight through.
     fn enabled(&self) -> bool;

@@ -19,21 +19,25 @@ use super::fallback::FallbackDoc;
 use super::retry::RetryDoc;
 use super::timeout::TimeoutDoc;
 use super::{Failure, Rejection};
+use crate::catalog::LayerSpec;
 use crate::scenario::{ClientPool, Endpoint, Scenario};
 
 /// Makes the document enum [`Layer`] from the list of patterns, and the runtime enums from the
 /// same list plus the client pool.
 macro_rules! registry {
-    ($($kind:ident($doc:ty) = $name:literal),* $(,)?) => {
+    ($($kind:ident($doc:ty)),* $(,)?) => {
         /// One layer of a stack, as scenario files write it: `{"retry": {...}}`.
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case", deny_unknown_fields)]
         pub enum Layer {
             $(
-                #[doc = concat!("A `", $name, "` layer.")]
+                #[doc = concat!("A ", stringify!($kind), " layer.")]
                 $kind($doc),
             )*
         }
+
+        /// Every layer kind's catalogue entry, in palette order.
+        pub static SPECS: &[&LayerSpec] = &[$(<$doc as PatternDoc>::SPEC,)*];
 
         impl Layer {
             /// True unless disabled in place.
@@ -44,8 +48,8 @@ macro_rules! registry {
 
             /// The layer's kind as scenario files name it.
             #[must_use]
-            pub const fn kind_name(&self) -> &'static str {
-                match self { $(Self::$kind(_) => $name,)* }
+            pub fn kind_name(&self) -> &'static str {
+                match self { $(Self::$kind(_) => <$doc as PatternDoc>::SPEC.name,)* }
             }
 
             /// How many times the calls inside this layer can be made per call into it.
@@ -71,8 +75,8 @@ macro_rules! registry {
         }
 
         runtimes! {
-            $($kind(<$doc as PatternDoc>::Layer) = $name,)*
-            ClientPool(BulkheadLayer) = "client_pool",
+            $($kind(<$doc as PatternDoc>::Layer) = <$doc as PatternDoc>::SPEC.name,)*
+            ClientPool(BulkheadLayer) = crate::catalog::CLIENT_POOL.name,
         }
     };
 }
@@ -87,14 +91,14 @@ fn problems_of<D: PatternDoc>(doc: &D, scope: DocScope<'_>) -> Vec<ConfigError> 
 }
 
 macro_rules! runtimes {
-    ($($kind:ident($layer:ty) = $name:literal),* $(,)?) => {
+    ($($kind:ident($layer:ty) = $name:expr),* $(,)?) => {
         /// A layer's shared state during a run, whatever its pattern. (A run holds at most a
         /// few hundred of them, each created once: the size of the largest costs nothing.)
         #[derive(Debug)]
         #[allow(clippy::large_enum_variant)]
         pub enum LayerRuntime {
             $(
-                #[doc = concat!("A `", $name, "` layer.")]
+                #[doc = concat!("A ", stringify!($kind), " layer.")]
                 $kind($layer),
             )*
         }
@@ -103,7 +107,7 @@ macro_rules! runtimes {
         #[derive(Debug)]
         pub enum LayerCall {
             $(
-                #[doc = concat!("A call inside a `", $name, "` layer.")]
+                #[doc = concat!("A call inside a ", stringify!($kind), " layer.")]
                 $kind(<$layer as LayerPattern>::Call),
             )*
         }
@@ -111,7 +115,7 @@ macro_rules! runtimes {
         impl LayerRuntime {
             /// The kind's name, as scenario files and metrics spell it.
             #[must_use]
-            pub const fn kind(&self) -> &'static str {
+            pub fn kind(&self) -> &'static str {
                 match self { $(Self::$kind(_) => $name,)* }
             }
 
@@ -206,13 +210,14 @@ macro_rules! runtimes {
     };
 }
 
+// The patterns, in palette order. Adding one is one line here.
 registry! {
-    Cache(CacheDoc) = "cache",
-    Fallback(FallbackDoc) = "fallback",
-    CircuitBreaker(BreakerDoc) = "circuit_breaker",
-    Retry(RetryDoc) = "retry",
-    Timeout(TimeoutDoc) = "timeout",
-    Bulkhead(BulkheadDoc) = "bulkhead",
+    Fallback(FallbackDoc),
+    Cache(CacheDoc),
+    CircuitBreaker(BreakerDoc),
+    Retry(RetryDoc),
+    Timeout(TimeoutDoc),
+    Bulkhead(BulkheadDoc),
 }
 
 /// A call handed to a layer of another kind: a driver bug. Loud in tests; in release the call
@@ -317,6 +322,15 @@ mod tests {
             };
             let named: Vec<_> = errors.unwrap().into_iter().map(|e| e.field).collect();
             assert_eq!(named, fields, "{json}");
+        }
+    }
+
+    #[test]
+    fn each_kind_is_spelled_in_files_as_its_catalogue_names_it() {
+        for spec in SPECS {
+            let json = format!(r#"{{"{}":{}}}"#, spec.name, spec.example);
+            let layer: Layer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(layer.kind_name(), spec.name);
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BulkheadLayer, BulkheadSettings};
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::enabled_by_default;
@@ -46,6 +47,7 @@ const fn default_max_concurrent() -> u32 {
 impl PatternDoc for BulkheadDoc {
     type Layer = BulkheadLayer;
     type Settings = BulkheadSettings;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Cache, CacheSettings};
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::enabled_by_default;
@@ -38,6 +39,7 @@ const fn default_capacity() -> u32 {
 impl PatternDoc for CacheDoc {
     type Layer = Cache;
     type Settings = CacheSettings;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled

@@ -7,6 +7,7 @@
 //! ```
 
 mod layer;
+mod spec;
 
 mod doc;
 mod lru;

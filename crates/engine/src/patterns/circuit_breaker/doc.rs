@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BreakerLayer, BreakerSettings};
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::registry::CompileContext;
@@ -246,6 +247,7 @@ const fn default_permitted_half_open() -> u32 {
 impl PatternDoc for BreakerDoc {
     type Layer = BreakerLayer;
     type Settings = BreakerSettings;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Fallback, FallbackLayer, FallbackTarget};
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::{DocScope, PatternDoc};
 use crate::patterns::registry::CompileContext;
@@ -47,6 +48,7 @@ pub enum FallbackAction {
 impl PatternDoc for FallbackDoc {
     type Layer = FallbackLayer;
     type Settings = Fallback;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled

@@ -10,6 +10,7 @@
 
 mod doc;
 mod layer;
+mod spec;
 pub use layer::{FallbackLayer, FallbackTarget};
 
 pub use doc::{FallbackAction, FallbackDoc};

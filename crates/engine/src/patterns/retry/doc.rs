@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Retry, RetryLayer};
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::registry::CompileContext;
@@ -165,6 +166,7 @@ pub enum Jitter {
 impl PatternDoc for RetryDoc {
     type Layer = RetryLayer;
     type Settings = Retry;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Timeout;
+use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::enabled_by_default;
@@ -34,6 +35,7 @@ fn default_timeout() -> Span {
 impl PatternDoc for TimeoutDoc {
     type Layer = Timeout;
     type Settings = Timeout;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
 
     fn enabled(&self) -> bool {
         self.enabled
