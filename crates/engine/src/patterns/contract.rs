@@ -48,6 +48,7 @@ pub enum Reply {
 
 /// What the driver does next with a call, as its layer decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// Send the call one layer further in.
     Forward,
@@ -91,6 +92,7 @@ impl Decision {
 
 /// Counters a layer keeps per metrics bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Counter {
     /// A cache answered from a fresh entry.
     Hit,

@@ -71,6 +71,7 @@ impl fmt::Display for Rejection {
 
 /// How a call or attempt failed, as it travels back out through the layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// The service answered with an error status.
     Status {
@@ -101,6 +102,7 @@ impl Failure {
 
 /// Classes of failure that settings select (`retry_on`, a breaker's `record`, a fallback's `on`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
 pub enum FailureKind {
     /// A 5xx answer.
     #[default]

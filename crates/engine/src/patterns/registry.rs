@@ -29,6 +29,7 @@ macro_rules! registry {
         /// One layer of a stack, as scenario files write it: `{"retry": {...}}`.
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        #[non_exhaustive]
         pub enum Layer {
             $(
                 #[doc = concat!("A ", stringify!($kind), " layer.")]
@@ -96,6 +97,7 @@ macro_rules! runtimes {
         /// few hundred of them, each created once: the size of the largest costs nothing.)
         #[derive(Debug)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum LayerRuntime {
             $(
                 #[doc = concat!("A ", stringify!($kind), " layer.")]

@@ -49,6 +49,7 @@ pub struct Service {
 /// A latency distribution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Latency {
     /// Always the same.
     Constant(Span),
@@ -91,6 +92,7 @@ pub struct Capacity {
 /// One window of the fault script. `from` defaults to the start, `to` to the end of the run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Fault {
     /// Every request reaching the service answers `status` at once (no worker, no queue).
     Outage {
@@ -250,6 +252,7 @@ impl Endpoint {
 /// How requests arrive at an endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Load {
     /// Open loop, evenly spaced.
     Constant {

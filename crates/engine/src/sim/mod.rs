@@ -87,6 +87,7 @@ pub const QUEUE_COMPACT_MIN: usize = 1 << 16;
 
 /// A bound a run enforces while it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Bound {
     /// Requests started: twice what validation estimated for the load, plus 10 000.
     Arrivals,
