@@ -98,6 +98,7 @@ pub static CLIENT_POOL: LayerSpec = LayerSpec {
     counters: BULKHEAD_COUNTERS,
     readings: BULKHEAD_READINGS,
     chart: Some(Chart::Occupancy),
+    events: &[],
     marker: None,
     example: r#"{"workers":40,"max_wait":"500ms"}"#,
 };

@@ -52,6 +52,10 @@ pub struct LayerSpec {
     /// The chart of its state over time, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart: Option<Chart>,
+    /// What its [`TraceKind::LayerEvent`](crate::sim::TraceKind::LayerEvent) records mean, by
+    /// their `value` (empty for the kinds that have trace kinds of their own).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub events: &'static [&'static str],
     /// The mark a request's row gets on the timeline when this layer decides its fate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marker: Option<MarkerSpec>,

@@ -22,6 +22,7 @@ use core::fmt;
 
 use serde::{Deserialize as _, Serialize};
 
+use crate::sim::Outcome;
 use crate::time::Instant;
 
 /// Why a layer refused a call without sending it further in.
@@ -41,6 +42,9 @@ pub enum Rejection {
     BulkheadWaitExpired,
     /// The shared client worker pool is exhausted.
     ClientPoolFull,
+    /// A layer refused the call in its own name; the request ends with this outcome (how a
+    /// new pattern refuses without a variant of its own).
+    Refused(Outcome),
 }
 
 impl Rejection {
@@ -55,6 +59,18 @@ impl Rejection {
     pub const fn is_bulkhead(self) -> bool {
         matches!(self, Self::BulkheadFull | Self::BulkheadWaitExpired)
     }
+
+    /// The outcome of a request that this rejection reaches (an exhausted client pool is a
+    /// plain failure).
+    #[must_use]
+    pub const fn outcome(self) -> Outcome {
+        match self {
+            Self::CircuitOpen { .. } | Self::HalfOpenFull => Outcome::RejectedByBreaker,
+            Self::BulkheadFull | Self::BulkheadWaitExpired => Outcome::RejectedByBulkhead,
+            Self::ClientPoolFull => Outcome::Failed,
+            Self::Refused(outcome) => outcome,
+        }
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -65,6 +81,7 @@ impl fmt::Display for Rejection {
             Self::BulkheadFull => "bulkhead full",
             Self::BulkheadWaitExpired => "bulkhead wait expired",
             Self::ClientPoolFull => "client pool exhausted",
+            Self::Refused(outcome) => outcome.name(),
         })
     }
 }

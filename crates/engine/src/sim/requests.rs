@@ -65,8 +65,7 @@ pub(super) fn classify(reply: Reply, attempts: u16) -> Outcome {
         Reply::Ok(Source::CacheStale) => Outcome::CacheStale,
         Reply::Ok(Source::Fallback) => Outcome::Fallback,
         Reply::Err(Failure::Timeout) => Outcome::TimedOut,
-        Reply::Err(Failure::Rejected(r)) if r.is_breaker() => Outcome::RejectedByBreaker,
-        Reply::Err(Failure::Rejected(r)) if r.is_bulkhead() => Outcome::RejectedByBulkhead,
+        Reply::Err(Failure::Rejected(rejection)) => rejection.outcome(),
         Reply::Err(_) => Outcome::Failed,
     }
 }

@@ -62,6 +62,9 @@ pub enum TraceKind {
     /// The breaker is half-open with every probe taken, and the call waits until the probes
     /// decide (`half_open_admission: queue`).
     BreakerQueued,
+    /// A layer's own event, for patterns with no kind of their own here: `value` = the
+    /// event's index in its catalogue entry's `events` (`LayerSpec::events`).
+    LayerEvent,
 }
 
 /// One trace record. `layer` is the index in the endpoint's stack (outermost 0), [`POOL`] for

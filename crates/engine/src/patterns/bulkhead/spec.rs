@@ -23,6 +23,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: BULKHEAD_COUNTERS,
     readings: BULKHEAD_READINGS,
     chart: Some(Chart::Occupancy),
+    events: &[],
     marker: Some(MarkerSpec { label: "bulkhead rejection", outcome: Outcome::RejectedByBulkhead }),
     example: r#"{"max_concurrent":25}"#,
 };

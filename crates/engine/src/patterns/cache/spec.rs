@@ -25,6 +25,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: &["hits", "misses", "stale served"],
     readings: &[ReadingSpec { reading: Reading::HitRatio, label: "hit ratio" }],
     chart: Some(Chart::HitRatio),
+    events: &[],
     marker: Some(MarkerSpec { label: "cache answer", outcome: Outcome::CacheFresh }),
     example: r#"{"ttl":"10s","capacity":1000,"serve_stale":true}"#,
 };

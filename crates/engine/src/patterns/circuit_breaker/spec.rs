@@ -124,6 +124,7 @@ pub static SPEC: LayerSpec = LayerSpec {
         ReadingSpec { reading: Reading::FailureRate, label: "failure rate" },
     ],
     chart: Some(Chart::StateStrip),
+    events: &[],
     marker: Some(MarkerSpec { label: "breaker rejection", outcome: Outcome::RejectedByBreaker }),
     example: r#"{"window":{"count":50},"failure_rate":50,"minimum_calls":20,"wait_open":"5s","permitted_half_open":5}"#,
 };

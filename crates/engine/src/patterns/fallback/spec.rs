@@ -24,6 +24,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: &["served"],
     readings: &[],
     chart: None,
+    events: &[],
     marker: Some(MarkerSpec { label: "fallback", outcome: Outcome::Fallback }),
     example: r#"{"action":"static"}"#,
 };

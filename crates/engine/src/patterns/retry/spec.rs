@@ -67,6 +67,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: &["retries", "gave up"],
     readings: &[ReadingSpec { reading: Reading::WaitingToRetry, label: "waiting to retry" }],
     chart: None,
+    events: &[],
     marker: None,
     example: r#"{"max_attempts":3,"backoff":{"exponential":{"initial":"100ms","multiplier":2.0}},"jitter":"full"}"#,
 };

@@ -28,6 +28,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: &["timed out"],
     readings: &[],
     chart: None,
+    events: &[],
     marker: Some(MarkerSpec { label: "timeout", outcome: Outcome::TimedOut }),
     example: r#"{"timeout":"500ms"}"#,
 };
