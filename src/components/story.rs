@@ -95,6 +95,14 @@ const TIPS: &[(&str, [&str; 3])] = &[
             "Compare against “no patterns”: this breaker buys nothing.",
         ],
     ),
+    (
+        "rate-limiter-spike",
+        [
+            "Switch the rate limiter off: during the spike every request waits out the timeout.",
+            "Pick the resilience4j algorithm: a refused call first waits its 5 s timeout.",
+            "Raise the burst to 2000: what happens at 20 s?",
+        ],
+    ),
 ];
 
 /// The tips for an example, if it has any.

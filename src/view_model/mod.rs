@@ -122,9 +122,9 @@ pub fn counter_names(kind: &str) -> &'static [&'static str] {
     resilience_engine::catalog::layer(kind).map_or(&[], |spec| spec.counters)
 }
 
-/// The counter slot a trace kind bumps.
-fn slot(kind: TraceKind) -> Option<usize> {
-    Some(match kind {
+/// The counter slot a trace record bumps (a layer's own events count in the slot of their code).
+fn slot(event: &TraceEvent) -> Option<usize> {
+    Some(match event.kind {
         TraceKind::CacheHit
         | TraceKind::BreakerPermitted
         | TraceKind::BulkheadAdmitted
@@ -133,6 +133,7 @@ fn slot(kind: TraceKind) -> Option<usize> {
         | TraceKind::FallbackServed => 0,
         TraceKind::CacheMiss | TraceKind::BreakerRejected | TraceKind::BulkheadQueued | TraceKind::RetryGaveUp => 1,
         TraceKind::CacheStale | TraceKind::BreakerRecorded | TraceKind::BulkheadRejected => 2,
+        TraceKind::LayerEvent if event.value < 3 => event.value as usize,
         _ => return None,
     })
 }
@@ -217,7 +218,7 @@ impl Derived {
     }
 
     fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
-        let Some(slot) = slot(event.kind) else { return };
+        let Some(slot) = slot(event) else { return };
         let timeline = self.layers.entry((endpoint, event.layer)).or_default();
         let mut counts = timeline.counts.last().copied().unwrap_or([0; 3]);
         counts[slot] += 1;

@@ -14,6 +14,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("retries-every-layer", include_str!("../scenarios/retries-every-layer.json")),
     ("thundering-herd", include_str!("../scenarios/thundering-herd.json")),
     ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
+    ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -51,6 +51,12 @@ pub trait PatternDoc {
     /// names elsewhere in the run).
     fn build(&self, settings: Self::Settings, cx: &CompileContext<'_>) -> Self::Layer;
 
+    /// A name under which every layer of this kind with the same name is one runtime, shared
+    /// by the calls of all their endpoints (a shared rate limiter). None by default.
+    fn shared_name(&self) -> Option<&str> {
+        None
+    }
+
     /// How many times the calls inside this layer can be made per call into it.
     fn attempts_factor(&self) -> f64 {
         1.0

@@ -16,6 +16,7 @@ use super::circuit_breaker::BreakerDoc;
 use super::contract::{CallRef, Decision, LayerPattern, Probe, Released, Reply};
 use super::document::{DocScope, PatternDoc};
 use super::fallback::FallbackDoc;
+use super::rate_limiter::RateLimiterDoc;
 use super::retry::RetryDoc;
 use super::timeout::TimeoutDoc;
 use super::{Failure, Rejection};
@@ -51,6 +52,12 @@ macro_rules! registry {
             #[must_use]
             pub fn kind_name(&self) -> &'static str {
                 match self { $(Self::$kind(_) => <$doc as PatternDoc>::SPEC.name,)* }
+            }
+
+            /// The name layers of this kind share one runtime under, if any.
+            #[must_use]
+            pub fn shared_name(&self) -> Option<&str> {
+                match self { $(Self::$kind(doc) => doc.shared_name(),)* }
             }
 
             /// How many times the calls inside this layer can be made per call into it.
@@ -220,6 +227,7 @@ registry! {
     Retry(RetryDoc),
     Timeout(TimeoutDoc),
     Bulkhead(BulkheadDoc),
+    RateLimiter(RateLimiterDoc),
 }
 
 /// A call handed to a layer of another kind: a driver bug. Loud in tests; in release the call
@@ -311,6 +319,7 @@ mod tests {
             (r#"{"retry":{"max_attempts":0,"retry_on":[]}}"#, vec!["max_attempts", "retry_on"]),
             (r#"{"timeout":{"timeout":"0s"}}"#, vec!["timeout"]),
             (r#"{"bulkhead":{"max_concurrent":0}}"#, vec!["max_concurrent"]),
+            (r#"{"rate_limiter":{"limit":0}}"#, vec!["limit"]),
         ];
         for (json, fields) in cases {
             let layer: Layer = serde_json::from_str(json).unwrap();
@@ -321,6 +330,7 @@ mod tests {
                 Layer::Timeout(doc) => doc.parse().err(),
                 Layer::Bulkhead(doc) => doc.parse().err(),
                 Layer::Fallback(doc) => doc.parse().err(),
+                Layer::RateLimiter(doc) => doc.parse().err(),
             };
             let named: Vec<_> = errors.unwrap().into_iter().map(|e| e.field).collect();
             assert_eq!(named, fields, "{json}");

@@ -4,7 +4,7 @@
 use super::trace::POOL;
 use crate::patterns::check::ConfigError;
 use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{Layer, Scenario, ScenarioError};
 
 /// The index of a node in the engine's node arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,15 +62,17 @@ pub(crate) enum NodeState {
 pub(crate) struct Stacks {
     pub(crate) runtimes: Vec<LayerRuntime>,
     pub(crate) slots: Vec<Vec<Slot>>,
-    /// (endpoint, label) of each runtime, for metrics.
+    /// (endpoint, label) of each runtime, for metrics (a shared runtime: its first layer's).
     pub(crate) owners: Vec<(u16, u8)>,
+    /// Runtimes shared by name: (kind, name, runtime).
+    shared: Vec<(&'static str, String, u16)>,
 }
 
 impl Stacks {
     /// The runtimes of every enabled layer, or the first wrong field of a scenario that was
     /// not validated.
     pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Result<Self, ScenarioError> {
-        let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new() };
+        let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new(), shared: Vec::new() };
         let pool = match &scenario.client {
             Some(pool) => Some(stacks.add(registry::client_pool(pool).map_err(|e| first_error("client", e))?, 0, POOL)),
             None => None,
@@ -79,6 +81,10 @@ impl Stacks {
             let mut slots: Vec<Slot> = pool.map(|runtime| Slot { runtime, label: POOL }).into_iter().collect();
             let runtime_of_layer = stacks.runtime_indices(&endpoint.stack);
             for (i, layer) in endpoint.stack.iter().enumerate().filter(|(_, l)| l.enabled()) {
+                if let Some(runtime) = stacks.shared_runtime(layer) {
+                    slots.push(Slot { runtime, label: i as u8 });
+                    continue;
+                }
                 let cx = CompileContext {
                     scenario,
                     endpoint,
@@ -90,6 +96,9 @@ impl Stacks {
                 let path = || format!("endpoints[{e}].stack[{i}].{}", layer.kind_name());
                 let runtime = layer.compile(&cx).map_err(|errors| first_error(&path(), errors))?;
                 let index = stacks.add(runtime, e as u16, i as u8);
+                if let Some(name) = layer.shared_name() {
+                    stacks.shared.push((layer.kind_name(), name.to_owned(), index));
+                }
                 slots.push(Slot { runtime: index, label: i as u8 });
             }
             stacks.slots.push(slots);
@@ -97,18 +106,33 @@ impl Stacks {
         Ok(stacks)
     }
 
-    /// The run's index each layer of a stack will get (`None` for a disabled one).
-    fn runtime_indices(&self, stack: &[crate::scenario::Layer]) -> Vec<Option<u16>> {
+    /// The runtime already made for a layer shared by name, if any.
+    fn shared_runtime(&self, layer: &Layer) -> Option<u16> {
+        let name = layer.shared_name()?;
+        let kind = layer.kind_name();
+        self.shared.iter().find(|(k, n, _)| *k == kind && n == name).map(|(_, _, runtime)| *runtime)
+    }
+
+    /// The run's index each layer of a stack will get (`None` for a disabled one): a layer
+    /// shared by name gets the runtime its name already has, or the one it is about to make.
+    fn runtime_indices<'s>(&self, stack: &'s [Layer]) -> Vec<Option<u16>> {
         let mut next = self.runtimes.len() as u16;
-        stack
-            .iter()
-            .map(|layer| {
-                layer.enabled().then(|| {
-                    next += 1;
-                    next - 1
-                })
-            })
-            .collect()
+        let mut named: Vec<(&'static str, &'s str, u16)> = Vec::new();
+        let mut index_of = |layer: &'s Layer| {
+            if let Some(runtime) = self.shared_runtime(layer) {
+                return runtime;
+            }
+            if let Some(name) = layer.shared_name() {
+                let kind = layer.kind_name();
+                if let Some((_, _, runtime)) = named.iter().find(|(k, n, _)| *k == kind && *n == name) {
+                    return *runtime;
+                }
+                named.push((kind, name, next));
+            }
+            next += 1;
+            next - 1
+        };
+        stack.iter().map(|layer| layer.enabled().then(|| index_of(layer))).collect()
     }
 
     fn add(&mut self, runtime: LayerRuntime, endpoint: u16, label: u8) -> u16 {
