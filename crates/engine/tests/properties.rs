@@ -108,6 +108,16 @@ fn layer() -> impl Strategy<Value = Value> {
             "ttl": format!("{ttl}ms"), "capacity": cap, "serve_stale": stale } })),
         prop_oneof![Just("static"), Just("stale_cache")].prop_map(|a| json!({ "fallback": { "action": a } })),
         Just(json!({ "fallback": { "action": { "service": "backup" } } })),
+        (0usize..5, 1u32..50, 1u64..500, prop::option::of(0u64..300), 1u32..60, 0u32..20).prop_map(
+            |(algorithm, limit, period_ms, wait_ms, burst, queue)| {
+                let names = ["resilience4j", "token_bucket", "smooth", "bursty", "fixed_window"];
+                let mut b = json!({ "rate_limiter": { "algorithm": names[algorithm], "limit": limit,
+                    "period": format!("{period_ms}ms"), "burst": burst, "queue": queue } });
+                if let Some(ms) = wait_ms { b["rate_limiter"]["max_wait"] = format!("{ms}ms").into(); }
+                b
+            }
+        ),
+        Just(json!({ "rate_limiter": { "algorithm": "bursty", "limit": 5, "period": "100ms", "shared": "pool" } })),
     ]
 }
 
