@@ -133,7 +133,7 @@ fn slot(event: &TraceEvent) -> Option<usize> {
         | TraceKind::FallbackServed => 0,
         TraceKind::CacheMiss | TraceKind::BreakerRejected | TraceKind::BulkheadQueued | TraceKind::RetryGaveUp => 1,
         TraceKind::CacheStale | TraceKind::BreakerRecorded | TraceKind::BulkheadRejected => 2,
-        TraceKind::LayerEvent if event.value < 3 => event.value as usize,
+        TraceKind::LayerEvent if event.layer_event().0 < 3 => usize::from(event.layer_event().0),
         _ => return None,
     })
 }

@@ -63,6 +63,7 @@ fn sharing_layers_must_agree_on_their_settings() {
 fn refusals_are_traced_as_the_layer_s_own_events() {
     let report = run_full(&example("rate-limiter-spike"));
     let trace = report.trace.as_ref().unwrap();
-    let refused = trace.events.iter().filter(|e| e.kind == TraceKind::LayerEvent && e.value == 1).count() as u64;
+    let refused =
+        trace.events.iter().filter(|e| e.kind == TraceKind::LayerEvent && e.layer_event().0 == 1).count() as u64;
     assert_eq!(refused, count(&report.summary.total, Outcome::RejectedByRateLimiter));
 }

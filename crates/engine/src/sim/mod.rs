@@ -27,7 +27,7 @@ use core::fmt;
 pub use metrics::{BUCKETS_MAX, Bucket, LayerSample, LayerSeries, Metrics, ServiceSeries};
 pub use outcome::Outcome;
 pub use summary::{Latencies, OutcomeCounts, Summary, Totals};
-pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind};
+pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind, layer_event};
 
 pub use crate::scenario::CALLS_IN_FLIGHT_MAX;
 use crate::scenario::{Scenario, ScenarioError};

@@ -4,16 +4,16 @@
 use super::{Permit, RateLimiter, RateLimiterSettings};
 use crate::patterns::Rejection;
 use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Reply};
-use crate::sim::{Outcome, TraceKind};
+use crate::sim::{Outcome, TraceKind, layer_event};
 
-/// The layer's own trace events (`TraceKind::LayerEvent` values; words in `spec.rs`).
+/// The layer's own trace events (`TraceKind::LayerEvent` codes; words in `spec.rs`).
 pub(super) mod event {
-    /// The call waits for a reserved permit; it goes inside when the wait is over.
-    pub const WAITS: u32 = 0;
+    /// The call waits for a reserved permit (figure: the wait in ms); it goes inside after.
+    pub const WAITS: u8 = 0;
     /// The call is refused: no permit within `max_wait`.
-    pub const REFUSED: u32 = 1;
-    /// The call waits `max_wait` and will then be refused (resilience4j).
-    pub const WAITS_TO_BE_REFUSED: u32 = 2;
+    pub const REFUSED: u8 = 1;
+    /// The call waits `max_wait` (figure: ms) and will then be refused (resilience4j).
+    pub const WAITS_TO_BE_REFUSED: u8 = 2;
 }
 
 /// A rate limiter during a run: the limiter and how many calls wait in it.
@@ -38,14 +38,14 @@ impl RateLimiterLayer {
 
     fn refuse<P: Probe>(probe: &mut P) -> Decision {
         probe.count(Counter::Rejected);
-        probe.trace(TraceKind::LayerEvent, event::REFUSED);
+        probe.trace(TraceKind::LayerEvent, layer_event(event::REFUSED, 0));
         Decision::reject(Rejection::Refused(Outcome::RejectedByRateLimiter))
     }
 
-    fn wait_until<P: Probe>(&mut self, probe: &mut P, wait_us: u64, note: u32) -> Decision {
+    fn wait_until<P: Probe>(&mut self, probe: &mut P, wait_us: u64, code: u8) -> Decision {
         self.waiting += 1;
         probe.occupancy(0, self.waiting);
-        probe.trace(TraceKind::LayerEvent, note);
+        probe.trace(TraceKind::LayerEvent, layer_event(code, wait_us / 1_000));
         Decision::WaitUntil(probe.now().plus_micros(wait_us))
     }
 
