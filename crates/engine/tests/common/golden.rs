@@ -15,5 +15,5 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("retries-every-layer", 0x898eb2d5b7b6146b),
     ("thundering-herd", 0x0faddff432050d4b),
     ("breaker-never-opens", 0xf24fe2f4944bf26b),
-    ("rate-limiter-spike", 0x494476da63bda36f),
+    ("rate-limiter-spike", 0xddff503de007f4c8),
 ];
