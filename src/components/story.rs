@@ -103,6 +103,14 @@ const TIPS: &[(&str, [&str; 3])] = &[
             "Raise the burst to 2000: what happens at 20 s?",
         ],
     ),
+    (
+        "retry-budget-storm",
+        [
+            "Set the budget to none: the storm is back and never ends.",
+            "Try Envoy's budget, then the AWS quota: which recovers first?",
+            "Raise retry percent to 100: how much storm does that let through?",
+        ],
+    ),
 ];
 
 /// The tips for an example, if it has any.

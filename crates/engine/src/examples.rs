@@ -15,6 +15,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("thundering-herd", include_str!("../scenarios/thundering-herd.json")),
     ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
     ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
+    ("retry-budget-storm", include_str!("../scenarios/retry-budget-storm.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -88,9 +88,14 @@ fn mutate(doc: &mut Value, pick: usize, value: Value, remove: bool) {
 
 fn layer() -> impl Strategy<Value = Value> {
     prop_oneof![
-        (1u32..5, 0u64..300, prop::bool::ANY).prop_map(|(n, ms, jitter)| json!({ "retry": {
-            "max_attempts": n, "backoff": { "exponential": { "initial": format!("{}ms", ms + 1), "multiplier": 2.0 } },
-            "jitter": if jitter { "full" } else { "none" }, "retry_on": ["5xx", "timeout", "429", "rejected"] } })),
+        (1u32..5, 0u64..300, prop::bool::ANY, 0usize..5).prop_map(|(n, ms, jitter, budget)| {
+            let budgets = [json!("none"), json!({ "tps": { "ttl": "2s", "min_per_sec": 1 } }), json!({ "envoy": {} }),
+                json!({ "aws": { "capacity": 40 } }), json!({ "aws": { "capacity": 40, "shared": "all" } })];
+            json!({ "retry": {
+                "max_attempts": n, "backoff": { "exponential": { "initial": format!("{}ms", ms + 1), "multiplier": 2.0 } },
+                "jitter": if jitter { "full" } else { "none" }, "retry_on": ["5xx", "timeout", "429", "rejected"],
+                "budget": budgets[budget].clone() } })
+        }),
         (1u64..800).prop_map(|ms| json!({ "timeout": { "timeout": format!("{ms}ms") } })),
         (1u32..30, 0u64..200, prop::option::of(0u32..20)).prop_map(|(max, wait, queue)| {
             let mut b = json!({ "bulkhead": { "max_concurrent": max, "max_wait": format!("{wait}ms") } });

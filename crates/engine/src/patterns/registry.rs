@@ -7,6 +7,10 @@
 //! of a call inside it always come in pairs; a call handed to a layer of another kind is a bug
 //! that fails loudly in tests (a debug assertion) and safely in release (the call fails).
 
+use core::any::Any;
+use core::cell::RefCell;
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::bulkhead::{BulkheadDoc, BulkheadLayer};
@@ -252,6 +256,39 @@ pub struct CompileContext<'a> {
     pub key_space: u32,
     /// The run's index of each layer of the endpoint's stack (`None`: disabled).
     pub runtime_of_layer: &'a [Option<u16>],
+    /// State that layers of the run share by name (a retry budget several layers draw on).
+    pub shared: &'a SharedObjects,
+}
+
+/// State shared by name between layers of one run, whatever their endpoints: the first layer
+/// to ask for `(kind, name)` makes it, later ones get the same object. A run is one thread, so
+/// sharing is an `Rc<RefCell<_>>`, mutated in event order: runs stay deterministic.
+#[derive(Default)]
+pub struct SharedObjects {
+    objects: RefCell<Vec<SharedEntry>>,
+}
+
+/// One shared object: the kind that made it, its name, the object.
+type SharedEntry = (&'static str, String, Rc<dyn Any>);
+
+impl core::fmt::Debug for SharedObjects {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SharedObjects").field("count", &self.objects.borrow().len()).finish()
+    }
+}
+
+impl SharedObjects {
+    /// The object shared as `(kind, name)`, made by `make` if it is the first ask (or if the
+    /// name holds an object of another type, which a kind's own name space rules out).
+    pub fn get_or_make<T: Any>(&self, kind: &'static str, name: &str, make: impl FnOnce() -> T) -> Rc<RefCell<T>> {
+        let found = self.objects.borrow().iter().find(|(k, n, _)| *k == kind && n == name).map(|(_, _, o)| o.clone());
+        if let Some(object) = found.and_then(|o| o.downcast::<RefCell<T>>().ok()) {
+            return object;
+        }
+        let object = Rc::new(RefCell::new(make()));
+        self.objects.borrow_mut().push((kind, name.to_owned(), object.clone()));
+        object
+    }
 }
 
 /// The runtime of the scenario's shared client worker pool (a bulkhead whose refusals say

@@ -3,7 +3,7 @@
 
 use super::trace::POOL;
 use crate::patterns::check::ConfigError;
-use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime};
+use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime, SharedObjects};
 use crate::scenario::{Layer, Scenario, ScenarioError};
 
 /// The index of a node in the engine's node arena.
@@ -73,6 +73,7 @@ impl Stacks {
     /// not validated.
     pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Result<Self, ScenarioError> {
         let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new(), shared: Vec::new() };
+        let shared = SharedObjects::default();
         let pool = match &scenario.client {
             Some(pool) => Some(stacks.add(registry::client_pool(pool).map_err(|e| first_error("client", e))?, 0, POOL)),
             None => None,
@@ -92,6 +93,7 @@ impl Stacks {
                     layer_index: i as u16,
                     key_space: key_spaces[e],
                     runtime_of_layer: &runtime_of_layer,
+                    shared: &shared,
                 };
                 let path = || format!("endpoints[{e}].stack[{i}].{}", layer.kind_name());
                 let runtime = layer.compile(&cx).map_err(|errors| first_error(&path(), errors))?;

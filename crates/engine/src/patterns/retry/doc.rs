@@ -2,14 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use core::cell::RefCell;
+use std::rc::Rc;
+
+use super::budget_doc::BudgetDoc;
 use super::{Retry, RetryLayer};
 use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
-use crate::patterns::document::PatternDoc;
+use crate::patterns::document::{DocScope, PatternDoc};
 use crate::patterns::registry::CompileContext;
 use crate::patterns::{FailureKind, enabled_by_default};
 use crate::rng::{Stream, StreamId};
-use crate::scenario::{ATTEMPTS, GROWTH, RETRIES, SHARE};
+use crate::scenario::{ATTEMPTS, GROWTH, Layer, RETRIES, SHARE};
 use crate::time::Span;
 
 /// Settings of a retry layer. Defaults follow resilience4j: 3 attempts in total, a constant
@@ -46,6 +50,9 @@ pub struct RetryDoc {
     /// wait it `as_sent`, or `clamp` it to `[backoff, backoff + 5 s]` (AWS SDKs' standard mode).
     #[serde(default)]
     pub retry_after: RetryAfter,
+    /// A retry budget the layer draws on before each retry (tower, Envoy, AWS). Default none.
+    #[serde(default)]
+    pub budget: BudgetDoc,
 }
 
 impl Default for RetryDoc {
@@ -60,6 +67,7 @@ impl Default for RetryDoc {
             retry_on: default_retry_on(),
             honor_retry_after: false,
             retry_after: RetryAfter::Ignore,
+            budget: BudgetDoc::None,
         }
     }
 }
@@ -193,12 +201,32 @@ impl PatternDoc for RetryDoc {
         if self.honor_retry_after && self.retry_after == RetryAfter::Clamp {
             check.fail("retry_after", "clamp contradicts honor_retry_after: true (as sent); set one");
         }
+        self.budget.check(&mut check);
         check.finish(|| Retry::of_checked(self))
+    }
+
+    fn check_references(&self, scope: DocScope<'_>, check: &mut FieldCheck) {
+        let budget = &self.budget;
+        let Some(name) = budget.shared() else { return };
+        let first = scope.scenario.endpoints.iter().flat_map(|e| e.stack.iter()).find_map(|layer| match layer {
+            Layer::Retry(RetryDoc { enabled: true, budget: other, .. }) if other.shared() == Some(name) => Some(other),
+            _ => None,
+        });
+        if first.is_some_and(|first| self.enabled && !first.same_rules(budget)) {
+            check.fail(
+                "budget.shared",
+                format!("every retry layer sharing the budget {name:?} must give it the same rules"),
+            );
+        }
     }
 
     fn build(&self, settings: Retry, cx: &CompileContext<'_>) -> RetryLayer {
         let stream = StreamId::Jitter { endpoint: cx.endpoint_index, layer: cx.layer_index };
-        RetryLayer::new(settings, Stream::new(cx.scenario.seed, stream))
+        let budget = self.budget.machine().map(|machine| match self.budget.shared() {
+            Some(name) => cx.shared.get_or_make("retry_budget", name, || machine),
+            None => Rc::new(RefCell::new(machine)),
+        });
+        RetryLayer::new(settings, Stream::new(cx.scenario.seed, stream), budget)
     }
 
     fn attempts_factor(&self) -> f64 {

@@ -19,9 +19,13 @@ mod spec;
 pub use layer::RetryLayer;
 
 mod backoff;
+mod budget;
+mod budget_doc;
 mod doc;
 
 pub use backoff::Backoff;
+pub use budget::{AwsQuota, Budget, EnvoyBudget, TpsBudget};
+pub use budget_doc::BudgetDoc;
 pub use doc::{BackoffDoc, Jitter, RetryAfter, RetryDoc};
 
 use crate::patterns::contract::Random;

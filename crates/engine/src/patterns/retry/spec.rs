@@ -2,10 +2,10 @@
 
 use crate::catalog::layers::{ENABLED, choice, field};
 use crate::catalog::{Choice, LayerSpec, Range, Reading, ReadingSpec};
-use crate::scenario::{ATTEMPTS, GROWTH, RETRIES, WAIT_SPAN};
+use crate::scenario::{ATTEMPTS, CAPACITY, GROWTH, RETRIES, WAIT_SPAN};
 use crate::sim::Outcome;
 
-use crate::catalog::FieldKind::{Choice as Pick, Duration, FailureKinds, Number, Whole};
+use crate::catalog::FieldKind::{Choice as Pick, Duration, FailureKinds, Number, Text, Whole};
 
 const BACKOFFS: &[Choice] = &[
     choice("constant", "constant", ""),
@@ -18,6 +18,12 @@ const JITTERS: &[Choice] = &[
     choice("equal: d/2 + random in [0, d/2]", "equal", r#""equal""#),
     choice("decorrelated", "decorrelated", r#""decorrelated""#),
     choice("±25 % (Polly)", "factor", r#"{"factor":0.25}"#),
+];
+const BUDGETS: &[Choice] = &[
+    choice("none", "none", ""),
+    choice("tower TpsBudget: % of successes", "tps", r#"{"tps":{}}"#),
+    choice("Envoy: % of requests in flight", "envoy", r#"{"envoy":{}}"#),
+    choice("AWS SDK retry quota: tokens", "aws", r#"{"aws":{}}"#),
 ];
 const RETRY_AFTER: &[Choice] = &[
     choice("ignore it", "ignore", ""),
@@ -61,13 +67,27 @@ pub static SPEC: LayerSpec = LayerSpec {
         field("/retry_after", "Retry-After", Pick, "", "what a 429/503's Retry-After does to the wait", None)
             .pick(RETRY_AFTER),
         field("/retry_on", "Retry on", FailureKinds, "", "which failures are retried", None),
+        field("/budget", "Budget", Pick, "", "caps retries across calls so they cannot multiply the load", None)
+            .pick(BUDGETS),
+        field("/budget/tps/ttl", "Deposits count for", Duration, "", "1 s to 60 s", None),
+        field("/budget/tps/min_per_sec", "Always allowed", Whole, "retries/s", "", None),
+        field("/budget/tps/retry_percent", "Retries", Number, "% of successes", "", None),
+        field("/budget/envoy/budget_percent", "Retries in flight", Number, "% of requests", "", None),
+        field("/budget/envoy/min_retry_concurrency", "Always allowed", Whole, "in flight", "", None),
+        field("/budget/aws/capacity", "Tokens", Whole, "", "", Some(&Range::Whole(CAPACITY))),
+        field("/budget/aws/retry_cost", "Retry costs", Whole, "tokens", "", None),
+        field("/budget/aws/timeout_cost", "Retry after a timeout costs", Whole, "tokens", "", None),
+        field("/budget/tps/shared", "Shared as", Text, "", "retry layers naming the same budget share it", None),
+        field("/budget/envoy/shared", "Shared as", Text, "", "retry layers naming the same budget share it", None),
+        field("/budget/aws/shared", "Shared as", Text, "", "retry layers naming the same budget share it", None),
     ],
     outcomes: &[Outcome::SuccessAfterRetry],
     states: &[],
-    counters: &["retries", "gave up"],
+    counters: &["retries", "gave up", "refused by budget"],
     readings: &[ReadingSpec { reading: Reading::WaitingToRetry, label: "waiting to retry" }],
     chart: None,
-    events: &[],
+    // Code 2 only (codes 0 and 1 are the retry's own trace kinds, its first two counters).
+    events: &["", "", "retry refused by its budget"],
     marker: None,
     example: r#"{"max_attempts":3,"backoff":{"exponential":{"initial":"100ms","multiplier":2.0}},"jitter":"full"}"#,
 };
