@@ -111,6 +111,14 @@ const TIPS: &[(&str, [&str; 3])] = &[
             "Raise retry percent to 100: how much storm does that let through?",
         ],
     ),
+    (
+        "hedging-tail",
+        [
+            "Switch hedging off and compare the p99.",
+            "Lower the delay to 50 ms: how much extra load buys how much p99?",
+            "Pick the percentile mode: the delay follows the service's own p90.",
+        ],
+    ),
 ];
 
 /// The tips for an example, if it has any.

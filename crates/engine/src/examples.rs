@@ -16,6 +16,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
     ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
     ("retry-budget-storm", include_str!("../scenarios/retry-budget-storm.json")),
+    ("hedging-tail", include_str!("../scenarios/hedging-tail.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -123,6 +123,11 @@ fn layer() -> impl Strategy<Value = Value> {
             }
         ),
         Just(json!({ "rate_limiter": { "algorithm": "bursty", "limit": 5, "period": "100ms", "shared": "pool" } })),
+        (0usize..4, 0u64..200, 1u32..4).prop_map(|(mode, delay_ms, hedged)| {
+            let mode = ["latency", "parallel", "fallback", "percentile"][mode];
+            json!({ "hedging": { "mode": mode, "delay": format!("{delay_ms}ms"),
+                "max_hedged_attempts": hedged, "min_data_points": 5, "period": "1s" } })
+        }),
     ]
 }
 

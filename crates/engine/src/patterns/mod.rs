@@ -14,6 +14,7 @@ pub mod circuit_breaker;
 pub mod contract;
 pub mod document;
 pub mod fallback;
+pub mod hedging;
 pub mod rate_limiter;
 pub mod registry;
 pub mod retry;

@@ -20,6 +20,7 @@ use super::circuit_breaker::BreakerDoc;
 use super::contract::{CallRef, Decision, LayerPattern, Probe, Released, Reply};
 use super::document::{DocScope, PatternDoc};
 use super::fallback::FallbackDoc;
+use super::hedging::HedgingDoc;
 use super::rate_limiter::RateLimiterDoc;
 use super::retry::RetryDoc;
 use super::timeout::TimeoutDoc;
@@ -232,6 +233,7 @@ registry! {
     Timeout(TimeoutDoc),
     Bulkhead(BulkheadDoc),
     RateLimiter(RateLimiterDoc),
+    Hedging(HedgingDoc),
 }
 
 /// A call handed to a layer of another kind: a driver bug. Loud in tests; in release the call
@@ -357,6 +359,7 @@ mod tests {
             (r#"{"timeout":{"timeout":"0s"}}"#, vec!["timeout"]),
             (r#"{"bulkhead":{"max_concurrent":0}}"#, vec!["max_concurrent"]),
             (r#"{"rate_limiter":{"limit":0}}"#, vec!["limit"]),
+            (r#"{"hedging":{"max_hedged_attempts":0}}"#, vec!["max_hedged_attempts"]),
         ];
         for (json, fields) in cases {
             let layer: Layer = serde_json::from_str(json).unwrap();
@@ -368,6 +371,7 @@ mod tests {
                 Layer::Bulkhead(doc) => doc.parse().err(),
                 Layer::Fallback(doc) => doc.parse().err(),
                 Layer::RateLimiter(doc) => doc.parse().err(),
+                Layer::Hedging(doc) => doc.parse().err(),
             };
             let named: Vec<_> = errors.unwrap().into_iter().map(|e| e.field).collect();
             assert_eq!(named, fields, "{json}");

@@ -10,7 +10,7 @@
 //!                                                            cache, fall back or time out)
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
 use super::layers::{NodeId, NodeState, Slot, Stacks};
@@ -45,8 +45,9 @@ pub(super) enum Event {
 /// Work at the current instant.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Step {
-    /// Deliver `reply` to node `to` (whose child just finished).
-    Deliver { to: NodeId, generation: u32, reply: Reply },
+    /// Deliver `reply` to node `to`, whose inner call number `inner` just finished (0: the
+    /// first; a hedging layer's later ones count up from 1).
+    Deliver { to: NodeId, generation: u32, reply: Reply, inner: u8 },
     /// Node `node` was handed a permit while waiting: send the call further in.
     Admitted { node: NodeId, generation: u32 },
 }
@@ -75,6 +76,8 @@ pub(super) struct Request {
     pub(super) arrived: Instant,
     pub(super) key: u32,
     pub(super) attempts: u16,
+    /// Inner calls started beside another (hedges): not retries.
+    pub(super) hedges: u16,
     pub(super) measured: bool,
 }
 
@@ -102,6 +105,11 @@ pub(super) struct Engine {
     pub(super) now: Instant,
     pub(super) queue: EventQueue<Event>,
     pub(super) steps: VecDeque<Step>,
+    /// Inner calls a node started beside its first (a hedging layer's), in start order, each
+    /// with its number (1, 2, …).
+    pub(super) extra_children: BTreeMap<NodeId, Vec<(NodeId, u8)>>,
+    /// The number of the inner call whose reply is being handed over (see [`Step::Deliver`]).
+    pub(super) delivering: u8,
     pub(super) nodes: Vec<Node>,
     pub(super) free_nodes: Vec<NodeId>,
     pub(super) requests: Vec<Request>,
@@ -165,6 +173,8 @@ impl Engine {
             now: Instant::ZERO,
             queue: EventQueue::new(),
             steps: VecDeque::with_capacity(64),
+            extra_children: BTreeMap::new(),
+            delivering: 0,
             nodes: Vec::with_capacity(1024),
             free_nodes: Vec::new(),
             requests: Vec::with_capacity(1024),
@@ -303,7 +313,11 @@ impl Engine {
     fn drain_steps(&mut self) {
         while let Some(step) = self.steps.pop_front() {
             match step {
-                Step::Deliver { to, generation, reply } if self.alive(to, generation) => self.on_reply(to, reply),
+                Step::Deliver { to, generation, reply, inner } if self.alive(to, generation) => {
+                    self.delivering = inner;
+                    self.on_reply(to, reply);
+                    self.delivering = 0;
+                }
                 Step::Admitted { node, generation } if self.alive(node, generation) => self.on_wake(node),
                 _ => {}
             }

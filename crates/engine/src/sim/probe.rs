@@ -27,6 +27,8 @@ pub(super) struct EngineProbe<'a> {
     state_changes: &'a mut Vec<(usize, u8)>,
     queue: &'a mut EventQueue<Event>,
     timer_at: &'a mut Instant,
+    /// See [`Probe::inner`].
+    inner: u8,
 }
 
 impl EngineProbe<'_> {
@@ -88,6 +90,10 @@ impl Probe for EngineProbe<'_> {
         }
     }
 
+    fn inner(&self) -> u8 {
+        self.inner
+    }
+
     fn wake_layer_at(&mut self, at: Option<Instant>) {
         let Some(at) = at else { return };
         if at < *self.timer_at {
@@ -123,6 +129,7 @@ impl Engine {
             state_changes: &mut self.state_changes[r],
             queue: &mut self.queue,
             timer_at: &mut self.layer_timer_at[r],
+            inner: self.delivering,
         };
         let call = node.map(|node| &mut self.nodes[node.index()].state);
         f(&mut self.stacks.runtimes[r], call, &mut probe)

@@ -17,4 +17,5 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("breaker-never-opens", 0xf24fe2f4944bf26b),
     ("rate-limiter-spike", 0xddff503de007f4c8),
     ("retry-budget-storm", 0x6d72733dfe9556d0),
+    ("hedging-tail", 0xba78423c5d566aae),
 ];
