@@ -23,6 +23,7 @@ pub const ALL: &[(&str, &str)] = &[
 pub const BENCH: &[(&str, &str)] = &[
     ("w1-stacked", include_str!("../scenarios/bench/w1-stacked.json")),
     ("w2-retry-timeout-bulkhead", include_str!("../scenarios/bench/w2-retry-timeout-bulkhead.json")),
+    ("w3-hedge-budget", include_str!("../scenarios/bench/w3-hedge-budget.json")),
 ];
 
 /// The name of the playground's default example.
