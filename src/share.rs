@@ -223,11 +223,24 @@ pub fn png_with_text(png: &[u8], keyword: &str, text: &str) -> Option<Vec<u8>> {
     let mut typed = b"tEXt".to_vec();
     typed.extend_from_slice(&data);
     chunk.extend_from_slice(&typed);
-    chunk.extend_from_slice(&crc32fast::hash(&typed).to_be_bytes());
+    chunk.extend_from_slice(&crc32(&typed).to_be_bytes());
     let mut out = png[..iend].to_vec();
     out.extend_from_slice(&chunk);
     out.extend_from_slice(&png[iend..]);
     Some(out)
+}
+
+/// The CRC-32 (ISO-HDLC, as PNG chunks use) of `bytes`, bit by bit: a chunk is a few KB, and a
+/// lookup table would cost the bundle 16 KB (the crc32fast crate's) for nothing the user sees.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
 }
 
 /// The text of a PNG's `tEXt` chunk named `keyword`, if any.
@@ -276,7 +289,7 @@ pub async fn read_scenario(file: web_sys::File) -> Result<Value, String> {
     if size > FILE_BYTES_MAX {
         return Err(format!("the file is {:.1} MB; the limit is {:.0} MB", size / 1e6, FILE_BYTES_MAX / 1e6));
     }
-    let name = file.name().to_lowercase();
+    let name = file.name().to_ascii_lowercase();
     if name.ends_with(".png") || file.type_() == "image/png" {
         let buffer = promise_value(file.array_buffer()).await?;
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -390,6 +403,13 @@ mod tests {
         assert_eq!(png_text(b"not a png", IMAGE_KEYWORD), None);
         assert_eq!(png_text(&with[..with.len() - 20], IMAGE_KEYWORD), None, "truncated");
         assert_eq!(png_with_text(b"junk", "k", "v"), None);
+    }
+
+    #[test]
+    fn crc32_matches_the_png_check_values() {
+        assert_eq!(crc32(b"123456789"), 0xcbf4_3926, "the standard check value");
+        assert_eq!(crc32(b"IEND"), 0xae42_6082, "the IEND chunk's CRC");
+        assert_eq!(crc32(b""), 0);
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn on_key(latest: &Rc<RefCell<(AppContext, PlaybackContext)>>, event: &web_sys::
     let on_timeline = target.as_ref().is_some_and(|e| e.id() == "timeline");
     let key = event.key();
     if !typing && (event.ctrl_key() || event.meta_key()) && !event.alt_key() {
-        let undo = match key.to_lowercase().as_str() {
+        let undo = match key.to_ascii_lowercase().as_str() {
             "z" if event.shift_key() => Some(Action::Redo),
             "z" => Some(Action::Undo),
             "y" => Some(Action::Redo),

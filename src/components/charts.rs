@@ -289,7 +289,7 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
         let samples = slice(series);
         let Some(spec) = catalog::layer(series.kind) else { continue };
         let name = if series.kind == CLIENT_POOL.name {
-            CLIENT_POOL.label.to_lowercase()
+            CLIENT_POOL.label.to_ascii_lowercase()
         } else {
             format!("{} (layer {})", spec.label, series.layer + 1)
         };

@@ -26,7 +26,7 @@ pub fn inspector() -> Html {
     let Some(trace) = &result.report.trace else { return html! {} };
     let stack = &result.scenario.endpoints[usize::from(journey.endpoint)].stack;
     // Layers by their catalogue labels, in lower case: "circuit breaker (3)", "client pool".
-    let noun = |kind: &str| catalog::layer(kind).map_or(kind, |spec| spec.label).to_lowercase();
+    let noun = |kind: &str| catalog::layer(kind).map_or(kind, |spec| spec.label).to_ascii_lowercase();
     let layer_name = |label: u8| match label {
         SERVICE => "service".to_owned(),
         resilience_engine::sim::POOL => noun(catalog::CLIENT_POOL.name),
