@@ -76,7 +76,7 @@ pub fn words(ctx: &CanvasRenderingContext2d, frame: &Frame, i: usize) {
     ctx.set_text_baseline("middle");
     ctx.set_text_align(if centred { "center" } else { "left" });
     ctx.set_fill_style_str(&frame.palette.fg);
-    let title = kind_name(station.kind);
+    let title = &kind_name(station.kind);
     let room = if g.vertical { 110.0 } else { g.readout(i).w };
     let _ = ctx.fill_text_with_max_width(title, x, y, room);
     let r = g.readout(i);
