@@ -71,12 +71,21 @@ pub fn stack_builder() -> Html {
     }
 }
 
-/// Focuses the title of the layer card at `index`.
+/// Focuses the title of the layer card at `index`, unless the focus has left the stack since
+/// (a dialog opened before a late re-render keeps it).
 fn focus_layer(index: usize) {
     use wasm_bindgen::JsCast;
-    let title = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all(".pipeline .layer .layer-title").ok())
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let elsewhere = document.active_element().is_some_and(|active| {
+        document.body().is_none_or(|body| active != *body.as_ref())
+            && active.closest(".pipeline").ok().flatten().is_none()
+    });
+    if elsewhere {
+        return;
+    }
+    let title = document
+        .query_selector_all(".pipeline .layer .layer-title")
+        .ok()
         .and_then(|titles| titles.item(index as u32))
         .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(title) = title {
