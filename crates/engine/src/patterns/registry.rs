@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::adaptive_limit::AdaptiveLimitDoc;
 use super::bulkhead::{BulkheadDoc, BulkheadLayer};
 use super::cache::CacheDoc;
 use super::check::{ConfigError, FieldCheck};
@@ -18,6 +19,7 @@ use super::document::{DocScope, PatternDoc};
 use super::fallback::FallbackDoc;
 use super::rate_limiter::RateLimiterDoc;
 use super::retry::RetryDoc;
+use super::throttle::ThrottleDoc;
 use super::timeout::TimeoutDoc;
 use super::{Failure, Rejection};
 use crate::catalog::LayerSpec;
@@ -228,6 +230,8 @@ registry! {
     Timeout(TimeoutDoc),
     Bulkhead(BulkheadDoc),
     RateLimiter(RateLimiterDoc),
+    AdaptiveLimit(AdaptiveLimitDoc),
+    Throttle(ThrottleDoc),
 }
 
 /// A call handed to a layer of another kind: a driver bug. Loud in tests; in release the call
@@ -320,6 +324,8 @@ mod tests {
             (r#"{"timeout":{"timeout":"0s"}}"#, vec!["timeout"]),
             (r#"{"bulkhead":{"max_concurrent":0}}"#, vec!["max_concurrent"]),
             (r#"{"rate_limiter":{"limit":0}}"#, vec!["limit"]),
+            (r#"{"adaptive_limit":{"min_limit":0,"smoothing":0}}"#, vec!["min_limit", "smoothing"]),
+            (r#"{"throttle":{"k":0.5}}"#, vec!["k"]),
         ];
         for (json, fields) in cases {
             let layer: Layer = serde_json::from_str(json).unwrap();
@@ -331,6 +337,8 @@ mod tests {
                 Layer::Bulkhead(doc) => doc.parse().err(),
                 Layer::Fallback(doc) => doc.parse().err(),
                 Layer::RateLimiter(doc) => doc.parse().err(),
+                Layer::AdaptiveLimit(doc) => doc.parse().err(),
+                Layer::Throttle(doc) => doc.parse().err(),
             };
             let named: Vec<_> = errors.unwrap().into_iter().map(|e| e.field).collect();
             assert_eq!(named, fields, "{json}");
