@@ -15,6 +15,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("thundering-herd", include_str!("../scenarios/thundering-herd.json")),
     ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
     ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
+    ("adaptive-limit-slowdown", include_str!("../scenarios/adaptive-limit-slowdown.json")),
+    ("throttle-outage", include_str!("../scenarios/throttle-outage.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -118,6 +118,14 @@ fn layer() -> impl Strategy<Value = Value> {
             }
         ),
         Just(json!({ "rate_limiter": { "algorithm": "bursty", "limit": 5, "period": "100ms", "shared": "pool" } })),
+        (0usize..3, 1u32..30, 0u32..30, 0u32..60, 1u64..500).prop_map(|(algorithm, min, initial, extra, timeout_ms)| {
+            let names = ["aimd", "gradient2", "vegas"];
+            json!({ "adaptive_limit": { "algorithm": names[algorithm], "min_limit": min, "initial_limit": min + initial / 2,
+                "max_limit": min + initial + extra, "timeout": format!("{timeout_ms}ms"), "probe_multiplier": 1 + extra % 5 } })
+        }),
+        (prop::bool::ANY, 1.0f64..4.0, 1u64..3_000, 0.0f64..=1.0, 0u32..20).prop_map(|(sre, k, window_ms, cap, min)| json!({ "throttle": {
+            "rule": if sre { "sre" } else { "failsafe_go" }, "k": k, "window": format!("{window_ms}ms"),
+            "max_rejection": cap, "min_requests": min } })),
     ]
 }
 

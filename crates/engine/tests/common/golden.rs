@@ -16,4 +16,6 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("thundering-herd", 0x0faddff432050d4b),
     ("breaker-never-opens", 0xf24fe2f4944bf26b),
     ("rate-limiter-spike", 0xddff503de007f4c8),
+    ("adaptive-limit-slowdown", 0x1b031fcc46eea32a),
+    ("throttle-outage", 0xadfb7cb3100f3c81),
 ];

@@ -65,7 +65,7 @@ impl Gradient2 {
         let gradient = (s.rtt_tolerance * long / short).clamp(0.5, 1.0);
         let grown = self.estimate * gradient + f64::from(s.queue_size);
         let smoothed = self.estimate * (1.0 - s.smoothing) + grown * s.smoothing;
-        self.estimate = smoothed.clamp(f64::from(s.min), f64::from(s.max.max(s.min)));
+        self.estimate = smoothed.clamp(f64::from(s.min.min(s.max)), f64::from(s.max));
         self.estimate as u32
     }
 }
@@ -132,7 +132,7 @@ impl Vegas {
                 return estimate as u32;
             }
         };
-        let clamped = new.clamp(f64::from(s.min), f64::from(s.max.max(s.min)));
+        let clamped = new.clamp(f64::from(s.min.min(s.max)), f64::from(s.max));
         self.estimate = (1.0 - s.smoothing) * estimate + s.smoothing * clamped;
         self.estimate as u32
     }

@@ -38,7 +38,7 @@ pub struct AdaptiveLimitDoc {
     /// AIMD: a call slower than this counts as a drop. Default 5 s.
     #[serde(default = "default_timeout")]
     pub timeout: Span,
-    /// Gradient2, Vegas: the weight of each new estimate, in `(0, 1]`. Default 0.2 (Vegas: 1).
+    /// Gradient2, Vegas: the weight of each new estimate, in `[0.01, 1]`. Default 0.2 (Vegas: 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smoothing: Option<f64>,
     /// Gradient2: how much the limit may grow per sample while latencies stay low. Default 4.
@@ -147,31 +147,29 @@ impl Algorithm {
 }
 
 /// A backoff ratio's range (Netflix: `[0.5, 1.0)`; 1 is refused separately).
-const BACKOFF_RATIO: Bounds<f64> = Bounds { min: 0.5, max: 1.0 };
-/// A smoothing's range (0 is refused separately: the limit would never move).
-const SMOOTHING: Bounds<f64> = Bounds { min: 0.0, max: 1.0 };
+pub(super) const BACKOFF_RATIO: Bounds<f64> = Bounds { min: 0.5, max: 1.0 };
+/// A smoothing's range (near 0 the limit would never move).
+pub(super) const SMOOTHING: Bounds<f64> = Bounds { min: 0.01, max: 1.0 };
 
 impl AdaptiveLimitDoc {
-    /// The (initial, min, max) limits, defaults filled in.
+    /// The (initial, min, max) limits the layer runs with: defaults filled in, a `min_limit`
+    /// above `max_limit` taken as `max_limit`, and the initial limit moved into the bounds
+    /// (Netflix only warns about an initial limit outside them, and its first update clamps).
     #[must_use]
     pub fn limits(&self) -> (u32, u32, u32) {
         let (initial, min, max) = self.algorithm.default_limits();
-        let min = self.min_limit.unwrap_or(min);
         let max = self.max_limit.unwrap_or(max);
-        // An initial limit left out starts within the bounds that were given.
-        let initial = self.initial_limit.unwrap_or_else(|| initial.clamp(min, max.max(min)));
-        (initial, min, max)
+        let min = self.min_limit.unwrap_or(min).min(max);
+        (self.initial_limit.unwrap_or(initial).clamp(min, max), min, max)
     }
 
     fn check_limits(&self, check: &mut FieldCheck) {
-        let (initial, min, max) = self.limits();
-        check.count("initial_limit", initial, CAPACITY);
-        check.count("min_limit", min, CAPACITY);
-        check.count("max_limit", max, CAPACITY);
-        if min > max {
-            check.fail("max_limit", format!("must be at least min_limit ({min}), got {max}"));
-        } else if !(min..=max).contains(&initial) {
-            check.fail("initial_limit", format!("must be between min_limit and max_limit ({min} to {max}), got {initial}"));
+        for (field, value) in
+            [("initial_limit", self.initial_limit), ("min_limit", self.min_limit), ("max_limit", self.max_limit)]
+        {
+            if let Some(value) = value {
+                check.count(field, value, CAPACITY);
+            }
         }
     }
 
@@ -183,9 +181,6 @@ impl AdaptiveLimitDoc {
         check.positive_span("timeout", self.timeout);
         let smoothing = self.smoothing.unwrap_or(self.algorithm.default_smoothing());
         check.number("smoothing", smoothing, SMOOTHING);
-        if smoothing <= 0.0 {
-            check.fail("smoothing", "must be greater than zero");
-        }
         check.count("queue_size", self.queue_size, Bounds { min: 0, max: CAPACITY.max });
         check.count("long_window", self.long_window, WINDOW_CALLS);
         check.number("rtt_tolerance", self.rtt_tolerance, GROWTH);

@@ -43,8 +43,8 @@ use crate::patterns::KindSet;
 use crate::patterns::contract::Random;
 use algorithms::{Gradient2, Vegas};
 
-/// An adaptive limit's settings (read from an [`AdaptiveLimitDoc`]), checked: `min ≤ initial
-/// ≤ max`, every ratio in its range.
+/// An adaptive limit's settings (read from an [`AdaptiveLimitDoc`]), checked: every limit at
+/// least 1, every ratio in its range; `min ≤ initial ≤ max` (see [`AdaptiveLimitDoc::limits`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdaptiveSettings {
     algorithm: Algorithm,
@@ -55,7 +55,7 @@ pub struct AdaptiveSettings {
     backoff_ratio: f64,
     /// AIMD: a sample slower than this is a drop.
     timeout_us: u64,
-    /// Gradient2, Vegas: the weight of a new estimate, in `(0, 1]`.
+    /// Gradient2, Vegas: the weight of a new estimate, in `[0.01, 1]`.
     smoothing: f64,
     /// Gradient2: growth per update while latencies stay low.
     queue_size: u32,
@@ -107,7 +107,7 @@ impl AdaptiveLimit {
             Algorithm::Gradient2 => State::Gradient2(Gradient2::new(&settings)),
             Algorithm::Vegas => State::Vegas(Vegas::new(&settings, random)),
         };
-        let limit = settings.initial.clamp(settings.min, settings.max.max(settings.min));
+        let limit = settings.initial.clamp(settings.min.min(settings.max), settings.max);
         Self { settings, limit, state }
     }
 
@@ -131,7 +131,7 @@ impl AdaptiveLimit {
             State::Gradient2(g) => g.update(s, sample),
             State::Vegas(v) => v.update(s, sample, random),
         };
-        self.limit = next.clamp(s.min, s.max.max(s.min));
+        self.limit = next.clamp(s.min.min(s.max), s.max);
         self.limit
     }
 }

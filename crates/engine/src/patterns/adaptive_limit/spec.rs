@@ -1,9 +1,10 @@
 //! The catalogue entry: how editors and the web app describe this layer kind.
 
+use super::doc::{BACKOFF_RATIO, SMOOTHING};
 use crate::catalog::FieldKind::{Choice as Pick, Duration, FailureKinds, Number, Whole};
 use crate::catalog::layers::{ENABLED, choice, field};
 use crate::catalog::{Chart, Choice, LayerSpec, MarkerSpec, Range, Reading, ReadingSpec};
-use crate::scenario::{Bounds, CAPACITY, GROWTH, POSITIVE_SPAN, SHARE, WINDOW_CALLS};
+use crate::scenario::{Bounds, CAPACITY, GROWTH, POSITIVE_SPAN, WINDOW_CALLS};
 use crate::sim::Outcome;
 
 const ALGORITHMS: &[Choice] = &[
@@ -12,7 +13,7 @@ const ALGORITHMS: &[Choice] = &[
     choice("Vegas: queue from the no-load RTT (Netflix)", "vegas", r#""vegas""#),
 ];
 
-const BACKOFF: Range = Range::Number(Bounds { min: 0.5, max: 1.0 });
+const BACKOFF: Range = Range::Number(BACKOFF_RATIO);
 const QUEUE_SIZE: Range = Range::Whole(Bounds { min: 0, max: CAPACITY.max });
 
 /// What a scenario editor needs to know about this layer kind.
@@ -26,15 +27,71 @@ pub static SPEC: LayerSpec = LayerSpec {
         field("/initial_limit", "Initial limit", Whole, "calls", "empty = 20", Some(&Range::Whole(CAPACITY))),
         field("/min_limit", "Min limit", Whole, "calls", "empty = 20 (Vegas: 1)", Some(&Range::Whole(CAPACITY))),
         field("/max_limit", "Max limit", Whole, "calls", "empty = 200 (Vegas: 1000)", Some(&Range::Whole(CAPACITY))),
-        field("/backoff_ratio", "Backoff ratio", Number, "×", "AIMD: a drop multiplies the limit by this", Some(&BACKOFF)),
-        field("/timeout", "Drop after", Duration, "", "AIMD: a slower call counts as a drop", Some(&Range::Duration(POSITIVE_SPAN))),
-        field("/smoothing", "Smoothing", Number, "", "Gradient2, Vegas: weight of a new estimate", Some(&Range::Number(SHARE))),
+        field(
+            "/backoff_ratio",
+            "Backoff ratio",
+            Number,
+            "×",
+            "AIMD: a drop multiplies the limit by this",
+            Some(&BACKOFF),
+        ),
+        field(
+            "/timeout",
+            "Drop after",
+            Duration,
+            "",
+            "AIMD: a slower call counts as a drop",
+            Some(&Range::Duration(POSITIVE_SPAN)),
+        ),
+        field(
+            "/smoothing",
+            "Smoothing",
+            Number,
+            "",
+            "Gradient2, Vegas: weight of a new estimate",
+            Some(&Range::Number(SMOOTHING)),
+        ),
         field("/queue_size", "Queue size", Whole, "calls", "Gradient2: growth while latency is low", Some(&QUEUE_SIZE)),
-        field("/long_window", "Long window", Whole, "samples", "Gradient2: long-term RTT average", Some(&Range::Whole(WINDOW_CALLS))),
-        field("/rtt_tolerance", "RTT tolerance", Number, "×", "Gradient2: slowdown accepted", Some(&Range::Number(GROWTH))),
-        field("/alpha", "Alpha", Whole, "calls", "Vegas: grow below this queue; empty = 3·log10(limit)", Some(&Range::Whole(CAPACITY))),
-        field("/beta", "Beta", Whole, "calls", "Vegas: shrink above this queue; empty = 6·log10(limit)", Some(&Range::Whole(CAPACITY))),
-        field("/probe_multiplier", "Probe multiplier", Whole, "", "Vegas: re-probe the no-load RTT", Some(&Range::Whole(CAPACITY))),
+        field(
+            "/long_window",
+            "Long window",
+            Whole,
+            "samples",
+            "Gradient2: long-term RTT average",
+            Some(&Range::Whole(WINDOW_CALLS)),
+        ),
+        field(
+            "/rtt_tolerance",
+            "RTT tolerance",
+            Number,
+            "×",
+            "Gradient2: slowdown accepted",
+            Some(&Range::Number(GROWTH)),
+        ),
+        field(
+            "/alpha",
+            "Alpha",
+            Whole,
+            "calls",
+            "Vegas: grow below this queue; empty = 3·log10(limit)",
+            Some(&Range::Whole(CAPACITY)),
+        ),
+        field(
+            "/beta",
+            "Beta",
+            Whole,
+            "calls",
+            "Vegas: shrink above this queue; empty = 6·log10(limit)",
+            Some(&Range::Whole(CAPACITY)),
+        ),
+        field(
+            "/probe_multiplier",
+            "Probe multiplier",
+            Whole,
+            "",
+            "Vegas: re-probe the no-load RTT",
+            Some(&Range::Whole(CAPACITY)),
+        ),
         field("/drop_on", "Drops", FailureKinds, "", "failures that lower the limit", None),
     ],
     outcomes: &[Outcome::RejectedByBulkhead],

@@ -161,7 +161,8 @@ fn vegas_probes_the_no_load_rtt_again_after_enough_samples() {
 #[test]
 fn bad_settings_are_named_and_build_nothing() {
     let doc = AdaptiveLimitDoc {
-        initial_limit: Some(300),
+        initial_limit: Some(0),
+        max_limit: Some(2_000_000),
         backoff_ratio: 1.0,
         timeout: Span::ZERO,
         smoothing: Some(f64::NAN),
@@ -172,16 +173,33 @@ fn bad_settings_are_named_and_build_nothing() {
         probe_multiplier: 0,
         ..AdaptiveLimitDoc::default()
     };
-    let fields: Vec<_> = doc.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+    let errors = doc.parse().unwrap_err();
+    let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
-        ["initial_limit", "backoff_ratio", "timeout", "smoothing", "long_window", "rtt_tolerance", "beta", "probe_multiplier"]
+        [
+            "initial_limit",
+            "max_limit",
+            "backoff_ratio",
+            "timeout",
+            "smoothing",
+            "long_window",
+            "rtt_tolerance",
+            "beta",
+            "probe_multiplier"
+        ]
     );
-    let crossed = AdaptiveLimitDoc { min_limit: Some(50), max_limit: Some(10), ..AdaptiveLimitDoc::default() };
-    let errors = crossed.parse().unwrap_err();
-    assert_eq!(errors[0].to_string(), "max_limit: must be at least min_limit (50), got 10");
-    let low = AdaptiveLimitDoc { min_limit: Some(2), max_limit: Some(5), ..AdaptiveLimitDoc::default() };
-    assert_eq!(low.limits(), (5, 2, 5), "a default initial limit starts within the given bounds");
+    assert_eq!(errors[0].to_string(), "initial_limit: must be between 1 and 1000000, got 0");
+}
+
+#[test]
+fn limits_outside_their_bounds_are_brought_within() {
+    let doc = |json: &str| serde_json::from_str::<AdaptiveLimitDoc>(json).unwrap();
+    assert_eq!(doc(r#"{"min_limit":2,"max_limit":5}"#).limits(), (5, 2, 5), "the default 20 starts at the max");
+    assert_eq!(doc(r#"{"min_limit":50,"max_limit":10}"#).limits(), (10, 10, 10), "a min above the max is the max");
+    assert_eq!(doc(r#"{"algorithm":"vegas","initial_limit":1}"#).limits(), (1, 1, 1_000));
+    let l = limit(r#"{"initial_limit":500,"max_limit":30}"#);
+    assert_eq!(l.limit(), 30);
 }
 
 #[test]
@@ -192,7 +210,8 @@ fn extreme_values_stay_within_bounds() {
                 "long_window":1,"probe_multiplier":1,"rtt_tolerance":100}}"#
         );
         let mut l = limit(&json);
-        for (rtt, inflight, dropped) in [(0, 0, false), (u64::MAX, u32::MAX, false), (1, u32::MAX, true), (0, 1, false)] {
+        for (rtt, inflight, dropped) in [(0, 0, false), (u64::MAX, u32::MAX, false), (1, u32::MAX, true), (0, 1, false)]
+        {
             for _ in 0..50 {
                 let now = sample(&mut l, rtt, inflight, dropped);
                 assert!((1..=1_000_000).contains(&now), "{algorithm}: {now}");

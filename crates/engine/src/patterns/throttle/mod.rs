@@ -18,6 +18,9 @@
 //!   1 minute, `p` capped at 0.9; `requests` counts executions when their result is recorded,
 //!   so refused calls never count.
 //!
+//! Under `sre` a cold start refuses a few calls: the first requests count before any answer
+//! has come back (`min_requests` holds refusals off until the window has that many).
+//!
 //! Either way the window is 20 buckets of `window / 20` (failsafe-go's `TimedStats`), no call
 //! is refused until `min_requests` are in the window, and a call is refused when a uniform draw
 //! `r ∈ [0, 1)` falls below `p`.
