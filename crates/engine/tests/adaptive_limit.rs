@@ -59,7 +59,7 @@ fn an_adaptive_limit_finds_the_service_s_capacity_after_a_slowdown() {
 
 #[test]
 fn every_algorithm_keeps_the_slowdown_from_timing_calls_out() {
-    for (algorithm, most_timeouts) in [("aimd", 0), ("gradient2", 100), ("vegas", 0)] {
+    for (algorithm, most_timeouts) in [("aimd", 0), ("gradient2", 100), ("vegas", 0), ("envoy_gradient", 100)] {
         let scenario = with_algorithm(algorithm);
         let report = run_full(&scenario);
         check_invariants(&scenario, &report);

@@ -118,10 +118,11 @@ fn layer() -> impl Strategy<Value = Value> {
             }
         ),
         Just(json!({ "rate_limiter": { "algorithm": "bursty", "limit": 5, "period": "100ms", "shared": "pool" } })),
-        (0usize..3, 1u32..30, 0u32..30, 0u32..60, 1u64..500).prop_map(|(algorithm, min, initial, extra, timeout_ms)| {
-            let names = ["aimd", "gradient2", "vegas"];
+        (0usize..4, 1u32..30, 0u32..30, 0u32..60, 1u64..500).prop_map(|(algorithm, min, initial, extra, ms)| {
+            let names = ["aimd", "gradient2", "vegas", "envoy_gradient"];
             json!({ "adaptive_limit": { "algorithm": names[algorithm], "min_limit": min, "initial_limit": min + initial / 2,
-                "max_limit": min + initial + extra, "timeout": format!("{timeout_ms}ms"), "probe_multiplier": 1 + extra % 5 } })
+                "max_limit": min + initial + extra, "timeout": format!("{ms}ms"), "probe_multiplier": 1 + extra % 5,
+                "update_interval": format!("{}ms", 1 + ms / 5), "min_rtt_interval": format!("{}ms", 10 * ms), "min_rtt_requests": 1 + extra } })
         }),
         (prop::bool::ANY, 1.0f64..4.0, 1u64..3_000, 0.0f64..=1.0, 0u32..20).prop_map(|(sre, k, window_ms, cap, min)| json!({ "throttle": {
             "rule": if sre { "sre" } else { "failsafe_go" }, "k": k, "window": format!("{window_ms}ms"),

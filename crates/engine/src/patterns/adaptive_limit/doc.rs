@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AdaptiveLimitLayer, AdaptiveSettings};
+use super::{AdaptiveLimitLayer, AdaptiveSettings, EnvoySettings};
 use crate::catalog::LayerSpec;
 use crate::patterns::check::{ConfigError, FieldCheck};
 use crate::patterns::document::PatternDoc;
 use crate::patterns::registry::CompileContext;
 use crate::patterns::{FailureKind, KindSet, enabled_by_default};
 use crate::rng::{Stream, StreamId};
-use crate::scenario::{Bounds, CAPACITY, GROWTH, WINDOW_CALLS};
+use crate::scenario::{Bounds, CAPACITY, GROWTH, SHARE, WINDOW_CALLS};
 use crate::time::Span;
 
 /// An adaptive concurrency limit as a scenario file writes it. Every limit and parameter left
@@ -23,13 +23,13 @@ pub struct AdaptiveLimitDoc {
     /// How the limit moves. Default `aimd`.
     #[serde(default)]
     pub algorithm: Algorithm,
-    /// The limit at the start. Default 20.
+    /// The limit at the start. Default 20 (Envoy: 3, after its first min-RTT measurement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_limit: Option<u32>,
-    /// The lowest limit. Default 20 (Vegas: 1).
+    /// The lowest limit. Default 20 (Vegas: 1; Envoy: 3, its `min_concurrency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_limit: Option<u32>,
-    /// The highest limit. Default 200 (Vegas: 1000).
+    /// The highest limit. Default 200 (Vegas, Envoy: 1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_limit: Option<u32>,
     /// AIMD: the factor a drop multiplies the limit by, in `[0.5, 1)`. Default 0.9.
@@ -65,6 +65,24 @@ pub struct AdaptiveLimitDoc {
     /// timeouts, rejections from inside, 429.
     #[serde(default = "default_drop_on")]
     pub drop_on: Vec<FailureKind>,
+    /// Envoy: how often the limit is recomputed. Default 100 ms.
+    #[serde(default = "default_update_interval")]
+    pub update_interval: Span,
+    /// Envoy: how often the min RTT is measured again (plus jitter). Default 60 s.
+    #[serde(default = "default_min_rtt_interval")]
+    pub min_rtt_interval: Span,
+    /// Envoy: samples of a min-RTT measurement. Default 50.
+    #[serde(default = "default_min_rtt_requests")]
+    pub min_rtt_requests: u32,
+    /// Envoy: up to this share of `min_rtt_interval` is added at random. Default 0.15.
+    #[serde(default = "default_jitter")]
+    pub jitter: f64,
+    /// Envoy: the share a sample RTT may exceed the min RTT by. Default 0.25.
+    #[serde(default = "default_buffer")]
+    pub buffer: f64,
+    /// Envoy: the percentile of a window's RTTs that stands for it. Default 0.5.
+    #[serde(default = "default_percentile")]
+    pub percentile: f64,
 }
 
 impl Default for AdaptiveLimitDoc {
@@ -85,6 +103,12 @@ impl Default for AdaptiveLimitDoc {
             beta: None,
             probe_multiplier: default_probe_multiplier(),
             drop_on: default_drop_on(),
+            update_interval: default_update_interval(),
+            min_rtt_interval: default_min_rtt_interval(),
+            min_rtt_requests: default_min_rtt_requests(),
+            jitter: default_jitter(),
+            buffer: default_buffer(),
+            percentile: default_percentile(),
         }
     }
 }
@@ -107,6 +131,24 @@ const fn default_rtt_tolerance() -> f64 {
 const fn default_probe_multiplier() -> u32 {
     30
 }
+const fn default_update_interval() -> Span {
+    Span::from_millis(100)
+}
+const fn default_min_rtt_interval() -> Span {
+    Span::from_secs(60)
+}
+const fn default_min_rtt_requests() -> u32 {
+    50
+}
+const fn default_jitter() -> f64 {
+    0.15
+}
+const fn default_buffer() -> f64 {
+    0.25
+}
+const fn default_percentile() -> f64 {
+    0.5
+}
 fn default_drop_on() -> Vec<FailureKind> {
     vec![FailureKind::Timeout, FailureKind::Rejected, FailureKind::Throttled]
 }
@@ -122,9 +164,11 @@ pub enum Algorithm {
     Gradient2,
     /// `VegasLimit`: queue estimated from the no-load RTT.
     Vegas,
+    /// Envoy's adaptive concurrency gradient controller: min RTT against sampled RTT.
+    EnvoyGradient,
 }
 
-crate::patterns::read_as_words!(Algorithm: Aimd = "aimd", Gradient2 = "gradient2", Vegas = "vegas");
+crate::patterns::read_as_words!(Algorithm: Aimd = "aimd", Gradient2 = "gradient2", Vegas = "vegas", EnvoyGradient = "envoy_gradient");
 
 impl Algorithm {
     /// The library's (initial, min, max) limits.
@@ -133,6 +177,7 @@ impl Algorithm {
         match self {
             Self::Aimd | Self::Gradient2 => (20, 20, 200),
             Self::Vegas => (20, 1, 1_000),
+            Self::EnvoyGradient => (3, 3, 1_000),
         }
     }
 
@@ -141,7 +186,7 @@ impl Algorithm {
     pub const fn default_smoothing(self) -> f64 {
         match self {
             Self::Vegas => 1.0,
-            Self::Aimd | Self::Gradient2 => 0.2,
+            Self::Aimd | Self::Gradient2 | Self::EnvoyGradient => 0.2,
         }
     }
 }
@@ -195,6 +240,23 @@ impl AdaptiveLimitDoc {
             }
         }
         check.count("probe_multiplier", self.probe_multiplier, CAPACITY);
+        check.wait_span("update_interval", self.update_interval);
+        check.wait_span("min_rtt_interval", self.min_rtt_interval);
+        check.count("min_rtt_requests", self.min_rtt_requests, CAPACITY);
+        check.number("jitter", self.jitter, SHARE);
+        check.number("buffer", self.buffer, SHARE);
+        check.number("percentile", self.percentile, SHARE);
+    }
+
+    fn envoy(&self) -> EnvoySettings {
+        EnvoySettings {
+            update_interval_us: self.update_interval.as_micros(),
+            min_rtt_interval_us: self.min_rtt_interval.as_micros(),
+            min_rtt_requests: self.min_rtt_requests,
+            jitter: self.jitter,
+            buffer: self.buffer,
+            percentile: self.percentile,
+        }
     }
 }
 
@@ -227,6 +289,7 @@ impl PatternDoc for AdaptiveLimitDoc {
             beta: self.beta,
             probe_multiplier: self.probe_multiplier,
             drop_on: KindSet::of(&self.drop_on),
+            envoy: self.envoy(),
         })
     }
 

@@ -55,6 +55,14 @@ impl AdaptiveLimitLayer {
     }
 }
 
+/// Traces a change of the limit, with the new limit as the figure.
+fn report<P: Probe>(probe: &mut P, before: u32, after: u32) {
+    if after != before {
+        let code = if after > before { event::RAISED } else { event::LOWERED };
+        probe.trace(TraceKind::LayerEvent, layer_event(code, u64::from(after)));
+    }
+}
+
 /// What one call keeps: when it entered and how many were inside then.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AdaptiveCall {
@@ -70,7 +78,9 @@ impl LayerPattern for AdaptiveLimitLayer {
     type Call = AdaptiveCall;
 
     fn enter<P: Probe>(&mut self, _me: CallRef, probe: &mut P) -> (AdaptiveCall, Decision) {
-        let limit = self.limit.limit();
+        let before = self.limit.limit();
+        let limit = self.limit.advance(probe.now().as_micros());
+        report(probe, before, limit);
         if self.in_flight >= limit {
             probe.count(Counter::Rejected);
             probe.trace(TraceKind::LayerEvent, layer_event(event::REFUSED, u64::from(limit)));
@@ -87,11 +97,9 @@ impl LayerPattern for AdaptiveLimitLayer {
             let dropped = matches!(reply, Reply::Err(failure) if self.limit.is_drop(failure.kind()));
             let rtt_us = probe.now().as_micros().saturating_sub(call.entered_us);
             let before = self.limit.limit();
-            let after = self.limit.on_sample(Sample { rtt_us, inflight: call.inflight, dropped }, &mut self.random);
-            if after != before {
-                let code = if after > before { event::RAISED } else { event::LOWERED };
-                probe.trace(TraceKind::LayerEvent, layer_event(code, u64::from(after)));
-            }
+            let sample = Sample { rtt_us, inflight: call.inflight, dropped, started_us: call.entered_us };
+            let after = self.limit.on_sample(sample, &mut self.random);
+            report(probe, before, after);
         }
         Decision::Answer(reply)
     }

@@ -22,6 +22,12 @@
 //!   (≤ log10 limit) grows the limit by `beta`, a small one (< `alpha`) by log10 limit, a long
 //!   one (> `beta`) or a drop shrinks it by log10 limit (alpha, beta default to 3 and 6 times
 //!   log10 limit).
+//! - `envoy_gradient` (Envoy's adaptive concurrency filter, gradient controller: min 3, max
+//!   1000): the limit is pinned to `min_limit` while `min_rtt_requests` (50) samples measure
+//!   the min RTT (their `percentile`, p50), again every `min_rtt_interval` (60 s) plus up to
+//!   `jitter` (15 %); every `update_interval` (100 ms) the window's percentile RTT moves the
+//!   limit by `gradient = clamp(min_rtt · (1 + buffer) / sample_rtt, 0.5, 2)` (buffer 25 %):
+//!   `floor(limit·g + sqrt(limit·g))`. See `envoy.rs`.
 //!
 //! ```text
 //!   enter ──in flight < limit──> Inside ──reply──> sample ──> algorithm ──> limit' ∈ [min, max]
@@ -31,10 +37,13 @@
 
 mod algorithms;
 mod doc;
+mod envoy;
 mod layer;
 mod spec;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_envoy;
 
 pub use doc::{AdaptiveLimitDoc, Algorithm};
 pub use layer::{AdaptiveCall, AdaptiveLimitLayer};
@@ -42,6 +51,7 @@ pub use layer::{AdaptiveCall, AdaptiveLimitLayer};
 use crate::patterns::KindSet;
 use crate::patterns::contract::Random;
 use algorithms::{Gradient2, Vegas};
+use envoy::Envoy;
 
 /// An adaptive limit's settings (read from an [`AdaptiveLimitDoc`]), checked: every limit at
 /// least 1, every ratio in its range; `min ≤ initial ≤ max` (see [`AdaptiveLimitDoc::limits`]).
@@ -71,6 +81,25 @@ pub struct AdaptiveSettings {
     probe_multiplier: u32,
     /// Which failures are drops.
     drop_on: KindSet,
+    /// Envoy's gradient controller.
+    envoy: EnvoySettings,
+}
+
+/// The settings of Envoy's gradient controller, checked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EnvoySettings {
+    /// How often the limit is recomputed (at least 1 ms).
+    update_interval_us: u64,
+    /// How often the min RTT is measured again (at least 1 ms), before jitter.
+    min_rtt_interval_us: u64,
+    /// Samples that make a min-RTT measurement (at least 1).
+    min_rtt_requests: u32,
+    /// Up to this share of `min_rtt_interval` is added at random, in `[0, 1]`.
+    jitter: f64,
+    /// The share of the min RTT a sample may exceed it by before the limit shrinks, in `[0, 1]`.
+    buffer: f64,
+    /// The percentile of a window's samples that stands for it, in `[0, 1]`.
+    percentile: f64,
 }
 
 /// One call's answer as the algorithm sees it.
@@ -82,6 +111,8 @@ pub struct Sample {
     pub inflight: u32,
     /// True for a drop (a timeout, a rejection from inside, a failure of a `drop_on` kind).
     pub dropped: bool,
+    /// When the call entered, in microseconds (it answered at `started_us + rtt_us`).
+    pub started_us: u64,
 }
 
 /// An adaptive limit: the current limit and the algorithm's memory.
@@ -97,17 +128,19 @@ enum State {
     Aimd,
     Gradient2(Gradient2),
     Vegas(Vegas),
+    Envoy(Envoy),
 }
 
 impl AdaptiveLimit {
     /// The limit at the start of the run (`initial`); Vegas draws its first probe jitter.
     pub fn new(settings: AdaptiveSettings, random: &mut impl Random) -> Self {
+        let mut limit = settings.initial.clamp(settings.min.min(settings.max), settings.max);
         let state = match settings.algorithm {
             Algorithm::Aimd => State::Aimd,
             Algorithm::Gradient2 => State::Gradient2(Gradient2::new(&settings)),
             Algorithm::Vegas => State::Vegas(Vegas::new(&settings, random)),
+            Algorithm::EnvoyGradient => State::Envoy(Envoy::new(&settings, &mut limit)),
         };
-        let limit = settings.initial.clamp(settings.min.min(settings.max), settings.max);
         Self { settings, limit, state }
     }
 
@@ -123,6 +156,14 @@ impl AdaptiveLimit {
         self.settings.drop_on.contains(kind)
     }
 
+    /// Brings the algorithm up to `now_us` (Envoy's timers); answers the limit.
+    pub fn advance(&mut self, now_us: u64) -> u32 {
+        if let State::Envoy(envoy) = &mut self.state {
+            envoy.advance(&self.settings, now_us, &mut self.limit);
+        }
+        self.limit
+    }
+
     /// Feeds one sample to the algorithm; answers the new limit, within `[min, max]`.
     pub fn on_sample(&mut self, sample: Sample, random: &mut impl Random) -> u32 {
         let s = &self.settings;
@@ -130,6 +171,12 @@ impl AdaptiveLimit {
             State::Aimd => aimd(s, self.limit, sample),
             State::Gradient2(g) => g.update(s, sample),
             State::Vegas(v) => v.update(s, sample, random),
+            State::Envoy(envoy) => {
+                let now_us = sample.started_us.saturating_add(sample.rtt_us);
+                envoy.advance(s, now_us, &mut self.limit);
+                envoy.record(s, now_us, sample, &mut self.limit, random);
+                self.limit
+            }
         };
         self.limit = next.clamp(s.min.min(s.max), s.max);
         self.limit

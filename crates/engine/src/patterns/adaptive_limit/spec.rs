@@ -4,13 +4,14 @@ use super::doc::{BACKOFF_RATIO, SMOOTHING};
 use crate::catalog::FieldKind::{Choice as Pick, Duration, FailureKinds, Number, Whole};
 use crate::catalog::layers::{ENABLED, choice, field};
 use crate::catalog::{Chart, Choice, LayerSpec, MarkerSpec, Range, Reading, ReadingSpec};
-use crate::scenario::{Bounds, CAPACITY, GROWTH, POSITIVE_SPAN, WINDOW_CALLS};
+use crate::scenario::{Bounds, CAPACITY, GROWTH, POSITIVE_SPAN, SHARE, WAIT_SPAN, WINDOW_CALLS};
 use crate::sim::Outcome;
 
 const ALGORITHMS: &[Choice] = &[
     choice("AIMD: +1 on success, ×0.9 on a drop (Netflix)", "aimd", ""),
     choice("Gradient2: long vs short RTT (Netflix)", "gradient2", r#""gradient2""#),
     choice("Vegas: queue from the no-load RTT (Netflix)", "vegas", r#""vegas""#),
+    choice("gradient controller: min RTT vs sampled RTT (Envoy)", "envoy_gradient", r#""envoy_gradient""#),
 ];
 
 const BACKOFF: Range = Range::Number(BACKOFF_RATIO);
@@ -93,6 +94,54 @@ pub static SPEC: LayerSpec = LayerSpec {
             Some(&Range::Whole(CAPACITY)),
         ),
         field("/drop_on", "Drops", FailureKinds, "", "failures that lower the limit", None),
+        field(
+            "/update_interval",
+            "Update interval",
+            Duration,
+            "",
+            "Envoy: how often the limit moves",
+            Some(&Range::Duration(WAIT_SPAN)),
+        ),
+        field(
+            "/min_rtt_interval",
+            "Min RTT interval",
+            Duration,
+            "",
+            "Envoy: how often the min RTT is measured",
+            Some(&Range::Duration(WAIT_SPAN)),
+        ),
+        field(
+            "/min_rtt_requests",
+            "Min RTT requests",
+            Whole,
+            "calls",
+            "Envoy: samples of a min RTT measurement",
+            Some(&Range::Whole(CAPACITY)),
+        ),
+        field(
+            "/jitter",
+            "Jitter",
+            Number,
+            "share",
+            "Envoy: random share added to the min RTT interval",
+            Some(&Range::Number(SHARE)),
+        ),
+        field(
+            "/buffer",
+            "Buffer",
+            Number,
+            "share",
+            "Envoy: how far above the min RTT is fine",
+            Some(&Range::Number(SHARE)),
+        ),
+        field(
+            "/percentile",
+            "Percentile",
+            Number,
+            "share",
+            "Envoy: the RTT that stands for a window (0.5 = p50)",
+            Some(&Range::Number(SHARE)),
+        ),
     ],
     outcomes: &[Outcome::RejectedByBulkhead],
     states: &[],

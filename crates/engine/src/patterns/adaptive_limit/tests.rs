@@ -27,7 +27,7 @@ fn limit(json: &str) -> AdaptiveLimit {
 }
 
 fn sample(limit: &mut AdaptiveLimit, rtt_us: u64, inflight: u32, dropped: bool) -> u32 {
-    limit.on_sample(Sample { rtt_us, inflight, dropped }, &mut Fixed(0.5))
+    limit.on_sample(Sample { rtt_us, inflight, dropped, started_us: 0 }, &mut Fixed(0.5))
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn limits_outside_their_bounds_are_brought_within() {
 
 #[test]
 fn extreme_values_stay_within_bounds() {
-    for algorithm in ["aimd", "gradient2", "vegas"] {
+    for algorithm in ["aimd", "gradient2", "vegas", "envoy_gradient"] {
         let json = format!(
             r#"{{"algorithm":"{algorithm}","initial_limit":1,"min_limit":1,"max_limit":1000000,"queue_size":1000000,
                 "long_window":1,"probe_multiplier":1,"rtt_tolerance":100}}"#
