@@ -152,7 +152,7 @@ fn the_layer_records_what_the_backend_did_not_accept_and_refuses_locally() {
     assert!(refused > 150, "{refused}");
     let not_accepted = probe.events.iter().filter(|c| **c == layer::event::NOT_ACCEPTED).count();
     assert_eq!(not_accepted + refused, 200);
-    let (mut call, _) = (ThrottleCall::default(), ());
+    let mut call = ThrottleCall::default();
     layer.on_reply(&mut call, Reply::Ok(Source::Service), &mut probe);
     assert_eq!(probe.events.len(), 200, "a call that was not sent records nothing");
     assert!(layer.throttle().records(FailureKind::Timeout) && !layer.throttle().records(FailureKind::ClientError));
