@@ -271,7 +271,8 @@ impl Engine {
     fn schedule_next_arrival(&mut self, endpoint: u16) -> bool {
         let e = &mut self.endpoints[endpoint as usize];
         let Some(at) = e.arrivals.next(&mut e.arrival_rng).filter(|at| *at < self.arrivals_end) else { return false };
-        self.queue.push(at, Event::Arrival { endpoint });
+        // An endpoint's arrivals come in time order: they wait in a lane of the queue.
+        self.queue.push_in(super::leaf::ARRIVAL_LANE, at, Event::Arrival { endpoint });
         true
     }
 

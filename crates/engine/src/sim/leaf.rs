@@ -3,16 +3,30 @@
 
 use super::engine::{Engine, Event};
 use super::layers::NodeId;
+use super::queue::LANES;
 use super::service::Arrival;
 use super::trace::{SERVICE, TraceKind};
 use crate::patterns::Failure;
 use crate::patterns::contract::{Reply, Source};
 use crate::time::Instant;
 
+/// The queue lane of arrivals; node deadlines take the lanes from [`FIRST_DEADLINE_LANE`] on.
+pub(super) const ARRIVAL_LANE: usize = 0;
+/// The first queue lane of node deadlines.
+pub(super) const FIRST_DEADLINE_LANE: usize = 1;
+
 impl Engine {
     pub(super) fn schedule_node_timer(&mut self, node: NodeId, at: Instant) {
         let generation = self.nodes[node.index()].generation;
         self.queue.push(at, Event::NodeTimer { node, generation });
+    }
+
+    /// A node's deadline: a layer's deadlines are `now` plus its constant, so they wait in a
+    /// lane of the queue (in time order) rather than in its heap.
+    pub(super) fn schedule_node_deadline(&mut self, node: NodeId, at: Instant) {
+        let n = &self.nodes[node.index()];
+        let lane = FIRST_DEADLINE_LANE + usize::from(n.slot.runtime) % (LANES - FIRST_DEADLINE_LANE);
+        self.queue.push_in(lane, at, Event::NodeTimer { node, generation: n.generation });
     }
 
     pub(super) fn on_layer_timer(&mut self, runtime: u16) {
