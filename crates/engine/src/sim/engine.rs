@@ -100,6 +100,10 @@ pub(super) struct Engine {
     pub(super) measured_s: f64,
     pub(super) endpoint_names: Vec<String>,
     pub(super) now: Instant,
+    /// The metrics bucket of `now`, and when the next one starts (kept as time advances, so
+    /// that recording a reading divides nothing).
+    pub(super) bucket: usize,
+    pub(super) bucket_end: Instant,
     pub(super) queue: EventQueue<Event>,
     pub(super) steps: VecDeque<Step>,
     pub(super) nodes: Vec<Node>,
@@ -163,6 +167,8 @@ impl Engine {
             measured_s: duration_us.saturating_sub(scenario.warmup.as_micros()) as f64 / 1e6,
             endpoint_names: scenario.endpoints.iter().map(|e| e.name.clone()).collect(),
             now: Instant::ZERO,
+            bucket: 0,
+            bucket_end: Instant::ZERO,
             queue: EventQueue::new(),
             steps: VecDeque::with_capacity(64),
             nodes: Vec::with_capacity(1024),
@@ -214,6 +220,7 @@ impl Engine {
     pub(super) fn step(&mut self, budget: u64) -> Result<bool, RunError> {
         if !self.started {
             self.started = true;
+            self.enter_bucket();
             self.schedule_first_arrivals();
         }
         for _ in 0..budget {
@@ -222,6 +229,9 @@ impl Engine {
                 return Ok(true);
             }
             self.now = at;
+            if at >= self.bucket_end {
+                self.enter_bucket();
+            }
             self.dispatch(event);
             self.drain_steps();
             self.events += 1;
@@ -250,6 +260,17 @@ impl Engine {
     /// The run's duration (end of arrivals), in microseconds.
     pub(super) fn duration_us(&self) -> u64 {
         self.arrivals_end.as_micros()
+    }
+
+    /// Moves to the metrics bucket of `now`.
+    #[cold]
+    fn enter_bucket(&mut self) {
+        self.bucket = self.metrics.index(self.now.as_micros());
+        self.bucket_end = if self.bucket + 1 >= self.metrics.buckets.len() {
+            Instant::NEVER
+        } else {
+            Instant::from_micros((self.bucket as u64 + 1).saturating_mul(self.metrics.bucket_us))
+        };
     }
 
     fn schedule_first_arrivals(&mut self) {

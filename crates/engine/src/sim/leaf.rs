@@ -69,7 +69,7 @@ impl Engine {
         r.attempts = r.attempts.saturating_add(1);
         self.attempts += 1;
         let endpoint = r.endpoint as usize;
-        let bucket = self.metrics.index(self.now.as_micros());
+        let bucket = self.bucket;
         self.metrics.buckets[bucket].attempts += 1;
         if r.measured {
             self.endpoints[endpoint].totals.attempt(bucket);
@@ -87,7 +87,7 @@ impl Engine {
 
     pub(super) fn sample_service(&mut self, service: u16) {
         let stats = self.services[service as usize].stats();
-        let bucket = self.metrics.index(self.now.as_micros());
+        let bucket = self.bucket;
         let series = &mut self.metrics.services[service as usize];
         series.busy_max[bucket] = series.busy_max[bucket].max(stats.busy);
         series.queued_max[bucket] = series.queued_max[bucket].max(stats.queued);

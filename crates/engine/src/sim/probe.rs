@@ -20,7 +20,8 @@ pub(super) struct EngineProbe<'a> {
     label: u8,
     endpoint: u16,
     runtime: u16,
-    bucket_us: u64,
+    /// The metrics bucket of `now`.
+    bucket: usize,
     trace: &'a mut Option<Trace>,
     samples: &'a mut [LayerSample],
     state: &'a mut u8,
@@ -30,15 +31,9 @@ pub(super) struct EngineProbe<'a> {
 }
 
 impl EngineProbe<'_> {
-    /// The metrics bucket of `now` (the drain after the run lands in the last one).
-    fn bucket(&self) -> usize {
-        ((self.now.as_micros() / self.bucket_us.max(1)) as usize).min(self.samples.len().saturating_sub(1))
-    }
-
     /// The layer's sample in the current bucket.
     fn sample(&mut self) -> Option<&mut LayerSample> {
-        let bucket = self.bucket();
-        self.samples.get_mut(bucket)
+        self.samples.get_mut(self.bucket)
     }
 }
 
@@ -80,8 +75,7 @@ impl Probe for EngineProbe<'_> {
             return;
         }
         *self.state = code;
-        let bucket = self.bucket();
-        self.state_changes.push((bucket, code));
+        self.state_changes.push((self.bucket, code));
         if let Some(trace) = self.trace.as_mut() {
             let value = u32::from(self.endpoint) << 8 | u32::from(code);
             trace.push(self.now, NO_REQUEST, TraceKind::StateChange, self.label, 0, value);
@@ -116,7 +110,7 @@ impl Engine {
             label,
             endpoint,
             runtime,
-            bucket_us: self.metrics.bucket_us,
+            bucket: self.bucket,
             trace: &mut self.trace,
             samples: &mut self.metrics.layers[r].samples,
             state: &mut self.layer_state[r],

@@ -5,7 +5,7 @@
 //!
 //! Most events are scheduled in time order within their kind (an endpoint's arrivals, a timeout
 //! layer's deadlines: `now` plus a constant). Such events go to a **lane**, a FIFO whose times
-//! never decrease, at O(1) per push and pop; the rest go to a binary heap. The next event is
+//! never decrease, at O(1) per push and pop; the rest go to a 4-ary heap. The next event is
 //! the earliest of the heap's top and the lanes' fronts, so the order is exactly the total
 //! order of `(at, seq)`, whichever lane the scheduler suggested:
 //!
@@ -15,117 +15,203 @@
 //!   pop ──> the least (at, seq) among the heap's top and every lane's front
 //! ```
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
-
 use crate::time::Instant;
 
 /// Lanes of a queue. Lane numbers passed to [`EventQueue::push_in`] wrap around.
 pub(crate) const LANES: usize = 4;
 
-/// An event scheduled at `at`; `seq` orders events scheduled for the same instant.
+/// Children of a heap node.
+const ARITY: usize = 4;
+
+/// Consumed lane entries are dropped once there are this many (and at least half the lane).
+const LANE_COMPACT_MIN: usize = 256;
+
+/// `(at, seq)` in one number (time in the high half), so it orders exactly as the pair.
+type Key = u128;
+
+/// "No event" among the lanes' fronts (no real key reaches it: `seq` never does).
+const NO_KEY: Key = Key::MAX;
+
+const fn key(at: Instant, seq: u64) -> Key {
+    (at.as_micros() as u128) << 64 | seq as u128
+}
+
+/// An event scheduled at `key`'s time; `key`'s low half orders events of the same instant.
 #[derive(Clone, Copy, Debug)]
 struct Scheduled<E> {
-    at: Instant,
-    seq: u64,
+    key: Key,
     event: E,
 }
 
 impl<E> Scheduled<E> {
-    #[inline]
-    fn place(&self) -> (Instant, u64) {
-        (self.at, self.seq)
+    const fn at(&self) -> Instant {
+        Instant::from_micros((self.key >> 64) as u64)
+    }
+
+    const fn seq(&self) -> u64 {
+        self.key as u64
     }
 }
 
-impl<E> PartialEq for Scheduled<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.place() == other.place()
-    }
+/// A FIFO of events in time order: consumed entries stay in front of `head` until compacted.
+#[derive(Debug)]
+struct Lane<E> {
+    items: Vec<Scheduled<E>>,
+    head: usize,
 }
 
-impl<E> Eq for Scheduled<E> {}
-
-impl<E> PartialOrd for Scheduled<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+impl<E: Copy> Lane<E> {
+    fn pending(&self) -> &[Scheduled<E>] {
+        self.items.get(self.head..).unwrap_or_default()
     }
-}
 
-impl<E> Ord for Scheduled<E> {
-    /// Reversed, so that the max-heap pops the earliest `(at, seq)` first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.place().cmp(&self.place())
+    fn pop_front(&mut self) -> Option<Scheduled<E>> {
+        let front = *self.items.get(self.head)?;
+        self.head += 1;
+        if self.head == self.items.len() {
+            self.items.clear();
+            self.head = 0;
+        } else if self.head >= LANE_COMPACT_MIN && self.head * 2 >= self.items.len() {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+        Some(front)
+    }
+
+    fn front_key(&self) -> Key {
+        self.items.get(self.head).map_or(NO_KEY, |s| s.key)
     }
 }
 
 /// A min-queue of events by time, FIFO among equal times.
 #[derive(Debug)]
 pub(crate) struct EventQueue<E> {
-    heap: BinaryHeap<Scheduled<E>>,
-    lanes: [VecDeque<Scheduled<E>>; LANES],
+    /// A 4-ary min-heap by key.
+    heap: Vec<Scheduled<E>>,
+    lanes: [Lane<E>; LANES],
+    /// Each lane's front key ([`NO_KEY`] when empty), so that `pop` scans a small array.
+    fronts: [Key; LANES],
     next_seq: u64,
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     pub(crate) fn new() -> Self {
-        Self { heap: BinaryHeap::with_capacity(1024), lanes: Default::default(), next_seq: 0 }
+        Self {
+            heap: Vec::with_capacity(1024),
+            lanes: std::array::from_fn(|_| Lane { items: Vec::new(), head: 0 }),
+            fronts: [NO_KEY; LANES],
+            next_seq: 0,
+        }
+    }
+
+    fn next_key(&mut self, at: Instant) -> Key {
+        let key = key(at, self.next_seq);
+        self.next_seq += 1;
+        key
     }
 
     /// Schedules `event` at `at`.
     pub(crate) fn push(&mut self, at: Instant, event: E) {
-        self.heap.push(Scheduled { at, seq: self.next_seq, event });
-        self.next_seq += 1;
+        let key = self.next_key(at);
+        self.heap.push(Scheduled { key, event });
+        self.sift_up(self.heap.len() - 1);
     }
 
     /// Schedules `event` at `at`, in lane `lane` (modulo [`LANES`]) if its times stay in
     /// order there, else in the heap. Only speed depends on the lane chosen.
     #[inline]
     pub(crate) fn push_in(&mut self, lane: usize, at: Instant, event: E) {
-        let queue = &mut self.lanes[lane % LANES];
-        if queue.back().is_none_or(|last| last.at <= at) {
-            queue.push_back(Scheduled { at, seq: self.next_seq, event });
-            self.next_seq += 1;
-        } else {
-            self.push(at, event);
+        let lane = lane % LANES;
+        let queue = &mut self.lanes[lane];
+        if queue.pending().last().is_some_and(|last| last.at() > at) {
+            return self.push(at, event);
         }
+        let key = key(at, self.next_seq);
+        self.next_seq += 1;
+        if queue.pending().is_empty() {
+            self.fronts[lane] = key;
+        }
+        queue.items.push(Scheduled { key, event });
     }
 
     /// The earliest event, FIFO among equal times.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(Instant, E)> {
-        let mut best = self.heap.peek().map(Scheduled::place);
-        let mut from = LANES;
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(front) = lane.front() {
-                if best.is_none_or(|b| front.place() < b) {
-                    (best, from) = (Some(front.place()), i);
-                }
+        let (mut best, mut from) = (self.heap.first().map_or(NO_KEY, |s| s.key), LANES);
+        for (lane, front) in self.fronts.iter().enumerate() {
+            if *front < best {
+                (best, from) = (*front, lane);
             }
         }
-        let next = if from == LANES { self.heap.pop() } else { self.lanes[from].pop_front() };
-        next.map(|s| (s.at, s.event))
+        let next = match self.lanes.get_mut(from) {
+            Some(lane) => {
+                let next = lane.pop_front();
+                self.fronts[from] = lane.front_key();
+                next
+            }
+            None => self.pop_heap(),
+        };
+        next.map(|s| (s.at(), s.event))
     }
 
     /// Keeps only the events for which `keep(at, seq, event)` is true. The order of the rest
     /// is unchanged: it is the total order of `(at, seq)`, wherever they wait.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(Instant, u64, &E) -> bool) {
-        self.heap.retain(|s| keep(s.at, s.seq, &s.event));
-        for lane in &mut self.lanes {
-            lane.retain(|s| keep(s.at, s.seq, &s.event));
+        self.heap.retain(|s| keep(s.at(), s.seq(), &s.event));
+        // A sorted array is a heap.
+        self.heap.sort_unstable_by_key(|s| s.key);
+        for (lane, front) in self.lanes.iter_mut().zip(&mut self.fronts) {
+            lane.items.drain(..lane.head);
+            lane.head = 0;
+            lane.items.retain(|s| keep(s.at(), s.seq(), &s.event));
+            *front = lane.front_key();
         }
     }
 
     /// Visits every waiting event as `(at, seq, event)`, in no particular order.
     pub(crate) fn for_each(&self, mut visit: impl FnMut(Instant, u64, &E)) {
-        for s in self.heap.iter().chain(self.lanes.iter().flatten()) {
-            visit(s.at, s.seq, &s.event);
+        for s in self.heap.iter().chain(self.lanes.iter().flat_map(Lane::pending)) {
+            visit(s.at(), s.seq(), &s.event);
         }
     }
 
     /// Events waiting.
     pub(crate) fn len(&self) -> usize {
-        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
+        self.heap.len() + self.lanes.iter().map(|l| l.pending().len()).sum::<usize>()
+    }
+
+    /// Moves the entry at `i` up to its place.
+    fn sift_up(&mut self, mut i: usize) {
+        let item = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / ARITY;
+            if self.heap[parent].key <= item.key {
+                break;
+            }
+            self.heap[i] = self.heap[parent];
+            i = parent;
+        }
+        self.heap[i] = item;
+    }
+
+    /// Takes the heap's least entry.
+    fn pop_heap(&mut self) -> Option<Scheduled<E>> {
+        let last = self.heap.pop()?;
+        let Some(top) = self.heap.first().copied() else { return Some(last) };
+        let heap = self.heap.as_mut_slice();
+        let mut i = 0;
+        loop {
+            let first = ARITY * i + 1;
+            let Some(children) = heap.get(first..heap.len().min(first + ARITY)) else { break };
+            let Some((offset, child)) = children.iter().enumerate().min_by_key(|(_, c)| c.key) else { break };
+            if last.key <= child.key {
+                break;
+            }
+            heap[i] = *child;
+            i = first + offset;
+        }
+        heap[i] = last;
+        Some(top)
     }
 }
 
