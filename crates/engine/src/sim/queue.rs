@@ -23,7 +23,8 @@ pub(crate) const LANES: usize = 4;
 /// Children of a heap node.
 const ARITY: usize = 4;
 
-/// Consumed lane entries are dropped once there are this many (and at least half the lane).
+/// Consumed lane entries are dropped once there are this many and they are three quarters of
+/// the lane (so that moving the rest costs at most a third of an entry per event).
 const LANE_COMPACT_MIN: usize = 256;
 
 /// `(at, seq)` in one number (time in the high half), so it orders exactly as the pair.
@@ -71,7 +72,7 @@ impl<E: Copy> Lane<E> {
         if self.head == self.items.len() {
             self.items.clear();
             self.head = 0;
-        } else if self.head >= LANE_COMPACT_MIN && self.head * 2 >= self.items.len() {
+        } else if self.head >= LANE_COMPACT_MIN && self.head >= self.items.len() / 4 * 3 {
             self.items.drain(..self.head);
             self.head = 0;
         }
@@ -202,17 +203,31 @@ impl<E: Copy> EventQueue<E> {
         let mut i = 0;
         loop {
             let first = ARITY * i + 1;
-            let Some(children) = heap.get(first..heap.len().min(first + ARITY)) else { break };
-            let Some((offset, child)) = children.iter().enumerate().min_by_key(|(_, c)| c.key) else { break };
-            if last.key <= child.key {
+            let (child, key) = match heap.get(first..first + ARITY) {
+                Some(&[a, b, c, d]) => least_of_four(first, [a.key, b.key, c.key, d.key]),
+                _ => match heap.get(first..).and_then(|rest| rest.iter().enumerate().min_by_key(|(_, c)| c.key)) {
+                    Some((offset, c)) => (first + offset, c.key),
+                    None => break,
+                },
+            };
+            if last.key <= key {
                 break;
             }
-            heap[i] = *child;
-            i = first + offset;
+            heap[i] = heap[child];
+            i = child;
         }
         heap[i] = last;
         Some(top)
     }
+}
+
+/// The index (from `first`) and key of the least of four keys, by selects rather than jumps:
+/// which child is least is unpredictable.
+#[inline]
+fn least_of_four(first: usize, keys: [Key; 4]) -> (usize, Key) {
+    let (low, low_key) = if keys[1] < keys[0] { (1, keys[1]) } else { (0, keys[0]) };
+    let (high, high_key) = if keys[3] < keys[2] { (3, keys[3]) } else { (2, keys[2]) };
+    if high_key < low_key { (first + high, high_key) } else { (first + low, low_key) }
 }
 
 #[cfg(test)]
