@@ -16,13 +16,13 @@ use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
 use super::layers::{NodeId, NodeState, Slot, Stacks};
 use super::load::{Arrivals, KeySampler, arrival_stream};
 use super::metrics::{LayerSample, LayerSeries, Metrics, ServiceSeries};
+use super::probe::LayerBook;
 use super::queue::EventQueue;
 use super::service::ServiceRuntime;
 use super::summary::TotalsBuilder;
 use super::trace::Trace;
 use super::{RunError, RunOptions, TraceMode};
 use crate::patterns::contract::Reply;
-use crate::patterns::registry::LayerRuntime;
 use crate::rng::{Stream, StreamId};
 use crate::scenario::Scenario;
 use crate::time::Instant;
@@ -114,11 +114,8 @@ pub(super) struct Engine {
     pub(super) in_flight: u64,
     pub(super) endpoints: Vec<EndpointRuntime>,
     pub(super) stacks: Stacks,
-    /// When each layer's shared timer is next due.
-    pub(super) layer_timer_at: Vec<Instant>,
-    /// Each layer's last reported state code (see `patterns::contract::Probe::state`).
-    pub(super) layer_state: Vec<u8>,
-    pub(super) state_changes: Vec<Vec<(usize, u8)>>,
+    /// What the driver keeps for each layer: owner, state, shared timer (see [`LayerBook`]).
+    pub(super) books: Vec<LayerBook>,
     pub(super) services: Vec<ServiceRuntime>,
     pub(super) trace: Option<Trace>,
     pub(super) metrics: Metrics,
@@ -159,8 +156,7 @@ impl Engine {
             TraceMode::Full { max_events } => Some(Trace::with_cap(max_events)),
             TraceMode::MetricsOnly => None,
         };
-        let runtimes = stacks.runtimes.len();
-        let layer_state = stacks.runtimes.iter().map(LayerRuntime::initial_state).collect();
+        let books = stacks.runtimes.iter().zip(&stacks.owners).map(|(r, (e, l))| LayerBook::new(r, *e, *l)).collect();
         Self {
             name: scenario.name.clone(),
             seed,
@@ -179,9 +175,7 @@ impl Engine {
             in_flight: 0,
             endpoints,
             stacks,
-            layer_timer_at: vec![Instant::NEVER; runtimes],
-            layer_state,
-            state_changes: vec![Vec::new(); runtimes],
+            books,
             services: scenario
                 .services
                 .iter()

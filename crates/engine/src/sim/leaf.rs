@@ -30,10 +30,10 @@ impl Engine {
     }
 
     pub(super) fn on_layer_timer(&mut self, runtime: u16) {
-        if self.layer_timer_at[runtime as usize] > self.now {
+        if self.books[runtime as usize].timer_at > self.now {
             return;
         }
-        self.layer_timer_at[runtime as usize] = Instant::NEVER;
+        self.books[runtime as usize].timer_at = Instant::NEVER;
         self.handle_layer_timeout(runtime);
     }
 
