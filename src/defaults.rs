@@ -25,7 +25,7 @@ mod tests {
 
     #[test]
     fn embedded_defaults_are_the_catalogues() {
-        for spec in LAYERS.iter().chain([&CLIENT_POOL]) {
+        for spec in LAYERS.iter().copied().chain([&CLIENT_POOL]) {
             assert_eq!(super::layer(spec.name), spec.defaults(), "{}", spec.name);
         }
         assert_eq!(super::of("timeout", "/timeout"), Some(serde_json::json!("1s")));

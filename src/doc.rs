@@ -84,7 +84,7 @@ pub fn variant(value: Option<&Value>) -> String {
 /// A new layer of `kind` (as scenario files name it), with the catalogue's starting settings;
 /// `None` for a kind the catalogue does not know.
 pub fn new_layer(kind: &str) -> Option<Value> {
-    catalog::LAYERS.iter().find(|l| l.name == kind).map(catalog::LayerSpec::new_layer)
+    catalog::LAYERS.iter().copied().find(|l| l.name == kind).map(catalog::LayerSpec::new_layer)
 }
 
 /// A new fault of `kind` over `[from_s, to_s)`, with the catalogue's starting settings; `None`

@@ -42,27 +42,10 @@ fn on_key(latest: &Rc<RefCell<(AppContext, PlaybackContext)>>, event: &web_sys::
     let on_timeline = target.as_ref().is_some_and(|e| e.id() == "timeline");
     let key = event.key();
     if !typing && (event.ctrl_key() || event.meta_key()) && !event.alt_key() {
-        let undo = match key.to_lowercase().as_str() {
-            "z" if event.shift_key() => Some(Action::Redo),
-            "z" => Some(Action::Undo),
-            "y" => Some(Action::Redo),
-            _ => None,
-        };
-        if let Some(action) = undo {
-            event.prevent_default();
-            state.dispatch(action);
-        }
-        return;
+        return undo_keys(&state, event, &key);
     }
     if key == "Escape" {
-        if state.help {
-            state.dispatch(Action::ToggleHelp);
-        } else if state.gallery {
-            state.dispatch(Action::ToggleGallery);
-        } else {
-            state.dispatch(Action::SelectRequest(None));
-        }
-        return;
+        return escape(&state);
     }
     if typing || on_timeline || event.ctrl_key() || event.meta_key() || event.alt_key() {
         return;
@@ -102,6 +85,31 @@ fn on_key(latest: &Rc<RefCell<(AppContext, PlaybackContext)>>, event: &web_sys::
     };
     if handled {
         event.prevent_default();
+    }
+}
+
+/// Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo.
+fn undo_keys(state: &AppContext, event: &web_sys::KeyboardEvent, key: &str) {
+    let undo = match key.to_ascii_lowercase().as_str() {
+        "z" if event.shift_key() => Some(Action::Redo),
+        "z" => Some(Action::Undo),
+        "y" => Some(Action::Redo),
+        _ => None,
+    };
+    if let Some(action) = undo {
+        event.prevent_default();
+        state.dispatch(action);
+    }
+}
+
+/// Escape closes the help, else the gallery, else the inspector.
+fn escape(state: &AppContext) {
+    if state.help {
+        state.dispatch(Action::ToggleHelp);
+    } else if state.gallery {
+        state.dispatch(Action::ToggleGallery);
+    } else {
+        state.dispatch(Action::SelectRequest(None));
     }
 }
 

@@ -24,6 +24,13 @@ struct Line {
     values: Vec<f64>,
 }
 
+impl Line {
+    /// A solid line.
+    fn solid(label: &str, colour: &'static str, values: Vec<f64>) -> Self {
+        Self { label: label.to_owned(), colour, dashed: false, values }
+    }
+}
+
 /// All charts.
 #[function_component(Charts)]
 pub fn charts() -> Html {
@@ -32,96 +39,72 @@ pub fn charts() -> Html {
     let hover = use_state(|| None::<usize>);
     let Some(result) = &state.result else { return html! {} };
     let metrics = &result.report.metrics;
-    let width_s = metrics.bucket_us as f64 / 1e6;
     let (from, to) = state.window;
-    // The window may reach past the last bucket (a long drain): clamp, never slice out of range.
-    let count = metrics.buckets.len();
-    let first = ((from / metrics.bucket_us) as usize).min(count.saturating_sub(1));
-    let last = (to.div_ceil(metrics.bucket_us) as usize).clamp(first + 1, count.max(first + 1));
-    let range = first..last.min(count);
+    let range = bucket_range(metrics, from, to);
     let buckets = &metrics.buckets[range.clone()];
-    let per_s = |n: u32| f64::from(n) / width_s;
     let ctx = ChartCtx {
-        first,
+        first: range.start,
         count: buckets.len(),
-        width_s,
+        width_s: metrics.bucket_us as f64 / 1e6,
         cursor_us: playback.cursor_us,
         from,
         to,
         hover,
         playback: playback.clone(),
     };
-
-    let mut charts = vec![outcome_chart(&ctx, buckets)];
-    let mut amplification = vec![
-        Line {
-            label: "client requests/s".into(),
-            colour: "#2f6fd6",
-            dashed: false,
-            values: buckets.iter().map(|b| per_s(b.arrivals)).collect(),
-        },
-        Line {
-            label: "downstream attempts/s".into(),
-            colour: "#d63a3a",
-            dashed: false,
-            values: buckets.iter().map(|b| per_s(b.attempts)).collect(),
-        },
+    let baseline =
+        result.baseline.as_ref().map(|(_, baseline)| baseline.buckets.get(range.clone()).unwrap_or_default());
+    let mut charts = vec![
+        outcome_chart(&ctx, buckets),
+        amplification_chart(&ctx, buckets, baseline),
+        goodput_chart(&ctx, buckets),
+        latency_chart(&ctx, buckets),
     ];
-    if let Some((_, baseline)) = &result.baseline {
-        let values = baseline
-            .buckets
-            .get(range.clone())
-            .map(|b| b.iter().map(|b| per_s(b.attempts)).collect())
-            .unwrap_or_default();
-        amplification.push(Line { label: "attempts/s, comparison".into(), colour: "#8a93a6", dashed: true, values });
-    }
-    charts.push(line_chart(&ctx, "Requests vs downstream attempts (amplification)", "per second", amplification));
-    charts.push(line_chart(
-        &ctx,
-        "Goodput vs throughput",
-        "per second",
-        vec![
-            Line {
-                label: "throughput (answered)".into(),
-                colour: "#5b6475",
-                dashed: false,
-                values: buckets.iter().map(|b| per_s(b.completed())).collect(),
-            },
-            Line {
-                label: "goodput (real answers)".into(),
-                colour: "#2e9d4f",
-                dashed: false,
-                values: buckets.iter().map(|b| per_s(b.good())).collect(),
-            },
-        ],
-    ));
-    charts.push(line_chart(
-        &ctx,
-        "Latency",
-        "ms",
-        vec![
-            Line {
-                label: "p50".into(),
-                colour: "#2f7ed8",
-                dashed: false,
-                values: buckets.iter().map(|b| b.latency_p50_ms).collect(),
-            },
-            Line {
-                label: "p95".into(),
-                colour: "#e0702f",
-                dashed: false,
-                values: buckets.iter().map(|b| b.latency_p95_ms).collect(),
-            },
-            Line {
-                label: "p99".into(),
-                colour: "#d63a3a",
-                dashed: false,
-                values: buckets.iter().map(|b| b.latency_p99_ms).collect(),
-            },
-        ],
-    ));
     charts.extend(layer_charts(&ctx, metrics, &range, state.endpoint as u16));
     html! { <section class="panel charts" aria-label="Charts">{ for charts }</section> }
+}
+
+/// The buckets inside the window `from..to` (µs). The window may reach past the last bucket
+/// (a long drain): clamped, never out of range.
+fn bucket_range(metrics: &Metrics, from: u64, to: u64) -> std::ops::Range<usize> {
+    let count = metrics.buckets.len();
+    let first = ((from / metrics.bucket_us) as usize).min(count.saturating_sub(1));
+    let last = (to.div_ceil(metrics.bucket_us) as usize).clamp(first + 1, count.max(first + 1));
+    first..last.min(count)
+}
+
+/// Client requests against the attempts that reach the service (and the comparison's).
+fn amplification_chart(ctx: &ChartCtx, buckets: &[Bucket], baseline: Option<&[Bucket]>) -> Html {
+    let per_s = |n: u32| f64::from(n) / ctx.width_s;
+    let mut lines = vec![
+        Line::solid("client requests/s", "#2f6fd6", buckets.iter().map(|b| per_s(b.arrivals)).collect()),
+        Line::solid("downstream attempts/s", "#d63a3a", buckets.iter().map(|b| per_s(b.attempts)).collect()),
+    ];
+    if let Some(baseline) = baseline {
+        let values = baseline.iter().map(|b| per_s(b.attempts)).collect();
+        lines.push(Line { dashed: true, ..Line::solid("attempts/s, comparison", "#8a93a6", values) });
+    }
+    line_chart(ctx, "Requests vs downstream attempts (amplification)", "per second", lines)
+}
+
+/// Everything answered against the real answers.
+fn goodput_chart(ctx: &ChartCtx, buckets: &[Bucket]) -> Html {
+    let per_s = |n: u32| f64::from(n) / ctx.width_s;
+    let lines = vec![
+        Line::solid("throughput (answered)", "#5b6475", buckets.iter().map(|b| per_s(b.completed())).collect()),
+        Line::solid("goodput (real answers)", "#2e9d4f", buckets.iter().map(|b| per_s(b.good())).collect()),
+    ];
+    line_chart(ctx, "Goodput vs throughput", "per second", lines)
+}
+
+/// Latency percentiles.
+fn latency_chart(ctx: &ChartCtx, buckets: &[Bucket]) -> Html {
+    let lines = vec![
+        Line::solid("p50", "#2f7ed8", buckets.iter().map(|b| b.latency_p50_ms).collect()),
+        Line::solid("p95", "#e0702f", buckets.iter().map(|b| b.latency_p95_ms).collect()),
+        Line::solid("p99", "#d63a3a", buckets.iter().map(|b| b.latency_p99_ms).collect()),
+    ];
+    line_chart(ctx, "Latency", "ms", lines)
 }
 
 struct ChartCtx {
@@ -289,7 +272,7 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
         let samples = slice(series);
         let Some(spec) = catalog::layer(series.kind) else { continue };
         let name = if series.kind == CLIENT_POOL.name {
-            CLIENT_POOL.label.to_lowercase()
+            CLIENT_POOL.label.to_ascii_lowercase()
         } else {
             format!("{} (layer {})", spec.label, series.layer + 1)
         };

@@ -6,7 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::doc;
-use crate::state::{Action, Edit, use_app};
+use crate::state::{Action, AppContext, Edit, use_app};
 
 /// What kind of value a field holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -112,6 +112,28 @@ pub fn field(props: &Props) -> Html {
         let typed = typed.clone();
         use_effect_with(committed, move |committed| typed.set(committed.clone()));
     }
+    let id = input_id(&props.pointer);
+    let problems = state.problems_at(&doc::path_of(&props.pointer));
+    let invalid = !problems.is_empty();
+    let input = match props.kind {
+        Kind::Bool => checkbox(&state, props, current, &id),
+        Kind::FailureKinds => failure_kinds(&state, props, current, &id),
+        Kind::Choice(choices) => choice(&state, props, current, choices, &id),
+        _ => text_input(&state, props, &typed, &id, invalid),
+    };
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"))}>
+            <label for={id.clone()} title={props.help.clone()}>{ props.label.clone() }</label>
+            <span class="input-row">{ input }<span class="unit">{ props.unit.clone() }</span></span>
+            <span class="field-error" id={format!("{id}-error")} role={invalid.then_some("alert")}>
+                { for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }
+            </span>
+        </div>
+    }
+}
+
+/// A text input: what is typed stays in `typed` and goes to the document when committed.
+fn text_input(state: &AppContext, props: &Props, typed: &UseStateHandle<String>, id: &str, invalid: bool) -> Html {
     let on_type = {
         let typed = typed.clone();
         Callback::from(move |event: InputEvent| {
@@ -119,10 +141,6 @@ pub fn field(props: &Props) -> Html {
             typed.set(input.value());
         })
     };
-    let id = input_id(&props.pointer);
-    let problems = state.problems_at(&doc::path_of(&props.pointer));
-    let error_id = format!("{id}-error");
-    let invalid = !problems.is_empty();
     let pointer = props.pointer.clone();
     let kind = props.kind;
     let has_default = !props.default.is_empty();
@@ -135,83 +153,86 @@ pub fn field(props: &Props) -> Html {
         };
         dispatch.dispatch(Action::Edit(edit));
     });
-    let input = match props.kind {
-        Kind::Bool => {
-            let pointer = props.pointer.clone();
-            let dispatch = state.dispatcher();
-            let checked = current.and_then(Value::as_bool).unwrap_or(props.default == "true");
-            let on_toggle = Callback::from(move |event: Event| {
-                let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-                dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(input.checked()))));
-            });
-            html! { <input type="checkbox" id={id.clone()} checked={checked} onchange={on_toggle} /> }
-        }
-        Kind::FailureKinds => {
-            let chosen: Vec<String> = match current.and_then(Value::as_array) {
-                Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-                None => props.default.split(',').map(str::to_owned).collect(),
-            };
-            let boxes = catalog::FAILURE_KINDS.iter().map(|kind| {
-                let (value, label) = (kind.name, kind.label);
-                let dispatch = state.dispatcher();
-                let pointer = props.pointer.clone();
-                let chosen_now = chosen.clone();
-                let on = chosen.iter().any(|c| c == value);
-                let onchange = Callback::from(move |_: Event| {
-                    let next: Vec<Value> = catalog::FAILURE_KINDS
-                        .iter()
-                        .map(|k| k.name)
-                        .filter(|v| if *v == value { !on } else { chosen_now.iter().any(|c| c == v) })
-                        .map(Value::from)
-                        .collect();
-                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::Array(next))));
-                });
-                let box_id = format!("{id}-{value}");
-                html! { <label class="check" for={box_id.clone()}><input type="checkbox" id={box_id} checked={on} {onchange} />{ label }</label> }
-            });
-            html! { <span class="checks" id={id.clone()} role="group">{ for boxes }</span> }
-        }
-        Kind::Choice(choices) => {
-            let default_value = props.default_value.as_ref();
-            let options: Vec<(&str, Value)> = choices.iter().map(|c| (c.label, c.value(default_value))).collect();
-            let pointer = props.pointer.clone();
-            let dispatch = state.dispatcher();
-            let selected = if current.is_some() { doc::variant(current) } else { props.default.to_string() };
-            let items: Vec<Html> = options
-                .iter()
-                .map(|(label, value)| html! { <option selected={doc::variant(Some(value)) == selected}>{ *label }</option> })
-                .collect();
-            let on_select = Callback::from(move |event: Event| {
-                let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-                if let Some((_, value)) = options.get(select.selected_index().max(0) as usize) {
-                    dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), value.clone())));
-                }
-            });
-            html! { <select id={id.clone()} onchange={on_select}>{ for items }</select> }
-        }
-        _ => html! {
-            <input
-                id={id.clone()}
-                type="text"
-                inputmode={if matches!(props.kind, Kind::Int | Kind::OptInt | Kind::Float) { "decimal" } else { "text" }}
-                value={(*typed).clone()}
-                oninput={on_type}
-                placeholder={if !props.default.is_empty() { props.default.to_string() } else if matches!(props.kind, Kind::OptDuration | Kind::OptInt) { "none".to_owned() } else { String::new() }}
-                aria-invalid={invalid.to_string()}
-                aria-describedby={error_id.clone()}
-                onchange={on_text}
-            />
-        },
+    let numeric = matches!(kind, Kind::Int | Kind::OptInt | Kind::Float);
+    let placeholder = if has_default {
+        props.default.to_string()
+    } else if matches!(kind, Kind::OptDuration | Kind::OptInt) {
+        "none".to_owned()
+    } else {
+        String::new()
     };
     html! {
-        <div class={classes!("field", invalid.then_some("invalid"))}>
-            <label for={id.clone()} title={props.help.clone()}>{ props.label.clone() }</label>
-            <span class="input-row">{ input }<span class="unit">{ props.unit.clone() }</span></span>
-            <span class="field-error" id={error_id} role={invalid.then_some("alert")}>
-                { for problems.iter().map(|p| html! { <span>{ p.message.clone() }</span> }) }
-            </span>
-        </div>
+        <input
+            id={id.to_owned()}
+            type="text"
+            inputmode={if numeric { "decimal" } else { "text" }}
+            value={(**typed).clone()}
+            oninput={on_type}
+            {placeholder}
+            aria-invalid={invalid.to_string()}
+            aria-describedby={format!("{id}-error")}
+            onchange={on_text}
+        />
     }
+}
+
+/// A checkbox for a true-or-false setting.
+fn checkbox(state: &AppContext, props: &Props, current: Option<&Value>, id: &str) -> Html {
+    let pointer = props.pointer.clone();
+    let dispatch = state.dispatcher();
+    let checked = current.and_then(Value::as_bool).unwrap_or(props.default == "true");
+    let on_toggle = Callback::from(move |event: Event| {
+        let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+        dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(input.checked()))));
+    });
+    html! { <input type="checkbox" id={id.to_owned()} checked={checked} onchange={on_toggle} /> }
+}
+
+/// One checkbox per failure kind of the catalogue.
+fn failure_kinds(state: &AppContext, props: &Props, current: Option<&Value>, id: &str) -> Html {
+    let chosen: Vec<String> = match current.and_then(Value::as_array) {
+        Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        None => props.default.split(',').map(str::to_owned).collect(),
+    };
+    let boxes = catalog::FAILURE_KINDS.iter().map(|kind| {
+        let (value, label) = (kind.name, kind.label);
+        let dispatch = state.dispatcher();
+        let pointer = props.pointer.clone();
+        let chosen_now = chosen.clone();
+        let on = chosen.iter().any(|c| c == value);
+        let onchange = Callback::from(move |_: Event| {
+            let next: Vec<Value> = catalog::FAILURE_KINDS
+                .iter()
+                .map(|k| k.name)
+                .filter(|v| if *v == value { !on } else { chosen_now.iter().any(|c| c == v) })
+                .map(Value::from)
+                .collect();
+            dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::Array(next))));
+        });
+        let box_id = format!("{id}-{value}");
+        html! { <label class="check" for={box_id.clone()}><input type="checkbox" id={box_id} checked={on} {onchange} />{ label }</label> }
+    });
+    html! { <span class="checks" id={id.to_owned()} role="group">{ for boxes }</span> }
+}
+
+/// A drop-down of variants; picking one sets its whole value.
+fn choice(state: &AppContext, props: &Props, current: Option<&Value>, choices: &[Choice], id: &str) -> Html {
+    let default_value = props.default_value.as_ref();
+    let options: Vec<(&str, Value)> = choices.iter().map(|c| (c.label, c.value(default_value))).collect();
+    let pointer = props.pointer.clone();
+    let dispatch = state.dispatcher();
+    let selected = if current.is_some() { doc::variant(current) } else { props.default.to_string() };
+    let items: Vec<Html> = options
+        .iter()
+        .map(|(label, value)| html! { <option selected={doc::variant(Some(value)) == selected}>{ *label }</option> })
+        .collect();
+    let on_select = Callback::from(move |event: Event| {
+        let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+        if let Some((_, value)) = options.get(select.selected_index().max(0) as usize) {
+            dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), value.clone())));
+        }
+    });
+    html! { <select id={id.to_owned()} onchange={on_select}>{ for items }</select> }
 }
 
 #[cfg(test)]

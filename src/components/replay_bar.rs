@@ -61,15 +61,6 @@ pub fn replay_bar() -> Html {
             dispatch.dispatch(PlaybackAction::SetSpeed(libm::pow(10.0, exponent)));
         })
     };
-    let zoom_by = |factor: f64| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| zoom(&state, cursor_us, factor))
-    };
-    let reset_zoom = {
-        let dispatch = state.dispatcher();
-        let duration = state.scenario.as_ref().map_or(end, |s| s.duration.as_micros());
-        Callback::from(move |_| dispatch.dispatch(Action::SetWindow(0, duration.max(1))))
-    };
     let help = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ToggleHelp))
@@ -88,17 +79,35 @@ pub fn replay_bar() -> Html {
             <label class="speed">{ format!("Speed {:.1}×", playback.speed) }
                 <input id="speed" type="range" min="-1" max="3" step="0.1" value={libm::log10(playback.speed).to_string()} oninput={speed} />
             </label>
-            <span class="zoom" role="group" aria-label="Zoom">
-                <button onclick={zoom_by(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">{ "+" }</button>
-                <button onclick={zoom_by(2.0)} aria-label="Zoom out" aria-keyshortcuts="-">{ "−" }</button>
-                <button onclick={reset_zoom} aria-label="Show all of the run" aria-keyshortcuts="0">{ "all" }</button>
-            </span>
+            { zoom_buttons(&state, cursor_us) }
             { faults }
             <button id="help" onclick={help} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">{ "?" }</button>
         </div>
     }
 }
 
+/// Zoom in and out around the play head, or show all of the run.
+fn zoom_buttons(state: &AppContext, cursor_us: u64) -> Html {
+    let zoom_by = |factor: f64| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| zoom(&state, cursor_us, factor))
+    };
+    let reset_zoom = {
+        let dispatch = state.dispatcher();
+        let duration = state.scenario.as_ref().map_or(state.end_us(), |s| s.duration.as_micros());
+        Callback::from(move |_| dispatch.dispatch(Action::SetWindow(0, duration.max(1))))
+    };
+    html! {
+        <span class="zoom" role="group" aria-label="Zoom">
+            <button onclick={zoom_by(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">{ "+" }</button>
+            <button onclick={zoom_by(2.0)} aria-label="Zoom out" aria-keyshortcuts="-">{ "−" }</button>
+            <button onclick={reset_zoom} aria-label="Show all of the run" aria-keyshortcuts="0">{ "all" }</button>
+        </span>
+    }
+}
+
+/// One button per fault window of the endpoint's service: the play head jumps to its start and
+/// the window zooms around it.
 fn fault_jumps(state: &AppContext, playback: &crate::playback::PlaybackContext) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let scenario = &result.scenario;

@@ -71,12 +71,21 @@ pub fn stack_builder() -> Html {
     }
 }
 
-/// Focuses the title of the layer card at `index`.
+/// Focuses the title of the layer card at `index`, unless the focus has left the stack since
+/// (a dialog opened before a late re-render keeps it).
 fn focus_layer(index: usize) {
     use wasm_bindgen::JsCast;
-    let title = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all(".pipeline .layer .layer-title").ok())
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let elsewhere = document.active_element().is_some_and(|active| {
+        document.body().is_none_or(|body| active != *body.as_ref())
+            && active.closest(".pipeline").ok().flatten().is_none()
+    });
+    if elsewhere {
+        return;
+    }
+    let title = document
+        .query_selector_all(".pipeline .layer .layer-title")
+        .ok()
         .and_then(|titles| titles.item(index as u32))
         .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(title) = title {
@@ -98,6 +107,7 @@ fn endpoint_tabs(state: &AppContext) -> Html {
     html! { <div class="tabs" role="tablist" aria-label="Endpoint">{ for tabs }</div> }
 }
 
+/// Where a card sits and what it shows.
 struct CardProps {
     index: usize,
     count: usize,
@@ -105,20 +115,58 @@ struct CardProps {
     pointer: String,
 }
 
+/// The focus target of a moved layer (its new index), taken after the re-render.
+type FocusTo = std::rc::Rc<std::cell::RefCell<Option<usize>>>;
+
+/// One layer's card: title (opens the settings), tools, live state and, when open, its form.
 fn layer_card(
     state: &AppContext,
     card: CardProps,
     open: &UseStateHandle<Option<usize>>,
     dragging: &UseStateHandle<Option<usize>>,
-    focus_to: &std::rc::Rc<std::cell::RefCell<Option<usize>>>,
+    focus_to: &FocusTo,
 ) -> Html {
-    let CardProps { index, count, layer, pointer } = card;
-    let kind = doc::variant(Some(&layer));
+    let kind = doc::variant(Some(&card.layer));
     let label = catalog::layer(&kind).map_or(kind.as_str(), |spec| spec.label).to_owned();
-    let config_pointer = format!("{pointer}/{kind}");
-    let enabled = layer[&kind]["enabled"].as_bool().unwrap_or(true);
+    let config_pointer = format!("{}/{kind}", card.pointer);
+    let enabled = card.layer[&kind]["enabled"].as_bool().unwrap_or(true);
+    let index = card.index;
     let is_open = **open == Some(index);
-    let invalid = !state.problems_at(&doc::path_of(&pointer)).is_empty();
+    let invalid = !state.problems_at(&doc::path_of(&card.pointer)).is_empty();
+    let toggle_open = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(if is_open { None } else { Some(index) }))
+    };
+    let (drag_start, drop) = drag_handlers(state, index, dragging);
+    let drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    html! {
+        <li class={classes!("layer", (!enabled).then_some("disabled"), invalid.then_some("invalid"), is_open.then_some("open"))}
+            data-kind={kind.clone()} draggable="true" ondragstart={drag_start} ondragover={drag_over} ondrop={drop}
+            onkeydown={move_keys(state, &card, focus_to)}>
+            <div class="layer-head">
+                <span class="grip" aria-hidden="true">{ "⋮⋮" }</span>
+                <button class="layer-title" aria-expanded={is_open.to_string()} onclick={toggle_open}
+                    title="Open the settings (Alt+↑/↓ moves the layer)">
+                    { format!("{}. {label}", index + 1) }{ if enabled { "" } else { " (off)" } }
+                </button>
+                { layer_tools(state, &card, &label, enabled, open, focus_to) }
+            </div>
+            <LiveState {index} kind={kind.clone()} layer={card.layer.clone()} />
+            if is_open { <LayerForm pointer={config_pointer} {kind} /> }
+        </li>
+    }
+}
+
+/// A card's buttons: move up, move down, switch on or off, remove.
+fn layer_tools(
+    state: &AppContext,
+    card: &CardProps,
+    label: &str,
+    enabled: bool,
+    open: &UseStateHandle<Option<usize>>,
+    focus_to: &FocusTo,
+) -> Html {
+    let (index, count) = (card.index, card.count);
     let move_to = |to: usize| {
         let dispatch = state.dispatcher();
         let open = open.clone();
@@ -131,7 +179,7 @@ fn layer_card(
     };
     let toggle_enabled = {
         let dispatch = state.dispatcher();
-        let pointer = format!("{config_pointer}/enabled");
+        let pointer = format!("{}/{}/enabled", card.pointer, doc::variant(Some(&card.layer)));
         Callback::from(move |_| dispatch.dispatch(Action::Edit(Edit::Set(pointer.clone(), Value::from(!enabled)))))
     };
     let remove = {
@@ -142,24 +190,44 @@ fn layer_card(
             open.set(None);
         })
     };
-    let toggle_open = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(if is_open { None } else { Some(index) }))
-    };
-    let on_key = {
-        let dispatch = state.dispatcher();
-        let focus_to = focus_to.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            let to = match event.key().as_str() {
-                "ArrowUp" if event.alt_key() && index > 0 => index - 1,
-                "ArrowDown" if event.alt_key() && index + 1 < count => index + 1,
-                _ => return,
-            };
-            event.prevent_default();
-            *focus_to.borrow_mut() = Some(to);
-            dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
-        })
-    };
+    html! {
+        <span class="layer-tools">
+            <button aria-label={format!("Move {label} up")} disabled={index == 0} onclick={move_to(index.saturating_sub(1))}>{ "↑" }</button>
+            <button aria-label={format!("Move {label} down")} disabled={index + 1 >= count} onclick={move_to((index + 1).min(count.saturating_sub(1)))}>{ "↓" }</button>
+            <button aria-label={format!("{}: {} {label}", if enabled { "on" } else { "off" }, if enabled { "Disable" } else { "Enable" })} aria-pressed={(!enabled).to_string()} onclick={toggle_enabled}>{ if enabled { "on" } else { "off" } }</button>
+            <button aria-label={format!("Remove {label}")} onclick={remove}>{ "✕" }</button>
+        </span>
+    }
+}
+
+/// Alt+↑ and Alt+↓ move the layer; the focus goes with it.
+fn move_keys(state: &AppContext, card: &CardProps, focus_to: &FocusTo) -> Callback<KeyboardEvent> {
+    let dispatch = state.dispatcher();
+    let focus_to = focus_to.clone();
+    let (index, count) = (card.index, card.count);
+    Callback::from(move |event: KeyboardEvent| {
+        let to = match event.key().as_str() {
+            "ArrowUp" if event.alt_key() && index > 0 => index - 1,
+            "ArrowDown" if event.alt_key() && index + 1 < count => index + 1,
+            _ => return,
+        };
+        event.prevent_default();
+        *focus_to.borrow_mut() = Some(to);
+        dispatch.dispatch(Action::Edit(Edit::MoveLayer { from: index, to }));
+        // Focus the card at the new index now, not only after the re-render: the cards are
+        // matched by position, so the card there shows the moved layer once rendered, and a
+        // key pressed before that (the scheduler may yield to the browser between the render
+        // and its effects) already goes to the card whose handler moves the right layer.
+        focus_layer(to);
+    })
+}
+
+/// Drag and drop: the card dragged remembers its index, the card dropped on takes it there.
+fn drag_handlers(
+    state: &AppContext,
+    index: usize,
+    dragging: &UseStateHandle<Option<usize>>,
+) -> (Callback<DragEvent>, Callback<DragEvent>) {
     let drag_start = {
         let dragging = dragging.clone();
         Callback::from(move |event: DragEvent| {
@@ -169,7 +237,6 @@ fn layer_card(
             dragging.set(Some(index));
         })
     };
-    let drag_over = Callback::from(|event: DragEvent| event.prevent_default());
     let drop = {
         let dispatch = state.dispatcher();
         let dragging = dragging.clone();
@@ -181,26 +248,7 @@ fn layer_card(
             dragging.set(None);
         })
     };
-    html! {
-        <li class={classes!("layer", (!enabled).then_some("disabled"), invalid.then_some("invalid"), is_open.then_some("open"))}
-            data-kind={kind.clone()} draggable="true" ondragstart={drag_start} ondragover={drag_over} ondrop={drop} onkeydown={on_key}>
-            <div class="layer-head">
-                <span class="grip" aria-hidden="true">{ "⋮⋮" }</span>
-                <button class="layer-title" aria-expanded={is_open.to_string()} onclick={toggle_open}
-                    title="Open the settings (Alt+↑/↓ moves the layer)">
-                    { format!("{}. {label}", index + 1) }{ if enabled { "" } else { " (off)" } }
-                </button>
-                <span class="layer-tools">
-                    <button aria-label={format!("Move {label} up")} disabled={index == 0} onclick={move_to(index.saturating_sub(1))}>{ "↑" }</button>
-                    <button aria-label={format!("Move {label} down")} disabled={index + 1 >= count} onclick={move_to((index + 1).min(count.saturating_sub(1)))}>{ "↓" }</button>
-                    <button aria-label={format!("{}: {} {label}", if enabled { "on" } else { "off" }, if enabled { "Disable" } else { "Enable" })} aria-pressed={(!enabled).to_string()} onclick={toggle_enabled}>{ if enabled { "on" } else { "off" } }</button>
-                    <button aria-label={format!("Remove {label}")} onclick={remove}>{ "✕" }</button>
-                </span>
-            </div>
-            <LiveState {index} kind={kind.clone()} layer={layer.clone()} />
-            if is_open { <LayerForm pointer={config_pointer} kind={kind.clone()} /> }
-        </li>
-    }
+    (drag_start, drop)
 }
 
 /// Props of [`LiveState`].

@@ -95,6 +95,30 @@ const TIPS: &[(&str, [&str; 3])] = &[
             "Compare against “no patterns”: this breaker buys nothing.",
         ],
     ),
+    (
+        "rate-limiter-spike",
+        [
+            "Switch the rate limiter off: during the spike every request waits out the timeout.",
+            "Pick the resilience4j algorithm: a refused call first waits its 5 s timeout.",
+            "Raise the burst to 2000: what happens at 20 s?",
+        ],
+    ),
+    (
+        "retry-budget-storm",
+        [
+            "Set the budget to none: the storm is back and never ends.",
+            "Try Envoy's budget, then the AWS quota: which recovers first?",
+            "Raise retry percent to 100: how much storm does that let through?",
+        ],
+    ),
+    (
+        "hedging-tail",
+        [
+            "Switch hedging off and compare the p99.",
+            "Lower the delay to 50 ms: how much extra load buys how much p99?",
+            "Pick the percentile mode: the delay follows the service's own p90.",
+        ],
+    ),
 ];
 
 /// The tips for an example, if it has any.

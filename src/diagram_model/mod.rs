@@ -291,6 +291,8 @@ pub fn stations_of(scenario: &Scenario, endpoint: usize) -> Vec<Station> {
             Layer::Retry(_) => (StationKind::Retry, None),
             Layer::Timeout(_) => (StationKind::Timeout, None),
             Layer::Bulkhead(c) => (StationKind::Bulkhead, Some(c.max_concurrent)),
+            // A kind this diagram has no station for yet passes calls straight through.
+            _ => continue,
         };
         stations.push(Station { kind, label: i as u8, capacity });
     }

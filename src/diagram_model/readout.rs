@@ -1,6 +1,8 @@
 //! What each station says in words at an instant, and the one-sentence summary that is the
 //! diagram's text alternative.
 
+use resilience_engine::catalog;
+
 use super::{DiagramModel, StationKind, StationState};
 
 /// How a readout's headline is coloured (always with a glyph or a word beside it).
@@ -39,13 +41,11 @@ impl Readout {
     }
 }
 
-/// The breaker state's name, as `data-breaker` and the summary say it.
+/// The breaker state's name, as `data-breaker` and the summary say it: the catalogue's word
+/// for the state the gate is drawn in (open, half-open, or closed for every other state).
 pub fn breaker_name(code: u8) -> &'static str {
-    match code {
-        1 => "open",
-        2 => "half-open",
-        _ => "closed",
-    }
+    let drawn = if matches!(code, 1 | 2) { code } else { 0 };
+    catalog::layer(BREAKER).and_then(|spec| spec.states.iter().find(|s| s.code == drawn)).map_or("?", |s| s.label)
 }
 
 /// `n word`, or nothing when `n` is 0 and `hide_zero`.
@@ -115,7 +115,7 @@ impl DiagramModel {
         let mut text = String::from("Live stack diagram (");
         for (i, station) in self.stations.iter().enumerate() {
             text.push_str(if i == 0 { "" } else { " → " });
-            text.push_str(kind_name(station.kind));
+            text.push_str(&kind_name(station.kind));
         }
         let tenths = t_us / 100_000;
         text.push_str(") at ");
@@ -127,7 +127,7 @@ impl DiagramModel {
         for (station, readout) in self.stations.iter().zip(readouts).filter(|(_, r)| !r.headline.is_empty()) {
             text.push_str(if first { " " } else { "; " });
             first = false;
-            text.push_str(kind_name(station.kind));
+            text.push_str(&kind_name(station.kind));
             text.push(' ');
             text.push_str(&readout.headline);
             if !readout.detail.is_empty() {
@@ -140,19 +140,28 @@ impl DiagramModel {
     }
 }
 
-/// A station kind's name.
-pub fn kind_name(kind: StationKind) -> &'static str {
-    match kind {
-        StationKind::Client => "client",
-        StationKind::Pool => "client pool",
-        StationKind::Fallback => "fallback",
-        StationKind::Cache => "cache",
-        StationKind::Breaker => "breaker",
-        StationKind::Retry => "retry",
-        StationKind::Timeout => "timeout",
-        StationKind::Bulkhead => "bulkhead",
-        StationKind::Service => "service",
-    }
+/// The stations the engine catalogue does not describe: the web app's words for them.
+const CLIENT: &str = "client";
+/// See [`CLIENT`].
+const SERVICE: &str = "service";
+/// The catalogue's name of the circuit breaker layer.
+const BREAKER: &str = "circuit_breaker";
+
+/// A station's name: its layer kind's catalogue label in lower case ("circuit breaker",
+/// "client pool"), or the client's and the service's.
+pub fn kind_name(kind: StationKind) -> String {
+    let spec = match kind {
+        StationKind::Client => return CLIENT.to_owned(),
+        StationKind::Service => return SERVICE.to_owned(),
+        StationKind::Pool => Some(&catalog::CLIENT_POOL),
+        StationKind::Fallback => catalog::layer("fallback"),
+        StationKind::Cache => catalog::layer("cache"),
+        StationKind::Breaker => catalog::layer(BREAKER),
+        StationKind::Retry => catalog::layer("retry"),
+        StationKind::Timeout => catalog::layer("timeout"),
+        StationKind::Bulkhead => catalog::layer("bulkhead"),
+    };
+    spec.map_or_else(|| "?".to_owned(), |spec| spec.label.to_ascii_lowercase())
 }
 
 fn slots(s: &StationState, capacity: Option<u32>, queue_word: &str) -> Readout {

@@ -144,16 +144,22 @@ fn the_readouts_and_the_summary_say_what_is_on_screen() {
     assert_eq!((readouts[1].glyph, readouts[1].headline.as_str(), readouts[1].tone), ("⊘", "open", Tone::Bad));
     assert_eq!((readouts[2].detail.as_str(), readouts[2].alert), ("outage", true));
     let text = model.describe(&readouts, 30_000_000);
-    assert!(text.starts_with("Live stack diagram (client → breaker → service) at 30.0 s: breaker open, "), "{text}");
+    assert!(
+        text.starts_with("Live stack diagram (client → circuit breaker → service) at 30.0 s: circuit breaker open, "),
+        "{text}"
+    );
     assert!(text.ends_with(", outage."), "{text}");
     let early = model.readouts(&model.states_at(&derived, 10_050_000), 10_050_000);
     let before = model.describe(&early, 10_050_000);
     assert!(
-        before.contains(" at 10.0 s: breaker closed, 0 refused; service ") && !before.contains("outage"),
+        before.contains(" at 10.0 s: circuit breaker closed, 0 refused; service ") && !before.contains("outage"),
         "{before}"
     );
     assert!(model.describe(&early, 50_000).contains(" at 0.0 s"));
     assert_eq!(breaker_name(2), "half-open");
+    assert_eq!((breaker_name(1), breaker_name(0), breaker_name(4)), ("open", "closed", "closed"));
+    assert_eq!(kind_name(StationKind::Breaker), "circuit breaker", "the catalogue's label");
+    assert_eq!(kind_name(StationKind::Pool), "client pool");
 }
 
 #[test]

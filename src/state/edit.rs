@@ -64,7 +64,7 @@ impl State {
             }
             Edit::RerollSeed => {
                 let seed = doc["seed"].as_u64().unwrap_or(0);
-                let next = resilience_engine::rng::splitmix64(seed ^ self.revision) % 1_000_000;
+                let next = resilience_engine::splitmix64(seed ^ self.revision) % 1_000_000;
                 doc["seed"] = next.into();
             }
         }

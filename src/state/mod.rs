@@ -291,16 +291,7 @@ impl Reducible for State {
             Action::Undo => next.travel(true),
             Action::Redo => next.travel(false),
             Action::RunProgress(revision, progress) if revision == next.revision => next.running = Some(progress),
-            Action::RunFinished(view) if view.revision == next.revision => {
-                next.running = None;
-                next.run_error = None;
-                next.run_stopped = None;
-                if next.result.as_ref().is_none_or(|r| r.scenario.duration != view.scenario.duration) {
-                    next.window = (0, view.scenario.duration.as_micros().max(1));
-                }
-                next.selected_request = next.selected_request.filter(|id| (*id as usize) < view.derived.journeys.len());
-                next.result = Some(view);
-            }
+            Action::RunFinished(view) if view.revision == next.revision => next.finish_run(view),
             Action::RunFailed(revision, message) if revision == next.revision => {
                 next.running = None;
                 next.run_stopped = None;
@@ -318,33 +309,12 @@ impl Reducible for State {
             Action::SelectEndpoint(i) => next.endpoint = i,
             Action::SelectService(i) => next.service = i,
             Action::SelectRequest(id) => next.selected_request = id,
-            Action::SetWindow(from, to) => {
-                let end = next.end_us().max(next.window.1).max(1);
-                let (from, to) = (from.min(end), to.min(end));
-                if to > from + 1_000 {
-                    next.window = (from, to);
-                }
-            }
+            Action::SetWindow(from, to) => next.set_window(from, to),
             Action::ToggleHelp => next.help = !next.help,
             Action::ToggleGallery => next.gallery = !next.gallery,
             Action::Route(route, draft) => next.route(route, draft),
-            Action::Import(Ok(doc)) => {
-                let name = doc["name"].as_str().unwrap_or_default().to_owned();
-                next.open(doc, "imported file");
-                next.banner = Some(Banner::info(format!("Opened {name:?} from the file.")));
-            }
-            Action::Import(Err(message)) => {
-                next.banner =
-                    Some(Banner::error(format!("That file could not be opened: {message}. Nothing was changed.")));
-            }
-            Action::RestoreDraft(draft) => {
-                if let Some(doc) = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
-                    next.open(doc, "my draft");
-                    next.edited = true;
-                }
-                next.autosave = true;
-                next.banner = None;
-            }
+            Action::Import(file) => next.import(file),
+            Action::RestoreDraft(draft) => next.restore_draft(draft),
             Action::KeepAsDraft => {
                 next.autosave = true;
                 next.banner = None;
@@ -355,6 +325,52 @@ impl Reducible for State {
             _ => return self,
         }
         Rc::new(next)
+    }
+}
+
+impl State {
+    /// Takes a finished run: the window is reset when the duration changed, and a selected
+    /// request that no longer exists is dropped.
+    fn finish_run(&mut self, view: Rc<RunView>) {
+        self.running = None;
+        self.run_error = None;
+        self.run_stopped = None;
+        if self.result.as_ref().is_none_or(|r| r.scenario.duration != view.scenario.duration) {
+            self.window = (0, view.scenario.duration.as_micros().max(1));
+        }
+        self.selected_request = self.selected_request.filter(|id| (*id as usize) < view.derived.journeys.len());
+        self.result = Some(view);
+    }
+
+    /// Zooms to `from..to` (µs), kept inside the run and at least a millisecond wide.
+    fn set_window(&mut self, from: u64, to: u64) {
+        let end = self.end_us().max(self.window.1).max(1);
+        let (from, to) = (from.min(end), to.min(end));
+        if to > from + 1_000 {
+            self.window = (from, to);
+        }
+    }
+
+    /// Opens an imported file, or says why it could not be opened.
+    fn import(&mut self, file: Result<Value, String>) {
+        self.banner = Some(match file {
+            Ok(doc) => {
+                let name = doc["name"].as_str().unwrap_or_default().to_owned();
+                self.open(doc, "imported file");
+                Banner::info(format!("Opened {name:?} from the file."))
+            }
+            Err(message) => Banner::error(format!("That file could not be opened: {message}. Nothing was changed.")),
+        });
+    }
+
+    /// Opens the saved draft (if it still reads) and turns autosaving on.
+    fn restore_draft(&mut self, draft: Option<String>) {
+        if let Some(doc) = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+            self.open(doc, "my draft");
+            self.edited = true;
+        }
+        self.autosave = true;
+        self.banner = None;
     }
 }
 

@@ -122,9 +122,9 @@ pub fn counter_names(kind: &str) -> &'static [&'static str] {
     resilience_engine::catalog::layer(kind).map_or(&[], |spec| spec.counters)
 }
 
-/// The counter slot a trace kind bumps.
-fn slot(kind: TraceKind) -> Option<usize> {
-    Some(match kind {
+/// The counter slot a trace record bumps (a layer's own events count in the slot of their code).
+fn slot(event: &TraceEvent) -> Option<usize> {
+    Some(match event.kind {
         TraceKind::CacheHit
         | TraceKind::BreakerPermitted
         | TraceKind::BulkheadAdmitted
@@ -133,6 +133,7 @@ fn slot(kind: TraceKind) -> Option<usize> {
         | TraceKind::FallbackServed => 0,
         TraceKind::CacheMiss | TraceKind::BreakerRejected | TraceKind::BulkheadQueued | TraceKind::RetryGaveUp => 1,
         TraceKind::CacheStale | TraceKind::BreakerRecorded | TraceKind::BulkheadRejected => 2,
+        TraceKind::LayerEvent if event.layer_event().0 < 3 => usize::from(event.layer_event().0),
         _ => return None,
     })
 }
@@ -217,7 +218,7 @@ impl Derived {
     }
 
     fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
-        let Some(slot) = slot(event.kind) else { return };
+        let Some(slot) = slot(event) else { return };
         let timeline = self.layers.entry((endpoint, event.layer)).or_default();
         let mut counts = timeline.counts.last().copied().unwrap_or([0; 3]);
         counts[slot] += 1;
@@ -305,97 +306,4 @@ fn note_journey(journey: &mut Journey, event: &TraceEvent) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use resilience_engine::{RunOptions, Scenario, examples, run};
-
-    fn derive(name: &str) -> (Report, Derived) {
-        let scenario = Scenario::from_json(examples::gallery(name).unwrap()).unwrap();
-        let report = run(&scenario, &RunOptions::full_trace(5_000_000)).unwrap();
-        let derived = Derived::from_report(&report);
-        (report, derived)
-    }
-
-    #[test]
-    fn bulkhead_occupancy_is_exact_from_the_trace() {
-        let (report, derived) = derive("bulkhead-isolation");
-        let series = report.metrics.layers.iter().find(|l| l.kind == "bulkhead").expect("a bulkhead");
-        let timeline = &derived.layers[&(series.endpoint, series.layer)];
-        assert!(timeline.occupancy.iter().all(|(_, in_use, _)| *in_use <= 10), "never over its 10 permits");
-        assert_eq!(timeline.occupancy.iter().map(|o| o.1).max(), Some(10), "full during the slowdown");
-        assert_eq!(timeline.occupancy_at(u64::MAX), (0, 0), "every permit given back at the end");
-        // The most permits in use within each bucket is what the bulkhead itself counted.
-        // (The drain phase after the run lands in the last bucket, as the metrics put it.)
-        let last = series.samples.len() - 1;
-        let mut exact = vec![0; series.samples.len()];
-        for (t, in_use, _) in &timeline.occupancy {
-            let bucket = ((t / report.metrics.bucket_us) as usize).min(last);
-            exact[bucket] = exact[bucket].max(*in_use);
-        }
-        // The bulkhead samples itself only when it admits, queues or refuses, so a bucket in
-        // which calls only finish (the drain after 60 s) reads 0 there while the trace still
-        // shows the permits held: the trace is the exact one.
-        let counted: Vec<u32> = series.samples.iter().map(|s| s.in_use_max).collect();
-        assert_eq!(exact[..60], counted[..60], "the same maxima while calls arrive");
-        assert!(exact.iter().zip(&counted).all(|(e, c)| e >= c));
-        assert_eq!((exact[60], counted[60]), (2, 0), "two calls still held their permits at 60 s");
-    }
-
-    #[test]
-    fn journeys_cover_every_request_with_its_outcome() {
-        let (report, derived) = derive("breaker-outage");
-        assert_eq!(derived.journeys.len() as u64, report.summary.total.requests);
-        assert!(derived.journeys.iter().all(|j| j.outcome.is_some() && j.end_us >= j.arrival_us));
-        assert!(derived.journeys.windows(2).all(|w| w[0].arrival_us <= w[1].arrival_us), "arrival order");
-        let visible = derived.visible(30_000_000, 31_000_000).count();
-        assert!((80..130).contains(&visible), "about 100 requests in one second: {visible}");
-    }
-
-    #[test]
-    fn keyboard_navigation_walks_requests_in_arrival_order() {
-        let (_, derived) = derive("breaker-outage");
-        let last = derived.journeys.len() as u32 - 1;
-        let first_after = derived.neighbour(None, 20_000_000, 1).unwrap();
-        assert!(derived.journeys[first_after as usize].arrival_us >= 20_000_000);
-        let before = derived.neighbour(None, 20_000_000, -1).unwrap();
-        assert!(derived.journeys[before as usize].arrival_us < 20_000_000);
-        assert_eq!(derived.neighbour(Some(5), 0, 1), Some(6));
-        assert_eq!(derived.neighbour(Some(5), 0, -10), Some(0), "clamped at the first");
-        assert_eq!(derived.neighbour(Some(last), 0, 1), Some(last), "clamped at the last");
-        assert_eq!(Derived::default().neighbour(None, 0, 1), None);
-    }
-
-    #[test]
-    fn state_changes_are_listed_for_annotations() {
-        let (_, derived) = derive("breaker-outage");
-        let changes = derived.state_changes(0, 0, u64::MAX);
-        assert!(changes.windows(2).all(|w| w[0].0 <= w[1].0));
-        let opened = changes.iter().find(|(_, _, code)| *code == 1).expect("the breaker opens");
-        assert!((20_000_000..25_000_000).contains(&opened.0), "opens soon after the outage: {}", opened.0);
-        assert!(derived.state_changes(1, 0, u64::MAX).is_empty(), "no such endpoint");
-    }
-
-    #[test]
-    fn layer_timelines_answer_at_any_play_head() {
-        let (_, derived) = derive("breaker-outage");
-        let breaker = &derived.layers[&(0, 0)];
-        assert_eq!(breaker.state_at(10_000_000), 0, "closed before the outage");
-        assert_eq!(breaker.state_at(30_000_000), 1, "open during it");
-        assert_eq!(breaker.state_at(59_000_000), 0, "closed again after it");
-        let [permitted, rejected, _] = breaker.counts_at(u64::MAX);
-        assert!(permitted > 3_000 && rejected > 1_500);
-        assert_eq!(breaker.counts_at(0), [0, 0, 0]);
-        assert_eq!(breaker.failure_rate_at(0), None, "no result yet");
-        let rate = breaker.failure_rate_at(19_000_000).expect("past the minimum number of calls");
-        assert!(rate < 10.0, "a few failures before the outage: {rate}");
-        let opened_at = breaker.states.iter().find(|(_, code)| *code == 1).map(|(t, _)| *t).unwrap();
-        let at_open = breaker.failure_rate_at(opened_at).expect("computed when it opened");
-        assert!(at_open >= 50.0, "the breaker opened at its own rate of {at_open} %, over its threshold");
-
-        let (_, derived) = derive("retry-transient");
-        let retry = &derived.layers[&(0, 0)];
-        let waiting: usize = (1..60).map(|s| retry.waiting_at(s * 1_000_000)).sum();
-        assert!(waiting > 0, "some calls are waiting to retry at some point");
-        assert_eq!(retry.waiting_at(0), 0);
-    }
-}
+mod tests;

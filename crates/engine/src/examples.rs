@@ -14,12 +14,16 @@ pub const ALL: &[(&str, &str)] = &[
     ("retries-every-layer", include_str!("../scenarios/retries-every-layer.json")),
     ("thundering-herd", include_str!("../scenarios/thundering-herd.json")),
     ("breaker-never-opens", include_str!("../scenarios/breaker-never-opens.json")),
+    ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
+    ("retry-budget-storm", include_str!("../scenarios/retry-budget-storm.json")),
+    ("hedging-tail", include_str!("../scenarios/hedging-tail.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.
 pub const BENCH: &[(&str, &str)] = &[
     ("w1-stacked", include_str!("../scenarios/bench/w1-stacked.json")),
     ("w2-retry-timeout-bulkhead", include_str!("../scenarios/bench/w2-retry-timeout-bulkhead.json")),
+    ("w3-hedge-budget", include_str!("../scenarios/bench/w3-hedge-budget.json")),
 ];
 
 /// The name of the playground's default example.

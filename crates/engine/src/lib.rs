@@ -14,16 +14,30 @@
 //! ```
 //!
 //! Nothing here reads a clock, touches the OS or a browser, or starts an async runtime.
+//!
+//! ## The public surface
+//! Each public module is a facade: its files are private and it re-exports what callers use.
+//! - the crate root: [`Scenario`], [`run`], [`Simulation`], [`Report`] and their options/errors;
+//! - [`scenario`]: the document types, its bounds, and share links ([`scenario::link`]);
+//! - [`patterns`]: each pattern's document, settings and machine, usable without the simulator,
+//!   and the contract the simulator drives them through ([`patterns::contract`],
+//!   [`patterns::document`], [`patterns::registry`]);
+//! - [`sim`]: reports, traces, metrics and outcomes;
+//! - [`catalog`]: every layer and fault kind described for editors;
+//! - [`examples`], [`time`].
+//!
+//! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
 
 pub mod catalog;
 pub mod examples;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod patterns;
-pub mod rng;
+pub(crate) mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod time;
 
+pub use rng::splitmix64;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{Report, RunError, RunOptions, Simulation, TraceMode, run};

@@ -88,9 +88,14 @@ fn mutate(doc: &mut Value, pick: usize, value: Value, remove: bool) {
 
 fn layer() -> impl Strategy<Value = Value> {
     prop_oneof![
-        (1u32..5, 0u64..300, prop::bool::ANY).prop_map(|(n, ms, jitter)| json!({ "retry": {
-            "max_attempts": n, "backoff": { "exponential": { "initial": format!("{}ms", ms + 1), "multiplier": 2.0 } },
-            "jitter": if jitter { "full" } else { "none" }, "retry_on": ["5xx", "timeout", "429", "rejected"] } })),
+        (1u32..5, 0u64..300, prop::bool::ANY, 0usize..5).prop_map(|(n, ms, jitter, budget)| {
+            let budgets = [json!("none"), json!({ "tps": { "ttl": "2s", "min_per_sec": 1 } }), json!({ "envoy": {} }),
+                json!({ "aws": { "capacity": 40 } }), json!({ "aws": { "capacity": 40, "shared": "all" } })];
+            json!({ "retry": {
+                "max_attempts": n, "backoff": { "exponential": { "initial": format!("{}ms", ms + 1), "multiplier": 2.0 } },
+                "jitter": if jitter { "full" } else { "none" }, "retry_on": ["5xx", "timeout", "429", "rejected"],
+                "budget": budgets[budget].clone() } })
+        }),
         (1u64..800).prop_map(|ms| json!({ "timeout": { "timeout": format!("{ms}ms") } })),
         (1u32..30, 0u64..200, prop::option::of(0u32..20)).prop_map(|(max, wait, queue)| {
             let mut b = json!({ "bulkhead": { "max_concurrent": max, "max_wait": format!("{wait}ms") } });
@@ -108,6 +113,21 @@ fn layer() -> impl Strategy<Value = Value> {
             "ttl": format!("{ttl}ms"), "capacity": cap, "serve_stale": stale } })),
         prop_oneof![Just("static"), Just("stale_cache")].prop_map(|a| json!({ "fallback": { "action": a } })),
         Just(json!({ "fallback": { "action": { "service": "backup" } } })),
+        (0usize..5, 1u32..50, 1u64..500, prop::option::of(0u64..300), 1u32..60, 0u32..20).prop_map(
+            |(algorithm, limit, period_ms, wait_ms, burst, queue)| {
+                let names = ["resilience4j", "token_bucket", "smooth", "bursty", "fixed_window"];
+                let mut b = json!({ "rate_limiter": { "algorithm": names[algorithm], "limit": limit,
+                    "period": format!("{period_ms}ms"), "burst": burst, "queue": queue } });
+                if let Some(ms) = wait_ms { b["rate_limiter"]["max_wait"] = format!("{ms}ms").into(); }
+                b
+            }
+        ),
+        Just(json!({ "rate_limiter": { "algorithm": "bursty", "limit": 5, "period": "100ms", "shared": "pool" } })),
+        (0usize..4, 0u64..200, 1u32..4).prop_map(|(mode, delay_ms, hedged)| {
+            let mode = ["latency", "parallel", "fallback", "percentile"][mode];
+            json!({ "hedging": { "mode": mode, "delay": format!("{delay_ms}ms"),
+                "max_hedged_attempts": hedged, "min_data_points": 5, "period": "1s" } })
+        }),
     ]
 }
 

@@ -78,7 +78,10 @@ fn the_catalog_prints_every_kind_as_json() {
     assert_eq!(code, 0);
     let value: serde_json::Value = serde_json::from_str(&out).expect("json output");
     let names: Vec<&str> = value["layers"].as_array().unwrap().iter().filter_map(|l| l["name"].as_str()).collect();
-    assert_eq!(names, ["fallback", "cache", "circuit_breaker", "retry", "timeout", "bulkhead"]);
+    assert_eq!(
+        names,
+        ["fallback", "cache", "circuit_breaker", "retry", "timeout", "bulkhead", "rate_limiter", "hedging"]
+    );
     assert_eq!(value["client_pool"]["name"], "client_pool");
     assert_eq!(value["faults"].as_array().map(Vec::len), Some(6));
     let timeout = &value["layers"][4]["fields"][1];

@@ -76,8 +76,11 @@ pub fn words(ctx: &CanvasRenderingContext2d, frame: &Frame, i: usize) {
     ctx.set_text_baseline("middle");
     ctx.set_text_align(if centred { "center" } else { "left" });
     ctx.set_fill_style_str(&frame.palette.fg);
-    let title = kind_name(station.kind);
     let room = if g.vertical { 110.0 } else { g.readout(i).w };
+    let name = kind_name(station.kind);
+    // A name too wide for its room keeps its last word ("circuit breaker" → "breaker").
+    let wide = ctx.measure_text(&name).is_ok_and(|m| m.width() > room);
+    let title = if wide { name.rsplit(' ').next().unwrap_or(&name) } else { &name };
     let _ = ctx.fill_text_with_max_width(title, x, y, room);
     let r = g.readout(i);
     if g.vertical {

@@ -105,7 +105,7 @@ fn change_words(kind: &str, code: u8) -> String {
     let spec = resilience_engine::catalog::layer(kind);
     match spec.and_then(|spec| spec.states.iter().find(|s| s.code == code)) {
         Some(state) => state.entered.to_owned(),
-        None => format!("{} changed", spec.map_or(kind, |spec| spec.label).to_lowercase()),
+        None => format!("{} changed", spec.map_or(kind, |spec| spec.label).to_ascii_lowercase()),
     }
 }
 

@@ -14,7 +14,7 @@
 //! Adding a field is one row in its kind's table (`layers.rs`, `faults.rs`).
 
 mod faults;
-mod layers;
+pub(crate) mod layers;
 mod output;
 #[cfg(test)]
 mod tests;
@@ -52,6 +52,10 @@ pub struct LayerSpec {
     /// The chart of its state over time, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart: Option<Chart>,
+    /// What its [`TraceKind::LayerEvent`](crate::sim::TraceKind::LayerEvent) records mean, by
+    /// their `value` (empty for the kinds that have trace kinds of their own).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub events: &'static [&'static str],
     /// The mark a request's row gets on the timeline when this layer decides its fate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marker: Option<MarkerSpec>,
@@ -296,7 +300,7 @@ impl Choice {
 /// The layer kind called `name` (as scenario files spell it), or the client pool.
 #[must_use]
 pub fn layer(name: &str) -> Option<&'static LayerSpec> {
-    LAYERS.iter().chain([&CLIENT_POOL]).find(|l| l.name == name)
+    LAYERS.iter().copied().chain([&CLIENT_POOL]).find(|l| l.name == name)
 }
 
 /// The fault kind called `name`.

@@ -76,7 +76,7 @@ fn fields_out(fields: &'static [FieldSpec], defaults: &Value) -> Vec<FieldOut> {
 pub fn catalog() -> Catalog {
     let window_defaults = FAULTS[0].defaults();
     Catalog {
-        layers: LAYERS.iter().map(LayerSpec::out).collect(),
+        layers: LAYERS.iter().map(|spec| spec.out()).collect(),
         client_pool: CLIENT_POOL.out(),
         faults: FAULTS.iter().map(FaultSpec::out).collect(),
         fault_window: fields_out(WINDOW_FIELDS, &window_defaults),

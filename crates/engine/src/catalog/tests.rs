@@ -6,11 +6,11 @@ use super::layers::json_of;
 
 use super::*;
 use crate::Scenario;
-use crate::patterns::bulkhead::BulkheadConfig;
-use crate::patterns::circuit_breaker::BreakerConfig;
-use crate::patterns::fallback::FallbackConfig;
-use crate::patterns::retry::RetryConfig;
-use crate::patterns::timeout::TimeoutConfig;
+use crate::patterns::bulkhead::BulkheadDoc;
+use crate::patterns::circuit_breaker::BreakerDoc;
+use crate::patterns::fallback::FallbackDoc;
+use crate::patterns::retry::RetryDoc;
+use crate::patterns::timeout::TimeoutDoc;
 use crate::scenario::{Layer, SCHEMA_VERSION};
 
 /// A valid document with `stack` as its one endpoint's stack and `faults` as its service's.
@@ -57,7 +57,7 @@ fn sample(spec: &FieldSpec, default: Option<Value>) -> Value {
 fn every_field_exists_in_the_scenario_format() {
     // Each field, set on its own to a value in range (its default when it has one), on top of
     // the kind's example: the document must parse (unknown fields are errors) and validate.
-    for layer in &LAYERS {
+    for layer in LAYERS {
         for spec in layer.fields.iter().filter(|f| f.kind != FieldKind::ChoiceOrService) {
             let mut config = layer.new_layer()[layer.name].take();
             choose_variant(layer, spec, &mut config);
@@ -100,7 +100,7 @@ fn every_fault_field_exists_and_examples_validate() {
 
 #[test]
 fn every_example_is_a_valid_layer_of_its_kind() {
-    for layer in &LAYERS {
+    for layer in LAYERS {
         let entry = layer.new_layer();
         let parsed: Layer = serde_json::from_value(entry.clone()).expect("the example parses");
         assert_eq!(parsed.kind_name(), layer.name);
@@ -118,11 +118,11 @@ fn defaults_are_the_configs_own() {
         (json_of(T::default()), json_of(empty))
     }
     let expect = [
-        ("fallback", both::<FallbackConfig>()),
-        ("circuit_breaker", both::<BreakerConfig>()),
-        ("retry", both::<RetryConfig>()),
-        ("timeout", both::<TimeoutConfig>()),
-        ("bulkhead", both::<BulkheadConfig>()),
+        ("fallback", both::<FallbackDoc>()),
+        ("circuit_breaker", both::<BreakerDoc>()),
+        ("retry", both::<RetryDoc>()),
+        ("timeout", both::<TimeoutDoc>()),
+        ("bulkhead", both::<BulkheadDoc>()),
     ];
     for (name, (config, from_serde)) in expect {
         assert_eq!(config, from_serde, "{name}: Default and serde's defaults differ");
@@ -146,7 +146,7 @@ fn defaults_are_the_configs_own() {
 
 #[test]
 fn a_choice_without_a_value_is_the_default_variant() {
-    for layer in LAYERS.iter().chain([&CLIENT_POOL]) {
+    for layer in LAYERS.iter().copied().chain([&CLIENT_POOL]) {
         for field in layer.fields {
             for choice in field.choices {
                 let value = choice.value(layer.default_of(field.path).as_ref());
@@ -164,7 +164,7 @@ fn a_choice_without_a_value_is_the_default_variant() {
 #[test]
 fn ranges_are_the_validators() {
     // Just outside a field's range, the validator names that very field.
-    for layer in &LAYERS {
+    for layer in LAYERS {
         for field in layer.fields {
             let outside = match field.range {
                 Some(Range::Whole(b)) if b.min > 0 => json!(b.min - 1),

@@ -48,6 +48,7 @@ pub enum Reply {
 
 /// What the driver does next with a call, as its layer decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// Send the call one layer further in.
     Forward,
@@ -56,6 +57,10 @@ pub enum Decision {
     ForwardUntil(Instant),
     /// The call leaves the layer with this answer.
     Answer(Reply),
+    /// Start one more inner call beside those in flight (a hedge), and wake the layer
+    /// (`on_wake`) at this instant if given. Each inner call's answer comes to `on_reply`;
+    /// [`Probe::inner`] says which one it is.
+    ForwardAnother(Option<Instant>),
     /// Keep the call in the layer until this instant, then wake it (`on_wake`).
     WaitUntil(Instant),
     /// The call waits in the layer's own queue; the layer lets it go later through
@@ -91,6 +96,7 @@ impl Decision {
 
 /// Counters a layer keeps per metrics bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Counter {
     /// A cache answered from a fresh entry.
     Hit,
@@ -119,6 +125,11 @@ pub trait Probe {
     fn state(&mut self, code: u8);
     /// The layer wants `on_layer_timer` at this instant (the driver keeps the earliest).
     fn wake_layer_at(&mut self, at: Option<Instant>);
+    /// In `on_reply`: which inner call answered, 0 for the first, 1, 2, … for those started
+    /// by [`Decision::ForwardAnother`].
+    fn inner(&self) -> u8 {
+        0
+    }
 }
 
 /// A parked call the layer lets go: what happens to it, and the trace record that says why.

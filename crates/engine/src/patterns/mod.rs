@@ -9,9 +9,13 @@
 
 pub mod bulkhead;
 pub mod cache;
+pub mod check;
 pub mod circuit_breaker;
 pub mod contract;
+pub mod document;
 pub mod fallback;
+pub mod hedging;
+pub mod rate_limiter;
 pub mod registry;
 pub mod retry;
 pub mod timeout;
@@ -20,6 +24,7 @@ use core::fmt;
 
 use serde::{Deserialize as _, Serialize};
 
+use crate::sim::Outcome;
 use crate::time::Instant;
 
 /// Why a layer refused a call without sending it further in.
@@ -39,6 +44,9 @@ pub enum Rejection {
     BulkheadWaitExpired,
     /// The shared client worker pool is exhausted.
     ClientPoolFull,
+    /// A layer refused the call in its own name; the request ends with this outcome (how a
+    /// new pattern refuses without a variant of its own).
+    Refused(Outcome),
 }
 
 impl Rejection {
@@ -53,6 +61,18 @@ impl Rejection {
     pub const fn is_bulkhead(self) -> bool {
         matches!(self, Self::BulkheadFull | Self::BulkheadWaitExpired)
     }
+
+    /// The outcome of a request that this rejection reaches (an exhausted client pool is a
+    /// plain failure).
+    #[must_use]
+    pub const fn outcome(self) -> Outcome {
+        match self {
+            Self::CircuitOpen { .. } | Self::HalfOpenFull => Outcome::RejectedByBreaker,
+            Self::BulkheadFull | Self::BulkheadWaitExpired => Outcome::RejectedByBulkhead,
+            Self::ClientPoolFull => Outcome::Failed,
+            Self::Refused(outcome) => outcome,
+        }
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -63,12 +83,14 @@ impl fmt::Display for Rejection {
             Self::BulkheadFull => "bulkhead full",
             Self::BulkheadWaitExpired => "bulkhead wait expired",
             Self::ClientPoolFull => "client pool exhausted",
+            Self::Refused(outcome) => outcome.name(),
         })
     }
 }
 
 /// How a call or attempt failed, as it travels back out through the layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// The service answered with an error status.
     Status {
@@ -99,6 +121,7 @@ impl Failure {
 
 /// Classes of failure that settings select (`retry_on`, a breaker's `record`, a fallback's `on`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
 pub enum FailureKind {
     /// A 5xx answer.
     #[default]

@@ -4,12 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::limits::{FAULTS_MAX, LAYERS_MAX, SEQUENCE_MAX, TIMES_MAX};
 use super::sequence::Outcomes;
-use crate::patterns::bulkhead::BulkheadConfig;
-use crate::patterns::cache::CacheConfig;
-use crate::patterns::circuit_breaker::BreakerConfig;
-use crate::patterns::fallback::FallbackConfig;
-use crate::patterns::retry::RetryConfig;
-use crate::patterns::timeout::TimeoutConfig;
+pub use crate::patterns::registry::Layer;
 use crate::time::Span;
 
 /// A shared pool of client worker threads; every request holds one until it completes
@@ -54,6 +49,7 @@ pub struct Service {
 /// A latency distribution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Latency {
     /// Always the same.
     Constant(Span),
@@ -96,6 +92,7 @@ pub struct Capacity {
 /// One window of the fault script. `from` defaults to the start, `to` to the end of the run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Fault {
     /// Every request reaching the service answers `status` at once (no worker, no queue).
     Outage {
@@ -255,6 +252,7 @@ impl Endpoint {
 /// How requests arrive at an endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Load {
     /// Open loop, evenly spaced.
     Constant {
@@ -319,62 +317,6 @@ impl Keys {
     pub const fn count(self) -> u32 {
         match self {
             Self::Uniform { count } | Self::Zipf { count, .. } => count,
-        }
-    }
-}
-
-/// One layer of a stack.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Layer {
-    /// Serve from recent answers.
-    Cache(CacheConfig),
-    /// Answer something useful on failure.
-    Fallback(FallbackConfig),
-    /// Stop calling a failing dependency.
-    CircuitBreaker(BreakerConfig),
-    /// Try again after a failure.
-    Retry(RetryConfig),
-    /// Bound the time inside.
-    Timeout(TimeoutConfig),
-    /// Bound the calls inside at once.
-    Bulkhead(BulkheadConfig),
-}
-
-impl Layer {
-    /// True unless disabled in place.
-    #[must_use]
-    pub const fn enabled(&self) -> bool {
-        match self {
-            Self::Cache(c) => c.enabled,
-            Self::Fallback(c) => c.enabled,
-            Self::CircuitBreaker(c) => c.enabled,
-            Self::Retry(c) => c.enabled,
-            Self::Timeout(c) => c.enabled,
-            Self::Bulkhead(c) => c.enabled,
-        }
-    }
-
-    /// How many times the calls inside this layer can be made per call into it.
-    #[must_use]
-    pub fn attempts_factor(&self) -> f64 {
-        match self {
-            Self::Retry(c) => f64::from(c.total_attempts()),
-            Self::Fallback(c) if matches!(c.action, crate::patterns::fallback::FallbackAction::Service(_)) => 2.0,
-            _ => 1.0,
-        }
-    }
-
-    /// The layer's kind as scenario files name it.
-    #[must_use]
-    pub const fn kind_name(&self) -> &'static str {
-        match self {
-            Self::Cache(_) => "cache",
-            Self::Fallback(_) => "fallback",
-            Self::CircuitBreaker(_) => "circuit_breaker",
-            Self::Retry(_) => "retry",
-            Self::Timeout(_) => "timeout",
-            Self::Bulkhead(_) => "bulkhead",
         }
     }
 }

@@ -2,55 +2,41 @@
 
 use super::estimate::load_name;
 use super::limits::*;
-use super::model::{Endpoint, Fault, Latency, Layer, Load, Service};
+use super::model::{Endpoint, Fault, Latency, Load, Service};
 use super::{SCHEMA_VERSION, Scenario, ScenarioError};
-use crate::patterns::bulkhead::BulkheadConfig;
-use crate::patterns::cache::CacheConfig;
-use crate::patterns::circuit_breaker::{BreakerConfig, WindowConfig};
-use crate::patterns::fallback::{FallbackAction, FallbackConfig};
-use crate::patterns::retry::{BackoffConfig, Jitter, RetryAfter, RetryConfig};
+use crate::patterns::check::FieldCheck;
+use crate::patterns::document::DocScope;
 use crate::time::Span;
 
-/// Collects the problems of one scenario.
+/// Collects the problems of one scenario. The range checks are the patterns' own
+/// ([`FieldCheck`]), here with full paths; each layer checks itself.
 pub(super) struct Checker<'a> {
     /// The scenario being checked.
     pub(super) scenario: &'a Scenario,
-    errors: Vec<ScenarioError>,
+    check: FieldCheck,
 }
 
 pub(super) fn validate(scenario: &Scenario) -> Vec<ScenarioError> {
-    let mut checker = Checker { scenario, errors: Vec::new() };
+    let mut checker = Checker { scenario, check: FieldCheck::default() };
     checker.document();
-    checker.errors
+    checker.check.take().into_iter().map(|e| ScenarioError::new(e.field, e.message)).collect()
 }
 
 impl Checker<'_> {
     pub(super) fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(ScenarioError::new(path, message));
+        self.check.fail(path, message);
     }
 
-    fn count(&mut self, path: &str, value: u32, Bounds { min, max }: Bounds<u32>) {
-        if !(min..=max).contains(&value) {
-            self.fail(path, format!("must be between {min} and {max}, got {value}"));
-        }
+    fn count(&mut self, path: &str, value: u32, bounds: Bounds<u32>) {
+        self.check.count(path, value, bounds);
     }
 
-    fn number(&mut self, path: &str, value: f64, Bounds { min, max }: Bounds<f64>) {
-        if !value.is_finite() || value < min || value > max {
-            self.fail(path, format!("must be between {min} and {max}, got {value}"));
-        }
+    fn number(&mut self, path: &str, value: f64, bounds: Bounds<f64>) {
+        self.check.number(path, value, bounds);
     }
 
     fn positive_span(&mut self, path: &str, span: Span) {
-        if span < POSITIVE_SPAN.min {
-            self.fail(path, "must be greater than zero");
-        }
-    }
-
-    fn wait_span(&mut self, path: &str, span: Span) {
-        if span < WAIT_SPAN.min {
-            self.fail(path, format!("must be at least {}", WAIT_SPAN.min));
-        }
+        self.check.positive_span(path, span);
     }
 
     fn service_span(&mut self, path: String, span: Span) {
@@ -228,8 +214,11 @@ impl Checker<'_> {
             );
             return;
         }
+        let scope = DocScope { scenario: self.scenario, endpoint };
         for (i, layer) in endpoint.stack.iter().enumerate() {
-            self.layer(&format!("{path}.stack[{i}].{}", layer.kind_name()), layer, endpoint);
+            for problem in layer.problems(scope) {
+                self.fail(format!("{path}.stack[{i}].{}.{}", layer.kind_name(), problem.field), problem.message);
+            }
         }
     }
 
@@ -268,90 +257,6 @@ impl Checker<'_> {
     fn rate(&mut self, path: &str, rps: f64) {
         if !rps.is_finite() || rps <= 0.0 || rps > RPS_MAX {
             self.fail(path, format!("must be above 0 and at most {RPS_MAX}, got {rps}"));
-        }
-    }
-
-    fn layer(&mut self, path: &str, layer: &Layer, endpoint: &Endpoint) {
-        match layer {
-            Layer::Cache(c) => self.cache(path, c),
-            Layer::Fallback(c) => self.fallback(path, c, endpoint),
-            Layer::CircuitBreaker(c) => self.breaker(path, c),
-            Layer::Retry(c) => self.retry(path, c),
-            Layer::Timeout(c) => self.positive_span(&format!("{path}.timeout"), c.timeout),
-            Layer::Bulkhead(c) => self.bulkhead(path, c),
-        }
-    }
-
-    fn cache(&mut self, path: &str, c: &CacheConfig) {
-        self.positive_span(&format!("{path}.ttl"), c.ttl);
-        self.count(&format!("{path}.capacity"), c.capacity, CAPACITY);
-    }
-
-    fn fallback(&mut self, path: &str, c: &FallbackConfig, endpoint: &Endpoint) {
-        match &c.action {
-            FallbackAction::Static => {}
-            FallbackAction::StaleCache => {
-                if !endpoint.stack.iter().any(|l| matches!(l, Layer::Cache(_))) {
-                    self.fail(format!("{path}.action"), "stale_cache needs a cache layer in the same stack");
-                }
-            }
-            FallbackAction::Service(name) => {
-                if self.scenario.service_index(name).is_none() {
-                    self.fail(format!("{path}.action.service"), format!("no service is called {name:?}"));
-                }
-            }
-        }
-    }
-
-    fn breaker(&mut self, path: &str, c: &BreakerConfig) {
-        self.number(&format!("{path}.failure_rate"), c.failure_rate, PERCENT);
-        self.number(&format!("{path}.slow_call_rate"), c.slow_call_rate, PERCENT);
-        self.positive_span(&format!("{path}.slow_call_duration"), c.slow_call_duration);
-        self.count(&format!("{path}.minimum_calls"), c.minimum_calls, CAPACITY);
-        self.wait_span(&format!("{path}.wait_open"), c.wait_open);
-        self.number(&format!("{path}.wait_multiplier"), c.wait_multiplier, GROWTH);
-        self.count(&format!("{path}.permitted_half_open"), c.permitted_half_open, WINDOW_CALLS);
-        if let Some(wait) = c.max_wait_half_open {
-            self.positive_span(&format!("{path}.max_wait_half_open"), wait);
-        }
-        if let Some(n) = c.consecutive_failures {
-            self.count(&format!("{path}.consecutive_failures"), n, WINDOW_CALLS);
-        }
-        if let Some(n) = c.half_open_successes {
-            self.count(&format!("{path}.half_open_successes"), n, Bounds { min: 1, max: c.permitted_half_open.max(1) });
-        }
-        match c.window {
-            WindowConfig::Count(n) => self.count(&format!("{path}.window.count"), n, WINDOW_CALLS),
-            WindowConfig::Seconds(n) => self.count(&format!("{path}.window.seconds"), n, WINDOW_SECONDS),
-        }
-    }
-
-    fn retry(&mut self, path: &str, c: &RetryConfig) {
-        match (c.max_attempts, c.max_retries) {
-            (Some(_), Some(_)) => self.fail(format!("{path}.max_retries"), "set max_attempts or max_retries, not both"),
-            (Some(n), None) => self.count(&format!("{path}.max_attempts"), n, ATTEMPTS),
-            (None, Some(n)) => self.count(&format!("{path}.max_retries"), n, RETRIES),
-            (None, None) => {}
-        }
-        if let BackoffConfig::Exponential { initial, multiplier } = c.backoff {
-            self.wait_span(&format!("{path}.backoff.exponential.initial"), initial);
-            self.number(&format!("{path}.backoff.exponential.multiplier"), multiplier, GROWTH);
-        }
-        if let Jitter::Factor(f) = c.jitter {
-            self.number(&format!("{path}.jitter.factor"), f, SHARE);
-        }
-        if c.retry_on.is_empty() {
-            self.fail(format!("{path}.retry_on"), "lists nothing to retry");
-        }
-        if c.honor_retry_after && c.retry_after == RetryAfter::Clamp {
-            self.fail(format!("{path}.retry_after"), "clamp contradicts honor_retry_after: true (as sent); set one");
-        }
-    }
-
-    fn bulkhead(&mut self, path: &str, c: &BulkheadConfig) {
-        self.count(&format!("{path}.max_concurrent"), c.max_concurrent, CAPACITY);
-        if let Some(queue) = c.queue {
-            self.count(&format!("{path}.queue"), queue, QUEUE);
         }
     }
 }

@@ -10,7 +10,7 @@
 //!                                                            cache, fall back or time out)
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
 use super::layers::{NodeId, NodeState, Slot, Stacks};
@@ -24,7 +24,7 @@ use super::trace::Trace;
 use super::{RunError, RunOptions, TraceMode};
 use crate::patterns::contract::Reply;
 use crate::rng::{Stream, StreamId};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::time::Instant;
 
 /// What the queue holds.
@@ -45,8 +45,9 @@ pub(super) enum Event {
 /// Work at the current instant.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Step {
-    /// Deliver `reply` to node `to` (whose child just finished).
-    Deliver { to: NodeId, generation: u32, reply: Reply },
+    /// Deliver `reply` to node `to`, whose inner call number `inner` just finished (0: the
+    /// first; a hedging layer's later ones count up from 1).
+    Deliver { to: NodeId, generation: u32, reply: Reply, inner: u8 },
     /// Node `node` was handed a permit while waiting: send the call further in.
     Admitted { node: NodeId, generation: u32 },
 }
@@ -75,6 +76,8 @@ pub(super) struct Request {
     pub(super) arrived: Instant,
     pub(super) key: u32,
     pub(super) attempts: u16,
+    /// Inner calls started beside another (hedges): not retries.
+    pub(super) hedges: u16,
     pub(super) measured: bool,
 }
 
@@ -106,6 +109,11 @@ pub(super) struct Engine {
     pub(super) bucket_end: Instant,
     pub(super) queue: EventQueue<Event>,
     pub(super) steps: VecDeque<Step>,
+    /// Inner calls a node started beside its first (a hedging layer's), in start order, each
+    /// with its number (1, 2, …).
+    pub(super) extra_children: BTreeMap<NodeId, Vec<(NodeId, u8)>>,
+    /// The number of the inner call whose reply is being handed over (see [`Step::Deliver`]).
+    pub(super) delivering: u8,
     pub(super) nodes: Vec<Node>,
     pub(super) free_nodes: Vec<NodeId>,
     pub(super) requests: Vec<Request>,
@@ -144,20 +152,20 @@ pub(super) struct Engine {
 }
 
 impl Engine {
-    pub(super) fn new(scenario: &Scenario, options: &RunOptions) -> Self {
+    pub(super) fn new(scenario: &Scenario, options: &RunOptions) -> Result<Self, ScenarioError> {
         let seed = scenario.seed;
         let duration_us = scenario.duration.as_micros();
         let (bucket_us, bucket_count) = Metrics::layout(duration_us, scenario.bucket.map(|b| b.as_micros()));
         let endpoints = endpoint_runtimes(scenario, bucket_count);
         let key_spaces: Vec<u32> = endpoints.iter().map(|e| e.keys.key_space()).collect();
-        let stacks = Stacks::compile(scenario, &key_spaces);
+        let stacks = Stacks::compile(scenario, &key_spaces)?;
         let metrics = empty_metrics(scenario, &stacks, bucket_us, bucket_count);
         let trace = match options.trace {
             TraceMode::Full { max_events } => Some(Trace::with_cap(max_events)),
             TraceMode::MetricsOnly => None,
         };
         let books = stacks.runtimes.iter().zip(&stacks.owners).map(|(r, (e, l))| LayerBook::new(r, *e, *l)).collect();
-        Self {
+        Ok(Self {
             name: scenario.name.clone(),
             seed,
             measured_s: duration_us.saturating_sub(scenario.warmup.as_micros()) as f64 / 1e6,
@@ -167,6 +175,8 @@ impl Engine {
             bucket_end: Instant::ZERO,
             queue: EventQueue::new(),
             steps: VecDeque::with_capacity(64),
+            extra_children: BTreeMap::new(),
+            delivering: 0,
             nodes: Vec::with_capacity(1024),
             free_nodes: Vec::new(),
             requests: Vec::with_capacity(1024),
@@ -201,7 +211,7 @@ impl Engine {
             compact_at: options.queue_compact_min,
             compact_min: options.queue_compact_min,
             started: false,
-        }
+        })
     }
 
     /// Events processed so far.
@@ -319,7 +329,11 @@ impl Engine {
     fn drain_steps(&mut self) {
         while let Some(step) = self.steps.pop_front() {
             match step {
-                Step::Deliver { to, generation, reply } if self.alive(to, generation) => self.on_reply(to, reply),
+                Step::Deliver { to, generation, reply, inner } if self.alive(to, generation) => {
+                    self.delivering = inner;
+                    self.on_reply(to, reply);
+                    self.delivering = 0;
+                }
                 Step::Admitted { node, generation } if self.alive(node, generation) => self.on_wake(node),
                 _ => {}
             }

@@ -3,7 +3,7 @@
 
 use super::TraceKind;
 use super::engine::{Engine, Step};
-use super::layers::{NO_NODE, NodeId, NodeState};
+use super::layers::{NodeId, NodeState};
 use super::trace::SERVICE;
 use crate::patterns::Failure;
 use crate::patterns::contract::{Decision, Reply};
@@ -95,11 +95,14 @@ impl Engine {
                 self.enter(leaf);
             }
             Decision::AskStale { layer, failure } => self.ask_stale(node, layer, failure),
-            Decision::CancelInner { then, note: (kind, value) } => {
-                let child = self.nodes[node.index()].child;
-                if child != NO_NODE {
-                    self.cancel(child);
+            Decision::ForwardAnother(wake_at) => {
+                if let Some(at) = wake_at {
+                    self.schedule_node_timer(node, at);
                 }
+                self.spawn_extra_child(node);
+            }
+            Decision::CancelInner { then, note: (kind, value) } => {
+                self.cancel_inner(node);
                 let (_, label) = self.label(node);
                 self.trace(self.nodes[node.index()].request, kind, label, value);
                 self.finish(node, then);

@@ -1,8 +1,10 @@
 //! Compiling a scenario's stacks into runtime layers (see `patterns::registry`), and the
 //! per-call state a node keeps: nothing here knows any pattern.
 
-use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime};
-use crate::scenario::Scenario;
+use super::trace::POOL;
+use crate::patterns::check::ConfigError;
+use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime, SharedObjects};
+use crate::scenario::{Layer, Scenario, ScenarioError};
 
 /// The index of a node in the engine's node arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,19 +62,30 @@ pub(crate) enum NodeState {
 pub(crate) struct Stacks {
     pub(crate) runtimes: Vec<LayerRuntime>,
     pub(crate) slots: Vec<Vec<Slot>>,
-    /// (endpoint, label) of each runtime, for metrics.
+    /// (endpoint, label) of each runtime, for metrics (a shared runtime: its first layer's).
     pub(crate) owners: Vec<(u16, u8)>,
+    /// Runtimes shared by name: (kind, name, runtime).
+    shared: Vec<(&'static str, String, u16)>,
 }
 
 impl Stacks {
-    pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Self {
-        let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new() };
-        let pool = scenario.client.as_ref().map(|pool| stacks.add(registry::client_pool(pool), 0, super::trace::POOL));
+    /// The runtimes of every enabled layer, or the first wrong field of a scenario that was
+    /// not validated.
+    pub(crate) fn compile(scenario: &Scenario, key_spaces: &[u32]) -> Result<Self, ScenarioError> {
+        let mut stacks = Self { runtimes: Vec::new(), slots: Vec::new(), owners: Vec::new(), shared: Vec::new() };
+        let shared = SharedObjects::default();
+        let pool = match &scenario.client {
+            Some(pool) => Some(stacks.add(registry::client_pool(pool).map_err(|e| first_error("client", e))?, 0, POOL)),
+            None => None,
+        };
         for (e, endpoint) in scenario.endpoints.iter().enumerate() {
-            let mut slots: Vec<Slot> =
-                pool.map(|runtime| Slot { runtime, label: super::trace::POOL }).into_iter().collect();
+            let mut slots: Vec<Slot> = pool.map(|runtime| Slot { runtime, label: POOL }).into_iter().collect();
             let runtime_of_layer = stacks.runtime_indices(&endpoint.stack);
             for (i, layer) in endpoint.stack.iter().enumerate().filter(|(_, l)| l.enabled()) {
+                if let Some(runtime) = stacks.shared_runtime(layer) {
+                    slots.push(Slot { runtime, label: i as u8 });
+                    continue;
+                }
                 let cx = CompileContext {
                     scenario,
                     endpoint,
@@ -80,27 +93,48 @@ impl Stacks {
                     layer_index: i as u16,
                     key_space: key_spaces[e],
                     runtime_of_layer: &runtime_of_layer,
+                    shared: &shared,
                 };
-                let index = stacks.add(registry::compile(layer, &cx), e as u16, i as u8);
+                let path = || format!("endpoints[{e}].stack[{i}].{}", layer.kind_name());
+                let runtime = layer.compile(&cx).map_err(|errors| first_error(&path(), errors))?;
+                let index = stacks.add(runtime, e as u16, i as u8);
+                if let Some(name) = layer.shared_name() {
+                    stacks.shared.push((layer.kind_name(), name.to_owned(), index));
+                }
                 slots.push(Slot { runtime: index, label: i as u8 });
             }
             stacks.slots.push(slots);
         }
-        stacks
+        Ok(stacks)
     }
 
-    /// The run's index each layer of a stack will get (`None` for a disabled one).
-    fn runtime_indices(&self, stack: &[crate::scenario::Layer]) -> Vec<Option<u16>> {
+    /// The runtime already made for a layer shared by name, if any.
+    fn shared_runtime(&self, layer: &Layer) -> Option<u16> {
+        let name = layer.shared_name()?;
+        let kind = layer.kind_name();
+        self.shared.iter().find(|(k, n, _)| *k == kind && n == name).map(|(_, _, runtime)| *runtime)
+    }
+
+    /// The run's index each layer of a stack will get (`None` for a disabled one): a layer
+    /// shared by name gets the runtime its name already has, or the one it is about to make.
+    fn runtime_indices<'s>(&self, stack: &'s [Layer]) -> Vec<Option<u16>> {
         let mut next = self.runtimes.len() as u16;
-        stack
-            .iter()
-            .map(|layer| {
-                layer.enabled().then(|| {
-                    next += 1;
-                    next - 1
-                })
-            })
-            .collect()
+        let mut named: Vec<(&'static str, &'s str, u16)> = Vec::new();
+        let mut index_of = |layer: &'s Layer| {
+            if let Some(runtime) = self.shared_runtime(layer) {
+                return runtime;
+            }
+            if let Some(name) = layer.shared_name() {
+                let kind = layer.kind_name();
+                if let Some((_, _, runtime)) = named.iter().find(|(k, n, _)| *k == kind && *n == name) {
+                    return *runtime;
+                }
+                named.push((kind, name, next));
+            }
+            next += 1;
+            next - 1
+        };
+        stack.iter().map(|layer| layer.enabled().then(|| index_of(layer))).collect()
     }
 
     fn add(&mut self, runtime: LayerRuntime, endpoint: u16, label: u8) -> u16 {
@@ -108,4 +142,12 @@ impl Stacks {
         self.owners.push((endpoint, label));
         (self.runtimes.len() - 1) as u16
     }
+}
+
+/// The first of a layer's problems, with its full path.
+fn first_error(path: &str, errors: Vec<ConfigError>) -> ScenarioError {
+    errors.into_iter().next().map_or_else(
+        || ScenarioError::new(path, "is not valid"),
+        |e| ScenarioError::new(format!("{path}.{}", e.field), e.message),
+    )
 }

@@ -27,7 +27,7 @@ use core::fmt;
 pub use metrics::{BUCKETS_MAX, Bucket, LayerSample, LayerSeries, Metrics, ServiceSeries};
 pub use outcome::Outcome;
 pub use summary::{Latencies, OutcomeCounts, Summary, Totals};
-pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind};
+pub use trace::{NO_LAYER, NO_REQUEST, POOL, SERVICE, Trace, TraceEvent, TraceKind, layer_event};
 
 pub use crate::scenario::CALLS_IN_FLIGHT_MAX;
 use crate::scenario::{Scenario, ScenarioError};
@@ -87,6 +87,7 @@ pub const QUEUE_COMPACT_MIN: usize = 1 << 16;
 
 /// A bound a run enforces while it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Bound {
     /// Requests started: twice what validation estimated for the load, plus 10 000.
     Arrivals,
@@ -217,7 +218,7 @@ impl Simulation {
         if let Some(error) = scenario.validate().into_iter().next() {
             return Err(RunError::Invalid(error));
         }
-        Ok(Self { engine: engine::Engine::new(scenario, options) })
+        Ok(Self { engine: engine::Engine::new(scenario, options).map_err(RunError::Invalid)? })
     }
 
     /// Processes up to `budget` events; true when the run is complete.

@@ -62,10 +62,51 @@ impl Engine {
         if parent == NO_NODE {
             self.complete_request(request, reply);
         } else {
-            let parent_node = &mut self.nodes[parent.index()];
-            parent_node.child = NO_NODE;
-            let generation = parent_node.generation;
-            self.steps.push_back(Step::Deliver { to: parent, generation, reply });
+            let inner = if self.nodes[parent.index()].child == node {
+                self.nodes[parent.index()].child = NO_NODE;
+                0
+            } else {
+                self.forget_extra_child(parent, node)
+            };
+            let generation = self.nodes[parent.index()].generation;
+            self.steps.push_back(Step::Deliver { to: parent, generation, reply, inner });
+        }
+    }
+
+    /// Starts one more inner call below `node`, beside those in flight (a hedge).
+    pub(super) fn spawn_extra_child(&mut self, node: NodeId) {
+        let (request, depth) = (self.nodes[node.index()].request, self.nodes[node.index()].depth);
+        let child = self.new_node(request, depth + 1, node);
+        let hedges = &mut self.requests[request as usize].hedges;
+        *hedges = hedges.saturating_add(1);
+        let extras = self.extra_children.entry(node).or_default();
+        let number = extras.last().map_or(1, |(_, n)| n.saturating_add(1));
+        extras.push((child, number));
+        self.enter(child);
+    }
+
+    /// Takes `child` off `parent`'s extra inner calls; its number.
+    #[cold]
+    fn forget_extra_child(&mut self, parent: NodeId, child: NodeId) -> u8 {
+        let Some(extras) = self.extra_children.get_mut(&parent) else { return 0 };
+        let number = extras.iter().position(|(c, _)| *c == child).map_or(0, |i| extras.remove(i).1);
+        if extras.is_empty() {
+            self.extra_children.remove(&parent);
+        }
+        number
+    }
+
+    /// Abandons every inner call of `node`: its first and any extra ones.
+    pub(super) fn cancel_inner(&mut self, node: NodeId) {
+        let child = self.nodes[node.index()].child;
+        if child != NO_NODE {
+            self.nodes[node.index()].child = NO_NODE;
+            self.cancel(child);
+        }
+        if !self.extra_children.is_empty() {
+            for (extra, _) in self.extra_children.remove(&node).unwrap_or_default() {
+                self.cancel(extra);
+            }
         }
     }
 
@@ -79,10 +120,7 @@ impl Engine {
 
     /// Abandons `node` and everything below it, releasing what they hold.
     pub(super) fn cancel(&mut self, node: NodeId) {
-        let child = self.nodes[node.index()].child;
-        if child != NO_NODE {
-            self.cancel(child);
-        }
+        self.cancel_inner(node);
         self.release_on_cancel(node);
         self.free(node);
     }

@@ -48,6 +48,8 @@ pub(super) struct EngineProbe<'a> {
     samples: &'a mut [LayerSample],
     trace: &'a mut Option<Trace>,
     queue: &'a mut EventQueue<Event>,
+    /// See [`Probe::inner`].
+    inner: u8,
 }
 
 impl EngineProbe<'_> {
@@ -102,6 +104,10 @@ impl Probe for EngineProbe<'_> {
         }
     }
 
+    fn inner(&self) -> u8 {
+        self.inner
+    }
+
     fn wake_layer_at(&mut self, at: Option<Instant>) {
         let Some(at) = at else { return };
         if at < self.book.timer_at {
@@ -132,6 +138,7 @@ impl Engine {
             samples: &mut self.metrics.layers[r].samples,
             trace: &mut self.trace,
             queue: &mut self.queue,
+            inner: self.delivering,
         };
         let call = node.map(|node| &mut self.nodes[node.index()].state);
         f(&mut self.stacks.runtimes[r], call, &mut probe)

@@ -16,7 +16,8 @@ impl Engine {
         if measured {
             e.totals.arrival();
         }
-        let request = Request { id: self.next_request_id, endpoint, arrived: self.now, key, attempts: 0, measured };
+        let request =
+            Request { id: self.next_request_id, endpoint, arrived: self.now, key, attempts: 0, hedges: 0, measured };
         self.arrivals += 1;
         self.next_request_id = self.next_request_id.wrapping_add(1);
         let slot = match self.free_requests.pop() {
@@ -38,7 +39,7 @@ impl Engine {
 
     pub(super) fn complete_request(&mut self, slot: u32, reply: Reply) {
         let request = self.requests[slot as usize];
-        let outcome = classify(reply, request.attempts);
+        let outcome = classify(reply, request.attempts.saturating_sub(request.hedges));
         let latency_us = self.now.micros_since(request.arrived);
         self.trace(slot, TraceKind::Complete, NO_LAYER, outcome as u32);
         self.metrics.complete(self.bucket, outcome, latency_us);
@@ -55,7 +56,8 @@ impl Engine {
     }
 }
 
-/// The final outcome of a request that ended with `reply` after `attempts` downstream attempts.
+/// The final outcome of a request that ended with `reply` after `attempts` downstream attempts
+/// (hedges left out: a hedged success is not a success after retries).
 pub(super) fn classify(reply: Reply, attempts: u16) -> Outcome {
     match reply {
         Reply::Ok(Source::Service) if attempts > 1 => Outcome::SuccessAfterRetry,
@@ -64,8 +66,7 @@ pub(super) fn classify(reply: Reply, attempts: u16) -> Outcome {
         Reply::Ok(Source::CacheStale) => Outcome::CacheStale,
         Reply::Ok(Source::Fallback) => Outcome::Fallback,
         Reply::Err(Failure::Timeout) => Outcome::TimedOut,
-        Reply::Err(Failure::Rejected(r)) if r.is_breaker() => Outcome::RejectedByBreaker,
-        Reply::Err(Failure::Rejected(r)) if r.is_bulkhead() => Outcome::RejectedByBulkhead,
+        Reply::Err(Failure::Rejected(rejection)) => rejection.outcome(),
         Reply::Err(_) => Outcome::Failed,
     }
 }

@@ -166,7 +166,7 @@ impl Summary {
             for outcome in Outcome::ALL {
                 let n = totals.outcomes.get(outcome);
                 if n > 0 {
-                    out.push_str(&format!("  {:<3}{:<22}{n}\n", outcome.glyph(), outcome.name()));
+                    out.push_str(&format!("  {:<3}{:<24} {n}\n", outcome.glyph(), outcome.name()));
                 }
             }
             out.push_str(&format!("success rate          {:.2} %\n", totals.success_rate * 100.0));

@@ -62,6 +62,11 @@ pub enum TraceKind {
     /// The breaker is half-open with every probe taken, and the call waits until the probes
     /// decide (`half_open_admission: queue`).
     BreakerQueued,
+    /// A layer's own event, for patterns with no kind of their own here: `value` =
+    /// `code << 24 | figure`, the code being the event's index in its catalogue entry's
+    /// `events` (`LayerSpec::events`) and the figure (below 2^24) what the event measured (a
+    /// wait in ms, a new limit). See [`layer_event`] and [`TraceEvent::layer_event`].
+    LayerEvent,
 }
 
 /// One trace record. `layer` is the index in the endpoint's stack (outermost 0), [`POOL`] for
@@ -80,6 +85,22 @@ pub struct TraceEvent {
     pub layer: u8,
     /// Attempt number (downstream attempts of the request so far), 0 if none.
     pub attempt: u16,
+}
+
+/// The `value` of a [`TraceKind::LayerEvent`]: the event's code and a figure (capped at
+/// 2^24 − 1).
+#[must_use]
+pub const fn layer_event(code: u8, figure: u64) -> u32 {
+    let figure = if figure > 0xff_ffff { 0xff_ffff } else { figure as u32 };
+    (code as u32) << 24 | figure
+}
+
+impl TraceEvent {
+    /// The code and figure of a [`TraceKind::LayerEvent`] (see [`layer_event`]).
+    #[must_use]
+    pub const fn layer_event(&self) -> (u8, u32) {
+        ((self.value >> 24) as u8, self.value & 0xff_ffff)
+    }
 }
 
 /// `layer` of the client pool.

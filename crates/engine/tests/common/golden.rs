@@ -15,4 +15,7 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("retries-every-layer", 0x898eb2d5b7b6146b),
     ("thundering-herd", 0x0faddff432050d4b),
     ("breaker-never-opens", 0xf24fe2f4944bf26b),
+    ("rate-limiter-spike", 0xddff503de007f4c8),
+    ("retry-budget-storm", 0x6d72733dfe9556d0),
+    ("hedging-tail", 0xba78423c5d566aae),
 ];

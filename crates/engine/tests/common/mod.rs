@@ -70,31 +70,13 @@ pub fn check_invariants(scenario: &Scenario, report: &Report) {
     assert_eq!(unfinished, report.summary.unfinished, "unfinished requests are counted");
     let completed: u32 = report.metrics.buckets.iter().map(|b| b.completed()).sum();
     assert_eq!(u64::from(completed) + unfinished, arrivals.len() as u64, "every arrival completes once");
-    // Attempts per request never exceed the product of the retry layers' limits, times one more
-    // for each fallback that calls a secondary service.
+    // Attempts per request never exceed the product of what each enabled layer can multiply
+    // them by: a retry's attempts, a hedge's 1 + hedged attempts, 2 for a fallback that calls
+    // a secondary service.
     let max_attempts: u64 = scenario
         .endpoints
         .iter()
-        .map(|e| {
-            use resilience_engine::patterns::fallback::FallbackAction;
-            use resilience_engine::scenario::Layer;
-            let retries: u64 = e
-                .stack
-                .iter()
-                .filter_map(|l| match l {
-                    Layer::Retry(r) if r.enabled => Some(u64::from(r.total_attempts())),
-                    _ => None,
-                })
-                .product();
-            let secondary = e
-                .stack
-                .iter()
-                .filter(
-                    |l| matches!(l, Layer::Fallback(f) if f.enabled && matches!(f.action, FallbackAction::Service(_))),
-                )
-                .count() as u64;
-            retries * (1 + secondary)
-        })
+        .map(|e| e.stack.iter().filter(|l| l.enabled()).map(|l| l.attempts_factor() as u64).product::<u64>())
         .max()
         .unwrap_or(1);
     assert!(

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::{Admission, Bulkhead, BulkheadConfig, BulkheadPermit};
+use super::{Admission, Bulkhead, BulkheadPermit, BulkheadSettings};
 use crate::patterns::Rejection;
 use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Released, Reply};
 use crate::sim::TraceKind;
@@ -25,20 +25,20 @@ pub struct BulkheadLayer {
 }
 
 impl BulkheadLayer {
-    /// A bulkhead layer of a (validated) config.
+    /// A bulkhead layer.
     #[must_use]
-    pub fn bulkhead(config: &BulkheadConfig) -> Self {
-        Self::new(config, Rejection::BulkheadFull, Rejection::BulkheadWaitExpired)
+    pub fn bulkhead(settings: BulkheadSettings) -> Self {
+        Self::new(settings, Rejection::BulkheadFull, Rejection::BulkheadWaitExpired)
     }
 
     /// The shared client worker pool, a bulkhead whose refusals say so.
     #[must_use]
-    pub fn client_pool(config: &BulkheadConfig) -> Self {
-        Self::new(config, Rejection::ClientPoolFull, Rejection::ClientPoolFull)
+    pub fn client_pool(settings: BulkheadSettings) -> Self {
+        Self::new(settings, Rejection::ClientPoolFull, Rejection::ClientPoolFull)
     }
 
-    fn new(config: &BulkheadConfig, full: Rejection, expired: Rejection) -> Self {
-        Self { bulkhead: Bulkhead::new(config), full, expired, leaving: VecDeque::new(), in_hand: None }
+    fn new(settings: BulkheadSettings, full: Rejection, expired: Rejection) -> Self {
+        Self { bulkhead: Bulkhead::new(settings), full, expired, leaving: VecDeque::new(), in_hand: None }
     }
 
     /// Reports the occupancy, then records `kind` for the call being handled.

@@ -12,13 +12,14 @@
 //! models the scenario's shared client worker pool.
 
 mod layer;
+mod spec;
 pub use layer::BulkheadLayer;
 
-mod config;
+mod doc;
 
 use std::collections::{BTreeMap, VecDeque};
 
-pub use config::BulkheadConfig;
+pub use doc::BulkheadDoc;
 
 use crate::patterns::Rejection;
 use crate::time::Instant;
@@ -54,6 +55,15 @@ pub struct BulkheadStats {
     pub waiting: u32,
 }
 
+/// A bulkhead's settings (read from a [`BulkheadDoc`]): permits, and who may wait how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkheadSettings {
+    permits_max: u32,
+    /// Microseconds a call may wait; `None`: until admitted.
+    wait_max_us: Option<u64>,
+    waiting_max: usize,
+}
+
 /// A bulkhead's state. `W` is the waiter token (the simulator uses its node ids).
 #[derive(Clone, Debug)]
 pub struct Bulkhead<W> {
@@ -72,17 +82,12 @@ pub struct Bulkhead<W> {
 }
 
 impl<W: Copy + Ord> Bulkhead<W> {
-    /// The bulkhead of a (validated) config.
+    /// An empty bulkhead.
     #[must_use]
-    pub fn new(config: &BulkheadConfig) -> Self {
-        let wait_us = config.max_wait.as_micros();
-        let (wait_max_us, waiting_max) = match (wait_us, config.queue) {
-            (0, None) => (Some(0), 0),
-            (0, Some(queue)) => (None, queue as usize),
-            (wait, queue) => (Some(wait), queue.map_or(usize::MAX, |q| q as usize)),
-        };
+    pub fn new(settings: BulkheadSettings) -> Self {
+        let BulkheadSettings { permits_max, wait_max_us, waiting_max } = settings;
         Self {
-            permits_max: config.max_concurrent,
+            permits_max,
             in_use: 0,
             wait_max_us,
             waiting_max,
@@ -180,15 +185,12 @@ impl<W: Copy + Ord> Bulkhead<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::document::PatternDoc;
     use crate::time::Span;
 
     fn bulkhead(max: u32, wait_ms: u64, queue: Option<u32>) -> Bulkhead<u32> {
-        Bulkhead::new(&BulkheadConfig {
-            enabled: true,
-            max_concurrent: max,
-            max_wait: Span::from_millis(wait_ms),
-            queue,
-        })
+        let doc = BulkheadDoc { enabled: true, max_concurrent: max, max_wait: Span::from_millis(wait_ms), queue };
+        Bulkhead::new(doc.parse().unwrap())
     }
 
     fn admitted(admission: Admission) -> BulkheadPermit {

@@ -1,6 +1,7 @@
 //! A fixed-capacity LRU index over small integer keys: O(1) lookup, touch, insert and evict,
 //! no hashing (keys index a dense table of 4 bytes a key; validation bounds the total over all
-//! caches). Entries are allocated as keys arrive, so their memory follows what is cached.
+//! caches). The key table and the entries grow as keys arrive, so memory follows what is
+//! cached, whatever `key_space` says.
 
 const NONE: u32 = u32::MAX;
 
@@ -15,6 +16,9 @@ struct Slot<V> {
 /// Least-recently-used map from keys in `0..key_space` to values of type `V`.
 #[derive(Clone, Debug)]
 pub(crate) struct Lru<V> {
+    /// Keys at or above this are never stored.
+    key_space: u32,
+    /// The slot of each key seen so far (`NONE`: not stored); grows up to the largest key.
     slot_of_key: Vec<u32>,
     slots: Vec<Slot<V>>,
     capacity: usize,
@@ -26,7 +30,8 @@ impl<V: Copy> Lru<V> {
     /// An empty map for keys below `key_space`, holding at most `capacity` entries.
     pub(crate) fn new(key_space: u32, capacity: u32) -> Self {
         Self {
-            slot_of_key: vec![NONE; key_space as usize],
+            key_space,
+            slot_of_key: Vec::new(),
             slots: Vec::with_capacity(capacity.min(key_space).min(1_024) as usize),
             capacity: capacity as usize,
             newest: NONE,
@@ -50,10 +55,13 @@ impl<V: Copy> Lru<V> {
 
     /// Stores `value` under `key` as the most recent entry, evicting the oldest when full.
     pub(crate) fn insert(&mut self, key: u32, value: V) {
-        let Some(&existing) = self.slot_of_key.get(key as usize) else { return };
-        if self.capacity == 0 {
+        if self.capacity == 0 || key >= self.key_space {
             return;
         }
+        if key as usize >= self.slot_of_key.len() {
+            self.slot_of_key.resize(key as usize + 1, NONE);
+        }
+        let existing = self.slot_of_key[key as usize];
         let slot = if existing != NONE {
             self.unlink(existing);
             existing
@@ -129,6 +137,14 @@ mod tests {
         lru.insert(99, 1);
         lru.touch(99);
         assert_eq!((lru.peek(1), lru.peek(99), lru.len()), (None, None, 0));
+    }
+
+    #[test]
+    fn a_huge_key_space_allocates_nothing_up_front() {
+        let mut lru = Lru::new(u32::MAX, u32::MAX);
+        assert_eq!((lru.slot_of_key.capacity(), lru.slots.capacity()), (0, 1_024));
+        lru.insert(7, 'x');
+        assert_eq!((lru.peek(7), lru.slot_of_key.len()), (Some('x'), 8));
     }
 
     #[test]

@@ -7,11 +7,12 @@
 //! ```
 
 mod layer;
+mod spec;
 
-mod config;
+mod doc;
 mod lru;
 
-pub use config::CacheConfig;
+pub use doc::CacheDoc;
 
 use crate::time::Instant;
 use lru::Lru;
@@ -40,6 +41,15 @@ pub struct CacheStats {
     pub stale_served: u64,
 }
 
+/// A cache layer's settings (read from a [`CacheDoc`]), in the units the machine uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheSettings {
+    ttl_us: u64,
+    capacity: u32,
+    serve_stale: bool,
+    max_staleness_us: u64,
+}
+
 /// A cache layer's state: one LRU of store times per key.
 #[derive(Clone, Debug)]
 pub struct Cache {
@@ -51,14 +61,15 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache of a (validated) config, for keys below `key_space`.
+    /// An empty cache for keys below `key_space` (its key table grows as keys arrive, so no
+    /// value allocates up front).
     #[must_use]
-    pub fn new(config: &CacheConfig, key_space: u32) -> Self {
+    pub fn new(settings: CacheSettings, key_space: u32) -> Self {
         Self {
-            ttl_us: config.ttl.as_micros(),
-            serve_stale: config.serve_stale,
-            max_staleness_us: config.max_staleness.map_or(u64::MAX, |s| s.as_micros()),
-            stored_at: Lru::new(key_space, config.capacity),
+            ttl_us: settings.ttl_us,
+            serve_stale: settings.serve_stale,
+            max_staleness_us: settings.max_staleness_us,
+            stored_at: Lru::new(key_space, settings.capacity),
             stats: CacheStats::default(),
         }
     }
@@ -111,11 +122,12 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::document::PatternDoc;
     use crate::time::Span;
 
     fn cache(serve_stale: bool, max_staleness: Option<Span>) -> Cache {
-        let config = CacheConfig { enabled: true, ttl: Span::from_secs(10), capacity: 2, serve_stale, max_staleness };
-        Cache::new(&config, 100)
+        let config = CacheDoc { enabled: true, ttl: Span::from_secs(10), capacity: 2, serve_stale, max_staleness };
+        Cache::new(config.parse().unwrap(), 100)
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{BreakerConfig, BreakerPermit, CallResult, CircuitBreaker, HalfOpenAdmission, Recorded};
+use super::{BreakerPermit, BreakerSettings, CallResult, CircuitBreaker, HalfOpenAdmission, Recorded};
 use crate::patterns::Rejection;
 use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Released, Reply};
 use crate::sim::TraceKind;
@@ -35,12 +35,12 @@ pub struct BreakerLayer {
 }
 
 impl BreakerLayer {
-    /// The layer of a config (any values: the machine never panics on them).
+    /// The layer of checked settings.
     #[must_use]
-    pub fn new(config: &BreakerConfig) -> Self {
+    pub fn new(settings: BreakerSettings) -> Self {
         Self {
-            breaker: CircuitBreaker::new(config),
-            queue_when_full: config.half_open_admission == HalfOpenAdmission::Queue,
+            queue_when_full: settings.half_open_admission == HalfOpenAdmission::Queue,
+            breaker: CircuitBreaker::new(&settings),
             parked: VecDeque::new(),
             live: BTreeMap::new(),
             next_ticket: 0,

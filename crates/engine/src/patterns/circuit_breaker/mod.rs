@@ -29,15 +29,16 @@
 //! publishes no event.
 
 mod layer;
+mod spec;
 pub use layer::{BreakerLayer, RecordedNote, RecordedOutcome};
 
-mod config;
+mod doc;
 mod metrics;
 mod state;
 mod transitions;
 mod window;
 
-pub use config::{AfterMaxWait, BreakerConfig, BreakerMode, Evaluate, HalfOpenAdmission, OpenBoundary, WindowConfig};
+pub use doc::{AfterMaxWait, BreakerDoc, BreakerMode, Evaluate, HalfOpenAdmission, OpenBoundary, WindowDoc};
 pub use metrics::BreakerMetrics;
 pub use state::{BreakerEvent, BreakerState, IllegalTransition, Target};
 pub use window::Totals;
@@ -112,11 +113,14 @@ pub struct CircuitBreaker {
     events: Events,
 }
 
-/// The config, pre-digested into the units the hot path uses. Sizes are at least 1 here, so
-/// a config built without the validator cannot make the machine panic or divide by zero.
+/// A breaker's settings (read from a [`BreakerDoc`]), in the units the hot path uses. Only
+/// `parse` makes them, so sizes are at least 1 and rates are in range: the machine cannot
+/// panic or divide by zero.
 #[derive(Clone, Debug)]
-struct BreakerSettings {
-    window: WindowConfig,
+pub struct BreakerSettings {
+    mode: BreakerMode,
+    half_open_admission: HalfOpenAdmission,
+    window: WindowDoc,
     failure_rate: f64,
     slow_call_rate: f64,
     slow_call_us: u64,
@@ -139,20 +143,23 @@ struct BreakerSettings {
 }
 
 impl BreakerSettings {
-    fn of(config: &BreakerConfig) -> Self {
+    /// The settings of a checked document.
+    fn of(config: &BreakerDoc) -> Self {
         let window = match config.window {
-            WindowConfig::Count(size) => WindowConfig::Count(size.max(1)),
-            WindowConfig::Seconds(seconds) => WindowConfig::Seconds(seconds.max(1)),
+            WindowDoc::Count(size) => WindowDoc::Count(size.max(1)),
+            WindowDoc::Seconds(seconds) => WindowDoc::Seconds(seconds.max(1)),
         };
         let permitted_half_open = config.permitted_half_open.max(1);
         Self {
+            mode: config.mode,
+            half_open_admission: config.half_open_admission,
             window,
             failure_rate: config.failure_rate,
             slow_call_rate: config.slow_call_rate,
             slow_call_us: config.slow_call_duration.as_micros(),
             minimum_calls_closed: match window {
-                WindowConfig::Count(size) => config.minimum_calls.min(size),
-                WindowConfig::Seconds(_) => config.minimum_calls,
+                WindowDoc::Count(size) => config.minimum_calls.min(size),
+                WindowDoc::Seconds(_) => config.minimum_calls,
             },
             minimum_calls: config.minimum_calls,
             wait_open_us: config.wait_open.as_micros(),
@@ -173,12 +180,11 @@ impl BreakerSettings {
 }
 
 impl CircuitBreaker {
-    /// A breaker in the state its `mode` gives (closed for `normal`). Out-of-range sizes are
-    /// raised to 1; the scenario validator reports them as errors instead.
+    /// A breaker in the state its `mode` gives (closed for `normal`).
     #[must_use]
-    pub fn new(config: &BreakerConfig) -> Self {
-        let settings = BreakerSettings::of(config);
-        let (phase, metrics) = match config.mode {
+    pub fn new(settings: &BreakerSettings) -> Self {
+        let settings = settings.clone();
+        let (phase, metrics) = match settings.mode {
             BreakerMode::Normal => (Phase::Closed, closed_metrics(&settings)),
             BreakerMode::ForcedOpen => (Phase::ForcedOpen, Metrics::empty()),
             BreakerMode::MetricsOnly => {
@@ -186,7 +192,7 @@ impl CircuitBreaker {
             }
             BreakerMode::Disabled => (Phase::Disabled, Metrics::empty()),
         };
-        let open_count = u32::from(config.mode == BreakerMode::ForcedOpen);
+        let open_count = u32::from(settings.mode == BreakerMode::ForcedOpen);
         Self {
             config: settings,
             phase,
@@ -345,8 +351,8 @@ impl CircuitBreaker {
 
 fn closed_metrics(config: &BreakerSettings) -> Metrics {
     let window = match config.window {
-        WindowConfig::Count(size) => Window::count(size),
-        WindowConfig::Seconds(seconds) => Window::time(seconds),
+        WindowDoc::Count(size) => Window::count(size),
+        WindowDoc::Seconds(seconds) => Window::time(seconds),
     };
     Metrics::new(window, config.minimum_calls_closed)
 }

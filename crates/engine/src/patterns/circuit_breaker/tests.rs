@@ -1,6 +1,7 @@
 //! Conformance cases from resilience4j's and cockatiel's own suites (see conformance.md).
 
 use super::*;
+use crate::patterns::document::PatternDoc;
 use crate::time::Span;
 
 const F: CallResult = CallResult::Failure(FailureKind::ServerError);
@@ -11,17 +12,17 @@ fn secs(s: u64) -> Instant {
 }
 
 /// The "base" config shared by C01-C09 (and the fidelity tests).
-pub(super) fn base() -> BreakerConfig {
-    BreakerConfig {
+pub(super) fn base() -> BreakerDoc {
+    BreakerDoc {
         failure_rate: 50.0,
         slow_call_rate: 50.0,
         slow_call_duration: Span::from_secs(4),
         permitted_half_open: 4,
         max_wait_half_open: Some(Span::from_secs(1)),
-        window: WindowConfig::Seconds(20),
+        window: WindowDoc::Seconds(20),
         minimum_calls: 5,
         wait_open: Span::from_secs(5),
-        ..BreakerConfig::default()
+        ..BreakerDoc::default()
     }
 }
 
@@ -31,8 +32,8 @@ fn call(cb: &mut CircuitBreaker, at: Instant, duration: Span, result: CallResult
     cb.record(at.plus(core::time::Duration::from_micros(duration.as_micros())), permit, result);
 }
 
-fn open_breaker(config: &BreakerConfig) -> CircuitBreaker {
-    let mut cb = CircuitBreaker::new(config);
+fn open_breaker(config: &BreakerDoc) -> CircuitBreaker {
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     for _ in 0..config.minimum_calls {
         call(&mut cb, Instant::ZERO, Span::ZERO, F);
     }
@@ -40,7 +41,7 @@ fn open_breaker(config: &BreakerConfig) -> CircuitBreaker {
     cb
 }
 
-fn half_open(config: &BreakerConfig) -> (CircuitBreaker, Instant) {
+fn half_open(config: &BreakerDoc) -> (CircuitBreaker, Instant) {
     let mut cb = open_breaker(config);
     let later = secs(6);
     let permit = cb.try_acquire(later).expect("half-open probe");
@@ -51,7 +52,7 @@ fn half_open(config: &BreakerConfig) -> (CircuitBreaker, Instant) {
 
 #[test]
 fn c01_time_window_trips_at_exactly_fifty_percent() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     for (t, result) in [(0, S), (1, S), (2, S), (3, F), (4, F)] {
         call(&mut cb, secs(t), Span::ZERO, result);
     }
@@ -62,7 +63,7 @@ fn c01_time_window_trips_at_exactly_fifty_percent() {
 
 #[test]
 fn c03_slow_call_rate_trips() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     let mut t = Instant::ZERO;
     for (ms, result) in [(5_000, F), (5_000, S), (100, F), (100, S)] {
         call(&mut cb, t, Span::from_millis(ms), result);
@@ -89,7 +90,7 @@ fn c04_open_wait_is_strict() {
     assert_eq!(cb.stats().not_permitted, 0, "metrics reset on the transition");
     cb.release(permit);
 
-    let polly = BreakerConfig { open_boundary: OpenBoundary::AtOrAfter, ..base() };
+    let polly = BreakerDoc { open_boundary: OpenBoundary::AtOrAfter, ..base() };
     let mut cb = open_breaker(&polly);
     assert!(cb.try_acquire(secs(5)).is_ok(), "at_or_after half-opens exactly at the end");
 }
@@ -147,14 +148,14 @@ fn c08_half_open_closes_below_threshold() {
 
 #[test]
 fn c25_consecutive_breaker() {
-    let config = BreakerConfig {
+    let config = BreakerDoc {
         consecutive_failures: Some(2),
         wait_open: Span::from_secs(1),
         permitted_half_open: 1,
         open_boundary: OpenBoundary::AtOrAfter,
-        ..BreakerConfig::default()
+        ..BreakerDoc::default()
     };
-    let mut cb = CircuitBreaker::new(&config);
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     call(&mut cb, Instant::ZERO, Span::ZERO, F);
     assert_eq!(cb.state(), BreakerState::Closed);
     call(&mut cb, Instant::ZERO, Span::ZERO, F);
@@ -168,8 +169,8 @@ fn c25_consecutive_breaker() {
 
 #[test]
 fn successes_reset_the_consecutive_count() {
-    let config = BreakerConfig { consecutive_failures: Some(2), ..BreakerConfig::default() };
-    let mut cb = CircuitBreaker::new(&config);
+    let config = BreakerDoc { consecutive_failures: Some(2), ..BreakerDoc::default() };
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     for result in [F, S, F, S, F] {
         call(&mut cb, Instant::ZERO, Span::ZERO, result);
     }
@@ -189,7 +190,7 @@ fn max_wait_in_half_open_leaves_the_state() {
 
 #[test]
 fn open_wait_grows_and_is_capped() {
-    let config = BreakerConfig {
+    let config = BreakerDoc {
         wait_multiplier: 2.0,
         wait_max: Some(Span::from_secs(15)),
         open_boundary: OpenBoundary::AtOrAfter,
@@ -211,13 +212,13 @@ fn open_wait_grows_and_is_capped() {
 
 #[test]
 fn evaluating_only_on_failures_waits_for_a_failure() {
-    let config = BreakerConfig {
-        window: WindowConfig::Count(4),
+    let config = BreakerDoc {
+        window: WindowDoc::Count(4),
         minimum_calls: 4,
         evaluate: Evaluate::OnFailure,
-        ..BreakerConfig::default()
+        ..BreakerDoc::default()
     };
-    let mut cb = CircuitBreaker::new(&config);
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     for result in [F, F, S, S] {
         call(&mut cb, Instant::ZERO, Span::ZERO, result);
     }
@@ -228,13 +229,13 @@ fn evaluating_only_on_failures_waits_for_a_failure() {
 
 #[test]
 fn unrecorded_kinds_count_as_success_and_stale_permits_are_ignored() {
-    let config = BreakerConfig {
-        window: WindowConfig::Count(2),
+    let config = BreakerDoc {
+        window: WindowDoc::Count(2),
         minimum_calls: 2,
         record: vec![FailureKind::ServerError],
-        ..BreakerConfig::default()
+        ..BreakerDoc::default()
     };
-    let mut cb = CircuitBreaker::new(&config);
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     let late = cb.try_acquire(Instant::ZERO).unwrap();
     call(&mut cb, Instant::ZERO, Span::ZERO, CallResult::Failure(FailureKind::Timeout));
     call(&mut cb, Instant::ZERO, Span::ZERO, CallResult::Failure(FailureKind::Timeout));

@@ -3,6 +3,7 @@
 //! `CountingCircuitStats` (FS).
 
 use super::*;
+use crate::patterns::document::PatternDoc;
 use crate::time::Span;
 
 const F: CallResult = CallResult::Failure(FailureKind::ServerError);
@@ -10,8 +11,8 @@ const S: CallResult = CallResult::Success;
 const T0: Instant = Instant::ZERO;
 
 /// R4J's test setUp config (conformance "base"), with 4xx ignored.
-fn base() -> BreakerConfig {
-    BreakerConfig { ignore: vec![FailureKind::ClientError], ..super::tests::base() }
+fn base() -> BreakerDoc {
+    BreakerDoc { ignore: vec![FailureKind::ClientError], ..super::tests::base() }
 }
 
 fn call(cb: &mut CircuitBreaker, at: Instant, result: CallResult) -> Recorded {
@@ -44,7 +45,7 @@ fn transitions(cb: &mut CircuitBreaker) -> Vec<(u8, u8)> {
 /// the minimum; the closed metrics stay readable once open; a refused call is counted there.
 #[test]
 fn r4j_open_keeps_the_closed_metrics() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     assert_eq!(summary(&cb), (None, 0, 0, 0, 0));
     let expected = [(None, 0, 1, 1, 0), (None, 0, 2, 2, 0), (None, 0, 3, 3, 0), (None, 1, 4, 3, 0)];
     for (result, want) in [F, F, F, S].into_iter().zip(expected) {
@@ -68,16 +69,16 @@ fn r4j_open_keeps_the_closed_metrics() {
 /// 7.5 s), and IntervalFunction's `(long)(v · m)` truncation to whole ms at each step.
 #[test]
 fn r4j_growing_open_wait_is_truncated_to_whole_milliseconds() {
-    let config = BreakerConfig { wait_multiplier: 1.5, ..base() };
-    let mut cb = CircuitBreaker::new(&config);
+    let config = BreakerDoc { wait_multiplier: 1.5, ..base() };
+    let mut cb = CircuitBreaker::new(&config.parse().unwrap());
     cb.transition_to(T0, Target::Open).unwrap();
     assert_eq!(cb.state(), BreakerState::Open { until: Instant::from_secs(5) });
     cb.transition_to(T0, Target::HalfOpen).unwrap();
     cb.transition_to(T0, Target::Open).unwrap();
     assert_eq!(cb.state(), BreakerState::Open { until: Instant::from_millis(7_500) });
 
-    let odd = BreakerConfig { wait_open: Span::from_millis(101), ..config };
-    let mut cb = CircuitBreaker::new(&odd);
+    let odd = BreakerDoc { wait_open: Span::from_millis(101), ..config };
+    let mut cb = CircuitBreaker::new(&odd.parse().unwrap());
     let mut waits = Vec::new();
     for _ in 0..5 {
         cb.transition_to(T0, Target::Open).unwrap();
@@ -90,7 +91,7 @@ fn r4j_growing_open_wait_is_truncated_to_whole_milliseconds() {
 /// R4J `shouldForceOpenCircuitBreaker`, and the same state as a config `mode`.
 #[test]
 fn r4j_forced_open_rejects_forever() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     cb.transition_to(T0, Target::ForcedOpen).unwrap();
     assert_eq!(cb.state(), BreakerState::ForcedOpen);
     assert!(cb.try_acquire(T0).is_err());
@@ -99,7 +100,7 @@ fn r4j_forced_open_rejects_forever() {
     assert_eq!(summary(&cb), (None, 0, 0, 0, 2));
     assert_eq!(transitions(&mut cb), [(0, 4)]);
 
-    let mut cb = CircuitBreaker::new(&BreakerConfig { mode: BreakerMode::ForcedOpen, ..base() });
+    let mut cb = CircuitBreaker::new(&BreakerDoc { mode: BreakerMode::ForcedOpen, ..base() }.parse().unwrap());
     assert_eq!(cb.try_acquire(Instant::from_secs(3600)), Err(Rejection::CircuitOpen { until: Instant::NEVER }));
     assert_eq!(cb.state().code(), 4);
     assert!(events(&mut cb).is_empty(), "starting in a state is no transition");
@@ -108,7 +109,7 @@ fn r4j_forced_open_rejects_forever() {
 /// R4J `shouldDisableCircuitBreaker` and `shouldNotProduceEventsInDisabledState`.
 #[test]
 fn r4j_disabled_permits_everything_and_records_nothing() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     cb.transition_to(T0, Target::Disabled).unwrap();
     assert_eq!(cb.state().code(), 3);
     assert_eq!(call(&mut cb, T0, S), Recorded::NotCounted);
@@ -118,13 +119,16 @@ fn r4j_disabled_permits_everything_and_records_nothing() {
     assert_eq!(cb.state(), BreakerState::Disabled);
     assert_eq!(summary(&cb), (None, 0, 0, 0, 0));
     assert_eq!(transitions(&mut cb), [(0, 3)], "one state transition, nothing else");
-    assert_eq!(CircuitBreaker::new(&BreakerConfig { mode: BreakerMode::Disabled, ..base() }).state().code(), 3);
+    assert_eq!(
+        CircuitBreaker::new(&BreakerDoc { mode: BreakerMode::Disabled, ..base() }.parse().unwrap()).state().code(),
+        3
+    );
 }
 
 /// R4J `shouldRecordMetricsInMetricsOnlyState` and `shouldPublishEachEventOnceInMetricOnlyState`.
 #[test]
 fn r4j_metrics_only_records_and_publishes_once_but_never_blocks() {
-    let mut cb = CircuitBreaker::new(&BreakerConfig { mode: BreakerMode::MetricsOnly, ..base() });
+    let mut cb = CircuitBreaker::new(&BreakerDoc { mode: BreakerMode::MetricsOnly, ..base() }.parse().unwrap());
     assert_eq!(cb.state().code(), 5);
     for result in [F, F, F, S, S] {
         call(&mut cb, T0, result);
@@ -137,7 +141,7 @@ fn r4j_metrics_only_records_and_publishes_once_but_never_blocks() {
     assert!(matches!(published[0], BreakerEvent::FailureRateExceeded { rate, .. } if rate == 60.0));
 
     // Five slow failures: each event once.
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     cb.transition_to(T0, Target::MetricsOnly).unwrap();
     let _ = events(&mut cb);
     for _ in 0..5 {
@@ -154,7 +158,7 @@ fn r4j_metrics_only_records_and_publishes_once_but_never_blocks() {
 /// `shouldNotAllowTransitionFromClosedToHalfOpen`.
 #[test]
 fn r4j_no_event_for_a_transition_to_the_same_state() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     let illegal = cb.transition_to(T0, Target::HalfOpen);
     assert_eq!(illegal, Err(IllegalTransition { from: BreakerState::Closed, to: Target::HalfOpen }));
     assert_eq!(cb.state(), BreakerState::Closed);
@@ -176,7 +180,7 @@ fn r4j_no_event_for_a_transition_to_the_same_state() {
 /// permit back and is not recorded.
 #[test]
 fn r4j_ignored_failures_release_the_permit() {
-    let mut cb = CircuitBreaker::new(&base());
+    let mut cb = CircuitBreaker::new(&base().parse().unwrap());
     cb.transition_to(T0, Target::Open).unwrap();
     cb.transition_to(T0, Target::HalfOpen).unwrap();
     for n in 1..=3 {
@@ -197,9 +201,9 @@ fn r4j_ignored_failures_release_the_permit() {
 /// whatever the closed state's failure threshold says.
 #[test]
 fn failsafe_half_open_success_threshold() {
-    let config = BreakerConfig { half_open_successes: Some(3), ..base() };
+    let config = BreakerDoc { half_open_successes: Some(3), ..base() };
     for (last, closes) in [(S, true), (F, false)] {
-        let mut cb = CircuitBreaker::new(&config);
+        let mut cb = CircuitBreaker::new(&config.parse().unwrap());
         cb.transition_to(T0, Target::Open).unwrap();
         cb.transition_to(T0, Target::HalfOpen).unwrap();
         for result in [S, F, S] {
@@ -216,9 +220,9 @@ fn failsafe_half_open_success_threshold() {
 /// is 67 %, which reaches a 67 % threshold only when rates are rounded.
 #[test]
 fn failsafe_rates_rounded_to_whole_percent() {
-    let config = BreakerConfig { window: WindowConfig::Count(3), minimum_calls: 3, failure_rate: 67.0, ..base() };
-    let mut exact = CircuitBreaker::new(&config);
-    let mut rounded = CircuitBreaker::new(&BreakerConfig { round_rates: true, ..config });
+    let config = BreakerDoc { window: WindowDoc::Count(3), minimum_calls: 3, failure_rate: 67.0, ..base() };
+    let mut exact = CircuitBreaker::new(&config.parse().unwrap());
+    let mut rounded = CircuitBreaker::new(&BreakerDoc { round_rates: true, ..config }.parse().unwrap());
     for result in [F, S, F] {
         call(&mut exact, T0, result);
         call(&mut rounded, T0, result);
@@ -232,25 +236,32 @@ fn failsafe_rates_rounded_to_whole_percent() {
 
 /// A config built directly, without the validator, never panics.
 #[test]
-fn zero_sizes_built_directly_do_not_panic() {
-    let config = BreakerConfig {
-        window: WindowConfig::Count(0),
+fn zero_sizes_and_nan_rates_are_refused_by_name_not_built() {
+    let config = BreakerDoc {
+        window: WindowDoc::Count(0),
         permitted_half_open: 0,
         minimum_calls: 0,
         consecutive_failures: Some(0),
         half_open_successes: Some(0),
         wait_multiplier: f64::NAN,
         failure_rate: f64::NAN,
-        ..BreakerConfig::default()
+        ..BreakerDoc::default()
     };
-    let mut cb = CircuitBreaker::new(&config);
-    for t in 0..5 {
-        if let Ok(permit) = cb.try_acquire(Instant::from_secs(t * 100)) {
-            cb.record(Instant::from_secs(t * 100), permit, F);
-        }
-    }
-    let seconds = BreakerConfig { window: WindowConfig::Seconds(0), ..BreakerConfig::default() };
-    let mut cb = CircuitBreaker::new(&seconds);
-    call(&mut cb, T0, F);
-    assert_eq!(cb.metrics().buffered, 1);
+    let errors = config.parse().unwrap_err();
+    let mut fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "consecutive_failures",
+            "failure_rate",
+            "half_open_successes",
+            "minimum_calls",
+            "permitted_half_open",
+            "wait_multiplier",
+            "window.count"
+        ]
+    );
+    let seconds = BreakerDoc { window: WindowDoc::Seconds(0), ..BreakerDoc::default() };
+    assert_eq!(seconds.parse().unwrap_err()[0].field, "window.seconds");
 }

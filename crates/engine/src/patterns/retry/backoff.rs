@@ -1,6 +1,6 @@
 //! Pure wait formulas: no state, no randomness of their own (`r` is passed in).
 
-use super::config::{BackoffConfig, Jitter};
+use super::doc::{BackoffDoc, Jitter};
 use crate::time::micros_of_f64;
 
 /// A validated backoff: the schedule, the cap and the jitter, in microseconds.
@@ -23,11 +23,11 @@ const MS: u64 = 1_000;
 impl Backoff {
     /// Builds the backoff of a retry config; `cap_us` is `u64::MAX` when there is no cap.
     #[must_use]
-    pub fn new(config: &BackoffConfig, cap_us: u64, jitter: Jitter) -> Self {
+    pub(super) fn new(config: &BackoffDoc, cap_us: u64, jitter: Jitter) -> Self {
         let schedule = match *config {
-            BackoffConfig::Constant { delay } => Schedule::Constant { delay_us: delay.as_micros() },
-            BackoffConfig::Linear { delay } => Schedule::Linear { delay_us: delay.as_micros() },
-            BackoffConfig::Exponential { initial, multiplier } => {
+            BackoffDoc::Constant { delay } => Schedule::Constant { delay_us: delay.as_micros() },
+            BackoffDoc::Linear { delay } => Schedule::Linear { delay_us: delay.as_micros() },
+            BackoffDoc::Exponential { initial, multiplier } => {
                 Schedule::Exponential { initial_ms: initial.as_micros() / MS, multiplier }
             }
         };
@@ -90,14 +90,14 @@ mod tests {
 
     const S: u64 = 1_000_000;
 
-    fn backoff(config: BackoffConfig, cap_us: u64, jitter: Jitter) -> Backoff {
+    fn backoff(config: BackoffDoc, cap_us: u64, jitter: Jitter) -> Backoff {
         Backoff::new(&config, cap_us, jitter)
     }
 
     #[test]
     fn resilience4j_exponential_truncates_each_step() {
         let b = backoff(
-            BackoffConfig::Exponential { initial: Span::from_millis(500), multiplier: 1.5 },
+            BackoffDoc::Exponential { initial: Span::from_millis(500), multiplier: 1.5 },
             u64::MAX,
             Jitter::None,
         );
@@ -109,7 +109,7 @@ mod tests {
     #[test]
     fn c14_capped_exponential_intervals() {
         let b = backoff(
-            BackoffConfig::Exponential { initial: Span::from_millis(100), multiplier: 2.0 },
+            BackoffDoc::Exponential { initial: Span::from_millis(100), multiplier: 2.0 },
             100_000 * MS,
             Jitter::None,
         );
@@ -125,29 +125,29 @@ mod tests {
     #[test]
     fn c18_polly_delay_formulas() {
         let one_s = Span::from_secs(1);
-        let exp = backoff(BackoffConfig::Exponential { initial: one_s, multiplier: 2.0 }, u64::MAX, Jitter::None);
-        let lin = backoff(BackoffConfig::Linear { delay: one_s }, u64::MAX, Jitter::None);
-        let con = backoff(BackoffConfig::Constant { delay: one_s }, u64::MAX, Jitter::None);
+        let exp = backoff(BackoffDoc::Exponential { initial: one_s, multiplier: 2.0 }, u64::MAX, Jitter::None);
+        let lin = backoff(BackoffDoc::Linear { delay: one_s }, u64::MAX, Jitter::None);
+        let con = backoff(BackoffDoc::Constant { delay: one_s }, u64::MAX, Jitter::None);
         let at = |b: &Backoff| (1..=3).map(|n| b.delay_us(n, 0, 0.0) / S).collect::<Vec<_>>();
         assert_eq!(at(&exp), [1, 2, 4]);
         assert_eq!(at(&lin), [1, 2, 3]);
         assert_eq!(at(&con), [1, 1, 1]);
-        let zero = backoff(BackoffConfig::Constant { delay: Span::ZERO }, u64::MAX, Jitter::Factor(0.25));
+        let zero = backoff(BackoffDoc::Constant { delay: Span::ZERO }, u64::MAX, Jitter::Factor(0.25));
         assert_eq!(zero.delay_us(1, 0, 0.7), 0);
 
-        let con_j = backoff(BackoffConfig::Constant { delay: one_s }, u64::MAX, Jitter::Factor(0.25));
+        let con_j = backoff(BackoffDoc::Constant { delay: one_s }, u64::MAX, Jitter::Factor(0.25));
         let got: Vec<u64> = [0.0, 0.4, 0.6, 1.0].iter().map(|r| con_j.delay_us(1, 0, *r) / MS).collect();
         assert_eq!(got, [750, 950, 1050, 1250]);
-        let lin_j = backoff(BackoffConfig::Linear { delay: one_s }, u64::MAX, Jitter::Factor(0.25));
+        let lin_j = backoff(BackoffDoc::Linear { delay: one_s }, u64::MAX, Jitter::Factor(0.25));
         let got: Vec<u64> = [0.0, 0.4, 0.5, 0.6, 1.0].iter().map(|r| lin_j.delay_us(3, 0, *r) / MS).collect();
         assert_eq!(got, [2250, 2850, 3000, 3150, 3750]);
 
         // MaxDelay_Ok: attempt 2, base 10 s, MaxDelay 1 s -> 1 s for every type.
         let ten = Span::from_secs(10);
         for config in [
-            BackoffConfig::Constant { delay: ten },
-            BackoffConfig::Linear { delay: ten },
-            BackoffConfig::Exponential { initial: ten, multiplier: 2.0 },
+            BackoffDoc::Constant { delay: ten },
+            BackoffDoc::Linear { delay: ten },
+            BackoffDoc::Exponential { initial: ten, multiplier: 2.0 },
         ] {
             assert_eq!(backoff(config, S, Jitter::None).delay_us(3, 0, 0.0), S);
         }
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn aws_jitters_stay_in_their_ranges() {
-        let base = BackoffConfig::Exponential { initial: Span::from_millis(100), multiplier: 2.0 };
+        let base = BackoffDoc::Exponential { initial: Span::from_millis(100), multiplier: 2.0 };
         let full = backoff(base.clone(), 150 * MS, Jitter::Full);
         assert_eq!(full.delay_us(1, 0, 0.0), 0);
         assert_eq!(full.delay_us(1, 0, 0.5), 50 * MS);

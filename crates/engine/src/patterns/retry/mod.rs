@@ -15,13 +15,18 @@
 //! the "retries" reading (Polly, cockatiel, Envoy): `max_retries: 2` = `max_attempts: 3`.
 
 mod layer;
+mod spec;
 pub use layer::RetryLayer;
 
 mod backoff;
-mod config;
+mod budget;
+mod budget_doc;
+mod doc;
 
 pub use backoff::Backoff;
-pub use config::{BackoffConfig, Jitter, RetryAfter, RetryConfig};
+pub use budget::{AwsQuota, Budget, EnvoyBudget, TpsBudget};
+pub use budget_doc::BudgetDoc;
+pub use doc::{BackoffDoc, Jitter, RetryAfter, RetryDoc};
 
 use crate::patterns::contract::Random;
 use crate::patterns::{Failure, FailureKind, KindSet};
@@ -29,7 +34,7 @@ use crate::patterns::{Failure, FailureKind, KindSet};
 /// How far past the backoff a clamped `Retry-After` may go (AWS SDKs: 5 s).
 const RETRY_AFTER_SLACK_US: u64 = 5_000_000;
 
-/// A retry layer's shared, immutable policy.
+/// A retry layer's shared, immutable policy: its settings, read from a [`RetryDoc`].
 #[derive(Clone, Debug)]
 pub struct Retry {
     attempts_max: u32,
@@ -68,9 +73,8 @@ pub enum RetryDecision {
 }
 
 impl Retry {
-    /// The policy of a (validated) config.
-    #[must_use]
-    pub fn new(config: &RetryConfig) -> Self {
+    /// The policy of a checked document (see [`RetryDoc`]'s `parse`).
+    fn of_checked(config: &RetryDoc) -> Self {
         let cap_us = config.max_delay.map_or(u64::MAX, |cap| cap.as_micros());
         Self {
             attempts_max: config.total_attempts(),
@@ -124,6 +128,7 @@ impl Retry {
 mod tests {
     use super::*;
     use crate::patterns::Rejection;
+    use crate::patterns::document::PatternDoc;
     use crate::rng::{Stream, StreamId};
     use crate::time::Span;
 
@@ -147,41 +152,41 @@ mod tests {
     /// C12: `Retry.ofDefaults()`: 3 attempts, 500 ms apart, then the original failure.
     #[test]
     fn c12_default_retry_three_attempts() {
-        let policy = Retry::new(&RetryConfig::default());
+        let policy = RetryDoc::default().parse().unwrap();
         assert_eq!(attempt_times(&policy, E500), [0, 500, 1000]);
     }
 
     /// C13: `ofExponentialBackoff(500, 2.0)`: calls at t0, t500, t1500.
     #[test]
     fn c13_exponential_waits() {
-        let config = RetryConfig {
-            backoff: BackoffConfig::Exponential { initial: Span::from_millis(500), multiplier: 2.0 },
-            ..RetryConfig::default()
+        let config = RetryDoc {
+            backoff: BackoffDoc::Exponential { initial: Span::from_millis(500), multiplier: 2.0 },
+            ..RetryDoc::default()
         };
-        assert_eq!(attempt_times(&Retry::new(&config), E500), [0, 500, 1500]);
+        assert_eq!(attempt_times(&config.parse().unwrap(), E500), [0, 500, 1500]);
     }
 
     /// C19: Polly, `MaxRetryAttempts 3`, linear 2 s: executions at t0, t2, t6, t12.
     #[test]
     fn c19_polly_retry_count_and_linear_timeline() {
-        let config = RetryConfig {
+        let config = RetryDoc {
             max_retries: Some(3),
-            backoff: BackoffConfig::Linear { delay: Span::from_secs(2) },
-            ..RetryConfig::default()
+            backoff: BackoffDoc::Linear { delay: Span::from_secs(2) },
+            ..RetryDoc::default()
         };
-        assert_eq!(attempt_times(&Retry::new(&config), E500), [0, 2_000, 6_000, 12_000]);
-        let capped = RetryConfig { max_delay: Some(Span::from_millis(123)), ..config };
-        assert_eq!(attempt_times(&Retry::new(&capped), E500), [0, 123, 246, 369]);
-        let twelve = RetryConfig { max_retries: Some(12), ..RetryConfig::default() };
-        assert_eq!(attempt_times(&Retry::new(&twelve), E500).len(), 13);
+        assert_eq!(attempt_times(&config.parse().unwrap(), E500), [0, 2_000, 6_000, 12_000]);
+        let capped = RetryDoc { max_delay: Some(Span::from_millis(123)), ..config };
+        assert_eq!(attempt_times(&capped.parse().unwrap(), E500), [0, 123, 246, 369]);
+        let twelve = RetryDoc { max_retries: Some(12), ..RetryDoc::default() };
+        assert_eq!(attempt_times(&twelve.parse().unwrap(), E500).len(), 13);
     }
 
     /// C30: cockatiel `maxAttempts: 5` means 5 retries: 6 calls; a failure it does not handle
     /// stops at once.
     #[test]
     fn c30_retry_counts_and_filters() {
-        let config = RetryConfig { max_retries: Some(5), ..RetryConfig::default() };
-        let policy = Retry::new(&config);
+        let config = RetryDoc { max_retries: Some(5), ..RetryDoc::default() };
+        let policy = config.parse().unwrap();
         assert_eq!(attempt_times(&policy, E500).len(), 6);
         let (mut call, mut rng) = (policy.start(), jitter());
         assert!(matches!(policy.on_failure(&mut call, E500, &mut rng), RetryDecision::RetryAfter { attempt: 2, .. }));
@@ -194,12 +199,12 @@ mod tests {
     fn retry_after_replaces_the_backoff_when_honoured() {
         let throttled = Failure::Status { code: 429, retry_after_us: Some(2_000 * MS) };
         let config =
-            RetryConfig { retry_on: vec![FailureKind::Throttled], honor_retry_after: true, ..RetryConfig::default() };
-        assert_eq!(attempt_times(&Retry::new(&config), throttled), [0, 2_000, 4_000]);
-        let ignoring = RetryConfig { honor_retry_after: false, ..config.clone() };
-        assert_eq!(attempt_times(&Retry::new(&ignoring), throttled), [0, 500, 1_000]);
-        let as_sent = RetryConfig { honor_retry_after: false, retry_after: RetryAfter::AsSent, ..config };
-        assert_eq!(attempt_times(&Retry::new(&as_sent), throttled), [0, 2_000, 4_000]);
+            RetryDoc { retry_on: vec![FailureKind::Throttled], honor_retry_after: true, ..RetryDoc::default() };
+        assert_eq!(attempt_times(&config.parse().unwrap(), throttled), [0, 2_000, 4_000]);
+        let ignoring = RetryDoc { honor_retry_after: false, ..config.clone() };
+        assert_eq!(attempt_times(&ignoring.parse().unwrap(), throttled), [0, 500, 1_000]);
+        let as_sent = RetryDoc { honor_retry_after: false, retry_after: RetryAfter::AsSent, ..config };
+        assert_eq!(attempt_times(&as_sent.parse().unwrap(), throttled), [0, 2_000, 4_000]);
     }
 
     /// AWS `retry2026_test.go` (standard mode, backoff 50 ms with the randomizer pinned to 1):
@@ -207,12 +212,12 @@ mod tests {
     /// backoff duration"); 10000 → 5050 ms ("maximum is 5+exponential backoff duration").
     #[test]
     fn aws_clamps_retry_after_to_the_backoff_plus_five_seconds() {
-        let config = RetryConfig {
-            backoff: BackoffConfig::Constant { delay: Span::from_millis(50) },
+        let config = RetryDoc {
+            backoff: BackoffDoc::Constant { delay: Span::from_millis(50) },
             retry_after: RetryAfter::Clamp,
-            ..RetryConfig::default()
+            ..RetryDoc::default()
         };
-        let policy = Retry::new(&config);
+        let policy = config.parse().unwrap();
         let first_wait = |after_ms: u64| {
             let failure = Failure::Status { code: 500, retry_after_us: Some(after_ms * MS) };
             match policy.on_failure(&mut policy.start(), failure, &mut jitter()) {

@@ -12,48 +12,21 @@
 //!
 //! [`Failure::Timeout`]: crate::patterns::Failure::Timeout
 
+mod doc;
 mod layer;
+mod spec;
 
-use serde::{Deserialize, Serialize};
+pub use doc::TimeoutDoc;
 
-use crate::patterns::enabled_by_default;
-use crate::time::{Instant, Span};
+use crate::time::Instant;
 
-/// Settings of a timeout layer. Default 1 s, as resilience4j's TimeLimiter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeoutConfig {
-    /// False keeps the layer in the stack but lets calls pass straight through.
-    #[serde(default = "enabled_by_default")]
-    pub enabled: bool,
-    /// How long the inner layers may take.
-    #[serde(default = "default_timeout")]
-    pub timeout: Span,
-}
-
-impl Default for TimeoutConfig {
-    fn default() -> Self {
-        Self { enabled: true, timeout: default_timeout() }
-    }
-}
-
-fn default_timeout() -> Span {
-    Span::from_secs(1)
-}
-
-/// A timeout layer's policy.
+/// A timeout layer's settings (read from a [`TimeoutDoc`]): the deadline after entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeout {
     timeout_us: u64,
 }
 
 impl Timeout {
-    /// The policy of a (validated) config.
-    #[must_use]
-    pub const fn new(config: &TimeoutConfig) -> Self {
-        Self { timeout_us: config.timeout.as_micros() }
-    }
-
     /// The deadline of a call entering the layer at `now`.
     #[must_use]
     pub const fn deadline(self, now: Instant) -> Instant {
@@ -64,11 +37,19 @@ impl Timeout {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::document::PatternDoc;
+    use crate::time::Span;
 
     #[test]
     fn deadline_is_entry_plus_timeout() {
-        let timeout = Timeout::new(&TimeoutConfig { enabled: true, timeout: Span::from_millis(500) });
+        let timeout = TimeoutDoc { enabled: true, timeout: Span::from_millis(500) }.parse().unwrap();
         assert_eq!(timeout.deadline(Instant::from_secs(2)), Instant::from_millis(2_500));
-        assert_eq!(TimeoutConfig::default().timeout, Span::from_secs(1));
+        assert_eq!(TimeoutDoc::default().timeout, Span::from_secs(1));
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_by_name() {
+        let errors = TimeoutDoc { enabled: true, timeout: Span::ZERO }.parse().unwrap_err();
+        assert_eq!(errors[0].field, "timeout");
     }
 }

@@ -1,15 +1,26 @@
-//! Retry settings as scenario files write them.
+//! Retry settings as scenario files write them, and how they are read.
 
 use serde::{Deserialize, Serialize};
 
+use core::cell::RefCell;
+use std::rc::Rc;
+
+use super::budget_doc::BudgetDoc;
+use super::{Retry, RetryLayer};
+use crate::catalog::LayerSpec;
+use crate::patterns::check::{ConfigError, FieldCheck};
+use crate::patterns::document::{DocScope, PatternDoc};
+use crate::patterns::registry::CompileContext;
 use crate::patterns::{FailureKind, enabled_by_default};
+use crate::rng::{Stream, StreamId};
+use crate::scenario::{ATTEMPTS, GROWTH, Layer, RETRIES, SHARE};
 use crate::time::Span;
 
 /// Settings of a retry layer. Defaults follow resilience4j: 3 attempts in total, a constant
 /// 500 ms wait, no jitter; 5xx answers and timeouts are retried.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RetryConfig {
+pub struct RetryDoc {
     /// False keeps the layer in the stack but lets calls pass straight through.
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
@@ -21,7 +32,7 @@ pub struct RetryConfig {
     pub max_retries: Option<u32>,
     /// How long to wait before each retry, before the cap and jitter.
     #[serde(default)]
-    pub backoff: BackoffConfig,
+    pub backoff: BackoffDoc,
     /// Upper bound on any single wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delay: Option<Span>,
@@ -39,25 +50,29 @@ pub struct RetryConfig {
     /// wait it `as_sent`, or `clamp` it to `[backoff, backoff + 5 s]` (AWS SDKs' standard mode).
     #[serde(default)]
     pub retry_after: RetryAfter,
+    /// A retry budget the layer draws on before each retry (tower, Envoy, AWS). Default none.
+    #[serde(default)]
+    pub budget: BudgetDoc,
 }
 
-impl Default for RetryConfig {
+impl Default for RetryDoc {
     fn default() -> Self {
         Self {
             enabled: true,
             max_attempts: None,
             max_retries: None,
-            backoff: BackoffConfig::default(),
+            backoff: BackoffDoc::default(),
             max_delay: None,
             jitter: Jitter::None,
             retry_on: default_retry_on(),
             honor_retry_after: false,
             retry_after: RetryAfter::Ignore,
+            budget: BudgetDoc::None,
         }
     }
 }
 
-impl RetryConfig {
+impl RetryDoc {
     /// Attempts in total, whichever way the file counted them.
     #[must_use]
     pub fn total_attempts(&self) -> u32 {
@@ -110,7 +125,7 @@ fn default_retry_on() -> Vec<FailureKind> {
 /// The wait before retry `n` (n = 1 for the first retry), before cap and jitter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum BackoffConfig {
+pub enum BackoffDoc {
     /// The same wait every time.
     Constant {
         /// The wait.
@@ -131,7 +146,7 @@ pub enum BackoffConfig {
     },
 }
 
-impl Default for BackoffConfig {
+impl Default for BackoffDoc {
     fn default() -> Self {
         Self::Constant { delay: Span::from_millis(500) }
     }
@@ -154,4 +169,67 @@ pub enum Jitter {
     Decorrelated,
     /// `d·(1 − f + 2f·r)`: ±f around `d` (Polly uses f = 0.25, resilience4j 0.5).
     Factor(f64),
+}
+
+impl PatternDoc for RetryDoc {
+    type Layer = RetryLayer;
+    type Settings = Retry;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
+
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn parse(&self) -> Result<Retry, Vec<ConfigError>> {
+        let mut check = FieldCheck::default();
+        match (self.max_attempts, self.max_retries) {
+            (Some(_), Some(_)) => check.fail("max_retries", "set max_attempts or max_retries, not both"),
+            (Some(n), None) => check.count("max_attempts", n, ATTEMPTS),
+            (None, Some(n)) => check.count("max_retries", n, RETRIES),
+            (None, None) => {}
+        }
+        if let BackoffDoc::Exponential { initial, multiplier } = self.backoff {
+            check.wait_span("backoff.exponential.initial", initial);
+            check.number("backoff.exponential.multiplier", multiplier, GROWTH);
+        }
+        if let Jitter::Factor(f) = self.jitter {
+            check.number("jitter.factor", f, SHARE);
+        }
+        if self.retry_on.is_empty() {
+            check.fail("retry_on", "lists nothing to retry");
+        }
+        if self.honor_retry_after && self.retry_after == RetryAfter::Clamp {
+            check.fail("retry_after", "clamp contradicts honor_retry_after: true (as sent); set one");
+        }
+        self.budget.check(&mut check);
+        check.finish(|| Retry::of_checked(self))
+    }
+
+    fn check_references(&self, scope: DocScope<'_>, check: &mut FieldCheck) {
+        let budget = &self.budget;
+        let Some(name) = budget.shared() else { return };
+        let first = scope.scenario.endpoints.iter().flat_map(|e| e.stack.iter()).find_map(|layer| match layer {
+            Layer::Retry(RetryDoc { enabled: true, budget: other, .. }) if other.shared() == Some(name) => Some(other),
+            _ => None,
+        });
+        if first.is_some_and(|first| self.enabled && !first.same_rules(budget)) {
+            check.fail(
+                "budget.shared",
+                format!("every retry layer sharing the budget {name:?} must give it the same rules"),
+            );
+        }
+    }
+
+    fn build(&self, settings: Retry, cx: &CompileContext<'_>) -> RetryLayer {
+        let stream = StreamId::Jitter { endpoint: cx.endpoint_index, layer: cx.layer_index };
+        let budget = self.budget.machine().map(|machine| match self.budget.shared() {
+            Some(name) => cx.shared.get_or_make("retry_budget", name, || machine),
+            None => Rc::new(RefCell::new(machine)),
+        });
+        RetryLayer::new(settings, Stream::new(cx.scenario.seed, stream), budget)
+    }
+
+    fn attempts_factor(&self) -> f64 {
+        f64::from(self.total_attempts())
+    }
 }

@@ -1,21 +1,28 @@
-//! Circuit breaker settings as scenario files write them. Defaults are resilience4j's.
+//! Circuit breaker settings as scenario files write them, and how they are read. Defaults are
+//! resilience4j's.
 
 use serde::{Deserialize, Serialize};
 
+use super::{BreakerLayer, BreakerSettings};
+use crate::catalog::LayerSpec;
+use crate::patterns::check::{ConfigError, FieldCheck};
+use crate::patterns::document::PatternDoc;
+use crate::patterns::registry::CompileContext;
 use crate::patterns::{FailureKind, all_failure_kinds, enabled_by_default};
+use crate::scenario::{Bounds, CAPACITY, GROWTH, PERCENT, WINDOW_CALLS, WINDOW_SECONDS};
 use crate::time::Span;
 
 /// Settings of a circuit breaker (resilience4j semantics and defaults; the boundary rules where
 /// libraries differ are settings).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BreakerConfig {
+pub struct BreakerDoc {
     /// False keeps the layer in the stack but lets calls pass straight through.
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
     /// The sliding window of recorded calls in the closed state. Default: the last 100 calls.
     #[serde(default)]
-    pub window: WindowConfig,
+    pub window: WindowDoc,
     /// Failure rate (percent, inclusive) at which the breaker opens. Default 50.
     #[serde(default = "default_failure_rate")]
     pub failure_rate: f64,
@@ -106,11 +113,11 @@ impl HalfOpenAdmission {
     }
 }
 
-impl Default for BreakerConfig {
+impl Default for BreakerDoc {
     fn default() -> Self {
         Self {
             enabled: true,
-            window: WindowConfig::default(),
+            window: WindowDoc::default(),
             failure_rate: default_failure_rate(),
             slow_call_rate: default_slow_call_rate(),
             slow_call_duration: default_sixty_seconds(),
@@ -137,14 +144,14 @@ impl Default for BreakerConfig {
 /// The closed state's sliding window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum WindowConfig {
+pub enum WindowDoc {
     /// The last `n` recorded calls.
     Count(u32),
     /// The calls of the last `n` whole seconds (one-second buckets aligned to t = 0).
     Seconds(u32),
 }
 
-impl Default for WindowConfig {
+impl Default for WindowDoc {
     fn default() -> Self {
         Self::Count(100)
     }
@@ -235,4 +242,43 @@ const fn default_multiplier() -> f64 {
 }
 const fn default_permitted_half_open() -> u32 {
     10
+}
+
+impl PatternDoc for BreakerDoc {
+    type Layer = BreakerLayer;
+    type Settings = BreakerSettings;
+    const SPEC: &'static LayerSpec = &super::spec::SPEC;
+
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn parse(&self) -> Result<BreakerSettings, Vec<ConfigError>> {
+        let mut check = FieldCheck::default();
+        check.number("failure_rate", self.failure_rate, PERCENT);
+        check.number("slow_call_rate", self.slow_call_rate, PERCENT);
+        check.positive_span("slow_call_duration", self.slow_call_duration);
+        check.count("minimum_calls", self.minimum_calls, CAPACITY);
+        check.wait_span("wait_open", self.wait_open);
+        check.number("wait_multiplier", self.wait_multiplier, GROWTH);
+        check.count("permitted_half_open", self.permitted_half_open, WINDOW_CALLS);
+        if let Some(wait) = self.max_wait_half_open {
+            check.positive_span("max_wait_half_open", wait);
+        }
+        if let Some(n) = self.consecutive_failures {
+            check.count("consecutive_failures", n, WINDOW_CALLS);
+        }
+        if let Some(n) = self.half_open_successes {
+            check.count("half_open_successes", n, Bounds { min: 1, max: self.permitted_half_open.max(1) });
+        }
+        match self.window {
+            WindowDoc::Count(n) => check.count("window.count", n, WINDOW_CALLS),
+            WindowDoc::Seconds(n) => check.count("window.seconds", n, WINDOW_SECONDS),
+        }
+        check.finish(|| BreakerSettings::of(self))
+    }
+
+    fn build(&self, settings: BreakerSettings, _cx: &CompileContext<'_>) -> BreakerLayer {
+        BreakerLayer::new(settings)
+    }
 }
