@@ -17,6 +17,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("rate-limiter-spike", include_str!("../scenarios/rate-limiter-spike.json")),
     ("retry-budget-storm", include_str!("../scenarios/retry-budget-storm.json")),
     ("hedging-tail", include_str!("../scenarios/hedging-tail.json")),
+    ("adaptive-limit-slowdown", include_str!("../scenarios/adaptive-limit-slowdown.json")),
+    ("throttle-outage", include_str!("../scenarios/throttle-outage.json")),
 ];
 
 /// The reference benchmark workloads (shared/bench/WORKLOADS.md) as scenarios.

@@ -128,6 +128,15 @@ fn layer() -> impl Strategy<Value = Value> {
             json!({ "hedging": { "mode": mode, "delay": format!("{delay_ms}ms"),
                 "max_hedged_attempts": hedged, "min_data_points": 5, "period": "1s" } })
         }),
+        (0usize..4, 1u32..30, 0u32..30, 0u32..60, 1u64..500).prop_map(|(algorithm, min, initial, extra, ms)| {
+            let names = ["aimd", "gradient2", "vegas", "envoy_gradient"];
+            json!({ "adaptive_limit": { "algorithm": names[algorithm], "min_limit": min, "initial_limit": min + initial / 2,
+                "max_limit": min + initial + extra, "timeout": format!("{ms}ms"), "probe_multiplier": 1 + extra % 5,
+                "update_interval": format!("{}ms", 1 + ms / 5), "min_rtt_interval": format!("{}ms", 10 * ms), "min_rtt_requests": 1 + extra } })
+        }),
+        (prop::bool::ANY, 1.0f64..4.0, 1u64..3_000, 0.0f64..=1.0, 0u32..20).prop_map(|(sre, k, window_ms, cap, min)| json!({ "throttle": {
+            "rule": if sre { "sre" } else { "failsafe_go" }, "k": k, "window": format!("{window_ms}ms"),
+            "max_rejection": cap, "min_requests": min } })),
     ]
 }
 

@@ -80,7 +80,18 @@ fn the_catalog_prints_every_kind_as_json() {
     let names: Vec<&str> = value["layers"].as_array().unwrap().iter().filter_map(|l| l["name"].as_str()).collect();
     assert_eq!(
         names,
-        ["fallback", "cache", "circuit_breaker", "retry", "timeout", "bulkhead", "rate_limiter", "hedging"]
+        [
+            "fallback",
+            "cache",
+            "circuit_breaker",
+            "retry",
+            "timeout",
+            "bulkhead",
+            "rate_limiter",
+            "hedging",
+            "adaptive_limit",
+            "throttle"
+        ]
     );
     assert_eq!(value["client_pool"]["name"], "client_pool");
     assert_eq!(value["faults"].as_array().map(Vec::len), Some(6));

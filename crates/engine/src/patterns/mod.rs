@@ -7,6 +7,7 @@
 //! Composition is an ordered stack, **first = outermost** (as in Polly, cockatiel, failsafe and
 //! tower; resilience4j's decorator builder lists them the other way round).
 
+pub mod adaptive_limit;
 pub mod bulkhead;
 pub mod cache;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod hedging;
 pub mod rate_limiter;
 pub mod registry;
 pub mod retry;
+pub mod throttle;
 pub mod timeout;
 
 use core::fmt;

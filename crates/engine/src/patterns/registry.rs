@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use super::adaptive_limit::AdaptiveLimitDoc;
 use super::bulkhead::{BulkheadDoc, BulkheadLayer};
 use super::cache::CacheDoc;
 use super::check::{ConfigError, FieldCheck};
@@ -23,6 +24,7 @@ use super::fallback::FallbackDoc;
 use super::hedging::HedgingDoc;
 use super::rate_limiter::RateLimiterDoc;
 use super::retry::RetryDoc;
+use super::throttle::ThrottleDoc;
 use super::timeout::TimeoutDoc;
 use super::{Failure, Rejection};
 use crate::catalog::LayerSpec;
@@ -234,6 +236,8 @@ registry! {
     Bulkhead(BulkheadDoc),
     RateLimiter(RateLimiterDoc),
     Hedging(HedgingDoc),
+    AdaptiveLimit(AdaptiveLimitDoc),
+    Throttle(ThrottleDoc),
 }
 
 /// A call handed to a layer of another kind: a driver bug. Loud in tests; in release the call
@@ -360,6 +364,8 @@ mod tests {
             (r#"{"bulkhead":{"max_concurrent":0}}"#, vec!["max_concurrent"]),
             (r#"{"rate_limiter":{"limit":0}}"#, vec!["limit"]),
             (r#"{"hedging":{"max_hedged_attempts":0}}"#, vec!["max_hedged_attempts"]),
+            (r#"{"adaptive_limit":{"min_limit":0,"smoothing":0}}"#, vec!["min_limit", "smoothing"]),
+            (r#"{"throttle":{"k":0.5}}"#, vec!["k"]),
         ];
         for (json, fields) in cases {
             let layer: Layer = serde_json::from_str(json).unwrap();
@@ -372,6 +378,8 @@ mod tests {
                 Layer::Fallback(doc) => doc.parse().err(),
                 Layer::RateLimiter(doc) => doc.parse().err(),
                 Layer::Hedging(doc) => doc.parse().err(),
+                Layer::AdaptiveLimit(doc) => doc.parse().err(),
+                Layer::Throttle(doc) => doc.parse().err(),
             };
             let named: Vec<_> = errors.unwrap().into_iter().map(|e| e.field).collect();
             assert_eq!(named, fields, "{json}");

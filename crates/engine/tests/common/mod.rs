@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, missing_docs)]
 
+pub mod adaptive;
 pub mod golden;
 pub mod occupancy;
 
@@ -85,6 +86,8 @@ pub fn check_invariants(scenario: &Scenario, report: &Report) {
     );
     // Bulkheads and the client pool never hold more than their limit, read from the trace.
     occupancy::check(scenario, report);
+    // Adaptive limits stay within their bounds, read from the trace.
+    adaptive::check(scenario, report);
     check_half_open_permits(scenario, report);
 }
 

@@ -9,6 +9,14 @@ use crate::patterns::Rejection;
 use crate::patterns::contract::{CallRef, Counter, Decision, LayerPattern, Probe, Released, Reply};
 use crate::sim::TraceKind;
 
+/// One call in a bulkhead layer: its permit, once it has one, and whether it went inside
+/// (its admission traced).
+#[derive(Debug, Default)]
+pub struct BulkheadCall {
+    permit: Option<BulkheadPermit>,
+    admitted: bool,
+}
+
 /// A bulkhead layer during a run: the machine, the rejections it answers with, and the
 /// waiters it is letting go.
 #[derive(Debug)]
@@ -57,36 +65,37 @@ impl BulkheadLayer {
 }
 
 impl LayerPattern for BulkheadLayer {
-    type Call = Option<BulkheadPermit>;
+    type Call = BulkheadCall;
 
-    fn enter<P: Probe>(&mut self, me: CallRef, probe: &mut P) -> (Option<BulkheadPermit>, Decision) {
+    fn enter<P: Probe>(&mut self, me: CallRef, probe: &mut P) -> (BulkheadCall, Decision) {
         match self.bulkhead.try_acquire(probe.now(), me) {
             Admission::Admitted(permit) => {
                 self.note(probe, TraceKind::BulkheadAdmitted, 0);
-                (Some(permit), Decision::Forward)
+                (BulkheadCall { permit: Some(permit), admitted: true }, Decision::Forward)
             }
             Admission::Waiting => {
                 let wanted = self.bulkhead.poll_timeout();
                 self.note(probe, TraceKind::BulkheadQueued, 0);
                 probe.wake_layer_at(wanted);
-                (None, Decision::Park)
+                (BulkheadCall::default(), Decision::Park)
             }
             Admission::Rejected(_) => {
                 self.note(probe, TraceKind::BulkheadRejected, 0);
                 probe.count(Counter::Rejected);
-                (None, Decision::reject(self.full))
+                (BulkheadCall::default(), Decision::reject(self.full))
             }
         }
     }
 
-    fn on_reply<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, reply: Reply, probe: &mut P) -> Decision {
-        self.give_back(call.take());
+    fn on_reply<P: Probe>(&mut self, call: &mut BulkheadCall, reply: Reply, probe: &mut P) -> Decision {
+        self.give_back(call.permit.take());
         probe.trace(TraceKind::BulkheadReleased, 0);
         Decision::Answer(reply)
     }
 
     /// A released waiter goes inside.
-    fn on_wake<P: Probe>(&mut self, _call: &mut Option<BulkheadPermit>, probe: &mut P) -> Decision {
+    fn on_wake<P: Probe>(&mut self, call: &mut BulkheadCall, probe: &mut P) -> Decision {
+        call.admitted = true;
         self.note(probe, TraceKind::BulkheadAdmitted, 0);
         Decision::Forward
     }
@@ -114,15 +123,17 @@ impl LayerPattern for BulkheadLayer {
         Some(Released { call, decision: Decision::reject(self.expired), note: Some((TraceKind::BulkheadRejected, 1)) })
     }
 
-    fn hand_over(&mut self, call: &mut Option<BulkheadPermit>) {
-        *call = self.in_hand.take();
+    fn hand_over(&mut self, call: &mut BulkheadCall) {
+        call.permit = self.in_hand.take();
     }
 
-    fn on_cancel<P: Probe>(&mut self, call: &mut Option<BulkheadPermit>, me: CallRef, probe: &mut P) {
-        match call.take() {
+    fn on_cancel<P: Probe>(&mut self, call: &mut BulkheadCall, me: CallRef, probe: &mut P) {
+        match call.permit.take() {
             Some(permit) => {
                 self.give_back(Some(permit));
-                probe.trace(TraceKind::BulkheadReleased, 1);
+                // Handed a permit but abandoned before it went inside (a hedge's sibling
+                // cancelled in the same instant): it leaves the queue, never admitted.
+                probe.trace(TraceKind::BulkheadReleased, if call.admitted { 1 } else { 2 });
             }
             None => {
                 if self.bulkhead.cancel_wait(me) {
