@@ -16,13 +16,13 @@ use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
 use super::layers::{NodeId, NodeState, Slot, Stacks};
 use super::load::{Arrivals, KeySampler, arrival_stream};
 use super::metrics::{LayerSample, LayerSeries, Metrics, ServiceSeries};
+use super::probe::LayerBook;
 use super::queue::EventQueue;
 use super::service::ServiceRuntime;
 use super::summary::TotalsBuilder;
 use super::trace::Trace;
 use super::{RunError, RunOptions, TraceMode};
 use crate::patterns::contract::Reply;
-use crate::patterns::registry::LayerRuntime;
 use crate::rng::{Stream, StreamId};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::time::Instant;
@@ -103,6 +103,10 @@ pub(super) struct Engine {
     pub(super) measured_s: f64,
     pub(super) endpoint_names: Vec<String>,
     pub(super) now: Instant,
+    /// The metrics bucket of `now`, and when the next one starts (kept as time advances, so
+    /// that recording a reading divides nothing).
+    pub(super) bucket: usize,
+    pub(super) bucket_end: Instant,
     pub(super) queue: EventQueue<Event>,
     pub(super) steps: VecDeque<Step>,
     /// Inner calls a node started beside its first (a hedging layer's), in start order, each
@@ -118,11 +122,8 @@ pub(super) struct Engine {
     pub(super) in_flight: u64,
     pub(super) endpoints: Vec<EndpointRuntime>,
     pub(super) stacks: Stacks,
-    /// When each layer's shared timer is next due.
-    pub(super) layer_timer_at: Vec<Instant>,
-    /// Each layer's last reported state code (see `patterns::contract::Probe::state`).
-    pub(super) layer_state: Vec<u8>,
-    pub(super) state_changes: Vec<Vec<(usize, u8)>>,
+    /// What the driver keeps for each layer: owner, state, shared timer (see [`LayerBook`]).
+    pub(super) books: Vec<LayerBook>,
     pub(super) services: Vec<ServiceRuntime>,
     pub(super) trace: Option<Trace>,
     pub(super) metrics: Metrics,
@@ -163,14 +164,15 @@ impl Engine {
             TraceMode::Full { max_events } => Some(Trace::with_cap(max_events)),
             TraceMode::MetricsOnly => None,
         };
-        let runtimes = stacks.runtimes.len();
-        let layer_state = stacks.runtimes.iter().map(LayerRuntime::initial_state).collect();
+        let books = stacks.runtimes.iter().zip(&stacks.owners).map(|(r, (e, l))| LayerBook::new(r, *e, *l)).collect();
         Ok(Self {
             name: scenario.name.clone(),
             seed,
             measured_s: duration_us.saturating_sub(scenario.warmup.as_micros()) as f64 / 1e6,
             endpoint_names: scenario.endpoints.iter().map(|e| e.name.clone()).collect(),
             now: Instant::ZERO,
+            bucket: 0,
+            bucket_end: Instant::ZERO,
             queue: EventQueue::new(),
             steps: VecDeque::with_capacity(64),
             extra_children: BTreeMap::new(),
@@ -183,9 +185,7 @@ impl Engine {
             in_flight: 0,
             endpoints,
             stacks,
-            layer_timer_at: vec![Instant::NEVER; runtimes],
-            layer_state,
-            state_changes: vec![Vec::new(); runtimes],
+            books,
             services: scenario
                 .services
                 .iter()
@@ -224,6 +224,7 @@ impl Engine {
     pub(super) fn step(&mut self, budget: u64) -> Result<bool, RunError> {
         if !self.started {
             self.started = true;
+            self.enter_bucket();
             self.schedule_first_arrivals();
         }
         for _ in 0..budget {
@@ -232,6 +233,9 @@ impl Engine {
                 return Ok(true);
             }
             self.now = at;
+            if at >= self.bucket_end {
+                self.enter_bucket();
+            }
             self.dispatch(event);
             self.drain_steps();
             self.events += 1;
@@ -262,6 +266,17 @@ impl Engine {
         self.arrivals_end.as_micros()
     }
 
+    /// Moves to the metrics bucket of `now`.
+    #[cold]
+    fn enter_bucket(&mut self) {
+        self.bucket = self.metrics.index(self.now.as_micros());
+        self.bucket_end = if self.bucket + 1 >= self.metrics.buckets.len() {
+            Instant::NEVER
+        } else {
+            Instant::from_micros((self.bucket as u64 + 1).saturating_mul(self.metrics.bucket_us))
+        };
+    }
+
     fn schedule_first_arrivals(&mut self) {
         for e in 0..self.endpoints.len() {
             let endpoint = &mut self.endpoints[e];
@@ -281,7 +296,8 @@ impl Engine {
     fn schedule_next_arrival(&mut self, endpoint: u16) -> bool {
         let e = &mut self.endpoints[endpoint as usize];
         let Some(at) = e.arrivals.next(&mut e.arrival_rng).filter(|at| *at < self.arrivals_end) else { return false };
-        self.queue.push(at, Event::Arrival { endpoint });
+        // An endpoint's arrivals come in time order: they wait in a lane of the queue.
+        self.queue.push_in(super::leaf::ARRIVAL_LANE, at, Event::Arrival { endpoint });
         true
     }
 

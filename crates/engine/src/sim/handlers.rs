@@ -82,7 +82,7 @@ impl Engine {
         match decision {
             Decision::Forward => self.spawn_child(node),
             Decision::ForwardUntil(deadline) => {
-                self.schedule_node_timer(node, deadline);
+                self.schedule_node_deadline(node, deadline);
                 self.spawn_child(node);
             }
             Decision::Answer(reply) => self.finish(node, reply),

@@ -3,11 +3,17 @@
 
 use super::engine::{Engine, Event};
 use super::layers::NodeId;
+use super::queue::LANES;
 use super::service::Arrival;
 use super::trace::{SERVICE, TraceKind};
 use crate::patterns::Failure;
 use crate::patterns::contract::{Reply, Source};
 use crate::time::Instant;
+
+/// The queue lane of arrivals; node deadlines take the lanes from [`FIRST_DEADLINE_LANE`] on.
+pub(super) const ARRIVAL_LANE: usize = 0;
+/// The first queue lane of node deadlines.
+pub(super) const FIRST_DEADLINE_LANE: usize = 1;
 
 impl Engine {
     pub(super) fn schedule_node_timer(&mut self, node: NodeId, at: Instant) {
@@ -15,11 +21,19 @@ impl Engine {
         self.queue.push(at, Event::NodeTimer { node, generation });
     }
 
+    /// A node's deadline: a layer's deadlines are `now` plus its constant, so they wait in a
+    /// lane of the queue (in time order) rather than in its heap.
+    pub(super) fn schedule_node_deadline(&mut self, node: NodeId, at: Instant) {
+        let n = &self.nodes[node.index()];
+        let lane = FIRST_DEADLINE_LANE + usize::from(n.slot.runtime) % (LANES - FIRST_DEADLINE_LANE);
+        self.queue.push_in(lane, at, Event::NodeTimer { node, generation: n.generation });
+    }
+
     pub(super) fn on_layer_timer(&mut self, runtime: u16) {
-        if self.layer_timer_at[runtime as usize] > self.now {
+        if self.books[runtime as usize].timer_at > self.now {
             return;
         }
-        self.layer_timer_at[runtime as usize] = Instant::NEVER;
+        self.books[runtime as usize].timer_at = Instant::NEVER;
         self.handle_layer_timeout(runtime);
     }
 
@@ -55,7 +69,7 @@ impl Engine {
         r.attempts = r.attempts.saturating_add(1);
         self.attempts += 1;
         let endpoint = r.endpoint as usize;
-        let bucket = self.metrics.index(self.now.as_micros());
+        let bucket = self.bucket;
         self.metrics.buckets[bucket].attempts += 1;
         if r.measured {
             self.endpoints[endpoint].totals.attempt(bucket);
@@ -73,7 +87,7 @@ impl Engine {
 
     pub(super) fn sample_service(&mut self, service: u16) {
         let stats = self.services[service as usize].stats();
-        let bucket = self.metrics.index(self.now.as_micros());
+        let bucket = self.bucket;
         let series = &mut self.metrics.services[service as usize];
         series.busy_max[bucket] = series.busy_max[bucket].max(stats.busy);
         series.queued_max[bucket] = series.queued_max[bucket].max(stats.queued);

@@ -118,8 +118,8 @@ impl Metrics {
         ((t_us / self.bucket_us) as usize).min(self.buckets.len() - 1)
     }
 
-    pub(crate) fn complete(&mut self, t_us: u64, outcome: Outcome, latency_us: u64) {
-        let i = self.index(t_us);
+    /// A request completed in bucket `i` with `outcome`, after `latency_us`.
+    pub(crate) fn complete(&mut self, i: usize, outcome: Outcome, latency_us: u64) {
         self.buckets[i].outcomes[outcome as usize] += 1;
         self.latency[i].record(latency_us);
     }

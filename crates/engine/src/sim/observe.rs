@@ -55,7 +55,7 @@ impl Engine {
     }
 
     pub(super) fn fill_state_series(&mut self) {
-        for (runtime, changes) in self.state_changes.iter().enumerate() {
+        for (runtime, changes) in self.books.iter().map(|book| &book.state_changes).enumerate() {
             let layer = &self.stacks.runtimes[runtime];
             let worse = |a: u8, b: u8| if layer.severity(b) > layer.severity(a) { b } else { a };
             let samples = &mut self.metrics.layers[runtime].samples;

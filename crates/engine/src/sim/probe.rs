@@ -11,36 +11,51 @@ use crate::patterns::registry::LayerRuntime;
 use crate::sim::layers::{NodeId, NodeState};
 use crate::time::Instant;
 
+/// What the driver keeps for one layer besides the layer itself: who owns it, its last
+/// reported state (see `patterns::contract::Probe::state`) and its changes, and when its shared
+/// timer is next due. One record per layer, so that a probe borrows one thing.
+#[derive(Debug)]
+pub(super) struct LayerBook {
+    /// The endpoint whose stack holds the layer.
+    endpoint: u16,
+    /// The layer's trace label.
+    label: u8,
+    /// The layer's last reported state code.
+    state: u8,
+    /// When the layer's shared timer is next due.
+    pub(super) timer_at: Instant,
+    /// State changes as (metrics bucket, code).
+    pub(super) state_changes: Vec<(usize, u8)>,
+}
+
+impl LayerBook {
+    /// The book of `layer`, owned by `endpoint`, labelled `label` in the trace.
+    pub(super) fn new(layer: &LayerRuntime, endpoint: u16, label: u8) -> Self {
+        Self { endpoint, label, state: layer.initial_state(), timer_at: Instant::NEVER, state_changes: Vec::new() }
+    }
+}
+
 /// A layer's window onto the engine while it handles one call (or its own timer). What it
-/// costs is paid when used: the metrics bucket and the request's fields are read on demand.
+/// costs is paid when used: the metrics sample and the request's fields are read on demand.
 pub(super) struct EngineProbe<'a> {
     now: Instant,
+    /// The metrics bucket of `now`.
+    bucket: usize,
+    runtime: u16,
     /// The request of the call (`None` for the layer's own timer).
     request: Option<&'a Request>,
-    label: u8,
-    endpoint: u16,
-    runtime: u16,
-    bucket_us: u64,
-    trace: &'a mut Option<Trace>,
+    book: &'a mut LayerBook,
     samples: &'a mut [LayerSample],
-    state: &'a mut u8,
-    state_changes: &'a mut Vec<(usize, u8)>,
+    trace: &'a mut Option<Trace>,
     queue: &'a mut EventQueue<Event>,
-    timer_at: &'a mut Instant,
     /// See [`Probe::inner`].
     inner: u8,
 }
 
 impl EngineProbe<'_> {
-    /// The metrics bucket of `now` (the drain after the run lands in the last one).
-    fn bucket(&self) -> usize {
-        ((self.now.as_micros() / self.bucket_us.max(1)) as usize).min(self.samples.len().saturating_sub(1))
-    }
-
     /// The layer's sample in the current bucket.
     fn sample(&mut self) -> Option<&mut LayerSample> {
-        let bucket = self.bucket();
-        self.samples.get_mut(bucket)
+        self.samples.get_mut(self.bucket)
     }
 }
 
@@ -57,7 +72,7 @@ impl Probe for EngineProbe<'_> {
     fn trace(&mut self, kind: TraceKind, value: u32) {
         if let Some(trace) = self.trace.as_mut() {
             let (id, attempt) = self.request.map_or((NO_REQUEST, 0), |r| (r.id, r.attempts));
-            trace.push(self.now, id, kind, self.label, attempt, value);
+            trace.push(self.now, id, kind, self.book.label, attempt, value);
         }
     }
 
@@ -78,15 +93,14 @@ impl Probe for EngineProbe<'_> {
     }
 
     fn state(&mut self, code: u8) {
-        if *self.state == code {
+        if self.book.state == code {
             return;
         }
-        *self.state = code;
-        let bucket = self.bucket();
-        self.state_changes.push((bucket, code));
+        self.book.state = code;
+        self.book.state_changes.push((self.bucket, code));
         if let Some(trace) = self.trace.as_mut() {
-            let value = u32::from(self.endpoint) << 8 | u32::from(code);
-            trace.push(self.now, NO_REQUEST, TraceKind::StateChange, self.label, 0, value);
+            let value = u32::from(self.book.endpoint) << 8 | u32::from(code);
+            trace.push(self.now, NO_REQUEST, TraceKind::StateChange, self.book.label, 0, value);
         }
     }
 
@@ -96,8 +110,8 @@ impl Probe for EngineProbe<'_> {
 
     fn wake_layer_at(&mut self, at: Option<Instant>) {
         let Some(at) = at else { return };
-        if at < *self.timer_at {
-            *self.timer_at = at;
+        if at < self.book.timer_at {
+            self.book.timer_at = at;
             self.queue.push(at, Event::LayerTimer { runtime: self.runtime });
         }
     }
@@ -114,21 +128,16 @@ impl Engine {
         f: impl FnOnce(&mut LayerRuntime, Option<&mut NodeState>, &mut EngineProbe<'_>) -> R,
     ) -> R {
         let r = runtime as usize;
-        let (endpoint, label) = self.stacks.owners[r];
         let request = node.map(|node| &self.requests[self.nodes[node.index()].request as usize]);
         let mut probe = EngineProbe {
             now: self.now,
-            request,
-            label,
-            endpoint,
+            bucket: self.bucket,
             runtime,
-            bucket_us: self.metrics.bucket_us,
-            trace: &mut self.trace,
+            request,
+            book: &mut self.books[r],
             samples: &mut self.metrics.layers[r].samples,
-            state: &mut self.layer_state[r],
-            state_changes: &mut self.state_changes[r],
+            trace: &mut self.trace,
             queue: &mut self.queue,
-            timer_at: &mut self.layer_timer_at[r],
             inner: self.delivering,
         };
         let call = node.map(|node| &mut self.nodes[node.index()].state);

@@ -31,8 +31,7 @@ impl Engine {
             }
         };
         self.in_flight += 1;
-        let bucket = self.metrics.index(self.now.as_micros());
-        self.metrics.buckets[bucket].arrivals += 1;
+        self.metrics.buckets[self.bucket].arrivals += 1;
         self.trace(slot, TraceKind::Arrival, NO_LAYER, u32::from(endpoint));
         let root = self.new_node(slot, 0, NO_NODE);
         self.enter(root);
@@ -43,7 +42,7 @@ impl Engine {
         let outcome = classify(reply, request.attempts.saturating_sub(request.hedges));
         let latency_us = self.now.micros_since(request.arrived);
         self.trace(slot, TraceKind::Complete, NO_LAYER, outcome as u32);
-        self.metrics.complete(self.now.as_micros(), outcome, latency_us);
+        self.metrics.complete(self.bucket, outcome, latency_us);
         let endpoint = &mut self.endpoints[request.endpoint as usize];
         if request.measured {
             endpoint.totals.complete(outcome, latency_us);
