@@ -1,10 +1,12 @@
 //! Simulator throughput against the tokio + tower peer (shared/bench), in one run.
 //!
 //! `cargo bench -p resilience-engine --bench throughput` prints, for workloads W1 and W2 at
-//! 1,000 rps for one hour of virtual time: requests/s, events/s, the ratio to the peer and the
-//! outcome shares side by side; the default example's run time; and memory: the peak heap of
-//! metrics-only runs of growing length and the full trace's bytes per event. Figures only:
-//! nothing here asserts a wall-clock time.
+//! 1,000 rps for one hour of virtual time, and our own W3 (retry with a TpsBudget, timeout,
+//! hedging; ten minutes): requests/s, events/s, the ratio to the peer and the outcome shares
+//! side by side; the default example's run time; and memory: the peak RSS of metrics-only runs
+//! of growing length, and the full trace's bytes per record as RSS shows them (the peak RSS of
+//! a fresh process running the workload traced, over one running it metrics-only, per record).
+//! Figures only: nothing here asserts a wall-clock time.
 #![allow(missing_docs, clippy::disallowed_methods)]
 
 use std::process::Command;
@@ -29,6 +31,29 @@ fn memory_probe(seconds: u64) {
     workload.duration = resilience_engine::time::Span::from_secs(seconds);
     let report = run(&workload, &RunOptions::default()).expect("run");
     println!("{} {:.1}", report.summary.total.requests, peak_rss_mb());
+}
+
+/// Child-process mode: one run of workload `name`, traced or not, then print its trace
+/// records and the peak RSS.
+fn rss_probe(name: &str, traced: bool) {
+    let options = if traced { RunOptions::full_trace(100_000_000) } else { RunOptions::default() };
+    let report = run(&scenario(name), &options).expect("run");
+    let records = report.trace.as_ref().map_or(0, |t| t.events.len());
+    println!("{records} {:.1}", peak_rss_mb());
+}
+
+/// The full trace's bytes per record of workload `name`, from the peak RSS of two fresh
+/// processes (traced, metrics-only).
+fn trace_bytes_per_record(name: &str) -> Option<(usize, f64)> {
+    let exe = std::env::current_exe().ok()?;
+    let probe = |traced: &str| -> Option<(usize, f64)> {
+        let out = Command::new(&exe).args(["--rss-probe", name, traced]).output().ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut fields = text.split_whitespace();
+        Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
+    };
+    let ((records, traced_mb), (_, lean_mb)) = (probe("1")?, probe("0")?);
+    Some((records, (traced_mb - lean_mb) * 1e6 / records.max(1) as f64))
 }
 
 fn scenario(name: &str) -> Scenario {
@@ -91,6 +116,10 @@ fn main() {
         memory_probe(seconds.parse().expect("seconds"));
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--rss-probe") {
+        rss_probe(args.get(i + 1).map_or("", String::as_str), args.get(i + 2).is_some_and(|t| t == "1"));
+        return;
+    }
     println!("machine: {} cores; native, one thread", std::thread::available_parallelism().map_or(1, |n| n.get()));
     let lean = RunOptions { trace: TraceMode::MetricsOnly, ..RunOptions::default() };
 
@@ -104,7 +133,7 @@ fn main() {
 
     let peer = peer();
     let peer_rps = peer.as_ref().and_then(|p| p["requests_per_second"].as_f64());
-    for name in ["w2-retry-timeout-bulkhead", "w1-stacked"] {
+    for name in ["w2-retry-timeout-bulkhead", "w1-stacked", "w3-hedge-budget"] {
         let workload = scenario(name);
         let (report, wall) = timed(&workload, &lean);
         let requests = report.summary.total.requests as f64;
@@ -123,16 +152,14 @@ fn main() {
             shares(&report).iter().map(|(n, s)| format!("{n} {s:.2}")).collect::<Vec<_>>()
         );
         let full = RunOptions::full_trace(100_000_000);
-        let (traced, wall) = timed(&workload, &full);
-        let trace = traced.trace.as_ref().expect("trace");
-        let bytes = trace.events.capacity() * size_of_val(&trace.events[0]);
-        println!(
-            "  full trace: {} records, {:.1} bytes/record ({} MB), {:.0} requests/s with tracing",
-            trace.events.len(),
-            bytes as f64 / trace.events.len() as f64,
-            bytes / 1_000_000,
-            requests / wall
-        );
+        let (_, traced_wall) = timed(&workload, &full);
+        match trace_bytes_per_record(name) {
+            Some((records, bytes)) => println!(
+                "  full trace: {records} records, {bytes:.1} bytes/record by peak RSS (traced over metrics-only), {:.0} requests/s with tracing",
+                requests / traced_wall
+            ),
+            None => println!("  full trace: {:.0} requests/s with tracing (RSS probe failed)", requests / traced_wall),
+        }
     }
     if let Some(peer) = &peer {
         let o = &peer["outcomes"];
