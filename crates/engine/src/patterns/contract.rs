@@ -24,6 +24,28 @@ use crate::time::Instant;
 /// An opaque name of one call, for layers that keep calls waiting.
 pub type CallRef = u32;
 
+/// One layer of a run: its index among the run's layer runtimes, as one layer names another
+/// (a fallback's cache) and as the driver keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LayerId(u16);
+
+impl LayerId {
+    /// No layer (a leaf, which calls a service).
+    pub const NONE: Self = Self(u16::MAX);
+
+    /// The layer at `index` among the run's runtimes.
+    #[must_use]
+    pub const fn at(index: usize) -> Self {
+        Self(index as u16)
+    }
+
+    /// Its index among the run's runtimes.
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Where a good answer came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -71,8 +93,8 @@ pub enum Decision {
     /// Ask the layer at index `layer` of the run whether it holds a stale answer for the call's
     /// key; the driver answers through `on_stale`, with the `failure` the call had.
     AskStale {
-        /// The run's index of the layer to ask.
-        layer: u16,
+        /// The layer to ask.
+        layer: LayerId,
         /// The failure that made the layer ask.
         failure: Failure,
     },

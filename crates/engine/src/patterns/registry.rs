@@ -18,7 +18,7 @@ use super::bulkhead::{BulkheadDoc, BulkheadLayer};
 use super::cache::CacheDoc;
 use super::check::{ConfigError, FieldCheck};
 use super::circuit_breaker::BreakerDoc;
-use super::contract::{CallRef, Decision, LayerPattern, Probe, Released, Reply};
+use super::contract::{CallRef, Decision, LayerId, LayerPattern, Probe, Released, Reply};
 use super::document::{DocScope, PatternDoc};
 use super::fallback::FallbackDoc;
 use super::hedging::HedgingDoc;
@@ -260,8 +260,8 @@ pub struct CompileContext<'a> {
     pub layer_index: u16,
     /// Distinct cache keys of the endpoint.
     pub key_space: u32,
-    /// The run's index of each layer of the endpoint's stack (`None`: disabled).
-    pub runtime_of_layer: &'a [Option<u16>],
+    /// The run's layer of each layer of the endpoint's stack (`None`: disabled).
+    pub runtime_of_layer: &'a [Option<LayerId>],
     /// State that layers of the run share by name (a retry budget several layers draw on).
     pub shared: &'a SharedObjects,
 }

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::bounds::{BOUNDS_CHECK_EVENTS, run_bound};
-use super::layers::{NodeId, NodeState, Slot, Stacks};
+use super::layers::{NodeId, NodeState, RequestSlot, Slot, Stacks};
 use super::load::{Arrivals, KeySampler, arrival_stream};
 use super::metrics::{LayerSample, LayerSeries, Metrics, ServiceSeries};
 use super::probe::LayerBook;
@@ -22,7 +22,7 @@ use super::service::ServiceRuntime;
 use super::summary::TotalsBuilder;
 use super::trace::Trace;
 use super::{RunError, RunOptions, TraceMode};
-use crate::patterns::contract::Reply;
+use crate::patterns::contract::{LayerId, Reply};
 use crate::rng::{Stream, StreamId};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::time::Instant;
@@ -39,7 +39,7 @@ pub(super) enum Event {
     /// A node's own timer (timeout deadline, end of a retry backoff).
     NodeTimer { node: NodeId, generation: u32 },
     /// A layer's shared timer (bulkhead wait expiry, breaker half-open limit).
-    LayerTimer { runtime: u16 },
+    LayerTimer { runtime: LayerId },
 }
 
 /// Work at the current instant.
@@ -55,7 +55,7 @@ pub(super) enum Step {
 /// A node: one call inside one layer.
 #[derive(Debug)]
 pub(super) struct Node {
-    pub(super) request: u32,
+    pub(super) request: RequestSlot,
     /// Position in the endpoint's compiled stack (`depth == len` for a leaf).
     pub(super) depth: u8,
     pub(super) parent: NodeId,
@@ -117,7 +117,7 @@ pub(super) struct Engine {
     pub(super) nodes: Vec<Node>,
     pub(super) free_nodes: Vec<NodeId>,
     pub(super) requests: Vec<Request>,
-    pub(super) free_requests: Vec<u32>,
+    pub(super) free_requests: Vec<RequestSlot>,
     pub(super) next_request_id: u32,
     pub(super) in_flight: u64,
     pub(super) endpoints: Vec<EndpointRuntime>,

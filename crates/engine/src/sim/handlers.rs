@@ -6,7 +6,7 @@ use super::engine::{Engine, Step};
 use super::layers::{NodeId, NodeState};
 use super::trace::SERVICE;
 use crate::patterns::Failure;
-use crate::patterns::contract::{Decision, Reply};
+use crate::patterns::contract::{Decision, LayerId, Reply};
 
 impl Engine {
     /// A call enters `node`'s layer (or, for a leaf, goes to the service).
@@ -52,7 +52,7 @@ impl Engine {
     }
 
     /// A layer's shared timer fired.
-    pub(super) fn handle_layer_timeout(&mut self, runtime: u16) {
+    pub(super) fn handle_layer_timeout(&mut self, runtime: LayerId) {
         self.with_layer(runtime, None, |layer, _, probe| layer.on_layer_timer(probe));
         self.let_go(runtime);
     }
@@ -112,9 +112,9 @@ impl Engine {
 
     /// Asks layer `asked` whether it holds a stale entry for `node`'s call; `node`'s layer
     /// decides with the answer.
-    fn ask_stale(&mut self, node: NodeId, asked: u16, failure: Failure) {
-        let key = self.requests[self.nodes[node.index()].request as usize].key;
-        let found = self.stacks.runtimes.get(asked as usize).is_some_and(|layer| layer.has_stale(key));
+    fn ask_stale(&mut self, node: NodeId, asked: LayerId, failure: Failure) {
+        let key = self.requests[self.nodes[node.index()].request.index()].key;
+        let found = self.stacks.runtimes.get(asked.index()).is_some_and(|layer| layer.has_stale(key));
         let (runtime, _) = self.label(node);
         let decision = self.with_layer(runtime, Some(node), |layer, state, probe| match state {
             Some(NodeState::Layer(call)) => layer.on_stale(call, found, failure, probe),
@@ -125,8 +125,8 @@ impl Engine {
 
     /// Carries out what layer `runtime` decided for the parked calls it lets go, if any.
     #[inline]
-    fn let_go(&mut self, runtime: u16) {
-        if self.stacks.runtimes[runtime as usize].has_released() {
+    fn let_go(&mut self, runtime: LayerId) {
+        if self.stacks.runtimes[runtime.index()].has_released() {
             self.let_go_released(runtime);
         }
     }
@@ -134,8 +134,8 @@ impl Engine {
     /// Lets the released calls go: a call handed what it waited for moves on (at this instant,
     /// after what is already due); another is answered at once.
     #[cold]
-    fn let_go_released(&mut self, runtime: u16) {
-        while self.stacks.runtimes[runtime as usize].has_released() {
+    fn let_go_released(&mut self, runtime: LayerId) {
+        while self.stacks.runtimes[runtime.index()].has_released() {
             let Some(released) = self.with_layer(runtime, None, |layer, _, probe| layer.next_released(probe)) else {
                 return;
             };
@@ -149,7 +149,7 @@ impl Engine {
                     let Engine { stacks, nodes, steps, .. } = self;
                     let waiter = &mut nodes[node.index()];
                     if let NodeState::Layer(call) = &mut waiter.state {
-                        stacks.runtimes[runtime as usize].hand_over(call);
+                        stacks.runtimes[runtime.index()].hand_over(call);
                     }
                     steps.push_back(Step::Admitted { node, generation: waiter.generation });
                 }

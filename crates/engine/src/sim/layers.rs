@@ -3,6 +3,7 @@
 
 use super::trace::POOL;
 use crate::patterns::check::ConfigError;
+use crate::patterns::contract::LayerId;
 use crate::patterns::registry::{self, CompileContext, LayerCall, LayerRuntime, SharedObjects};
 use crate::scenario::{Layer, Scenario, ScenarioError};
 
@@ -35,11 +36,30 @@ impl NodeId {
     }
 }
 
+/// The place of a request in the engine's request store (reused once the request ends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct RequestSlot(u32);
+
+impl RequestSlot {
+    /// No request: the slot of events tied to none (a layer's own timer).
+    pub(crate) const NONE: Self = Self(u32::MAX);
+
+    /// The slot at `index` of the store.
+    pub(crate) const fn at(index: usize) -> Self {
+        Self(index as u32)
+    }
+
+    /// Its index in the store.
+    pub(crate) const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One position in an endpoint's compiled stack.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Slot {
-    /// Index into the engine's layer runtimes.
-    pub(crate) runtime: u16,
+    /// The layer's runtime in the engine.
+    pub(crate) runtime: LayerId,
     /// The layer's label in the trace: its index in the scenario's stack, or `POOL`.
     pub(crate) label: u8,
 }
@@ -65,7 +85,7 @@ pub(crate) struct Stacks {
     /// (endpoint, label) of each runtime, for metrics (a shared runtime: its first layer's).
     pub(crate) owners: Vec<(u16, u8)>,
     /// Runtimes shared by name: (kind, name, runtime).
-    shared: Vec<(&'static str, String, u16)>,
+    shared: Vec<(&'static str, String, LayerId)>,
 }
 
 impl Stacks {
@@ -109,7 +129,7 @@ impl Stacks {
     }
 
     /// The runtime already made for a layer shared by name, if any.
-    fn shared_runtime(&self, layer: &Layer) -> Option<u16> {
+    fn shared_runtime(&self, layer: &Layer) -> Option<LayerId> {
         let name = layer.shared_name()?;
         let kind = layer.kind_name();
         self.shared.iter().find(|(k, n, _)| *k == kind && n == name).map(|(_, _, runtime)| *runtime)
@@ -117,9 +137,9 @@ impl Stacks {
 
     /// The run's index each layer of a stack will get (`None` for a disabled one): a layer
     /// shared by name gets the runtime its name already has, or the one it is about to make.
-    fn runtime_indices<'s>(&self, stack: &'s [Layer]) -> Vec<Option<u16>> {
-        let mut next = self.runtimes.len() as u16;
-        let mut named: Vec<(&'static str, &'s str, u16)> = Vec::new();
+    fn runtime_indices<'s>(&self, stack: &'s [Layer]) -> Vec<Option<LayerId>> {
+        let mut next = self.runtimes.len();
+        let mut named: Vec<(&'static str, &'s str, LayerId)> = Vec::new();
         let mut index_of = |layer: &'s Layer| {
             if let Some(runtime) = self.shared_runtime(layer) {
                 return runtime;
@@ -129,18 +149,18 @@ impl Stacks {
                 if let Some((_, _, runtime)) = named.iter().find(|(k, n, _)| *k == kind && *n == name) {
                     return *runtime;
                 }
-                named.push((kind, name, next));
+                named.push((kind, name, LayerId::at(next)));
             }
             next += 1;
-            next - 1
+            LayerId::at(next - 1)
         };
         stack.iter().map(|layer| layer.enabled().then(|| index_of(layer))).collect()
     }
 
-    fn add(&mut self, runtime: LayerRuntime, endpoint: u16, label: u8) -> u16 {
+    fn add(&mut self, runtime: LayerRuntime, endpoint: u16, label: u8) -> LayerId {
         self.runtimes.push(runtime);
         self.owners.push((endpoint, label));
-        (self.runtimes.len() - 1) as u16
+        LayerId::at(self.runtimes.len() - 1)
     }
 }
 

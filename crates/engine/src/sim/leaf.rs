@@ -7,7 +7,7 @@ use super::queue::LANES;
 use super::service::Arrival;
 use super::trace::{SERVICE, TraceKind};
 use crate::patterns::Failure;
-use crate::patterns::contract::{Reply, Source};
+use crate::patterns::contract::{LayerId, Reply, Source};
 use crate::time::Instant;
 
 /// The queue lane of arrivals; node deadlines take the lanes from [`FIRST_DEADLINE_LANE`] on.
@@ -25,15 +25,15 @@ impl Engine {
     /// lane of the queue (in time order) rather than in its heap.
     pub(super) fn schedule_node_deadline(&mut self, node: NodeId, at: Instant) {
         let n = &self.nodes[node.index()];
-        let lane = FIRST_DEADLINE_LANE + usize::from(n.slot.runtime) % (LANES - FIRST_DEADLINE_LANE);
+        let lane = FIRST_DEADLINE_LANE + n.slot.runtime.index() % (LANES - FIRST_DEADLINE_LANE);
         self.queue.push_in(lane, at, Event::NodeTimer { node, generation: n.generation });
     }
 
-    pub(super) fn on_layer_timer(&mut self, runtime: u16) {
-        if self.books[runtime as usize].timer_at > self.now {
+    pub(super) fn on_layer_timer(&mut self, runtime: LayerId) {
+        if self.books[runtime.index()].timer_at > self.now {
             return;
         }
-        self.books[runtime as usize].timer_at = Instant::NEVER;
+        self.books[runtime.index()].timer_at = Instant::NEVER;
         self.handle_layer_timeout(runtime);
     }
 
@@ -65,7 +65,7 @@ impl Engine {
     /// A leaf sends its attempt to the service.
     pub(super) fn enter_leaf(&mut self, node: NodeId, service: u16) {
         let (request, generation) = (self.nodes[node.index()].request, self.nodes[node.index()].generation);
-        let r = &mut self.requests[request as usize];
+        let r = &mut self.requests[request.index()];
         r.attempts = r.attempts.saturating_add(1);
         self.attempts += 1;
         let endpoint = r.endpoint as usize;

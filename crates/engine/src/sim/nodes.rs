@@ -2,10 +2,11 @@
 //! node's generation makes timers and deliveries to a freed node stale.
 
 use super::engine::{Engine, Node, Step};
-use super::layers::{NO_NODE, NodeId, NodeState, Slot};
+use super::layers::{NO_NODE, NodeId, NodeState, RequestSlot, Slot};
+use crate::patterns::contract::LayerId;
 
 /// The slot of a leaf, which is in no layer.
-pub(super) const LEAF: Slot = Slot { runtime: u16::MAX, label: super::trace::SERVICE };
+pub(super) const LEAF: Slot = Slot { runtime: LayerId::NONE, label: super::trace::SERVICE };
 use crate::patterns::contract::Reply;
 
 impl Engine {
@@ -14,8 +15,8 @@ impl Engine {
     }
 
     /// A node for `request` at `depth` of its endpoint's stack (a leaf past the last layer).
-    pub(super) fn new_node(&mut self, request: u32, depth: u8, parent: NodeId) -> NodeId {
-        let endpoint = self.requests[request as usize].endpoint as usize;
+    pub(super) fn new_node(&mut self, request: RequestSlot, depth: u8, parent: NodeId) -> NodeId {
+        let endpoint = self.requests[request.index()].endpoint as usize;
         let (slot, state) = match self.stacks.slots[endpoint].get(depth as usize) {
             Some(slot) => (*slot, NodeState::Entering),
             None => (LEAF, NodeState::Leaf { service: self.endpoints[endpoint].service }),
@@ -26,7 +27,7 @@ impl Engine {
     /// A node for `request` in `slot` (a leaf is in no layer: [`LEAF`]).
     pub(super) fn node_with(
         &mut self,
-        request: u32,
+        request: RequestSlot,
         depth: u8,
         parent: NodeId,
         slot: Slot,
@@ -77,7 +78,7 @@ impl Engine {
     pub(super) fn spawn_extra_child(&mut self, node: NodeId) {
         let (request, depth) = (self.nodes[node.index()].request, self.nodes[node.index()].depth);
         let child = self.new_node(request, depth + 1, node);
-        let hedges = &mut self.requests[request as usize].hedges;
+        let hedges = &mut self.requests[request.index()].hedges;
         *hedges = hedges.saturating_add(1);
         let extras = self.extra_children.entry(node).or_default();
         let number = extras.last().map_or(1, |(_, n)| n.saturating_add(1));

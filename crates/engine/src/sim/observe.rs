@@ -1,27 +1,26 @@
 //! Observation: trace records, and the summary, metrics and trace a finished run hands over.
 
 use super::engine::Engine;
-use super::layers::NodeId;
+use super::layers::{NodeId, RequestSlot};
 use super::metrics::Metrics;
 use super::summary::{Summary, TotalsBuilder};
 use super::trace::{NO_REQUEST, Trace, TraceKind};
+use crate::patterns::contract::LayerId;
 
 impl Engine {
     /// Records a trace event for the request in `slot` (no-op in metrics-only mode).
     #[inline]
-    pub(super) fn trace(&mut self, slot: u32, kind: TraceKind, layer: u8, value: u32) {
+    pub(super) fn trace(&mut self, slot: RequestSlot, kind: TraceKind, layer: u8, value: u32) {
         if let Some(trace) = &mut self.trace {
-            let (id, attempt) = if slot == NO_REQUEST {
-                (NO_REQUEST, 0)
-            } else {
-                let r = &self.requests[slot as usize];
-                (r.id, r.attempts)
+            let (id, attempt) = match self.requests.get(slot.index()) {
+                Some(r) if slot != RequestSlot::NONE => (r.id, r.attempts),
+                _ => (NO_REQUEST, 0),
             };
             trace.push(self.now, id, kind, layer, attempt, value);
         }
     }
 
-    pub(super) fn label(&self, node: NodeId) -> (u16, u8) {
+    pub(super) fn label(&self, node: NodeId) -> (LayerId, u8) {
         let slot = self.nodes[node.index()].slot;
         (slot.runtime, slot.label)
     }

@@ -6,7 +6,7 @@ use super::engine::{Engine, Event, Request};
 use super::metrics::LayerSample;
 use super::queue::EventQueue;
 use super::trace::{NO_REQUEST, Trace, TraceKind};
-use crate::patterns::contract::{Counter, Probe};
+use crate::patterns::contract::{Counter, LayerId, Probe};
 use crate::patterns::registry::LayerRuntime;
 use crate::sim::layers::{NodeId, NodeState};
 use crate::time::Instant;
@@ -41,7 +41,7 @@ pub(super) struct EngineProbe<'a> {
     now: Instant,
     /// The metrics bucket of `now`.
     bucket: usize,
-    runtime: u16,
+    runtime: LayerId,
     /// The request of the call (`None` for the layer's own timer).
     request: Option<&'a Request>,
     book: &'a mut LayerBook,
@@ -123,12 +123,12 @@ impl Engine {
     #[inline]
     pub(super) fn with_layer<R>(
         &mut self,
-        runtime: u16,
+        runtime: LayerId,
         node: Option<NodeId>,
         f: impl FnOnce(&mut LayerRuntime, Option<&mut NodeState>, &mut EngineProbe<'_>) -> R,
     ) -> R {
-        let r = runtime as usize;
-        let request = node.map(|node| &self.requests[self.nodes[node.index()].request as usize]);
+        let r = runtime.index();
+        let request = node.map(|node| &self.requests[self.nodes[node.index()].request.index()]);
         let mut probe = EngineProbe {
             now: self.now,
             bucket: self.bucket,

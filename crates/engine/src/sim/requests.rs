@@ -2,7 +2,7 @@
 //! metrics, totals and trace record.
 
 use super::engine::{Engine, Event, Request};
-use super::layers::NO_NODE;
+use super::layers::{NO_NODE, RequestSlot};
 use super::outcome::Outcome;
 use super::trace::{NO_LAYER, TraceKind};
 use crate::patterns::Failure;
@@ -22,12 +22,12 @@ impl Engine {
         self.next_request_id = self.next_request_id.wrapping_add(1);
         let slot = match self.free_requests.pop() {
             Some(slot) => {
-                self.requests[slot as usize] = request;
+                self.requests[slot.index()] = request;
                 slot
             }
             None => {
                 self.requests.push(request);
-                (self.requests.len() - 1) as u32
+                RequestSlot::at(self.requests.len() - 1)
             }
         };
         self.in_flight += 1;
@@ -37,8 +37,8 @@ impl Engine {
         self.enter(root);
     }
 
-    pub(super) fn complete_request(&mut self, slot: u32, reply: Reply) {
-        let request = self.requests[slot as usize];
+    pub(super) fn complete_request(&mut self, slot: RequestSlot, reply: Reply) {
+        let request = self.requests[slot.index()];
         let outcome = classify(reply, request.attempts.saturating_sub(request.hedges));
         let latency_us = self.now.micros_since(request.arrived);
         self.trace(slot, TraceKind::Complete, NO_LAYER, outcome as u32);

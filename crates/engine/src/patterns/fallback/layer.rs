@@ -3,7 +3,7 @@
 
 use super::Fallback;
 use crate::patterns::Failure;
-use crate::patterns::contract::{CallRef, Decision, LayerPattern, Probe, Reply, Source};
+use crate::patterns::contract::{CallRef, Decision, LayerId, LayerPattern, Probe, Reply, Source};
 use crate::sim::TraceKind;
 
 /// Where a fallback's answer comes from during a run.
@@ -12,7 +12,7 @@ pub enum FallbackTarget {
     /// A fixed answer.
     Static,
     /// The stale entry of the cache layer at this index of the run (`None`: no cache).
-    StaleCache(Option<u16>),
+    StaleCache(Option<LayerId>),
     /// A call to the service at this index of the scenario.
     Service(u16),
 }
