@@ -119,6 +119,22 @@ const TIPS: &[(&str, [&str; 3])] = &[
             "Pick the percentile mode: the delay follows the service's own p90.",
         ],
     ),
+    (
+        "adaptive-limit-slowdown",
+        [
+            "Switch the adaptive limit off: every caller waits out the 1 s timeout.",
+            "Try Gradient2, then Vegas: which one finds the lower limit?",
+            "Watch the occupancy chart: in-flight calls follow the limit down and back up.",
+        ],
+    ),
+    (
+        "throttle-outage",
+        [
+            "Switch the throttle off and count the service's attempts during the outage.",
+            "Remove the 90 % cap: how much longer does recovery take?",
+            "Pick failsafe-go's rule and compare how fast the service is trusted again.",
+        ],
+    ),
 ];
 
 /// The tips for an example, if it has any.
