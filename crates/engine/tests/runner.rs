@@ -17,6 +17,14 @@ fn runs_an_example_and_prints_its_summary() {
 }
 
 #[test]
+fn the_summary_lists_each_layer_s_counters_such_as_the_retries_a_budget_refused() {
+    let (code, out, _) = rpsim(&["run", "example:retry-budget-storm"]);
+    assert_eq!(code, 0);
+    let line = out.lines().find(|l| l.contains("layer 0 retry:")).expect("the retry layer's line");
+    assert!(line.contains("refused") && line.contains("retries"), "{line}");
+}
+
+#[test]
 fn the_seed_option_changes_the_run_and_formats_are_parseable() {
     let (_, a, _) = rpsim(&["run", "example:retry-transient", "--seed", "1"]);
     let (_, b, _) = rpsim(&["run", "example:retry-transient", "--seed", "2"]);

@@ -152,7 +152,15 @@ fn render(report: &Report, format: &str, out: &mut impl Write) -> std::io::Resul
     };
     match format {
         "summary" => {
-            writeln!(out, "{}digest {:016x}, {} events", report.summary.to_table(), report.digest, report.events)
+            let layers = report.metrics.layer_table();
+            let layers = if layers.is_empty() { String::new() } else { format!("layers\n{layers}") };
+            writeln!(
+                out,
+                "{}{layers}digest {:016x}, {} events",
+                report.summary.to_table(),
+                report.digest,
+                report.events
+            )
         }
         "json" => json(
             out,

@@ -112,6 +112,35 @@ impl Metrics {
         }
     }
 
+    /// Each layer's counters over the whole run, a line each (for `rpsim`'s summary): a
+    /// cache's hits and misses, the calls a layer refused (a retry: the retries its budget
+    /// refused), the retries it made. Layers that counted nothing are left out.
+    #[must_use]
+    pub fn layer_table(&self) -> String {
+        let mut out = String::new();
+        for layer in &self.layers {
+            let sum = |f: fn(&LayerSample) -> u32| layer.samples.iter().map(|s| u64::from(f(s))).sum::<u64>();
+            let counts = [
+                ("hits", sum(|s| s.hits)),
+                ("misses", sum(|s| s.misses)),
+                ("refused", sum(|s| s.rejected)),
+                ("retries", sum(|s| s.retries)),
+            ];
+            let shown: Vec<String> =
+                counts.iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name} {n}")).collect();
+            if !shown.is_empty() {
+                out.push_str(&format!(
+                    "  endpoint {} layer {} {}: {}\n",
+                    layer.endpoint,
+                    layer.layer,
+                    layer.kind,
+                    shown.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
     /// The bucket holding time `t_us` (runs' drain phases land in the last bucket).
     #[inline]
     pub(crate) fn index(&self, t_us: u64) -> usize {
