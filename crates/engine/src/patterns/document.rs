@@ -14,7 +14,7 @@ use super::check::{ConfigError, FieldCheck};
 use super::contract::LayerPattern;
 use super::registry::CompileContext;
 use crate::catalog::LayerSpec;
-use crate::scenario::{Endpoint, Scenario};
+use crate::scenario::{Endpoint, Layer, Scenario};
 
 /// Where a layer sits in its scenario, for the checks that look beyond the layer itself.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +23,13 @@ pub struct DocScope<'a> {
     pub scenario: &'a Scenario,
     /// The endpoint whose stack holds the layer.
     pub endpoint: &'a Endpoint,
+}
+
+impl<'a> DocScope<'a> {
+    /// Every layer of every endpoint of the scenario, in document order.
+    pub fn all_layers(self) -> impl Iterator<Item = &'a Layer> {
+        self.scenario.endpoints.iter().flat_map(|e| e.stack.iter())
+    }
 }
 
 /// One layer kind as scenario files write it.

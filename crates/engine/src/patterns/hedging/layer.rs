@@ -59,7 +59,8 @@ impl HedgingLayer {
 
     /// The call ends with `reply`; the attempts still in flight are cancelled.
     fn win<P: Probe>(&mut self, call: &HedgeCall, reply: Reply, probe: &mut P) -> Decision {
-        if matches!(reply, Reply::Ok(_)) {
+        // Only the percentile mode reads latencies: the others keep none.
+        if matches!(reply, Reply::Ok(_)) && self.settings.mode == HedgeMode::Percentile {
             let latency_us = probe.now().micros_since(call.entered);
             self.latencies.record(probe.now().as_micros(), latency_us);
         }

@@ -142,7 +142,7 @@ impl PatternDoc for RateLimiterDoc {
             Layer::RateLimiter(other) => other.shared.as_ref() == Some(name) && other.enabled,
             _ => false,
         };
-        let mut sharing = scope.scenario.endpoints.iter().flat_map(|e| e.stack.iter()).filter(same_name);
+        let mut sharing = scope.all_layers().filter(same_name);
         if let Some(Layer::RateLimiter(first)) = sharing.next() {
             if self.enabled && !same_settings(first, self) {
                 check.fail("shared", format!("every layer sharing {name:?} must have the same settings"));

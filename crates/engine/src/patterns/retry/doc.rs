@@ -208,7 +208,7 @@ impl PatternDoc for RetryDoc {
     fn check_references(&self, scope: DocScope<'_>, check: &mut FieldCheck) {
         let budget = &self.budget;
         let Some(name) = budget.shared() else { return };
-        let first = scope.scenario.endpoints.iter().flat_map(|e| e.stack.iter()).find_map(|layer| match layer {
+        let first = scope.all_layers().find_map(|layer| match layer {
             Layer::Retry(RetryDoc { enabled: true, budget: other, .. }) if other.shared() == Some(name) => Some(other),
             _ => None,
         });
