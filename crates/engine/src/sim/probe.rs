@@ -44,6 +44,9 @@ pub(super) struct EngineProbe<'a> {
     runtime: LayerId,
     /// The request of the call (`None` for the layer's own timer).
     request: Option<&'a Request>,
+    /// The trace label of the call's layer: its place in the calling endpoint's stack (a
+    /// runtime shared by several stacks has a different place in each).
+    label: u8,
     book: &'a mut LayerBook,
     samples: &'a mut [LayerSample],
     trace: &'a mut Option<Trace>,
@@ -72,7 +75,7 @@ impl Probe for EngineProbe<'_> {
     fn trace(&mut self, kind: TraceKind, value: u32) {
         if let Some(trace) = self.trace.as_mut() {
             let (id, attempt) = self.request.map_or((NO_REQUEST, 0), |r| (r.id, r.attempts));
-            trace.push(self.now, id, kind, self.book.label, attempt, value);
+            trace.push(self.now, id, kind, self.label, attempt, value);
         }
     }
 
@@ -129,11 +132,13 @@ impl Engine {
     ) -> R {
         let r = runtime.index();
         let request = node.map(|node| &self.requests[self.nodes[node.index()].request.index()]);
+        let label = node.map_or(self.books[r].label, |node| self.nodes[node.index()].slot.label);
         let mut probe = EngineProbe {
             now: self.now,
             bucket: self.bucket,
             runtime,
             request,
+            label,
             book: &mut self.books[r],
             samples: &mut self.metrics.layers[r].samples,
             trace: &mut self.trace,
