@@ -76,7 +76,7 @@ fn switching_examples_keeps_edits_one_undo_away() {
 fn links_over_a_draft_keep_it_and_untouched_readers_see_no_banner() {
     let route = || Route::Example("retry-storm".into());
     assert!(State::initial(route(), None).banner.is_none());
-    let draft = json!({ "version": 1, "name": "mine" }).to_string();
+    let draft = json!({ "version": 2, "name": "mine" }).to_string();
     let over_draft = State::initial(route(), Some(draft.clone()));
     assert!(over_draft.banner.as_ref().is_some_and(|b| b.offer_draft));
     assert!(!over_draft.autosave, "the shared scenario never overwrites the draft");

@@ -19,7 +19,7 @@ const QUICK: Duration = Duration::from_secs(20);
 /// A one-service, one-endpoint document with `load`, `latency` and `stack`.
 fn doc(duration: &str, load: Value, latency: &str, stack: Value) -> Value {
     json!({
-        "version": 1,
+        "version": 2,
         "name": "attack",
         "seed": 7,
         "duration": duration,
@@ -221,7 +221,7 @@ fn hostile_json_is_refused_with_words_a_user_can_act_on() {
         (format!("{{\"services\":[{{\"faults\":{}", "[{\"x\":".repeat(50_000)), "services[0].faults[0]"),
         (format!("{{\"x\":{}", "[".repeat(100_000)), "unknown field `x`"),
         (String::new(), "the file is empty"),
-        (r#"{"version": 7, "warp": 9}"#.into(), "made by a newer version (v7); this one reads up to v1"),
+        (r#"{"version": 7, "warp": 9}"#.into(), "made by a newer version (v7); this one reads up to v2"),
     ];
     for (json, words) in cases {
         let error = quickly("parse", || Scenario::from_json(&json)).expect_err("refused");

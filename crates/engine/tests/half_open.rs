@@ -38,7 +38,7 @@ fn half_open_admission_rejects_or_queues_until_the_probe_decides() {
 /// A 10 s outage behind a breaker whose single half-open probe takes 50 ms.
 fn half_open_json(admission: &str) -> String {
     format!(
-        r#"{{ "version": 1, "name": "half-open", "duration": "20s",
+        r#"{{ "version": 2, "name": "half-open", "duration": "20s",
         "services": [ {{ "name": "s", "latency": {{ "constant": "50ms" }},
             "faults": [ {{ "outage": {{ "from": "0s", "to": "10s", "status": 503 }} }} ] }} ],
         "endpoints": [ {{ "name": "e", "service": "s", "load": {{ "constant": {{ "rps": 100 }} }},

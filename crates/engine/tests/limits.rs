@@ -50,7 +50,7 @@ fn document(k: &Knobs) -> Value {
         e
     };
     let mut doc = json!({
-        "version": 1,
+        "version": 2,
         "name": "at the limits",
         "seed": 3,
         "duration": k.duration,

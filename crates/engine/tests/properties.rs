@@ -154,7 +154,7 @@ fn scenario() -> impl Strategy<Value = Value> {
             };
             let load = if closed { json!({ "closed": { "clients": 20, "think": "50ms" } }) } else { json!({ "poisson": { "rps": rps } }) };
             json!({
-                "version": 1, "name": "generated", "seed": seed, "duration": "3s",
+                "version": 2, "name": "generated", "seed": seed, "duration": "3s",
                 "client": { "workers": workers * 3, "max_wait": "100ms" },
                 "services": [
                     { "name": "main", "latency": { "lognormal": { "p50": "20ms", "p99": "300ms" } },
@@ -228,7 +228,7 @@ proptest! {
 #[test]
 fn the_saved_regression_case_keeps_the_invariants() {
     let doc = json!({
-        "version": 1, "name": "generated", "seed": 6_700_849_487_827_925_555_u64, "duration": "3s",
+        "version": 2, "name": "generated", "seed": 6_700_849_487_827_925_555_u64, "duration": "3s",
         "client": { "workers": 3, "max_wait": "100ms" },
         "services": [
             { "name": "main", "latency": { "lognormal": { "p50": "20ms", "p99": "300ms" } },

@@ -27,7 +27,7 @@ fn a_rate_limiter_keeps_a_spike_from_drowning_the_service() {
 fn shared_scenario(shared: &str) -> Scenario {
     let limiter = format!(r#"{{"rate_limiter":{{"algorithm":"smooth","limit":20,"period":"1s"{shared}}}}}"#);
     let json = format!(
-        r#"{{"version":1,"name":"shared","seed":5,"duration":"20s",
+        r#"{{"version":2,"name":"shared","seed":5,"duration":"20s",
         "services":[{{"name":"s","latency":{{"constant":"10ms"}}}}],
         "endpoints":[
           {{"name":"a","service":"s","load":{{"constant":{{"rps":30}}}},"stack":[{limiter}]}},

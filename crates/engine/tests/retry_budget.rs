@@ -46,7 +46,7 @@ fn retry_layers_naming_one_budget_share_it() {
             json!({"name": name, "service": "s", "load": {"constant": {"rps": 50}},
             "stack": [{"retry": {"max_attempts": 3, "backoff": {"constant": {"delay": "10ms"}}, "budget": budget}}]})
         };
-        let json = json!({"version": 1, "name": "shared budget", "seed": 3, "duration": "10s",
+        let json = json!({"version": 2, "name": "shared budget", "seed": 3, "duration": "10s",
             "services": [{"name": "s", "latency": {"constant": "5ms"}, "faults": [{"outage": {"from": "0s"}}]}],
             "endpoints": [endpoint("a", first), endpoint("b", second)]});
         let scenario: Scenario = serde_json::from_value(json).unwrap();

@@ -162,20 +162,6 @@ fn a_breaker_with_a_too_high_minimum_never_opens() {
 
 // ---- conformance through the scenario format ----------------------------------------------------
 
-fn scenario_json(stack: &str, service_extra: &str, load: &str) -> Scenario {
-    let json = format!(
-        r#"{{ "version": 1, "name": "conformance", "duration": "60s",
-            "services": [ {{ "name": "s", "latency": {{ "constant": "0ms" }} {service_extra} }} ],
-            "endpoints": [ {{ "name": "e", "service": "s", "load": {load}, "stack": {stack} }} ] }}"#
-    );
-    Scenario::from_json(&json).expect("valid conformance scenario")
-}
-
-fn attempt_times_ms(report: &resilience_engine::Report) -> Vec<u64> {
-    let trace = report.trace.as_ref().expect("trace");
-    trace.events.iter().filter(|e| e.kind == TraceKind::AttemptStart).map(|e| e.at_us / 1_000).collect()
-}
-
 /// C12: resilience4j's default retry against an always-failing supplier.
 #[test]
 fn c12_default_retry_timeline() {
@@ -220,7 +206,7 @@ fn c01_breaker_opens_at_fifty_percent_in_a_simulation() {
 #[test]
 fn c31_bulkhead_queue_in_a_simulation() {
     let stack = r#"[ { "bulkhead": { "max_concurrent": 2, "queue": 2 } } ]"#;
-    let json = r#"{ "version": 1, "name": "c31", "duration": "1s",
+    let json = r#"{ "version": 2, "name": "c31", "duration": "1s",
         "services": [ { "name": "s", "latency": { "sequence": ["0ms", "2ms", "4ms", "6ms", "8ms"] } } ],
         "endpoints": [ { "name": "e", "service": "s", "load": { "times": ["0s", "0s", "0s", "0s", "0s"] }, "stack": STACK } ] }"#;
     let report = run_full(&Scenario::from_json(&json.replace("STACK", stack)).unwrap());
@@ -255,7 +241,7 @@ fn timeout_inside_retry_bounds_each_attempt_outside_bounds_the_call() {
 fn abandoned_attempts_keep_their_service_worker() {
     // Two calls time out at 100 ms, but the single worker serves both in full (until 1 s), so a
     // third, quick call at 700 ms still waits behind them and times out too.
-    let json = r#"{ "version": 1, "name": "abandon", "duration": "1s",
+    let json = r#"{ "version": 2, "name": "abandon", "duration": "1s",
         "services": [ { "name": "s", "latency": { "sequence": ["500ms", "500ms", "50ms"] }, "capacity": { "concurrency": 1, "queue": 10 } } ],
         "endpoints": [ { "name": "e", "service": "s", "load": { "times": ["0s", "10ms", "700ms"] },
                          "stack": [ { "timeout": { "timeout": "100ms" } } ] } ] }"#;
@@ -269,7 +255,7 @@ fn abandoned_attempts_keep_their_service_worker() {
 fn closed_loop_clients_slow_down_when_the_service_does() {
     let json = |factor: u32| {
         format!(
-            r#"{{ "version": 1, "name": "closed", "duration": "20s",
+            r#"{{ "version": 2, "name": "closed", "duration": "20s",
             "services": [ {{ "name": "s", "latency": {{ "constant": "10ms" }}, "faults": [ {{ "slowdown": {{ "factor": {factor} }} }} ] }} ],
             "endpoints": [ {{ "name": "e", "service": "s", "load": {{ "closed": {{ "clients": 10, "think": "90ms" }} }} }} ] }}"#
         )

@@ -101,4 +101,7 @@ pub static CLIENT_POOL: LayerSpec = LayerSpec {
     events: &[],
     marker: None,
     example: r#"{"workers":40,"max_wait":"500ms"}"#,
+    presets: &[],
+    semantics: None,
+    either: &[],
 };

@@ -26,6 +26,7 @@ pub use faults::{FAULTS, WINDOW_FIELDS};
 pub use layers::{CLIENT_POOL, FAILURE_KINDS, LAYERS};
 pub use output::{Catalog, FaultOut, FieldOut, LayerOut, catalog, to_json};
 
+use crate::patterns::semantics::{Preset, Semantics};
 use crate::scenario::{Bounds, SpanBounds};
 use crate::sim::Outcome;
 
@@ -62,6 +63,14 @@ pub struct LayerSpec {
     /// A config to start from (JSON), with settings that show the pattern at work.
     #[serde(serialize_with = "embedded_json")]
     pub example: &'static str,
+    /// What each library that has this pattern sets (its `semantics` presets).
+    pub presets: &'static [Preset],
+    /// The library whose defaults the plain defaults are (`None`: none of the preset libraries).
+    pub semantics: Option<Semantics>,
+    /// Pairs of fields that say the same thing in other words (`max_attempts`, `max_retries`): a
+    /// preset does not fill one when the layer writes the other.
+    #[serde(skip)]
+    pub either: &'static [(&'static str, &'static str)],
 }
 
 /// One fault kind of a service's fault script.
@@ -114,7 +123,7 @@ fn is_false(value: &bool) -> bool {
 }
 
 /// Writes a JSON text as the value it holds (not as a string).
-fn embedded_json<S: serde::Serializer>(json: &&'static str, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn embedded_json<S: serde::Serializer>(json: &&'static str, serializer: S) -> Result<S::Ok, S::Error> {
     serde_json::from_str::<Value>(json).map_err(serde::ser::Error::custom)?.serialize(serializer)
 }
 

@@ -19,6 +19,7 @@ pub mod hedging;
 pub mod rate_limiter;
 pub mod registry;
 pub mod retry;
+pub mod semantics;
 pub mod throttle;
 pub mod timeout;
 

@@ -12,7 +12,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{INPUT_BYTES_MAX, LINK_CHARS_MAX, LINK_PANELS_MAX, Scenario, decode as doc};
+use super::{INPUT_BYTES_MAX, LINK_CHARS_MAX, LINK_PANELS_MAX, Scenario, decode as doc, presets};
 
 /// The link schema this engine writes.
 pub const LINK_VERSION: u32 = 1;
@@ -126,7 +126,8 @@ pub fn decode_doc(text: &str) -> Result<(Value, SharedView), LinkError> {
         Some(value) => value,
         None => serde_json::from_str::<Value>(&json).map_err(|e| LinkError(format!("the link is damaged: {e}")))?,
     };
-    let doc = whole.as_object_mut().and_then(|payload| payload.remove("scenario")).unwrap_or(Value::Null);
+    let mut doc = whole.as_object_mut().and_then(|payload| payload.remove("scenario")).unwrap_or(Value::Null);
+    presets::migrate_v1(&mut doc);
     Ok((doc, payload.view))
 }
 
@@ -198,7 +199,24 @@ fn read_payload(json: &str) -> Result<Payload, LinkError> {
     if let Err(error) = doc::check_version(peeked) {
         return fail(format!("the link's scenario is {}", error.message));
     }
+    if presets::needed(json, peeked) {
+        return read_resolved_payload(json);
+    }
     doc::typed_value(json).map_err(|(path, error)| payload_error(&path, &error))
+}
+
+/// Reads a payload whose scenario is v1 or names libraries: migrated and its presets filled
+/// in first (see [`presets`]).
+fn read_resolved_payload(json: &str) -> Result<Payload, LinkError> {
+    let mut whole: Value = serde_json::from_str(json).map_err(|e| LinkError(format!("the link is damaged: {e}")))?;
+    if let Some(scenario) = whole.get_mut("scenario") {
+        presets::resolve(scenario).map_err(|e| LinkError(format!("the link's scenario is not valid: {e}")))?;
+    }
+    doc::typed_value(&whole.to_string()).map_err(|(path, error)| {
+        let message = error.to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(text, _)| text);
+        payload_error(&path, &serde::de::Error::custom(message))
+    })
 }
 
 /// Says where a payload went wrong: malformed JSON is damage; a bad field names its path.
@@ -311,7 +329,7 @@ mod tests {
     fn a_newer_scenario_in_a_link_says_so() {
         let link = json_link(r#"{"scenario":{"version":7,"name":"x","teleport":1}}"#);
         let error = decode(&link).unwrap_err().0;
-        assert!(error.contains("made by a newer version (v7); this one reads up to v1"), "{error}");
+        assert!(error.contains("made by a newer version (v7); this one reads up to v2"), "{error}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod json_path;
 mod limits;
 pub mod link;
 mod model;
+pub mod presets;
 mod sequence;
 mod validate;
 
@@ -24,7 +25,7 @@ pub use sequence::{Outcomes, OutcomesError, SequenceStep};
 use crate::time::Span;
 
 /// The schema version this engine writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole scenario: services, endpoints with their load and stacks, seed and duration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,8 +98,26 @@ impl Scenario {
     pub fn parse(json: &str) -> Result<Self, ScenarioError> {
         decode::check_size(json.len())?;
         decode::check_shape(json)?;
-        decode::check_version(decode::peek_version(json))?;
+        let version = decode::peek_version(json);
+        decode::check_version(version)?;
+        if presets::needed(json, version) {
+            return Self::parse_resolved(json);
+        }
         decode::typed(json)
+    }
+
+    /// [`Scenario::parse`] for a document that names libraries or is v1: migrated, its presets
+    /// filled in, then read by the typed pass. Positions in errors would point into the
+    /// rewritten text, so only the path is given.
+    fn parse_resolved(json: &str) -> Result<Self, ScenarioError> {
+        let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(json) else {
+            return decode::typed(json);
+        };
+        presets::resolve(&mut doc)?;
+        decode::typed(&doc.to_string()).map_err(|error| {
+            let message = error.message.rsplit_once(" at line ").map_or(error.message.as_str(), |(text, _)| text);
+            ScenarioError::new(error.path, message)
+        })
     }
 
     /// [`Scenario::parse`] for raw bytes (a file): bad UTF-8 is reported with its byte offset.

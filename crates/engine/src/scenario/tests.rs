@@ -5,7 +5,7 @@ use crate::examples;
 
 fn minimal() -> serde_json::Value {
     serde_json::json!({
-        "version": 1,
+        "version": 2,
         "name": "t",
         "duration": "10s",
         "services": [ { "name": "s", "latency": { "constant": "10ms" } } ],
@@ -185,7 +185,7 @@ fn decoding_refuses_early_with_words_a_user_can_act_on() {
     newer["teleport"] = true.into();
     let error = Scenario::parse(&newer.to_string()).unwrap_err();
     assert_eq!(error.path, "version");
-    assert!(error.message.contains("made by a newer version (v7); this one reads up to v1"), "{error}");
+    assert!(error.message.contains("made by a newer version (v7); this one reads up to v2"), "{error}");
     let huge = " ".repeat(INPUT_BYTES_MAX + 1);
     assert!(Scenario::parse(&huge).unwrap_err().message.contains("too large"));
 }

@@ -125,3 +125,20 @@ fn check_half_open_permits(scenario: &Scenario, report: &Report) {
         }
     }
 }
+
+/// A one-service, one-endpoint scenario (60 s, instant answers unless `service_extra` adds
+/// faults or latency) with `stack` and `load` written as JSON.
+pub fn scenario_json(stack: &str, service_extra: &str, load: &str) -> Scenario {
+    let json = format!(
+        r#"{{ "version": 2, "name": "conformance", "duration": "60s",
+            "services": [ {{ "name": "s", "latency": {{ "constant": "0ms" }} {service_extra} }} ],
+            "endpoints": [ {{ "name": "e", "service": "s", "load": {load}, "stack": {stack} }} ] }}"#
+    );
+    Scenario::from_json(&json).expect("valid conformance scenario")
+}
+
+/// When each attempt reached the service, in milliseconds.
+pub fn attempt_times_ms(report: &Report) -> Vec<u64> {
+    let trace = report.trace.as_ref().expect("trace");
+    trace.events.iter().filter(|e| e.kind == TraceKind::AttemptStart).map(|e| e.at_us / 1_000).collect()
+}

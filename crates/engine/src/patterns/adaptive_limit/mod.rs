@@ -39,6 +39,7 @@ mod algorithms;
 mod doc;
 mod envoy;
 mod layer;
+mod presets;
 mod spec;
 #[cfg(test)]
 mod tests;

@@ -151,4 +151,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &["refused: at the limit", "limit raised to", "limit lowered to"],
     marker: Some(MarkerSpec { label: "over the adaptive limit", outcome: Outcome::RejectedByBulkhead }),
     example: r#"{"algorithm":"gradient2","initial_limit":10,"min_limit":2,"max_limit":50}"#,
+    presets: super::presets::PRESETS,
+    semantics: None,
+    either: &[],
 };

@@ -12,6 +12,7 @@
 //! models the scenario's shared client worker pool.
 
 mod layer;
+mod presets;
 mod spec;
 pub use layer::BulkheadLayer;
 

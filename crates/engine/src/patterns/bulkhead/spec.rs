@@ -26,4 +26,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &[],
     marker: Some(MarkerSpec { label: "bulkhead rejection", outcome: Outcome::RejectedByBulkhead }),
     example: r#"{"max_concurrent":25}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };

@@ -7,6 +7,7 @@
 //! ```
 
 mod layer;
+mod presets;
 mod spec;
 
 mod doc;

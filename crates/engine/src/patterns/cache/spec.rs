@@ -28,4 +28,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &[],
     marker: Some(MarkerSpec { label: "cache answer", outcome: Outcome::CacheFresh }),
     example: r#"{"ttl":"10s","capacity":1000,"serve_stale":true}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };

@@ -29,6 +29,7 @@
 //! publishes no event.
 
 mod layer;
+mod presets;
 mod spec;
 pub use layer::{BreakerLayer, RecordedNote, RecordedOutcome};
 

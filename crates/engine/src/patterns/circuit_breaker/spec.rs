@@ -127,4 +127,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &[],
     marker: Some(MarkerSpec { label: "breaker rejection", outcome: Outcome::RejectedByBreaker }),
     example: r#"{"window":{"count":50},"failure_rate":50,"minimum_calls":20,"wait_open":"5s","permitted_half_open":5}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };

@@ -10,6 +10,7 @@
 
 mod doc;
 mod layer;
+mod presets;
 mod spec;
 pub use layer::{FallbackLayer, FallbackTarget};
 

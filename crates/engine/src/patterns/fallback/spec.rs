@@ -27,4 +27,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &[],
     marker: Some(MarkerSpec { label: "fallback", outcome: Outcome::Fallback }),
     example: r#"{"action":"static"}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };

@@ -23,6 +23,7 @@
 
 mod doc;
 mod layer;
+mod presets;
 mod spec;
 #[cfg(test)]
 mod tests;

@@ -49,4 +49,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &["sent a hedged attempt", "a hedged attempt answered first", "the first attempt answered first"],
     marker: None,
     example: r#"{"mode":"latency","delay":"100ms","max_hedged_attempts":1}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Polly),
+    either: &[],
 };

@@ -30,6 +30,7 @@
 mod doc;
 mod layer;
 mod limiters;
+mod presets;
 mod spec;
 #[cfg(test)]
 mod tests;

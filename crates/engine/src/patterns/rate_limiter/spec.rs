@@ -44,4 +44,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &["waits for a reserved permit", "refused: over the rate", "waits out max wait, then is refused"],
     marker: Some(MarkerSpec { label: "rate limited", outcome: Outcome::RejectedByRateLimiter }),
     example: r#"{"limit":20,"period":"1s","max_wait":"0s"}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };

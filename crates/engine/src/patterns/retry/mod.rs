@@ -15,6 +15,7 @@
 //! the "retries" reading (Polly, cockatiel, Envoy): `max_retries: 2` = `max_attempts: 3`.
 
 mod layer;
+mod presets;
 mod spec;
 pub use layer::RetryLayer;
 

@@ -90,4 +90,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &["", "", "retry refused by its budget"],
     marker: None,
     example: r#"{"max_attempts":3,"backoff":{"exponential":{"initial":"100ms","multiplier":2.0}},"jitter":"full"}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[("max_attempts", "max_retries")],
 };

@@ -33,6 +33,7 @@
 
 mod doc;
 mod layer;
+mod presets;
 mod spec;
 #[cfg(test)]
 mod tests;

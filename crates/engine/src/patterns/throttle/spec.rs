@@ -61,4 +61,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &["refused locally (probability, %)", "not accepted by the backend", "accepted by the backend"],
     marker: Some(MarkerSpec { label: "throttled locally", outcome: Outcome::RejectedByRateLimiter }),
     example: r#"{"k":2,"window":"10s"}"#,
+    presets: super::presets::PRESETS,
+    semantics: None,
+    either: &[],
 };

@@ -14,6 +14,7 @@
 
 mod doc;
 mod layer;
+mod presets;
 mod spec;
 
 pub use doc::TimeoutDoc;

@@ -31,4 +31,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     events: &[],
     marker: Some(MarkerSpec { label: "timeout", outcome: Outcome::TimedOut }),
     example: r#"{"timeout":"500ms"}"#,
+    presets: super::presets::PRESETS,
+    semantics: Some(crate::patterns::semantics::Semantics::Resilience4j),
+    either: &[],
 };
