@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 
 use super::json_path::{PendingKey, path_at, path_of_word};
+use super::maps_only::MapsOnly;
 use super::{INPUT_BYTES_MAX, SCHEMA_VERSION, Scenario, ScenarioError};
 
 /// The message for a document that is not a JSON object.
@@ -81,7 +82,7 @@ pub(super) fn typed(json: &str) -> Result<Scenario, ScenarioError> {
 /// (empty for malformed JSON and for the document as a whole).
 pub(super) fn typed_value<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T, (String, serde_json::Error)> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let value = T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
+    let value = T::deserialize(MapsOnly(&mut deserializer)).and_then(|value| deserializer.end().map(|()| value));
     value.map_err(|error| {
         let path = if error.is_data() { data_error_path(json, &error) } else { String::new() };
         (path, error)

@@ -9,6 +9,7 @@ mod estimate;
 mod json_path;
 mod limits;
 pub mod link;
+mod maps_only;
 mod model;
 pub mod presets;
 mod sequence;
