@@ -54,7 +54,8 @@ pub fn default_text(value: &Value) -> String {
 pub fn layer_form(props: &Props) -> Html {
     let state = use_app();
     let Some(spec) = catalog::layer(&props.kind) else { return html! {} };
-    let defaults = crate::defaults::layer(spec.name);
+    let library = super::library::library_of(spec, &state.doc, &props.pointer);
+    let defaults = super::library::effective_defaults(spec, library);
     // A nested field belongs to one variant of its parent (the exponential backoff's initial
     // wait, the count window's size): it is shown only while that variant is chosen, and its
     // default is only the default variant's, so none is shown.
@@ -77,6 +78,7 @@ pub fn layer_form(props: &Props) -> Html {
     html! {
         <div class="layer-form">
             { for own_problems.map(|p| html! { <p class="field-error form-error" role="alert">{ p.message.clone() }</p> }) }
+            <super::library::LayerLibrary pointer={props.pointer.clone()} kind={props.kind.clone()} />
             { for fields }
         </div>
     }

@@ -13,6 +13,7 @@ pub mod gallery;
 pub mod help;
 pub mod inspector;
 pub mod layer_form;
+pub mod library;
 pub mod load_editor;
 pub mod replay_bar;
 pub mod run_stopped;
