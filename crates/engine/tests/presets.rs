@@ -288,3 +288,36 @@ fn rate_limiters_of_each_library() {
     assert_eq!(run("failsafe"), (1, 59));
     assert_eq!(run("resilience4j"), (60, 0), "resilience4j waits up to 5 s for the next cycle");
 }
+
+/// C13 (resilience4j `ofExponentialBackoff(500, 2.0)`): calls at t0, t500, t1500.
+#[test]
+fn c13_resilience4j_exponential_waits() {
+    let stack = r#"[ { "retry": { "semantics": "resilience4j", "backoff": { "exponential": { "initial": "500ms", "multiplier": 2 } } } } ]"#;
+    assert_eq!(always_failing(stack), [0, 500, 1_500]);
+}
+
+/// C01 (resilience4j base config, TIME_BASED window of 20 s): the sixth call (3 failures of 6
+/// = 50 %) opens the breaker, the seventh is refused.
+#[test]
+fn c01_resilience4j_time_window_trips_at_fifty_percent() {
+    let stack = r#"[ { "circuit_breaker": { "semantics": "resilience4j", "window": { "seconds": 20 }, "slow_call_rate": 50,
+        "slow_call_duration": "4s", "minimum_calls": 5, "wait_open": "5s", "permitted_half_open": 4 } } ]"#;
+    let report = scripted(stack, "S,S,S,F,F,F", &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(outcomes(&report), (3, 3, 1));
+}
+
+/// C27 (cockatiel `halfOpenSampling { calls: 10, threshold: 0.3 }`): three failures keep it
+/// half-open, the seventh success closes it; a fourth failure re-opens it at once. Written as
+/// 10 half-open calls of which 7 must succeed (open as soon as failures > 10 − 7).
+#[test]
+fn c27_cockatiel_half_open_sampling() {
+    let stack = r#"[ { "circuit_breaker": { "semantics": "cockatiel", "consecutive_failures": 1, "wait_open": "1s",
+        "permitted_half_open": 10, "half_open_successes": 7 } } ]"#;
+    let probes: Vec<f64> = (0..11).map(|i| 1.0 + f64::from(i) * 0.1).collect();
+    let times: Vec<f64> = core::iter::once(0.0).chain(probes.iter().copied()).collect();
+    let closes = scripted(stack, "F,F,F,F,S,S,S,S,S,S,S,S", &times);
+    assert_eq!(outcomes(&closes), (8, 4, 0), "3 failures then 7 successes close it; the 11th call runs closed");
+    let reopens = scripted(stack, "F,F,F,F,F,S", &times);
+    assert_eq!(outcomes(&reopens).1, 5, "the fourth half-open failure re-opens it");
+    assert_eq!(outcomes(&reopens).2, 7, "so the remaining calls are refused");
+}
