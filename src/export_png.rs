@@ -46,10 +46,11 @@ pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedV
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.
 fn legend_entries(scenario: &Scenario) -> Vec<(String, String)> {
+    use crate::components::timeline;
     let mut entries: Vec<(String, String)> = LEGEND
         .iter()
         .copied()
-        .chain(crate::components::timeline::marker_legend())
+        .chain(timeline::marker_legend(&timeline::stack_kinds(scenario)))
         .map(|(c, l)| (c.to_owned(), l.to_owned()))
         .collect();
     let mut kinds: Vec<&'static str> =

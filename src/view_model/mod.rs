@@ -19,6 +19,8 @@ pub struct AttemptSpan {
     pub end_us: u64,
     /// Status answered, or 0 when abandoned.
     pub status: u16,
+    /// Sent while another attempt of the request was still in flight (a hedge).
+    pub parallel: bool,
 }
 
 /// A marker on a request's row.
@@ -80,6 +82,8 @@ pub struct LayerTimeline {
     /// Bulkhead occupancy after each change, exact from the trace: (time, permits in use,
     /// calls waiting).
     pub occupancy: Vec<(u64, u32, u32)>,
+    /// An adaptive limit's value after each change: (time, limit in calls).
+    pub limits: Vec<(u64, u32)>,
 }
 
 impl LayerTimeline {
@@ -93,6 +97,12 @@ impl LayerTimeline {
     pub fn occupancy_at(&self, t_us: u64) -> (u32, u32) {
         let n = self.occupancy.partition_point(|(t, _, _)| *t <= t_us);
         n.checked_sub(1).map_or((0, 0), |last| (self.occupancy[last].1, self.occupancy[last].2))
+    }
+
+    /// The adaptive limit at `t_us` (its first known value before it first moved), if any.
+    pub fn limit_at(&self, t_us: u64) -> Option<u32> {
+        let n = self.limits.partition_point(|(t, _)| *t <= t_us);
+        self.limits.get(n.saturating_sub(1)).map(|l| l.1)
     }
 
     /// Breaker state code at `t_us`.
@@ -158,6 +168,8 @@ impl Derived {
         let mut derived = Self::default();
         let mut endpoint_of: Vec<u16> = Vec::new();
         let mut waiting = BTreeMap::new();
+        let kinds: BTreeMap<(u16, u8), &str> =
+            report.metrics.layers.iter().map(|l| ((l.endpoint, l.layer), l.kind)).collect();
         for (index, event) in trace.events.iter().enumerate() {
             if event.request == NO_REQUEST {
                 derived.note_state_change(event);
@@ -176,15 +188,19 @@ impl Derived {
                 });
                 endpoint_of.push(event.value as u16);
             }
+            let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
             let Some(journey) = derived.journeys.get_mut(event.request as usize) else { continue };
             note_journey(journey, event);
             if journey.end_us != u64::MAX {
                 derived.latency_max_us = derived.latency_max_us.max(journey.end_us - journey.arrival_us);
             }
-            let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
+            let kind = kinds.get(&(endpoint, event.layer)).copied().unwrap_or_default();
+            if event.kind == TraceKind::LayerEvent && kind == "hedging" {
+                settle_hedge(journey, event);
+            }
             if event.layer < SERVICE {
                 derived.note_occupancy(endpoint, event, &mut waiting);
-                derived.note_layer(endpoint, event);
+                derived.note_layer(endpoint, event, kind);
             }
         }
         derived
@@ -217,9 +233,14 @@ impl Derived {
         timeline.occupancy.push((event.at_us, next.0, next.1));
     }
 
-    fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
+    fn note_layer(&mut self, endpoint: u16, event: &TraceEvent, kind: &str) {
         let Some(slot) = slot(event) else { return };
         let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+        // Every event of an adaptive limit carries the limit after it.
+        let limit = event.layer_event().1;
+        if kind == "adaptive_limit" && timeline.limits.last().is_none_or(|l| l.1 != limit) {
+            timeline.limits.push((event.at_us, limit));
+        }
         let mut counts = timeline.counts.last().copied().unwrap_or([0; 3]);
         counts[slot] += 1;
         timeline.times.push(event.at_us);
@@ -278,7 +299,10 @@ impl Derived {
 fn note_journey(journey: &mut Journey, event: &TraceEvent) {
     let t = event.at_us;
     match event.kind {
-        TraceKind::AttemptStart => journey.attempts.push(AttemptSpan { start_us: t, end_us: u64::MAX, status: 0 }),
+        TraceKind::AttemptStart => {
+            let parallel = journey.attempts.iter().any(|a| a.end_us == u64::MAX);
+            journey.attempts.push(AttemptSpan { start_us: t, end_us: u64::MAX, status: 0, parallel });
+        }
         TraceKind::AttemptEnd | TraceKind::AttemptAbandoned => {
             if let Some(open) = journey.attempts.iter_mut().rev().find(|a| a.end_us == u64::MAX) {
                 open.end_us = t;
@@ -302,6 +326,25 @@ fn note_journey(journey: &mut Journey, event: &TraceEvent) {
             };
             journey.markers.push((t, marker));
         }
+    }
+}
+
+/// A hedging layer's verdict (code 1: hedge `n` won, code 2: the first attempt won). The trace
+/// does not say which attempt an answer belongs to, so the answer closed the latest attempt in
+/// flight and the cancelled ones closed the rest at the same instant: the verdict gives the
+/// answer's status to the attempt that won.
+fn settle_hedge(journey: &mut Journey, event: &TraceEvent) {
+    let winner = match event.layer_event() {
+        (1, n) => n as usize,
+        (2, _) => 0,
+        _ => return,
+    };
+    // The hedged call's attempts: its last one sent alone, and those sent beside it.
+    let Some(first) = journey.attempts.iter().rposition(|a| !a.parallel) else { return };
+    let group = &mut journey.attempts[first..];
+    let Some(answered) = group.iter().rposition(|a| a.end_us == event.at_us && a.status != 0) else { return };
+    if group.get(winner).is_some_and(|w| w.status == 0 && w.end_us == event.at_us) {
+        group[winner].status = std::mem::take(&mut group[answered].status);
     }
 }
 

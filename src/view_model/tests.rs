@@ -92,3 +92,46 @@ fn layer_timelines_answer_at_any_play_head() {
     assert!(waiting > 0, "some calls are waiting to retry at some point");
     assert_eq!(retry.waiting_at(0), 0);
 }
+
+#[test]
+fn a_hedged_call_shows_its_attempts_side_by_side_and_the_winner_answered() {
+    let (report, derived) = derive("hedging-tail");
+    let trace = report.trace.as_ref().unwrap();
+    let verdicts: Vec<(u32, u8, u32)> = trace
+        .events
+        .iter()
+        .filter(|e| e.kind == TraceKind::LayerEvent && matches!(e.layer_event().0, 1 | 2))
+        .map(|e| (e.request, e.layer_event().0, e.layer_event().1))
+        .collect();
+    assert!(verdicts.len() > 100, "{} hedged calls", verdicts.len());
+    let (mut first_won, mut hedge_won) = (0, 0);
+    for (id, code, n) in verdicts {
+        let attempts = &derived.journeys[id as usize].attempts;
+        assert_eq!(attempts.len(), 2, "#{id}: the first attempt and one hedge");
+        assert!(!attempts[0].parallel && attempts[1].parallel, "#{id}: the hedge runs beside the first");
+        assert!(attempts[1].start_us < attempts[0].end_us, "#{id}: they overlap in time");
+        let winner = if code == 2 { 0 } else { n as usize };
+        assert_eq!(attempts[winner].status, 200, "#{id}: the winner answered");
+        assert_eq!(attempts[1 - winner].status, 0, "#{id}: the loser was cancelled");
+        if winner == 0 { first_won += 1 } else { hedge_won += 1 }
+    }
+    assert!(first_won > 0 && hedge_won > 0, "{first_won} {hedge_won}");
+    let sequential = derived.journeys.iter().filter(|j| j.attempts.len() == 1);
+    assert!(sequential.flat_map(|j| &j.attempts).all(|a| !a.parallel));
+}
+
+#[test]
+fn an_adaptive_limit_is_followed_over_time() {
+    let (report, derived) = derive("adaptive-limit-slowdown");
+    let series = report.metrics.layers.iter().find(|l| l.kind == "adaptive_limit").expect("a limit");
+    let timeline = &derived.layers[&(series.endpoint, series.layer)];
+    assert!(timeline.limits.len() > 100, "the limit moved {} times", timeline.limits.len());
+    assert!(timeline.limits.windows(2).all(|w| w[0].1 != w[1].1 && w[0].0 <= w[1].0), "changes only");
+    let before = timeline.limit_at(19_999_999).unwrap();
+    let lowest = (25..40).filter_map(|s| timeline.limit_at(s * 1_000_000)).min().unwrap();
+    assert!(lowest < before / 2, "{before} then {lowest}");
+    assert!(timeline.limit_at(59_000_000).unwrap() >= 25, "climbs back");
+    assert!(timeline.limits.iter().all(|(_, l)| (5..=100).contains(l)), "within min and max");
+    assert_eq!(timeline.limit_at(0), Some(timeline.limits[0].1));
+    assert_eq!(LayerTimeline::default().limit_at(5), None);
+}
