@@ -14,7 +14,7 @@ fn derive(name: &str) -> (Report, Derived) {
 fn bulkhead_occupancy_is_exact_from_the_trace() {
     let (report, derived) = derive("bulkhead-isolation");
     let series = report.metrics.layers.iter().find(|l| l.kind == "bulkhead").expect("a bulkhead");
-    let timeline = &derived.layers[&(series.endpoint, series.layer)];
+    let timeline = derived.layers.get(&(series.endpoint, series.layer)).unwrap();
     assert!(timeline.occupancy.iter().all(|(_, in_use, _)| *in_use <= 10), "never over its 10 permits");
     assert_eq!(timeline.occupancy.iter().map(|o| o.1).max(), Some(10), "full during the slowdown");
     assert_eq!(timeline.occupancy_at(u64::MAX), (0, 0), "every permit given back at the end");
@@ -72,7 +72,7 @@ fn state_changes_are_listed_for_annotations() {
 #[test]
 fn layer_timelines_answer_at_any_play_head() {
     let (_, derived) = derive("breaker-outage");
-    let breaker = &derived.layers[&(0, 0)];
+    let breaker = derived.layers.get(&(0, 0)).unwrap();
     assert_eq!(breaker.state_at(10_000_000), 0, "closed before the outage");
     assert_eq!(breaker.state_at(30_000_000), 1, "open during it");
     assert_eq!(breaker.state_at(59_000_000), 0, "closed again after it");
@@ -87,7 +87,7 @@ fn layer_timelines_answer_at_any_play_head() {
     assert!(at_open >= 50.0, "the breaker opened at its own rate of {at_open} %, over its threshold");
 
     let (_, derived) = derive("retry-transient");
-    let retry = &derived.layers[&(0, 0)];
+    let retry = derived.layers.get(&(0, 0)).unwrap();
     let waiting: usize = (1..60).map(|s| retry.waiting_at(s * 1_000_000)).sum();
     assert!(waiting > 0, "some calls are waiting to retry at some point");
     assert_eq!(retry.waiting_at(0), 0);
@@ -124,7 +124,7 @@ fn a_hedged_call_shows_its_attempts_side_by_side_and_the_winner_answered() {
 fn an_adaptive_limit_is_followed_over_time() {
     let (report, derived) = derive("adaptive-limit-slowdown");
     let series = report.metrics.layers.iter().find(|l| l.kind == "adaptive_limit").expect("a limit");
-    let timeline = &derived.layers[&(series.endpoint, series.layer)];
+    let timeline = derived.layers.get(&(series.endpoint, series.layer)).unwrap();
     assert!(timeline.limits.len() > 100, "the limit moved {} times", timeline.limits.len());
     assert!(timeline.limits.windows(2).all(|w| w[0].1 != w[1].1 && w[0].0 <= w[1].0), "changes only");
     let before = timeline.limit_at(19_999_999).unwrap();
