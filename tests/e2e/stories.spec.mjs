@@ -134,6 +134,7 @@ const STORIES = [
       await expect(page.locator('#verdict')).toContainText(/cuts the p99 latency from \d+ ms to \d+ ms/);
       // Hedges are drawn beside the attempt they hedge, and the legend says so.
       await expect(page.locator('.timeline .legend-line')).toContainText('a hedge runs beside the attempt it hedges');
+      await expect(page.locator('.timeline .legend-line')).not.toContainText('ticks mark');
       const canvas = page.locator('#timeline');
       await canvas.scrollIntoViewIfNeeded();
       await canvas.hover({ position: { x: 200, y: 100 } });

@@ -84,7 +84,7 @@ pub fn timeline() -> Html {
             </div>
             <p class="legend-line">
                 { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits" }
-                { hedges }{ "; ticks mark: " }
+                { hedges }{ if marker_legend(&kinds).next().is_some() { "; ticks mark: " } else { "." } }
                 { for marker_legend(&kinds).map(|(colour, label)| html! {
                     <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ label }</span>
                 }) }
