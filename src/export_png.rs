@@ -46,16 +46,21 @@ pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedV
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.
 fn legend_entries(scenario: &Scenario) -> Vec<(String, String)> {
+    use crate::components::timeline;
     let mut entries: Vec<(String, String)> = LEGEND
         .iter()
         .copied()
-        .chain(crate::components::timeline::marker_legend())
+        .chain(timeline::marker_legend(&timeline::stack_kinds(scenario)))
         .map(|(c, l)| (c.to_owned(), l.to_owned()))
         .collect();
-    let mut kinds: Vec<&'static str> =
-        scenario.services.iter().flat_map(|s| s.faults.iter().map(|f| f.kind_name())).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
+    // Each fault kind once, in order of first appearance (no sort: it would cost the wasm a
+    // sort of its own).
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for kind in scenario.services.iter().flat_map(|s| s.faults.iter().map(|f| f.kind_name())) {
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
     // The timeline shades fault windows lightly; so does their swatch (30 % over white).
     entries.extend(kinds.into_iter().map(|k| (light(fault_colour(k)), format!("{k} window"))));
     entries

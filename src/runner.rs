@@ -219,17 +219,24 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
                 .and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
             match bare {
                 Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
-                None => publish(report, None, job, &dispatcher),
+                None => publish(report, None, 0, job, &dispatcher),
             }
         }
         Phase::Baseline(report) => {
             let baseline = simulation.finish();
-            publish(*report, Some((baseline.summary, baseline.metrics)), job, &dispatcher);
+            let digest = baseline.digest;
+            publish(*report, Some((baseline.summary, baseline.metrics)), digest, job, &dispatcher);
         }
     }
 }
 
-fn publish(mut report: Report, baseline: Option<(Summary, Metrics)>, job: Job, dispatcher: &Dispatcher) {
+fn publish(
+    mut report: Report,
+    baseline: Option<(Summary, Metrics)>,
+    baseline_digest: u64,
+    job: Job,
+    dispatcher: &Dispatcher,
+) {
     let millis = now_ms() - job.started_ms;
     let mut notice = job.notice;
     // Past its byte budget the trace is dropped: the run falls back to metrics only.
@@ -247,6 +254,7 @@ fn publish(mut report: Report, baseline: Option<(Summary, Metrics)>, job: Job, d
         report,
         derived,
         baseline,
+        baseline_digest,
         notice,
         millis,
         revision: job.revision,

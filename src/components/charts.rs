@@ -4,12 +4,13 @@
 //! legend, axis labels with units, a hover read-out and the play head.
 
 use resilience_engine::catalog::{self, CLIENT_POOL, Chart, LayerSpec, Reading};
-use resilience_engine::sim::{Bucket, LayerSeries, Metrics, Outcome};
+use resilience_engine::sim::{Bucket, LayerSample, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
 use crate::axis;
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
 use crate::state::use_app;
+use crate::view_model::{Derived, LayerTimeline};
 
 /// SVG width units.
 const W: f64 = 1000.0;
@@ -60,7 +61,7 @@ pub fn charts() -> Html {
         goodput_chart(&ctx, buckets),
         latency_chart(&ctx, buckets),
     ];
-    charts.extend(layer_charts(&ctx, metrics, &range, state.endpoint as u16));
+    charts.extend(layer_charts(&ctx, metrics, &range, state.endpoint as u16, &result.derived));
     html! { <section class="panel charts" aria-label="Charts">{ for charts }</section> }
 }
 
@@ -264,7 +265,13 @@ fn line_chart(ctx: &ChartCtx, title: &str, unit: &str, lines: Vec<Line>) -> Html
     ctx.frame(title, unit, max, legend, html! { <>{ for paths }</> }, readout)
 }
 
-fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize>, endpoint: u16) -> Vec<Html> {
+fn layer_charts(
+    ctx: &ChartCtx,
+    metrics: &Metrics,
+    range: &std::ops::Range<usize>,
+    endpoint: u16,
+    derived: &Derived,
+) -> Vec<Html> {
     let mine = |l: &&LayerSeries| l.endpoint == endpoint || l.kind == CLIENT_POOL.name;
     let slice = |l: &LayerSeries| l.samples.get(range.clone()).map(<[_]>::to_vec).unwrap_or_default();
     let mut charts = Vec::new();
@@ -290,12 +297,10 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
                         dashed: false,
                         values: samples.iter().map(|s| f64::from(s.in_use_max)).collect(),
                     },
-                    Line {
-                        label: format!("{} (max)", reading(Reading::Waiting)),
-                        colour: "#8a93a6",
-                        dashed: false,
-                        values: samples.iter().map(|s| f64::from(s.waiting_max)).collect(),
-                    },
+                    second_occupancy_line(spec, &samples, derived.layers.get(&(series.endpoint, series.layer)), {
+                        let (bucket_us, first) = (metrics.bucket_us, range.start as u64);
+                        move |i: usize| (first + i as u64 + 1) * bucket_us - 1
+                    }),
                 ],
             )),
             Some(Chart::HitRatio) => charts.push(line_chart(
@@ -322,6 +327,31 @@ fn layer_charts(ctx: &ChartCtx, metrics: &Metrics, range: &std::ops::Range<usize
         }
     }
     charts
+}
+
+/// The occupancy chart's second line: an adaptive limit's value at the end of each bucket
+/// (`bucket_end(i)`, in µs) when the layer has one, else the calls waiting.
+fn second_occupancy_line(
+    spec: &LayerSpec,
+    samples: &[LayerSample],
+    timeline: Option<&LayerTimeline>,
+    bucket_end: impl Fn(usize) -> u64,
+) -> Line {
+    match timeline.filter(|t| !t.limits.is_empty()) {
+        Some(timeline) => Line::solid(
+            &spec.label.to_ascii_lowercase(),
+            "#2f7ed8",
+            (0..samples.len()).map(|i| timeline.limit_at(bucket_end(i)).map_or(0.0, f64::from)).collect(),
+        ),
+        None => {
+            let label = spec.readings.iter().find(|r| r.reading == Reading::Waiting).map_or("", |r| r.label);
+            Line::solid(
+                &format!("{label} (max)"),
+                "#8a93a6",
+                samples.iter().map(|s| f64::from(s.waiting_max)).collect(),
+            )
+        }
+    }
 }
 
 /// How a state strip draws state codes 0, 1, 2, … (closed, open, half-open): colour and glyph.

@@ -64,11 +64,10 @@ type Row = (&'static str, f64, f64, Measure, &'static str, bool);
 
 /// The measures compared, with the stack and without.
 fn rows(with: &Totals, without: &Totals) -> Vec<Row> {
+    // Every outcome from the breaker's rejection on is a failure (rejections, timeouts, errors).
     let failed = |t: &Totals| {
-        (t.outcomes.get(Outcome::Failed)
-            + t.outcomes.get(Outcome::TimedOut)
-            + t.outcomes.get(Outcome::RejectedByBreaker)
-            + t.outcomes.get(Outcome::RejectedByBulkhead)) as f64
+        let first = Outcome::RejectedByBreaker as usize;
+        Outcome::ALL[first..].iter().map(|o| t.outcomes.get(*o)).sum::<u64>() as f64
     };
     let fallbacks = |t: &Totals| t.outcomes.get(Outcome::Fallback) as f64;
     vec![

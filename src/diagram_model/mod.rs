@@ -47,6 +47,14 @@ pub enum StationKind {
     Timeout,
     /// A bulkhead layer.
     Bulkhead,
+    /// A rate limiter layer.
+    RateLimiter,
+    /// A hedging layer.
+    Hedging,
+    /// An adaptive limit layer.
+    AdaptiveLimit,
+    /// A client-side adaptive throttle layer.
+    Throttle,
     /// The service called.
     Service,
 }
@@ -148,6 +156,8 @@ pub struct StationState {
     pub waiting: u32,
     /// The layer's cumulative counters (see `view_model::counter_names`).
     pub counts: [u32; 3],
+    /// An adaptive limit's value, in calls.
+    pub limit: Option<u32>,
 }
 
 /// Everything the diagram needs from one run, for one endpoint.
@@ -244,6 +254,7 @@ impl DiagramModel {
                 state.breaker = layer.state_at(t_us);
                 state.waiting = layer.waiting_at(t_us) as u32;
                 state.counts = layer.counts_at(t_us);
+                state.limit = layer.limit_at(t_us);
             }
             states.push(state);
         }
@@ -291,6 +302,10 @@ pub fn stations_of(scenario: &Scenario, endpoint: usize) -> Vec<Station> {
             Layer::Retry(_) => (StationKind::Retry, None),
             Layer::Timeout(_) => (StationKind::Timeout, None),
             Layer::Bulkhead(c) => (StationKind::Bulkhead, Some(c.max_concurrent)),
+            Layer::RateLimiter(_) => (StationKind::RateLimiter, None),
+            Layer::Hedging(_) => (StationKind::Hedging, None),
+            Layer::AdaptiveLimit(_) => (StationKind::AdaptiveLimit, None),
+            Layer::Throttle(_) => (StationKind::Throttle, None),
             // A kind this diagram has no station for yet passes calls straight through.
             _ => continue,
         };

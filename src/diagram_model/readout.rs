@@ -106,6 +106,13 @@ impl DiagramModel {
                     Readout::plain("◆", counted(rate, "% hits", false), counted(s.counts[2], "stale", true))
                 }
                 StationKind::Fallback => Readout::plain("↪", counted(s.counts[0], "answered", false), String::new()),
+                StationKind::RateLimiter => counters(station.kind, s, "⇥", 1, 0),
+                StationKind::Throttle => counters(station.kind, s, "◔", 0, 1),
+                StationKind::Hedging => counters(station.kind, s, "⇉", 0, 1),
+                StationKind::AdaptiveLimit => {
+                    let limit = s.limit.map_or_else(String::new, |l| String::from("≤ ") + &counted(l, "calls", false));
+                    Readout::plain("⇅", limit, word_count(station.kind, s, 0, false))
+                }
             })
             .collect()
     }
@@ -147,12 +154,10 @@ const SERVICE: &str = "service";
 /// The catalogue's name of the circuit breaker layer.
 const BREAKER: &str = "circuit_breaker";
 
-/// A station's name: its layer kind's catalogue label in lower case ("circuit breaker",
-/// "client pool"), or the client's and the service's.
-pub fn kind_name(kind: StationKind) -> String {
-    let spec = match kind {
-        StationKind::Client => return CLIENT.to_owned(),
-        StationKind::Service => return SERVICE.to_owned(),
+/// The catalogue's entry for a station's layer kind (none for the client and the service).
+fn spec_of(kind: StationKind) -> Option<&'static catalog::LayerSpec> {
+    match kind {
+        StationKind::Client | StationKind::Service => None,
         StationKind::Pool => Some(&catalog::CLIENT_POOL),
         StationKind::Fallback => catalog::layer("fallback"),
         StationKind::Cache => catalog::layer("cache"),
@@ -160,8 +165,32 @@ pub fn kind_name(kind: StationKind) -> String {
         StationKind::Retry => catalog::layer("retry"),
         StationKind::Timeout => catalog::layer("timeout"),
         StationKind::Bulkhead => catalog::layer("bulkhead"),
-    };
-    spec.map_or_else(|| "?".to_owned(), |spec| spec.label.to_ascii_lowercase())
+        StationKind::RateLimiter => catalog::layer("rate_limiter"),
+        StationKind::Hedging => catalog::layer("hedging"),
+        StationKind::AdaptiveLimit => catalog::layer("adaptive_limit"),
+        StationKind::Throttle => catalog::layer("throttle"),
+    }
+}
+
+/// A station's name: its layer kind's catalogue label in lower case ("circuit breaker",
+/// "client pool"), or the client's and the service's.
+pub fn kind_name(kind: StationKind) -> String {
+    match kind {
+        StationKind::Client => CLIENT.to_owned(),
+        StationKind::Service => SERVICE.to_owned(),
+        _ => spec_of(kind).map_or_else(|| "?".to_owned(), |spec| spec.label.to_ascii_lowercase()),
+    }
+}
+
+/// Counter `slot` of a station in the catalogue's word for it: "12 refused".
+fn word_count(kind: StationKind, s: &StationState, slot: usize, hide_zero: bool) -> String {
+    let word = spec_of(kind).and_then(|spec| spec.counters.get(slot)).copied().unwrap_or("?");
+    counted(s.counts.get(slot).copied().unwrap_or(0), word, hide_zero)
+}
+
+/// A station read from two of its counters: the `headline` one, and the `detail` one when not 0.
+fn counters(kind: StationKind, s: &StationState, glyph: &'static str, headline: usize, detail: usize) -> Readout {
+    Readout::plain(glyph, word_count(kind, s, headline, false), word_count(kind, s, detail, true))
 }
 
 fn slots(s: &StationState, capacity: Option<u32>, queue_word: &str) -> Readout {

@@ -151,7 +151,8 @@ struct Track {
     held: Vec<u8>,
     /// Station where it waits for a slot.
     queued: Option<u8>,
-    serving: bool,
+    /// Its attempts in service (a hedged call has several at once).
+    serving: u8,
 }
 
 /// The reader's context: where labels sit, and the intervals collected so far.
@@ -257,13 +258,14 @@ impl Reader<'_> {
                 self.queued[usize::from(station)].change(t, 1);
             }
             TraceKind::AttemptStart if event.value == self.service => {
-                track.serving = true;
+                track.serving = track.serving.saturating_add(1);
                 self.in_use[service].change(t, 1);
             }
             TraceKind::AttemptEnd | TraceKind::AttemptAbandoned | TraceKind::Complete => {
-                if std::mem::take(&mut track.serving) {
-                    self.in_use[service].change(t, -1);
-                }
+                // An attempt's end frees one place; the call's end, any still held.
+                let left = if event.kind == TraceKind::Complete { 0 } else { track.serving.saturating_sub(1) };
+                self.in_use[service].change(t, i64::from(left) - i64::from(track.serving));
+                track.serving = left;
                 track.done |= event.kind == TraceKind::Complete;
             }
             _ => {}
@@ -274,6 +276,7 @@ impl Reader<'_> {
         let t = event.at_us;
         let fallback = self.fallback;
         let service = self.service;
+        let kind = self.stations.get(usize::from(station)).map(|s| s.kind);
         let stops = &mut self.tracks[id].stops;
         match event.kind {
             TraceKind::BulkheadQueued => push(stops, station, StopKind::QueueIn, t, None),
@@ -281,6 +284,7 @@ impl Reader<'_> {
                 push(stops, station, StopKind::QueueOut, t, None);
             }
             TraceKind::BulkheadRejected => turn(stops, station, t, Tint::Full),
+            TraceKind::LayerEvent if refusal(kind, event.layer_event().0) => turn(stops, station, t, Tint::Full),
             TraceKind::BreakerRejected => turn(stops, station, t, Tint::Rejected),
             TraceKind::CacheHit => turn(stops, station, t, Tint::Cache),
             TraceKind::CacheStale => push(stops, station, StopKind::Pass, t, Some(Tint::Stale)),
@@ -329,6 +333,15 @@ impl Reader<'_> {
         }
         Extracted { requests, in_use: self.in_use, queued: self.queued }
     }
+}
+
+/// Whether a layer's own event `code` (see each pattern's `spec.rs` events) refuses the call at
+/// a station of this kind.
+fn refusal(kind: Option<StationKind>, code: u8) -> bool {
+    matches!(
+        (kind, code),
+        (Some(StationKind::RateLimiter), 1) | (Some(StationKind::AdaptiveLimit | StationKind::Throttle), 0)
+    )
 }
 
 /// Appends a stop; without a `tint` it carries the previous one.

@@ -1,5 +1,6 @@
 //! The diagram's model against real runs of the examples.
 
+use resilience_engine::sim::Outcome;
 use resilience_engine::{RunOptions, Scenario, examples, run};
 
 use super::*;
@@ -189,4 +190,63 @@ fn every_example_and_endpoint_builds_and_stays_on_the_diagram() {
             }
         }
     }
+}
+
+#[test]
+fn the_new_layer_kinds_are_stations_named_from_the_catalogue() {
+    use StationKind::*;
+    for (example, expected) in [
+        ("rate-limiter-spike", &[Client, RateLimiter, Timeout, Service][..]),
+        ("hedging-tail", &[Client, Hedging, Service]),
+        ("adaptive-limit-slowdown", &[Client, AdaptiveLimit, Timeout, Service]),
+        ("throttle-outage", &[Client, Retry, Throttle, Service]),
+    ] {
+        let scenario = Scenario::from_json(examples::gallery(example).unwrap()).unwrap();
+        let kinds: Vec<StationKind> = stations_of(&scenario, 0).iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, expected, "{example}");
+    }
+    let names: Vec<String> = [RateLimiter, Hedging, AdaptiveLimit, Throttle].into_iter().map(kind_name).collect();
+    assert_eq!(names, ["rate limiter", "hedging", "adaptive limit", "adaptive throttle"]);
+}
+
+#[test]
+fn a_refused_call_turns_back_at_the_limiter_and_its_readout_counts_it() {
+    let (model, derived, ..) = model("rate-limiter-spike", 50_000);
+    let limiter = model.find(StationKind::RateLimiter).unwrap() as u8;
+    let refused = derived.journeys.iter().filter(|j| j.outcome == Some(Outcome::RejectedByRateLimiter));
+    for journey in refused.take(50) {
+        let path = model.path_of(journey.id);
+        assert_eq!(path.iter().map(|(_, s)| *s).max(), Some(limiter), "#{}: {path:?}", journey.id);
+    }
+    let at = 30_000_000;
+    let readouts = model.readouts(&model.states_at(&derived, at), at);
+    let readout = &readouts[usize::from(limiter)];
+    assert!(readout.headline.ends_with(" refused"), "{readout:?}");
+    assert!(readout.headline.trim_end_matches(" refused").parse::<u32>().unwrap() > 100, "{readout:?}");
+    assert!(model.describe(&readouts, at).contains("rate limiter "), "named in the text alternative");
+}
+
+#[test]
+fn the_adaptive_limit_station_reads_its_limit_at_the_play_head() {
+    let (model, derived, ..) = model("adaptive-limit-slowdown", 50_000);
+    let station = model.find(StationKind::AdaptiveLimit).unwrap();
+    let limit_at = |s: u64| {
+        let readouts = model.readouts(&model.states_at(&derived, s * 1_000_000), s * 1_000_000);
+        let headline = readouts[station].headline.clone();
+        headline.trim_start_matches("≤ ").trim_end_matches(" calls").parse::<u32>().expect(&headline)
+    };
+    assert!(limit_at(30) * 2 < limit_at(19), "{} then {}", limit_at(19), limit_at(30));
+    let refused = derived.journeys.iter().find(|j| j.outcome == Some(Outcome::RejectedByBulkhead)).unwrap();
+    let path = model.path_of(refused.id);
+    assert_eq!(path.iter().map(|(_, s)| usize::from(*s)).max(), Some(station), "turned back: {path:?}");
+}
+
+#[test]
+fn a_hedged_call_holds_one_place_in_service_per_attempt_and_frees_them_all() {
+    let (model, ..) = model("hedging-tail", 50_000);
+    let service = model.stations.len() - 1;
+    let derived_at = |t: u64| model.in_use[service].at(t);
+    // About 200 calls a second of 20 ms (a few of 500 ms): a handful inside at any time.
+    assert!((0..60).all(|s| derived_at(s * 1_000_000 + 500_000) < 100), "no attempt leaks its place");
+    assert_eq!(derived_at(u64::MAX), 0, "every place freed at the end");
 }

@@ -29,6 +29,8 @@ pub struct RunView {
     pub derived: Derived,
     /// The same scenario without any pattern, for the comparison.
     pub baseline: Option<(Summary, Metrics)>,
+    /// The comparison run's digest (0 without one): a new comparison of the same run is news.
+    pub baseline_digest: u64,
     /// Shown above the results (for example: metrics only, trace truncated).
     pub notice: Option<String>,
     /// Wall-clock milliseconds of the run.
@@ -38,9 +40,12 @@ pub struct RunView {
 }
 
 impl PartialEq for RunView {
-    /// Two views are the same run when they belong to the same revision and digest.
+    /// Two views are the same run when they belong to the same revision and digest, compared
+    /// against the same run.
     fn eq(&self, other: &Self) -> bool {
-        self.revision == other.revision && self.report.digest == other.report.digest
+        self.revision == other.revision
+            && self.report.digest == other.report.digest
+            && self.baseline_digest == other.baseline_digest
     }
 }
 

@@ -2,8 +2,6 @@
 //! (arrival, attempts, markers, outcome) and, per layer, cumulative counters and state changes
 //! so the stack can show its state at any play-head position with a binary search.
 
-use std::collections::BTreeMap;
-
 use resilience_engine::patterns::circuit_breaker::RecordedNote;
 use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
 
@@ -19,6 +17,8 @@ pub struct AttemptSpan {
     pub end_us: u64,
     /// Status answered, or 0 when abandoned.
     pub status: u16,
+    /// Sent while another attempt of the request was still in flight (a hedge).
+    pub parallel: bool,
 }
 
 /// A marker on a request's row.
@@ -80,6 +80,8 @@ pub struct LayerTimeline {
     /// Bulkhead occupancy after each change, exact from the trace: (time, permits in use,
     /// calls waiting).
     pub occupancy: Vec<(u64, u32, u32)>,
+    /// An adaptive limit's value after each change: (time, limit in calls).
+    pub limits: Vec<(u64, u32)>,
 }
 
 impl LayerTimeline {
@@ -93,6 +95,12 @@ impl LayerTimeline {
     pub fn occupancy_at(&self, t_us: u64) -> (u32, u32) {
         let n = self.occupancy.partition_point(|(t, _, _)| *t <= t_us);
         n.checked_sub(1).map_or((0, 0), |last| (self.occupancy[last].1, self.occupancy[last].2))
+    }
+
+    /// The adaptive limit at `t_us` (its first known value before it first moved), if any.
+    pub fn limit_at(&self, t_us: u64) -> Option<u32> {
+        let n = self.limits.partition_point(|(t, _)| *t <= t_us);
+        self.limits.get(n.saturating_sub(1)).map(|l| l.1)
     }
 
     /// Breaker state code at `t_us`.
@@ -138,13 +146,34 @@ fn slot(event: &TraceEvent) -> Option<usize> {
     })
 }
 
+/// Layer timelines by (endpoint, layer label), in order of their first event. A stack has a
+/// few layers: a list costs the wasm less than a map.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LayerTimelines(Vec<((u16, u8), LayerTimeline)>);
+
+impl LayerTimelines {
+    /// The timeline of layer `key`, if it had any event.
+    pub fn get(&self, key: &(u16, u8)) -> Option<&LayerTimeline> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, t)| t)
+    }
+
+    /// The timeline of layer `key`, empty at first.
+    fn entry(&mut self, key: (u16, u8)) -> &mut LayerTimeline {
+        let at = self.0.iter().position(|(k, _)| *k == key).unwrap_or_else(|| {
+            self.0.push((key, LayerTimeline::default()));
+            self.0.len() - 1
+        });
+        &mut self.0[at].1
+    }
+}
+
 /// Everything derived from one run's trace.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Derived {
     /// Journeys by request id (arrival order).
     pub journeys: Vec<Journey>,
     /// Per (endpoint, layer label).
-    pub layers: BTreeMap<(u16, u8), LayerTimeline>,
+    pub layers: LayerTimelines,
     /// Times of breaker state changes, ascending (for "next state change").
     pub state_change_times: Vec<u64>,
     /// Longest request latency, in microseconds.
@@ -157,7 +186,7 @@ impl Derived {
         let Some(trace) = &report.trace else { return Self::default() };
         let mut derived = Self::default();
         let mut endpoint_of: Vec<u16> = Vec::new();
-        let mut waiting = BTreeMap::new();
+        let mut waiting = Vec::new();
         for (index, event) in trace.events.iter().enumerate() {
             if event.request == NO_REQUEST {
                 derived.note_state_change(event);
@@ -176,15 +205,26 @@ impl Derived {
                 });
                 endpoint_of.push(event.value as u16);
             }
+            let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
             let Some(journey) = derived.journeys.get_mut(event.request as usize) else { continue };
             note_journey(journey, event);
             if journey.end_us != u64::MAX {
                 derived.latency_max_us = derived.latency_max_us.max(journey.end_us - journey.arrival_us);
             }
-            let Some(&endpoint) = endpoint_of.get(event.request as usize) else { continue };
+            // A layer's own events mean what its kind says they mean.
+            let kind = match event.kind {
+                TraceKind::LayerEvent => {
+                    report.metrics.layers.iter().find(|l| (l.endpoint, l.layer) == (endpoint, event.layer))
+                }
+                _ => None,
+            }
+            .map_or("", |l| l.kind);
+            if kind == "hedging" {
+                settle_hedge(journey, event);
+            }
             if event.layer < SERVICE {
                 derived.note_occupancy(endpoint, event, &mut waiting);
-                derived.note_layer(endpoint, event);
+                derived.note_layer(endpoint, event, kind);
             }
         }
         derived
@@ -193,33 +233,42 @@ impl Derived {
     fn note_state_change(&mut self, event: &TraceEvent) {
         if event.kind == TraceKind::StateChange {
             let endpoint = (event.value >> 8) as u16;
-            let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+            let timeline = self.layers.entry((endpoint, event.layer));
             timeline.states.push((event.at_us, (event.value & 0xff) as u8));
             self.state_change_times.push(event.at_us);
         }
     }
 
-    /// Follows a bulkhead's permits and queue. `waiting` holds the requests queued right now,
-    /// each with the layer it waits in (a request waits in one queue at a time).
-    fn note_occupancy(&mut self, endpoint: u16, event: &TraceEvent, waiting: &mut BTreeMap<u32, u64>) {
-        let place = u64::from(endpoint) << 8 | u64::from(event.layer);
-        let mut leave = || i32::from(waiting.remove(&event.request).is_some_and(|at| at == place));
+    /// Follows a bulkhead's permits and queue. `waiting[request]` holds the layer a request is
+    /// queued in right now, plus one (0: none; a request waits in one queue at a time).
+    fn note_occupancy(&mut self, endpoint: u16, event: &TraceEvent, waiting: &mut Vec<u32>) {
+        let place = u32::from(endpoint) << 8 | u32::from(event.layer);
+        let id = event.request as usize;
+        if waiting.len() <= id {
+            waiting.resize(id + 1, 0);
+        }
+        let mut leave = || i32::from(std::mem::take(&mut waiting[id]) == place + 1);
         let (in_use_change, waiting_change): (i32, i32) = match (event.kind, event.value) {
             (TraceKind::BulkheadAdmitted, _) => (1, -leave()),
             (TraceKind::BulkheadRejected, 1) | (TraceKind::BulkheadReleased, 2) => (0, -leave()),
-            (TraceKind::BulkheadQueued, _) => (0, i32::from(waiting.insert(event.request, place).is_none())),
+            (TraceKind::BulkheadQueued, _) => (0, i32::from(std::mem::replace(&mut waiting[id], place + 1) == 0)),
             (TraceKind::BulkheadReleased, _) => (-1, 0),
             _ => return,
         };
-        let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+        let timeline = self.layers.entry((endpoint, event.layer));
         let (in_use, queued) = timeline.occupancy.last().map_or((0, 0), |o| (o.1, o.2));
         let next = (in_use.saturating_add_signed(in_use_change), queued.saturating_add_signed(waiting_change));
         timeline.occupancy.push((event.at_us, next.0, next.1));
     }
 
-    fn note_layer(&mut self, endpoint: u16, event: &TraceEvent) {
+    fn note_layer(&mut self, endpoint: u16, event: &TraceEvent, kind: &str) {
         let Some(slot) = slot(event) else { return };
-        let timeline = self.layers.entry((endpoint, event.layer)).or_default();
+        let timeline = self.layers.entry((endpoint, event.layer));
+        // Every event of an adaptive limit carries the limit after it.
+        let limit = event.layer_event().1;
+        if kind == "adaptive_limit" && timeline.limits.last().is_none_or(|l| l.1 != limit) {
+            timeline.limits.push((event.at_us, limit));
+        }
         let mut counts = timeline.counts.last().copied().unwrap_or([0; 3]);
         counts[slot] += 1;
         timeline.times.push(event.at_us);
@@ -264,21 +313,30 @@ impl Derived {
     /// Layer state changes of `endpoint` at or before `to_us` and after `from_us`:
     /// (time, layer index, state code), in time order.
     pub fn state_changes(&self, endpoint: u16, from_us: u64, to_us: u64) -> Vec<(u64, u8, u8)> {
-        let mut changes: Vec<(u64, u8, u8)> = self
+        // Packed as `time << 16 | layer << 8 | code` so that the sort is the engine's own sort
+        // of `u64`s (one sort less in the wasm); times stay far below 2^48 µs (8.9 years).
+        let mut packed: Vec<u64> = self
             .layers
-            .range((endpoint, 0)..=(endpoint, u8::MAX))
-            .flat_map(|((_, layer), timeline)| timeline.states.iter().map(move |(t, code)| (*t, *layer, *code)))
-            .filter(|(t, ..)| *t >= from_us && *t <= to_us)
+            .0
+            .iter()
+            .filter(|((e, _), _)| *e == endpoint)
+            .flat_map(|((_, layer), timeline)| {
+                timeline.states.iter().map(move |(t, code)| t << 16 | u64::from(*layer) << 8 | u64::from(*code))
+            })
+            .filter(|p| (from_us..=to_us).contains(&(p >> 16)))
             .collect();
-        changes.sort_unstable();
-        changes
+        packed.sort_unstable();
+        packed.into_iter().map(|p| (p >> 16, (p >> 8) as u8, p as u8)).collect()
     }
 }
 
 fn note_journey(journey: &mut Journey, event: &TraceEvent) {
     let t = event.at_us;
     match event.kind {
-        TraceKind::AttemptStart => journey.attempts.push(AttemptSpan { start_us: t, end_us: u64::MAX, status: 0 }),
+        TraceKind::AttemptStart => {
+            let parallel = journey.attempts.iter().any(|a| a.end_us == u64::MAX);
+            journey.attempts.push(AttemptSpan { start_us: t, end_us: u64::MAX, status: 0, parallel });
+        }
         TraceKind::AttemptEnd | TraceKind::AttemptAbandoned => {
             if let Some(open) = journey.attempts.iter_mut().rev().find(|a| a.end_us == u64::MAX) {
                 open.end_us = t;
@@ -302,6 +360,25 @@ fn note_journey(journey: &mut Journey, event: &TraceEvent) {
             };
             journey.markers.push((t, marker));
         }
+    }
+}
+
+/// A hedging layer's verdict (code 1: hedge `n` won, code 2: the first attempt won). The trace
+/// does not say which attempt an answer belongs to, so the answer closed the latest attempt in
+/// flight and the cancelled ones closed the rest at the same instant: the verdict gives the
+/// answer's status to the attempt that won.
+fn settle_hedge(journey: &mut Journey, event: &TraceEvent) {
+    let winner = match event.layer_event() {
+        (1, n) => n as usize,
+        (2, _) => 0,
+        _ => return,
+    };
+    // The hedged call's attempts: its last one sent alone, and those sent beside it.
+    let Some(first) = journey.attempts.iter().rposition(|a| !a.parallel) else { return };
+    let group = &mut journey.attempts[first..];
+    let Some(answered) = group.iter().rposition(|a| a.end_us == event.at_us && a.status != 0) else { return };
+    if group.get(winner).is_some_and(|w| w.status == 0 && w.end_us == event.at_us) {
+        group[winner].status = std::mem::take(&mut group[answered].status);
     }
 }
 

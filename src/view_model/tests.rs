@@ -14,7 +14,7 @@ fn derive(name: &str) -> (Report, Derived) {
 fn bulkhead_occupancy_is_exact_from_the_trace() {
     let (report, derived) = derive("bulkhead-isolation");
     let series = report.metrics.layers.iter().find(|l| l.kind == "bulkhead").expect("a bulkhead");
-    let timeline = &derived.layers[&(series.endpoint, series.layer)];
+    let timeline = derived.layers.get(&(series.endpoint, series.layer)).unwrap();
     assert!(timeline.occupancy.iter().all(|(_, in_use, _)| *in_use <= 10), "never over its 10 permits");
     assert_eq!(timeline.occupancy.iter().map(|o| o.1).max(), Some(10), "full during the slowdown");
     assert_eq!(timeline.occupancy_at(u64::MAX), (0, 0), "every permit given back at the end");
@@ -72,7 +72,7 @@ fn state_changes_are_listed_for_annotations() {
 #[test]
 fn layer_timelines_answer_at_any_play_head() {
     let (_, derived) = derive("breaker-outage");
-    let breaker = &derived.layers[&(0, 0)];
+    let breaker = derived.layers.get(&(0, 0)).unwrap();
     assert_eq!(breaker.state_at(10_000_000), 0, "closed before the outage");
     assert_eq!(breaker.state_at(30_000_000), 1, "open during it");
     assert_eq!(breaker.state_at(59_000_000), 0, "closed again after it");
@@ -87,8 +87,51 @@ fn layer_timelines_answer_at_any_play_head() {
     assert!(at_open >= 50.0, "the breaker opened at its own rate of {at_open} %, over its threshold");
 
     let (_, derived) = derive("retry-transient");
-    let retry = &derived.layers[&(0, 0)];
+    let retry = derived.layers.get(&(0, 0)).unwrap();
     let waiting: usize = (1..60).map(|s| retry.waiting_at(s * 1_000_000)).sum();
     assert!(waiting > 0, "some calls are waiting to retry at some point");
     assert_eq!(retry.waiting_at(0), 0);
+}
+
+#[test]
+fn a_hedged_call_shows_its_attempts_side_by_side_and_the_winner_answered() {
+    let (report, derived) = derive("hedging-tail");
+    let trace = report.trace.as_ref().unwrap();
+    let verdicts: Vec<(u32, u8, u32)> = trace
+        .events
+        .iter()
+        .filter(|e| e.kind == TraceKind::LayerEvent && matches!(e.layer_event().0, 1 | 2))
+        .map(|e| (e.request, e.layer_event().0, e.layer_event().1))
+        .collect();
+    assert!(verdicts.len() > 100, "{} hedged calls", verdicts.len());
+    let (mut first_won, mut hedge_won) = (0, 0);
+    for (id, code, n) in verdicts {
+        let attempts = &derived.journeys[id as usize].attempts;
+        assert_eq!(attempts.len(), 2, "#{id}: the first attempt and one hedge");
+        assert!(!attempts[0].parallel && attempts[1].parallel, "#{id}: the hedge runs beside the first");
+        assert!(attempts[1].start_us < attempts[0].end_us, "#{id}: they overlap in time");
+        let winner = if code == 2 { 0 } else { n as usize };
+        assert_eq!(attempts[winner].status, 200, "#{id}: the winner answered");
+        assert_eq!(attempts[1 - winner].status, 0, "#{id}: the loser was cancelled");
+        if winner == 0 { first_won += 1 } else { hedge_won += 1 }
+    }
+    assert!(first_won > 0 && hedge_won > 0, "{first_won} {hedge_won}");
+    let sequential = derived.journeys.iter().filter(|j| j.attempts.len() == 1);
+    assert!(sequential.flat_map(|j| &j.attempts).all(|a| !a.parallel));
+}
+
+#[test]
+fn an_adaptive_limit_is_followed_over_time() {
+    let (report, derived) = derive("adaptive-limit-slowdown");
+    let series = report.metrics.layers.iter().find(|l| l.kind == "adaptive_limit").expect("a limit");
+    let timeline = derived.layers.get(&(series.endpoint, series.layer)).unwrap();
+    assert!(timeline.limits.len() > 100, "the limit moved {} times", timeline.limits.len());
+    assert!(timeline.limits.windows(2).all(|w| w[0].1 != w[1].1 && w[0].0 <= w[1].0), "changes only");
+    let before = timeline.limit_at(19_999_999).unwrap();
+    let lowest = (25..40).filter_map(|s| timeline.limit_at(s * 1_000_000)).min().unwrap();
+    assert!(lowest < before / 2, "{before} then {lowest}");
+    assert!(timeline.limit_at(59_000_000).unwrap() >= 25, "climbs back");
+    assert!(timeline.limits.iter().all(|(_, l)| (5..=100).contains(l)), "within min and max");
+    assert_eq!(timeline.limit_at(0), Some(timeline.limits[0].1));
+    assert_eq!(LayerTimeline::default().limit_at(5), None);
 }

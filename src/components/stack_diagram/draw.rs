@@ -72,7 +72,9 @@ pub fn kind_colour(kind: StationKind) -> &'static str {
         StationKind::Timeout => "#b04a8c",
         StationKind::Cache => "#2f7ed8",
         StationKind::Fallback => "#9b6fd0",
-        StationKind::Bulkhead | StationKind::Pool => "#d9a400",
+        StationKind::Bulkhead | StationKind::Pool | StationKind::AdaptiveLimit => "#d9a400",
+        StationKind::RateLimiter | StationKind::Throttle => "#c7a26a",
+        StationKind::Hedging => "#3aa6a0",
         StationKind::Client | StationKind::Service => "#8a93a6",
     }
 }

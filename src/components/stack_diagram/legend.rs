@@ -11,7 +11,7 @@ const ENTRIES: [(&str, &str, &str); 14] = [
     ("dd", "#9b6fd0", "fallback"),
     ("dd ring", "#d63a3a", "error"),
     ("dd ring", "#f28c28", "refused by breaker"),
-    ("dd ring", "#d9a400", "bulkhead full"),
+    ("dd ring", "#d9a400", "refused: full, over a limit or rate"),
     ("dd ring", "#b04a8c", "timed out"),
     ("dd ring", "var(--muted)", "waiting to retry"),
     ("cut", "", "a timeout cut the call"),

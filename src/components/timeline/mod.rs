@@ -8,6 +8,7 @@
 mod draw;
 pub mod raster;
 
+use resilience_engine::Scenario;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -68,6 +69,8 @@ pub fn timeline() -> Html {
     let handlers = Handlers { state: state.clone(), canvas: canvas.clone(), drag, hover: hover.clone() };
     let requests = result.derived.journeys.len();
     let width_px = canvas_width(&canvas);
+    let kinds = stack_kinds(&result.scenario);
+    let hedges = if kinds.contains(&"hedging") { HEDGE_WORDS } else { "" };
     html! {
         <section class="panel timeline" aria-label="Request timeline">
             <div class="timeline-canvas">
@@ -80,8 +83,9 @@ pub fn timeline() -> Html {
                 { tooltip(&state, *hover, width_px) }
             </div>
             <p class="legend-line">
-                { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits; ticks mark: " }
-                { for marker_legend().map(|(colour, label)| html! {
+                { "Rows are requests, from arrival (left) to answer; thick segments are attempts at the service (green answered, red error, sand 429, grey abandoned), thin lines are waits" }
+                { hedges }{ if marker_legend(&kinds).next().is_some() { "; ticks mark: " } else { "." } }
+                { for marker_legend(&kinds).map(|(colour, label)| html! {
                     <span class="mk"><span class="swatch" style={format!("background:{colour}")}></span>{ label }</span>
                 }) }
                 <span class="hint">{ "Click a request, or focus the timeline and press → to walk through them." }</span>
@@ -90,9 +94,22 @@ pub fn timeline() -> Html {
     }
 }
 
-/// The timeline's marks, from the engine's catalogue: (colour, words), in palette order.
-pub fn marker_legend() -> impl Iterator<Item = (&'static str, &'static str)> {
-    resilience_engine::catalog::LAYERS.iter().filter_map(|l| l.marker.as_ref()).map(|m| (m.outcome.colour(), m.label))
+/// How the timeline legend tells a hedge from a retry.
+const HEDGE_WORDS: &str = " (a hedge runs beside the attempt it hedges, in the lower half of the row)";
+
+/// The layer kinds of every endpoint's stack (the timeline shows every endpoint's requests).
+pub fn stack_kinds(scenario: &Scenario) -> Vec<&'static str> {
+    scenario.endpoints.iter().flat_map(|e| &e.stack).map(|l| l.kind_name()).collect()
+}
+
+/// The timeline's marks of the layer kinds in `kinds`, from the engine's catalogue: (colour,
+/// words), in palette order.
+pub fn marker_legend(kinds: &[&str]) -> impl Iterator<Item = (&'static str, &'static str)> {
+    resilience_engine::catalog::LAYERS
+        .iter()
+        .filter(|l| kinds.contains(&l.name))
+        .filter_map(|l| l.marker.as_ref())
+        .map(|m| (m.outcome.colour(), m.label))
 }
 
 /// Calls `on_resize` whenever the window is resized (and once at mount).

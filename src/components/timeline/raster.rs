@@ -107,7 +107,9 @@ pub fn draw_journey(raster: &mut Raster, journey: &Journey, row: Row, x_of: &dyn
             429 => "#c7a26a",
             _ => "#d63a3a",
         };
-        raster.fill(a0, a1, y + scale, y + height - scale, rgb(status), 255);
+        // A hedge runs beside the attempt it hedges: it takes the lower half of the row.
+        let top = if attempt.parallel { middle + 0.5 * scale } else { y + scale };
+        raster.fill(a0, a1, top, y + height - scale, rgb(status), 255);
     }
     for (t, marker) in &journey.markers {
         let Some(colour) = marker_colour(*marker) else { continue };
