@@ -27,7 +27,12 @@ cargo test -p resilience-playground --target wasm32-unknown-unknown --test compo
 step "release build of the web app"
 trunk build --offline --release
 wasm=$(ls dist/*_bg.wasm)
-printf 'release wasm: %s bytes, %s bytes gzipped\n' "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+gzipped=$(gzip -9 -c "$wasm" | wc -c)
+printf 'release wasm: %s bytes, %s bytes gzipped (budget 400000)\n' "$(wc -c <"$wasm")" "$gzipped"
+if [ "$gzipped" -gt 400000 ]; then
+  echo "the release wasm is over its budget of 400,000 bytes gzipped" >&2
+  exit 1
+fi
 
 step "end-to-end tests (headless Chromium)"
 (cd tests/e2e && npx playwright test)

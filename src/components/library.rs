@@ -2,7 +2,7 @@
 //! whole scenario. Switching says which values changed; the form's placeholders follow the
 //! library (see [`effective_defaults`]).
 
-use resilience_engine::catalog::LayerSpec;
+use resilience_engine::catalog::{FieldSpec, LayerSpec};
 use resilience_engine::patterns::semantics::Semantics;
 use serde_json::{Map, Value};
 use yew::prelude::*;
@@ -50,12 +50,19 @@ fn changes(
         seen.push(key);
         let (old, new) = (before.get(key), after.get(key));
         if old != new {
-            let label = spec.field(&format!("/{key}")).map_or(key.as_str(), |f| f.label);
-            let text = |v: Option<&Value>| v.map_or_else(|| "none".to_owned(), default_text);
-            lines.push(format!("{label} {} → {}", text(old), text(new)));
+            let field = spec.field(&format!("/{key}"));
+            let text = |v: Option<&Value>| shown(field, v);
+            lines.push(format!("{} {} → {}", field.map_or(key.as_str(), |f| f.label), text(old), text(new)));
         }
     }
     lines
+}
+
+/// A value as the form shows it: a choice by its label, anything else as its placeholder.
+fn shown(field: Option<&FieldSpec>, value: Option<&Value>) -> String {
+    let Some(value) = value else { return "none".to_owned() };
+    let choice = field.into_iter().flat_map(|f| f.choices).find(|c| crate::doc::variant(Some(value)) == c.variant);
+    choice.map_or_else(|| default_text(value), |c| c.label.to_owned())
 }
 
 /// The words of a library in a menu.
@@ -138,10 +145,9 @@ fn switch_callback(
     })
 }
 
-/// The scenario-wide library menu: the default every layer follows unless it names its own.
-#[function_component(ScenarioLibrary)]
-pub fn scenario_library() -> Html {
-    let state = use_app();
+/// The scenario-wide library menu: the default every layer follows unless it names its own
+/// (a part of the load editor's form, not a component of its own).
+pub fn scenario_library(state: &AppContext) -> Html {
     let current = named(&state.doc, "/semantics");
     let choices: Vec<Option<Semantics>> = core::iter::once(None).chain(Semantics::ALL.map(Some)).collect();
     let dispatch = state.dispatcher();
@@ -182,6 +188,10 @@ mod tests {
         let lines = changes(spec, None, Some(Resilience4j), Some(Polly));
         assert!(lines.contains(&"Wait in open 60s → 5s".to_owned()), "{lines:?}");
         assert!(lines.iter().any(|l| l.starts_with("Failure rate threshold 50 → 10")), "{lines:?}");
+        assert!(
+            lines.contains(&"Judge after every call (resilience4j) → only after failures (Polly)".to_owned()),
+            "{lines:?}"
+        );
         let written = json!({ "wait_open": "1s" });
         let lines = changes(spec, written.as_object(), Some(Resilience4j), Some(Polly));
         assert!(!lines.iter().any(|l| l.starts_with("Wait in open")), "{lines:?}");

@@ -92,7 +92,7 @@ pub fn load_editor() -> Html {
                 }
                 <Field pointer="/duration" label="Duration" kind={Kind::Duration} help="virtual time during which requests arrive" />
                 <Field pointer="/seed" label="Seed" kind={Kind::Int} help="same seed, same run" />
-                <super::library::ScenarioLibrary />
+                { super::library::scenario_library(&state) }
                 <div class="field"><span class="spacer"></span><button id="reroll" onclick={reroll}>{ "Re-roll seed" }</button></div>
             </div>
         </Fold>
