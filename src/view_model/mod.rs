@@ -2,6 +2,7 @@
 //! (arrival, attempts, markers, outcome) and, per layer, cumulative counters and state changes
 //! so the stack can show its state at any play-head position with a binary search.
 
+use resilience_engine::patterns::adaptive_limit;
 use resilience_engine::patterns::circuit_breaker::RecordedNote;
 use resilience_engine::sim::{NO_REQUEST, Outcome, Report, SERVICE, TraceEvent, TraceKind};
 
@@ -262,6 +263,12 @@ impl Derived {
     }
 
     fn note_layer(&mut self, endpoint: u16, event: &TraceEvent, kind: &str) {
+        let (code, figure) = event.layer_event();
+        if kind == "adaptive_limit" && event.kind == TraceKind::LayerEvent && code == adaptive_limit::events::IN_FLIGHT
+        {
+            self.layers.entry((endpoint, event.layer)).occupancy.push((event.at_us, figure, 0));
+            return;
+        }
         let Some(slot) = slot(event) else { return };
         let timeline = self.layers.entry((endpoint, event.layer));
         // Every event of an adaptive limit carries the limit after it.

@@ -134,4 +134,13 @@ fn an_adaptive_limit_is_followed_over_time() {
     assert!(timeline.limits.iter().all(|(_, l)| (5..=100).contains(l)), "within min and max");
     assert_eq!(timeline.limit_at(0), Some(timeline.limits[0].1));
     assert_eq!(LayerTimeline::default().limit_at(5), None);
+    // The calls in flight at any play head: a call only goes in below the limit of the moment
+    // (a lowered limit leaves the calls already inside), and the most is what the layer sampled.
+    let admissions = timeline.occupancy.windows(2).filter(|w| w[1].1 > w[0].1);
+    assert!(admissions.clone().count() > 1_000);
+    assert!(admissions.into_iter().all(|w| timeline.limit_at(w[1].0).is_some_and(|l| w[1].1 <= l)));
+    assert_eq!(timeline.occupancy_at(u64::MAX), (0, 0), "every call left");
+    let busiest = series.samples.iter().map(|s| s.in_use_max).max();
+    assert_eq!(timeline.occupancy.iter().map(|o| o.1).max(), busiest);
+    assert!((25..40).any(|s| timeline.occupancy_at(s * 1_000_000).0 > 0), "calls inside during the slowdown");
 }

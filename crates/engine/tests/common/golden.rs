@@ -18,6 +18,6 @@ pub const GOLDEN: &[(&str, u64)] = &[
     ("rate-limiter-spike", 0xddff503de007f4c8),
     ("retry-budget-storm", 0x6d72733dfe9556d0),
     ("hedging-tail", 0xba78423c5d566aae),
-    ("adaptive-limit-slowdown", 0x1b031fcc46eea32a),
+    ("adaptive-limit-slowdown", 0x75d498d9a6d48b67),
     ("throttle-outage", 0xadfb7cb3100f3c81),
 ];

@@ -16,6 +16,9 @@ pub mod event {
     pub const RAISED: u8 = 1;
     /// The call's answer lowered the limit (figure: the new limit).
     pub const LOWERED: u8 = 2;
+    /// A call went inside or left (figure: the calls inside now), so the calls in flight can be
+    /// read at any instant of the trace.
+    pub const IN_FLIGHT: u8 = 3;
 }
 
 /// An adaptive limit during a run: the limit, the calls inside, and the layer's random stream.
@@ -49,10 +52,16 @@ impl AdaptiveLimitLayer {
         let was_inside = core::mem::take(&mut call.inside);
         if was_inside {
             self.in_flight = self.in_flight.saturating_sub(1);
-            probe.occupancy(self.in_flight, 0);
+            in_flight_now(probe, self.in_flight);
         }
         was_inside
     }
+}
+
+/// Reports the calls inside now, to the metrics and the trace.
+fn in_flight_now<P: Probe>(probe: &mut P, in_flight: u32) {
+    probe.occupancy(in_flight, 0);
+    probe.trace(TraceKind::LayerEvent, layer_event(event::IN_FLIGHT, u64::from(in_flight)));
 }
 
 /// Traces a change of the limit, with the new limit as the figure.
@@ -87,7 +96,7 @@ impl LayerPattern for AdaptiveLimitLayer {
             return (AdaptiveCall::default(), Decision::reject(Rejection::Refused(Outcome::RejectedByBulkhead)));
         }
         self.in_flight += 1;
-        probe.occupancy(self.in_flight, 0);
+        in_flight_now(probe, self.in_flight);
         let call = AdaptiveCall { entered_us: probe.now().as_micros(), inflight: self.in_flight, inside: true };
         (call, Decision::Forward)
     }

@@ -47,7 +47,7 @@ mod tests;
 mod tests_envoy;
 
 pub use doc::{AdaptiveLimitDoc, Algorithm};
-pub use layer::{AdaptiveCall, AdaptiveLimitLayer};
+pub use layer::{AdaptiveCall, AdaptiveLimitLayer, event as events};
 
 use crate::patterns::KindSet;
 use crate::patterns::contract::Random;

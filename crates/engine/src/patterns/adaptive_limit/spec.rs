@@ -148,7 +148,7 @@ pub static SPEC: LayerSpec = LayerSpec {
     counters: &["refused", "limit raised", "limit lowered"],
     readings: &[ReadingSpec { reading: Reading::InUse, label: "in flight" }],
     chart: Some(Chart::Occupancy),
-    events: &["refused: at the limit", "limit raised to", "limit lowered to"],
+    events: &["refused: at the limit", "limit raised to", "limit lowered to", "calls in flight now"],
     marker: Some(MarkerSpec { label: "over the adaptive limit", outcome: Outcome::RejectedByBulkhead }),
     example: r#"{"algorithm":"gradient2","initial_limit":10,"min_limit":2,"max_limit":50}"#,
     presets: super::presets::PRESETS,

@@ -257,7 +257,8 @@ fn the_layer_refuses_at_the_limit_and_traces_each_new_limit() {
     let (mut b, _) = layer.enter(1, &mut probe);
     let (_, refused) = layer.enter(2, &mut probe);
     assert!(matches!(refused, Decision::Answer(Reply::Err(Failure::Rejected(_)))));
-    assert_eq!((probe.in_use, probe.events.as_slice()), (2, [(layer::event::REFUSED, 2)].as_slice()));
+    let (inside, refused) = (layer::event::IN_FLIGHT, layer::event::REFUSED);
+    assert_eq!((probe.in_use, probe.events.as_slice()), (2, [(inside, 1), (inside, 2), (refused, 2)].as_slice()));
     probe.now_us = 10 * MS;
     layer.on_reply(&mut a, Reply::Ok(crate::patterns::contract::Source::Service), &mut probe);
     assert_eq!(probe.events.last(), Some(&(layer::event::RAISED, 3)));
