@@ -30,6 +30,7 @@
 
 pub mod catalog;
 pub mod examples;
+pub mod expect;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod patterns;

@@ -3,6 +3,8 @@
 
 use std::process::Command;
 
+use resilience_engine::examples;
+
 fn rpsim(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_rpsim")).args(args).output().expect("rpsim runs");
     let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
@@ -107,4 +109,43 @@ fn the_catalog_prints_every_kind_as_json() {
     assert_eq!((timeout["path"].as_str(), timeout["default"].as_str()), (Some("/timeout"), Some("1s")));
     let (code, _, err) = rpsim(&["catalog", "extra"]);
     assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn check_measures_each_assertion_and_fails_when_one_does() {
+    let examples: Vec<String> = examples::ALL.iter().map(|(name, _)| format!("example:{name}")).collect();
+    let args: Vec<&str> = core::iter::once("check").chain(examples.iter().map(String::as_str)).collect();
+    let (code, out, err) = rpsim(&args);
+    assert_eq!(code, 0, "every gallery story's claims hold: {err}");
+    assert!(out.lines().count() >= 2 * examples.len() && !out.contains("FAIL"), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("rpsim-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(examples::get("breaker-outage").unwrap()).unwrap();
+    doc["expect"] = serde_json::json!([{ "breaker": { "never_opens": true } }, { "amplification": { "at_most": 2 } }]);
+    let weakened = dir.join("weakened.json");
+    std::fs::write(&weakened, doc.to_string()).unwrap();
+    let (code, out, err) = rpsim(&["check", weakened.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("FAIL the breaker never opens (measured opened by 21s)") && out.contains("PASS amplification"),
+        "{out}"
+    );
+    assert!(err.contains("1 assertion(s) failed"), "{err}");
+
+    doc["expect"] = serde_json::json!([{ "latency": { "percentile": 90, "at_most": "1s" } }]);
+    std::fs::write(&weakened, doc.to_string()).unwrap();
+    let (code, _, err) = rpsim(&["check", weakened.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("expect[0].latency.percentile: must be 50, 95 or 99"), "{err}");
+
+    let (code, svg, _) =
+        rpsim(&["report", weakened.to_str().unwrap().replace("weakened.json", "").as_str(), "--format", "svg"]);
+    assert_eq!(code, 2, "a folder is no scenario");
+    let (code, svg_ok, _) = rpsim(&["report", "example:hedging-tail", "--format", "svg"]);
+    assert_eq!(code, 0);
+    assert!(svg_ok.starts_with("<svg") && svg_ok.contains("✓ pass") && !svg_ok.contains("<script"), "{svg}");
+    let (_, markdown, _) = rpsim(&["report", "example:hedging-tail"]);
+    assert!(markdown.starts_with("### Hedging") && markdown.contains("**3 of 3 assertions hold**"), "{markdown}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

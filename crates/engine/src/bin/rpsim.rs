@@ -4,9 +4,14 @@
 //! ```text
 //! rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]
 //! rpsim validate FILE
+//! rpsim check FILE...
+//! rpsim report FILE [--format markdown|svg]
 //! rpsim examples
 //! rpsim catalog
 //! ```
+//! `check` runs each file and measures its `expect` assertions: one line per assertion, exit
+//! code 1 when any fails (so a docs site's CI keeps a post's claims true). `report` writes the
+//! run's figures and verdicts as Markdown or an SVG card.
 //! `catalog` prints every layer and fault kind with its fields (type, unit, range, default) as
 //! JSON, for docs tools and editors.
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
@@ -16,12 +21,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use resilience_engine::sim::{Report, Trace, TraceEvent, TraceKind, TraceMode};
-use resilience_engine::{RunError, RunOptions, Scenario, examples, run};
+use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -51,6 +56,8 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Some("check") if args.len() > 1 => check_command(&args[1..]),
+        Some("report") => report_command(&args[1..]),
         Some("examples") => {
             for (name, json) in examples::ALL {
                 let title = Scenario::parse(json).map(|s| s.name).unwrap_or_default();
@@ -129,15 +136,66 @@ fn run_command(args: &[String]) -> Result<(), Failure> {
     }
 }
 
+/// Runs each file and prints its assertions' verdicts; fails (exit 1) if any assertion fails.
+fn check_command(files: &[String]) -> Result<(), Failure> {
+    let mut failed = 0;
+    for file in files {
+        let (_, _, verdicts) = checked(file)?;
+        if verdicts.is_empty() {
+            println!("{file}: no assertions (add an `expect` list)");
+        }
+        for v in &verdicts {
+            println!("{file}: {} {} (measured {})", if v.pass { "PASS" } else { "FAIL" }, v.claim, v.measured);
+        }
+        failed += verdicts.iter().filter(|v| !v.pass).count();
+    }
+    if failed > 0 {
+        return Err(Failure(1, format!("{failed} assertion(s) failed")));
+    }
+    Ok(())
+}
+
+/// Writes one file's figures and verdicts as Markdown (default) or SVG.
+fn report_command(args: &[String]) -> Result<(), Failure> {
+    let (file, format) = match args {
+        [file] => (file, "markdown"),
+        [file, flag, format] | [flag, format, file] if flag == "--format" => (file, format.as_str()),
+        _ => return Err(usage()),
+    };
+    let (scenario, report, verdicts) = checked(file)?;
+    let text = match format {
+        "markdown" => expect::report::markdown(&scenario, &report, &verdicts),
+        "svg" => expect::report::svg(&scenario, &report, &verdicts),
+        other => return Err(Failure(2, format!("unknown report format {other:?}; use markdown or svg"))),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// A file's scenario, its run (summary and metrics) and its assertions' verdicts.
+fn checked(file: &str) -> Result<(Scenario, Report, Vec<expect::Verdict>), Failure> {
+    let bytes = read_bytes(file)?;
+    let scenario = Scenario::from_bytes(&bytes).map_err(|e| Failure(2, format!("{file}: {e}")))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Failure(2, format!("{file}: {e}")))?;
+    let expectations = expect::read(&doc).map_err(|e| Failure(2, format!("{file}: {e}")))?;
+    let report = run(&scenario, &RunOptions::default()).map_err(|e| Failure(1, format!("{file}: {e}")))?;
+    let verdicts = expect::check(&expectations, &scenario, &report);
+    Ok((scenario, report, verdicts))
+}
+
 fn load(file: &str) -> Result<Scenario, Failure> {
-    let bytes = match file.strip_prefix("example:") {
+    // Read as bytes so that bad UTF-8 is reported with its offset.
+    Scenario::from_bytes(&read_bytes(file)?).map_err(|e| Failure(2, format!("{file}: {e}")))
+}
+
+/// The bytes of a file, or of a built-in example (`example:NAME`).
+fn read_bytes(file: &str) -> Result<Vec<u8>, Failure> {
+    Ok(match file.strip_prefix("example:") {
         Some(name) => examples::get(name)
             .map(|json| json.as_bytes().to_vec())
             .ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
         None => std::fs::read(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
-    };
-    // Read as bytes so that bad UTF-8 is reported with its offset.
-    Scenario::from_bytes(&bytes).map_err(|e| Failure(2, format!("{file}: {e}")))
+    })
 }
 
 /// The output formats.
