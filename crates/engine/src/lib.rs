@@ -24,6 +24,8 @@
 //!   [`patterns::document`], [`patterns::registry`]);
 //! - [`sim`]: reports, traces, metrics and outcomes;
 //! - [`catalog`]: every layer and fault kind described for editors;
+//! - [`expect`]: a scenario's assertions about its run, measured against a report;
+//! - [`insights`]: warnings about a stack's configuration, with fixes;
 //! - [`examples`], [`time`].
 //!
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
@@ -33,6 +35,7 @@ pub mod examples;
 pub mod expect;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod insights;
 pub mod patterns;
 pub(crate) mod rng;
 pub mod scenario;

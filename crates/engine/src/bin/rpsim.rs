@@ -5,6 +5,7 @@
 //! rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]
 //! rpsim validate FILE
 //! rpsim check FILE...
+//! rpsim insights FILE
 //! rpsim report FILE [--format markdown|svg]
 //! rpsim examples
 //! rpsim catalog
@@ -26,7 +27,7 @@ use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -58,6 +59,16 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         Some("check") if args.len() > 1 => check_command(&args[1..]),
         Some("report") => report_command(&args[1..]),
+        Some("insights") => {
+            let [file] = &args[1..] else { return Err(usage()) };
+            let (scenario, report, _) = checked(file)?;
+            for insight in resilience_engine::insights::insights(&scenario, &report) {
+                let layer = insight.layer.map_or_else(String::new, |l| format!(" layer {}", l + 1));
+                let fix = insight.fix.map_or_else(String::new, |f| format!(" [fix: {}]", f.label));
+                println!("{file}: endpoint {}{layer}: {}{fix}", insight.endpoint, insight.message);
+            }
+            Ok(())
+        }
         Some("examples") => {
             for (name, json) in examples::ALL {
                 let title = Scenario::parse(json).map(|s| s.name).unwrap_or_default();

@@ -60,6 +60,13 @@ impl Backoff {
         }
     }
 
+    /// The wait before retry `retry` (1-based) after the cap, before jitter: what the wait is
+    /// on average (for every jitter but `equal` and `decorrelated`, about).
+    #[must_use]
+    pub fn nominal_us(&self, retry: u32) -> u64 {
+        self.raw_us(retry).min(self.cap_us)
+    }
+
     /// The wait before retry `retry` (1-based) after cap and jitter, given a uniform draw `r`
     /// in `[0, 1)` and the previous wait (for decorrelated jitter).
     #[must_use]

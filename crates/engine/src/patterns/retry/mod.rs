@@ -91,6 +91,13 @@ impl Retry {
         self.attempts_max
     }
 
+    /// The waits of a call that uses every attempt, before jitter, in microseconds: how long
+    /// the retry spends waiting besides the attempts themselves.
+    #[must_use]
+    pub fn waits_us(&self) -> u64 {
+        (1..self.attempts_max).map(|retry| self.backoff.nominal_us(retry)).fold(0, u64::saturating_add)
+    }
+
     /// A new call: its first attempt starts now.
     #[must_use]
     pub const fn start(&self) -> RetryCall {
