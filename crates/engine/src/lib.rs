@@ -26,6 +26,7 @@
 //! - [`catalog`]: every layer and fault kind described for editors;
 //! - [`expect`]: a scenario's assertions about its run, measured against a report;
 //! - [`insights`]: warnings about a stack's configuration, with fixes;
+//! - `import` (native only for now): resilience4j, Polly and Envoy configurations as stacks;
 //! - [`examples`], [`time`].
 //!
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
@@ -35,6 +36,8 @@ pub mod examples;
 pub mod expect;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod import;
 pub mod insights;
 pub mod patterns;
 pub(crate) mod rng;

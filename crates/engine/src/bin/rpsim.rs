@@ -6,13 +6,16 @@
 //! rpsim validate FILE
 //! rpsim check FILE...
 //! rpsim insights FILE
+//! rpsim import CONFIG
 //! rpsim report FILE [--format markdown|svg]
 //! rpsim examples
 //! rpsim catalog
 //! ```
 //! `check` runs each file and measures its `expect` assertions: one line per assertion, exit
 //! code 1 when any fails (so a docs site's CI keeps a post's claims true). `report` writes the
-//! run's figures and verdicts as Markdown or an SVG card.
+//! run's figures and verdicts as Markdown or an SVG card. `insights` lists configuration
+//! warnings with their fixes; `import` reads a resilience4j `application.yml`, a Polly
+//! `appsettings.json` or an Envoy cluster/route into stacks, listing every unsupported key.
 //! `catalog` prints every layer and fault kind with its fields (type, unit, range, default) as
 //! JSON, for docs tools and editors.
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
@@ -27,7 +30,7 @@ use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -59,6 +62,14 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         Some("check") if args.len() > 1 => check_command(&args[1..]),
         Some("report") => report_command(&args[1..]),
+        Some("import") => {
+            let [file] = &args[1..] else { return Err(usage()) };
+            let text = std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?;
+            let imported = resilience_engine::import::import(&text).map_err(|e| Failure(2, format!("{file}: {e}")))?;
+            let _ =
+                writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&imported).unwrap_or_default());
+            Ok(())
+        }
         Some("insights") => {
             let [file] = &args[1..] else { return Err(usage()) };
             let (scenario, report, _) = checked(file)?;
