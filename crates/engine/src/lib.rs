@@ -24,11 +24,13 @@
 //!   [`patterns::document`], [`patterns::registry`]);
 //! - [`sim`]: reports, traces, metrics and outcomes;
 //! - [`catalog`]: every layer and fault kind described for editors;
+//! - [`codegen`]: a stack as code for resilience4j, Polly, cockatiel, failsafe-go and tower;
 //! - [`examples`], [`time`].
 //!
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
 
 pub mod catalog;
+pub mod codegen;
 pub mod examples;
 #[doc(hidden)]
 pub mod fuzzing;
