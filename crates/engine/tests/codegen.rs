@@ -25,6 +25,43 @@ fn cases() -> Vec<(String, Scenario, usize)> {
     cases
 }
 
+/// Stacks beyond the gallery that reach the other branches of the generators (other backoffs,
+/// budgets, queues, shared limiters, every kind): checked for syntax, not pinned by golden files.
+const EXTRA_STACKS: &[&str] = &[
+    r#"[{"retry": {"max_retries": 2, "backoff": {"linear": {"delay": "20ms"}}, "max_delay": "50ms", "jitter": {"factor": 0.25},
+        "budget": {"envoy": {}}}},
+       {"rate_limiter": {"algorithm": "smooth", "limit": 5, "period": "1s", "max_wait": "200ms", "shared": "api"}},
+       {"bulkhead": {"max_concurrent": 3, "queue": 4, "max_wait": "100ms"}}]"#,
+    r#"[{"fallback": {"action": {"service": "svc"}, "on": ["timeout"]}},
+       {"retry": {"max_attempts": 3, "backoff": {"exponential": {"initial": "10ms", "multiplier": 1.5}}, "retry_after": "clamp",
+        "budget": {"tps": {"shared": "b"}}}},
+       {"circuit_breaker": {"consecutive_failures": 3, "wait_multiplier": 2, "wait_max": "1m", "ignore": ["4xx"]}},
+       {"hedging": {"mode": "percentile"}}, {"adaptive_limit": {}}, {"throttle": {}}, {"cache": {"ttl": "1s"}},
+       {"retry": {"max_attempts": 2, "jitter": "decorrelated", "backoff": {"exponential": {"initial": "5ms", "multiplier": 2}}}},
+       {"bulkhead": {"max_concurrent": 2, "max_wait": "10ms"}}, {"timeout": {"enabled": false}}]"#,
+    r#"[{"retry": {"retry_on": ["rejected", "4xx"]}}, {"rate_limiter": {"algorithm": "fixed_window"}},
+       {"circuit_breaker": {"window": {"seconds": 5}, "half_open_successes": 2, "permitted_half_open": 3, "record": ["5xx"]}}]"#,
+    "[]",
+];
+
+/// The extra stacks as one-endpoint scenarios, under every library's presets.
+fn extra_cases() -> Vec<(String, Scenario, usize)> {
+    let mut cases = Vec::new();
+    for (n, stack) in EXTRA_STACKS.iter().enumerate() {
+        for semantics in ["resilience4j", "polly", "cockatiel", "failsafe", "tower"] {
+            let json = format!(
+                r#"{{"version": 2, "name": "extra", "semantics": "{semantics}", "duration": "10s",
+                    "services": [{{"name": "svc", "latency": {{"constant": "10ms"}}}}],
+                    "endpoints": [{{"name": "Extra {n}!", "service": "svc", "load": {{"closed": {{"clients": 2, "think": "1s"}}}},
+                                   "stack": {stack}}}]}}"#
+            );
+            let scenario = Scenario::from_json(&json).unwrap_or_else(|e| panic!("extra {n} ({semantics}): {e}"));
+            cases.push((format!("extra-{n}-{semantics}"), scenario, 0));
+        }
+    }
+    cases
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codegen")
 }
@@ -51,7 +88,7 @@ fn generated_code_matches_the_golden_files() {
 
 #[test]
 fn every_example_and_target_says_something_about_every_layer() {
-    for (stem, scenario, endpoint) in cases() {
+    for (stem, scenario, endpoint) in cases().into_iter().chain(extra_cases()) {
         for target in Target::ALL {
             let code = generate(&scenario, endpoint, target);
             for (index, layer) in scenario.endpoints[endpoint].stack.iter().enumerate() {
@@ -70,7 +107,7 @@ fn every_example_and_target_says_something_about_every_layer() {
 
 #[test]
 fn resilience4j_yaml_parses() {
-    for (stem, scenario, endpoint) in cases() {
+    for (stem, scenario, endpoint) in cases().into_iter().chain(extra_cases()) {
         let yaml = generate(&scenario, endpoint, Target::Resilience4j);
         let value: serde_yaml::Value =
             serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{stem}.yml: {e}\n{yaml}"));
@@ -92,7 +129,7 @@ fn tower_code_compiles() {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(root.join("Cargo.toml"), MANIFEST).unwrap();
     let mut lib = String::from("//! Generated tower stacks, one module per gallery example.\n#![deny(warnings)]\n\n");
-    for (stem, scenario, endpoint) in cases() {
+    for (stem, scenario, endpoint) in cases().into_iter().chain(extra_cases()) {
         let module = stem.replace("--", "_").replace(['-', '.'], "_");
         std::fs::write(src.join(format!("{module}.rs")), generate(&scenario, endpoint, Target::Tower)).unwrap();
         lib.push_str(&format!("pub mod {module};\n"));

@@ -2,6 +2,7 @@
 //! the words that describe a layer in comments.
 
 use crate::patterns::FailureKind;
+use crate::patterns::rate_limiter::{Algorithm, RateLimiterDoc};
 use crate::patterns::retry::RetryDoc;
 use crate::scenario::{Endpoint, Layer, Load, Scenario};
 use crate::time::Span;
@@ -156,6 +157,15 @@ pub(super) fn num(value: f64) -> String {
 pub(super) fn attempts_and_retries(retry: &RetryDoc) -> (u32, u32) {
     let attempts = retry.total_attempts().max(1);
     (attempts, attempts - 1)
+}
+
+/// How long a call may wait for a rate limiter's permit: zero when it is refused at once (a
+/// token bucket without a queue), `None` when it waits as long as it takes.
+pub(super) fn permit_wait(r: &RateLimiterDoc) -> Option<Span> {
+    if r.algorithm == Algorithm::TokenBucket && r.queue == 0 {
+        return Some(Span::ZERO);
+    }
+    r.max_wait.or(r.algorithm.default_max_wait())
 }
 
 /// The failure kinds as the scenario spells them (`5xx, timeout`).

@@ -308,7 +308,7 @@ fn rate_limiter(g: &mut Gen<'_>, r: &RateLimiterDoc) -> String {
         g.code.note(format!("Shared limiter \"{}\": build it once and use it in every executor.", common::clean(name)));
     }
     let period = go_duration(g, r.period);
-    let wait = match r.max_wait.or(r.algorithm.default_max_wait()) {
+    let wait = match common::permit_wait(r) {
         Some(wait) => go_duration(g, wait),
         None => {
             g.code.note("The scenario waits as long as it takes; failsafe-go needs a bound (1 h here).");

@@ -12,6 +12,13 @@ pub(super) fn write(cx: &Context<'_>, code: &mut Code) {
     let name = cx.kebab();
     code.note("Annotation style: the aspect orders above nest these as our stack does, whatever their order here.");
     let annotations = annotations(cx, &name);
+    let kinds: Vec<&str> = cx.layers().iter().filter(|l| l.enabled()).map(|l| l.kind_name()).collect();
+    if kinds.iter().enumerate().any(|(i, kind)| kinds[..i].contains(kind)) {
+        code.note(
+            "Spring applies one aspect of each kind per method: a second layer of the same kind needs the \
+             decorator chain below (or a call through another bean).",
+        );
+    }
     if annotations.is_empty() {
         code.verbatim("  (no resilience4j annotation applies to this stack)");
     }
@@ -28,9 +35,11 @@ pub(super) fn write(cx: &Context<'_>, code: &mut Code) {
     );
     code.verbatim("  Supplier<CompletionStage<Response>> decorated = Decorators");
     code.verbatim("      .ofCompletionStage(() -> CompletableFuture.supplyAsync(client::call))");
+    // Instance names are numbered in stack order (as in the YAML), then written inside out.
     let mut seen = [0_usize; 5];
-    for (index, layer) in cx.layers().iter().enumerate().rev() {
-        let step = if layer.enabled() { decorator(layer, &name, &mut seen) } else { None };
+    let steps: Vec<Option<String>> =
+        cx.layers().iter().map(|l| if l.enabled() { decorator(l, &name, &mut seen) } else { None }).collect();
+    for (index, (layer, step)) in cx.layers().iter().zip(steps).enumerate().rev() {
         let text = step.unwrap_or_else(|| "// (no decorator)".to_owned());
         code.verbatim(format!("      {text:<72} // {}. {}", index + 1, label(layer)));
     }

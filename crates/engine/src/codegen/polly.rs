@@ -186,7 +186,9 @@ fn delay_generator(code: &mut Code, r: &RetryDoc, delay: Span) {
         format!("TimeSpan.FromMilliseconds({} * Math.Pow({}, args.AttemptNumber))", num(common::millis(delay)), num(m))
     });
     code.line("DelayGenerator = args => new ValueTask<TimeSpan?>(");
-    if retry_after {
+    if retry_after && growth.is_none() {
+        code.line("    args.Outcome.Result?.Headers.RetryAfter?.Delta),");
+    } else if retry_after {
         code.line(format!("    args.Outcome.Result?.Headers.RetryAfter?.Delta ?? {fallback}),"));
     } else {
         code.line(format!("    {fallback}),"));

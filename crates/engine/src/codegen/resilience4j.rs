@@ -363,7 +363,7 @@ fn thread_pool(b: &BulkheadDoc) -> Vec<String> {
 
 fn rate_limiter(r: &RateLimiterDoc) -> Vec<String> {
     let mut lines = vec![format!("limitForPeriod: {}", r.limit), format!("limitRefreshPeriod: {}", spring(r.period))];
-    match r.max_wait.or(r.algorithm.default_max_wait()) {
+    match common::permit_wait(r) {
         Some(wait) => lines.push(format!("timeoutDuration: {}", spring(wait))),
         None => {
             lines.push(

@@ -215,7 +215,7 @@ fn rate_limiter(code: &mut Code, r: &RateLimiterDoc) {
             common::clean(name)
         ));
     }
-    match r.max_wait.or(r.algorithm.default_max_wait()) {
+    match common::permit_wait(r) {
         Some(wait) if wait.is_zero() => {
             code.note("No waiting for a permit: LoadShed refuses a call while the window is spent.");
             code.line(".load_shed()");
