@@ -51,7 +51,9 @@ pub(super) fn generate(cx: &Context<'_>) -> String {
             names.push(name);
         }
     }
-    body.blank();
+    if !cx.layers().is_empty() {
+        body.blank();
+    }
     let joined = if names.is_empty() { "noop".to_owned() } else { format!("wrap({})", names.join(", ")) };
     body.line(format!("export const {}Policy = {joined};", cx.camel()));
     body.line(format!("// Use: await {}Policy.execute(({{ signal }}) => fetch(url, {{ signal }}));", cx.camel()));

@@ -58,7 +58,9 @@ fn imports(cx: &Context<'_>, code: &mut Code) {
     if needs_duration {
         code.line("use std::time::Duration;");
     }
-    code.blank();
+    if needs_duration || retries.iter().any(|r| tower_policy::uses_budget(r)) {
+        code.blank();
+    }
     if retries.iter().any(|r| tower_policy::uses_exponential(r)) {
         code.line("use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};");
     }
