@@ -291,7 +291,10 @@ fn bulkhead(code: &mut Code, b: &BulkheadDoc) {
             b.max_wait
         ));
     }
-    let queue = b.queue.unwrap_or(if b.max_wait.is_zero() { 0 } else { b.max_concurrent });
+    // Waiting without a queue bound: every caller may queue.
+    let queue = b
+        .queue
+        .map_or(if b.max_wait.is_zero() { "0".to_owned() } else { "int.MaxValue".to_owned() }, |q| q.to_string());
     code.line(format!(".AddConcurrencyLimiter(permitLimit: {}, queueLimit: {queue})", b.max_concurrent));
 }
 

@@ -143,7 +143,8 @@ fn sections(cx: &Context<'_>) -> Vec<(String, Vec<String>)> {
 fn aspect_orders(cx: &Context<'_>) -> Vec<(usize, i64)> {
     let mut slots: Vec<usize> = Vec::new();
     for (index, layer) in cx.layers().iter().enumerate().filter(|(_, l)| l.enabled()) {
-        if let Some((slot, _)) = instance(index, layer).filter(|(slot, _)| *slot < SECTIONS.len()) {
+        // A thread-pool bulkhead is still @Bulkhead: it takes the bulkhead's aspect order.
+        if let Some(slot) = instance(index, layer).map(|(slot, _)| slot.min(SECTIONS.len() - 1)) {
             if !slots.contains(&slot) {
                 slots.push(slot);
             }
