@@ -27,11 +27,13 @@
 //! - [`expect`]: a scenario's assertions about its run, measured against a report;
 //! - [`insights`]: warnings about a stack's configuration, with fixes;
 //! - `import` (native only for now): resilience4j, Polly and Envoy configurations as stacks;
+//! - [`codegen`]: a stack as code for resilience4j, Polly, cockatiel, failsafe-go and tower;
 //! - [`examples`], [`time`].
 //!
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
 
 pub mod catalog;
+pub mod codegen;
 pub mod examples;
 pub mod expect;
 #[doc(hidden)]

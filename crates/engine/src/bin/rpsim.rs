@@ -10,12 +10,14 @@
 //! rpsim report FILE [--format markdown|svg]
 //! rpsim examples
 //! rpsim catalog
+//! rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]
 //! ```
 //! `check` runs each file and measures its `expect` assertions: one line per assertion, exit
 //! code 1 when any fails (so a docs site's CI keeps a post's claims true). `report` writes the
 //! run's figures and verdicts as Markdown or an SVG card. `insights` lists configuration
 //! warnings with their fixes; `import` reads a resilience4j `application.yml`, a Polly
 //! `appsettings.json` or an Envoy cluster/route into stacks, listing every unsupported key.
+//! `code` prints the stack of endpoint N (default 0) as code for the target library.
 //! `catalog` prints every layer and fault kind with its fields (type, unit, range, default) as
 //! JSON, for docs tools and editors.
 //! `FILE` may be `example:NAME` for a built-in example. Exit code 0 on success, 2 on bad
@@ -30,7 +32,7 @@ use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -87,6 +89,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Some("code") => code_command(&args[1..]),
         Some("catalog") if args.len() == 1 => {
             // A closed pipe (`rpsim catalog | head`) is not an error worth a panic.
             let _ = writeln!(std::io::stdout().lock(), "{}", resilience_engine::catalog::to_json());
@@ -94,6 +97,36 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         _ => Err(usage()),
     }
+}
+
+/// `rpsim code --target T FILE [--endpoint N]`: the stack as code (see `resilience_engine::codegen`).
+fn code_command(args: &[String]) -> Result<(), Failure> {
+    use resilience_engine::codegen::{Target, generate};
+    let (mut target, mut file, mut endpoint) = (None, None, 0_usize);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = || rest.next().cloned().ok_or_else(|| Failure(2, format!("{arg} needs a value")));
+        match arg.as_str() {
+            "--target" => {
+                let word = value()?;
+                let words = Target::ALL.map(Target::word).join(", ");
+                target = Some(
+                    Target::from_word(&word)
+                        .ok_or_else(|| Failure(2, format!("unknown target {word:?}: use {words}")))?,
+                );
+            }
+            "--endpoint" => endpoint = value()?.parse().map_err(|_| Failure(2, "--endpoint takes an index".into()))?,
+            path if file.is_none() && !path.starts_with("--") => file = Some(path.to_owned()),
+            other => return Err(Failure(2, format!("unexpected argument {other:?} (run rpsim alone for usage)"))),
+        }
+    }
+    let (Some(target), Some(file)) = (target, file) else { return Err(usage()) };
+    let scenario = load(&file)?;
+    if endpoint >= scenario.endpoints.len() {
+        return Err(Failure(2, format!("{file}: no endpoint {endpoint} (it has {})", scenario.endpoints.len())));
+    }
+    let _ = write!(std::io::stdout().lock(), "{}", generate(&scenario, endpoint, target));
+    Ok(())
 }
 
 fn usage() -> Failure {

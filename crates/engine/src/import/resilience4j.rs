@@ -9,22 +9,23 @@ use super::{Imported, ImportedStack};
 type ReadLayer = fn(&mut Reader<'_>) -> Map<String, Value>;
 
 /// The patterns, in the Spring aspects' default order (outermost first), with their section
-/// name and how one instance's settings become a layer.
-const SECTIONS: [(&str, &str, ReadLayer); 5] = [
-    ("retry", "retry", retry),
-    ("circuitbreaker", "circuit_breaker", breaker),
-    ("ratelimiter", "rate_limiter", rate_limiter),
-    ("timelimiter", "timeout", time_limiter),
-    ("bulkhead", "bulkhead", bulkhead),
+/// name, the key of their aspect order, and how one instance's settings become a layer.
+const SECTIONS: [(&str, &str, &str, ReadLayer); 5] = [
+    ("retry", "retry", "retryAspectOrder", retry),
+    ("circuitbreaker", "circuit_breaker", "circuitBreakerAspectOrder", breaker),
+    ("ratelimiter", "rate_limiter", "rateLimiterAspectOrder", rate_limiter),
+    ("timelimiter", "timeout", "timeLimiterAspectOrder", time_limiter),
+    ("bulkhead", "bulkhead", "bulkheadAspectOrder", bulkhead),
 ];
 
+/// Spring's default aspect orders (`Ordered.LOWEST_PRECEDENCE − 4` for the retry … the
+/// bulkhead's `LOWEST_PRECEDENCE`): the lower value runs first, further out.
+const DEFAULT_ORDER: [i64; 5] = [2_147_483_643, 2_147_483_644, 2_147_483_645, 2_147_483_646, 2_147_483_647];
+
 /// Keys that only set up monitoring or Java specifics.
-const JAVA_ONLY: [&str; 10] = [
+const JAVA_ONLY: [&str; 7] = [
     "registerHealthIndicator",
     "eventConsumerBufferSize",
-    "recordExceptions",
-    "ignoreExceptions",
-    "retryExceptions",
     "recordFailurePredicate",
     "retryOnResultPredicate",
     "retryExceptionPredicate",
@@ -36,19 +37,29 @@ pub(super) fn import(mut root: Map<String, Value>) -> Imported {
     let mut unsupported = Vec::new();
     let mut sections =
         Reader::new(root.remove("resilience4j").unwrap_or_default(), "resilience4j".into(), &mut unsupported);
-    let mut stacks: Vec<ImportedStack> = Vec::new();
-    for (section, kind, read) in SECTIONS {
-        let Some(value) = sections.take(section) else { continue };
+    // (name, [(aspect order, layer)]) in the order names first appear.
+    let mut found: Vec<(String, Vec<(i64, Value)>)> = Vec::new();
+    for ((section, kind, order_key, read), default_order) in SECTIONS.into_iter().zip(DEFAULT_ORDER) {
+        let Some(mut value) = sections.take(section) else { continue };
+        let order =
+            value.as_object_mut().and_then(|m| m.remove(order_key)).and_then(|o| o.as_i64()).unwrap_or(default_order);
         let path = sections.path_of(section);
         for (name, layer) in instances(value, &path, read, sections.unsupported()) {
-            let at = stacks.iter().position(|s| s.name == name).unwrap_or_else(|| {
-                stacks.push(ImportedStack { name: name.clone(), stack: Vec::new() });
-                stacks.len() - 1
+            let at = found.iter().position(|(n, _)| *n == name).unwrap_or_else(|| {
+                found.push((name.clone(), Vec::new()));
+                found.len() - 1
             });
-            stacks[at].stack.push(json!({ kind: layer }));
+            found[at].1.push((order, json!({ kind: layer })));
         }
     }
     sections.finish("no such resilience4j pattern here (thread-pool bulkheads and others are not simulated)");
+    let stacks = found
+        .into_iter()
+        .map(|(name, mut layers)| {
+            layers.sort_by_key(|(order, _)| *order);
+            ImportedStack { name, stack: layers.into_iter().map(|(_, layer)| layer).collect() }
+        })
+        .collect();
     for key in root.keys() {
         unsupported.push(format!("{key}: not resilience4j settings"));
     }
@@ -89,8 +100,36 @@ fn instances(
     found
 }
 
+/// The failure kinds a list of exception classes stands for (Spring's RestClient exceptions,
+/// `TimeoutException`, resilience4j's own refusals); other classes are listed.
+fn kinds(r: &mut Reader<'_>, key: &str) -> Option<Vec<&'static str>> {
+    let classes = r.take(key)?;
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for class in classes.as_array().into_iter().flatten().filter_map(Value::as_str) {
+        let simple = class.rsplit('.').next().unwrap_or(class);
+        let kind = match simple {
+            "HttpServerErrorException" => "5xx",
+            "HttpClientErrorException$TooManyRequests" | "TooManyRequests" => "429",
+            "HttpClientErrorException" => "4xx",
+            "TimeoutException" => "timeout",
+            "CallNotPermittedException" | "BulkheadFullException" | "RequestNotPermitted" => "rejected",
+            _ => {
+                r.note(key, &format!("{class} stands for no simulated failure kind"));
+                continue;
+            }
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Some(kinds)
+}
+
 fn retry(r: &mut Reader<'_>) -> Map<String, Value> {
     let mut layer = Map::new();
+    if let Some(on) = kinds(r, "retryExceptions") {
+        layer.insert("retry_on".into(), json!(on));
+    }
     if let Some(n) = r.count("maxAttempts") {
         layer.insert("max_attempts".into(), json!(n));
     }
@@ -116,6 +155,11 @@ fn retry(r: &mut Reader<'_>) -> Map<String, Value> {
 
 fn breaker(r: &mut Reader<'_>) -> Map<String, Value> {
     let mut layer = Map::new();
+    for (key, field) in [("recordExceptions", "record"), ("ignoreExceptions", "ignore")] {
+        if let Some(listed) = kinds(r, key) {
+            layer.insert(field.into(), json!(listed));
+        }
+    }
     let time_based = r.take("slidingWindowType").and_then(|t| t.as_str().map(|t| t.eq_ignore_ascii_case("TIME_BASED")));
     if let Some(size) = r.count("slidingWindowSize") {
         let window = if time_based == Some(true) { json!({ "seconds": size }) } else { json!({ "count": size }) };
