@@ -25,6 +25,7 @@
 //! - [`sim`]: reports, traces, metrics and outcomes;
 //! - [`catalog`]: every layer and fault kind described for editors;
 //! - [`expect`]: a scenario's assertions about its run, measured against a report;
+//! - [`explain`]: the causes behind a request's refusals and each breaker transition;
 //! - [`insights`]: warnings about a stack's configuration, with fixes;
 //! - `import` (native only for now): resilience4j, Polly and Envoy configurations as stacks;
 //! - [`codegen`]: a stack as code for resilience4j, Polly, cockatiel, failsafe-go and tower;
@@ -36,6 +37,7 @@ pub mod catalog;
 pub mod codegen;
 pub mod examples;
 pub mod expect;
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 #[cfg(not(target_arch = "wasm32"))]

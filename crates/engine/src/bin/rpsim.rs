@@ -6,6 +6,7 @@
 //! rpsim validate FILE
 //! rpsim check FILE...
 //! rpsim insights FILE
+//! rpsim explain FILE [--request N]
 //! rpsim import CONFIG
 //! rpsim report FILE [--format markdown|svg]
 //! rpsim examples
@@ -32,7 +33,7 @@ use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim explain FILE [--request N]\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]\n       rpsim examples\n       rpsim catalog";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -72,6 +73,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
                 writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&imported).unwrap_or_default());
             Ok(())
         }
+        Some("explain") => explain_command(&args[1..]),
         Some("insights") => {
             let [file] = &args[1..] else { return Err(usage()) };
             let (scenario, report, _) = checked(file)?;
@@ -206,6 +208,52 @@ fn check_command(files: &[String]) -> Result<(), Failure> {
     }
     if failed > 0 {
         return Err(Failure(1, format!("{failed} assertion(s) failed")));
+    }
+    Ok(())
+}
+
+/// Prints why each breaker changed state, or why one request's refusals, timeouts and
+/// give-ups happened.
+fn explain_command(args: &[String]) -> Result<(), Failure> {
+    let (file, request) = match args {
+        [file] => (file, None),
+        [file, flag, n] | [flag, n, file] if flag == "--request" => (
+            file,
+            Some(n.parse::<u32>().map_err(|_| Failure(2, format!("--request takes a request number, got {n:?}")))?),
+        ),
+        _ => return Err(usage()),
+    };
+    let scenario = load(file)?;
+    let report =
+        run(&scenario, &RunOptions::full_trace(TRACE_EVENTS_MAX)).map_err(|e| Failure(1, format!("{file}: {e}")))?;
+    let Some(trace) = report.trace.as_ref() else { return Ok(()) };
+    let mut out = std::io::stdout().lock();
+    match request {
+        Some(id) => {
+            for x in resilience_engine::explain::request(&scenario, trace, id) {
+                let _ = writeln!(
+                    out,
+                    "{:>10.3} s  {}: {} ({:.3} s)",
+                    x.at_us as f64 / 1e6,
+                    x.what,
+                    x.cause.text,
+                    x.cause.at_us as f64 / 1e6
+                );
+            }
+        }
+        None => {
+            for t in resilience_engine::explain::transitions(&scenario, trace) {
+                let _ = writeln!(
+                    out,
+                    "{:>10.3} s  endpoint {} layer {}: {} {}",
+                    t.at_us as f64 / 1e6,
+                    t.endpoint,
+                    t.layer + 1,
+                    t.to,
+                    t.why
+                );
+            }
+        }
     }
     Ok(())
 }
