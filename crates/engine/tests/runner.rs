@@ -149,3 +149,31 @@ fn check_measures_each_assertion_and_fails_when_one_does() {
     assert!(markdown.starts_with("### Hedging") && markdown.contains("**3 of 3 assertions hold**"), "{markdown}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explain_insights_import_and_code_answer_from_the_command_line() {
+    let (code, out, err) = rpsim(&["explain", "example:breaker-outage"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("open after 25 of the last 50 recorded calls failed"), "{out}");
+    let (code, out, _) = rpsim(&["insights", "example:breaker-never-opens"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("fewer than its minimum of 1000") && out.contains("[fix: Judge after"), "{out}");
+    let (code, out, _) = rpsim(&["code", "--target", "polly", "example:breaker-outage"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ResiliencePipelineBuilder"), "{out}");
+    let config = std::env::temp_dir().join(format!("rpsim-import-{}.yml", std::process::id()));
+    std::fs::write(
+        &config,
+        "resilience4j:\n  retry:\n    instances:\n      api:\n        maxAttempts: 5\n        colour: blue\n",
+    )
+    .unwrap();
+    let (code, out, err) = rpsim(&["import", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let imported: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(imported["stacks"][0]["stack"][0]["retry"]["max_attempts"], 5);
+    assert!(imported["unsupported"][0].as_str().unwrap().contains("instances.api.colour"), "{out}");
+    std::fs::remove_file(config).unwrap();
+    let (code, _, err) = rpsim(&["explain", "example:breaker-outage", "--request", "many"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--request takes a request number"), "{err}");
+}

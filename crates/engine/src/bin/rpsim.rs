@@ -65,14 +65,8 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         Some("check") if args.len() > 1 => check_command(&args[1..]),
         Some("report") => report_command(&args[1..]),
-        Some("import") => {
-            let [file] = &args[1..] else { return Err(usage()) };
-            let text = std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?;
-            let imported = resilience_engine::import::import(&text).map_err(|e| Failure(2, format!("{file}: {e}")))?;
-            let _ =
-                writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&imported).unwrap_or_default());
-            Ok(())
-        }
+        #[cfg(not(target_arch = "wasm32"))]
+        Some("import") => import_command(&args[1..]),
         Some("explain") => explain_command(&args[1..]),
         Some("insights") => {
             let [file] = &args[1..] else { return Err(usage()) };
@@ -209,6 +203,17 @@ fn check_command(files: &[String]) -> Result<(), Failure> {
     if failed > 0 {
         return Err(Failure(1, format!("{failed} assertion(s) failed")));
     }
+    Ok(())
+}
+
+/// Prints the stacks a resilience4j, Polly or Envoy configuration file becomes (the importer
+/// reads YAML, which only native builds carry).
+#[cfg(not(target_arch = "wasm32"))]
+fn import_command(args: &[String]) -> Result<(), Failure> {
+    let [file] = args else { return Err(usage()) };
+    let text = std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?;
+    let imported = resilience_engine::import::import(&text).map_err(|e| Failure(2, format!("{file}: {e}")))?;
+    let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&imported).unwrap_or_default());
     Ok(())
 }
 
