@@ -120,6 +120,17 @@ fn layer() -> impl Strategy<Value = Value> {
             "window": { "count": count }, "failure_rate": 50, "minimum_calls": 1, "wait_open": "1ms", "permitted_half_open": 1
         } })),
         Just(json!({ "fallback": { "action": "static" } })),
+        prop::sample::select(vec!["fixed_window", "token_bucket", "resilience4j"]).prop_map(|algorithm| json!({
+            "rate_limiter": { "algorithm": algorithm, "limit": 1, "period": "1h", "queue": 1_000_000, "shared": "all" }
+        })),
+        prop::sample::select(vec!["parallel", "latency", "percentile"]).prop_map(|mode| json!({
+            "hedging": { "mode": mode, "delay": "1us", "max_hedged_attempts": 10, "min_data_points": 1, "period": "1ms" }
+        })),
+        prop::sample::select(vec!["aimd", "vegas", "envoy_gradient"]).prop_map(|algorithm| json!({
+            "adaptive_limit": { "algorithm": algorithm, "min_limit": 1, "max_limit": 1_000_000, "update_interval": "1ms" }
+        })),
+        Just(json!({ "throttle": { "window": "1ms" } })),
+        Just(json!({ "retry": { "max_attempts": 100, "backoff": { "constant": { "delay": "0s" } }, "budget": { "tps": { "shared": "all" } } } })),
     ]
 }
 
@@ -335,6 +346,51 @@ fn corners() -> Vec<(&'static str, Knobs)> {
                 capacity: Some((1, 1_000_000)),
                 load: json!({ "poisson": { "rps": 100_000 } }),
                 stack: vec![json!({ "timeout": { "timeout": "1s" } })],
+                ..b()
+            },
+        ),
+        (
+            "16 endpoints: 10 parallel hedges under a retry of 10, timeouts of 1 ms",
+            Knobs {
+                duration: "1h",
+                endpoints: 16,
+                failing: true,
+                load: json!({ "poisson": { "rps": 1 } }),
+                stack: vec![
+                    retry(10, "0s"),
+                    json!({ "hedging": { "mode": "parallel", "max_hedged_attempts": 10 } }),
+                    json!({ "timeout": { "timeout": "1ms" } }),
+                ],
+                ..b()
+            },
+        ),
+        (
+            "a shared fixed-window limiter that makes every call wait an hour",
+            Knobs {
+                duration: "1h",
+                endpoints: 16,
+                load: json!({ "poisson": { "rps": 30 } }),
+                stack: vec![
+                    json!({ "rate_limiter": { "algorithm": "fixed_window", "limit": 1, "period": "1h", "shared": "all" } }),
+                ],
+                ..b()
+            },
+        ),
+        (
+            "16 stacks of 8 adaptive limits and throttles at the request bound",
+            Knobs {
+                duration: "1h",
+                endpoints: 16,
+                load: json!({ "poisson": { "rps": 300 } }),
+                stack: (0..16)
+                    .map(|i| {
+                        if i % 2 == 0 {
+                            json!({ "adaptive_limit": { "algorithm": "envoy_gradient" } })
+                        } else {
+                            json!({ "throttle": { "window": "1s" } })
+                        }
+                    })
+                    .collect(),
                 ..b()
             },
         ),
