@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Cause, Endpoints, at, attempt_words, span};
+use super::{Cause, Endpoints, at, attempt_words};
 use crate::Scenario;
 use crate::patterns::circuit_breaker::{BreakerDoc, RecordedNote, RecordedOutcome, WindowDoc};
 use crate::scenario::Layer;
@@ -87,7 +87,7 @@ fn why(doc: &BreakerDoc, events: &[TraceEvent], endpoints: &Endpoints, index: us
     let previous = events[..index].iter().rposition(|e| is_change_of(e, endpoint, layer));
     let from = previous.map_or(CLOSED, |p| events[p].value & 0xff);
     match (from, change.value & 0xff) {
-        (OPEN, HALF_OPEN) => format!("after its {} wait in the open state", span(doc.wait_open.as_micros())),
+        (OPEN, HALF_OPEN) => format!("after its {} wait in the open state", doc.wait_open),
         (HALF_OPEN, OPEN) | (CLOSED, OPEN) => {
             let recorded = recorded_since(events, endpoints, previous.map_or(0, |p| p + 1)..index, (endpoint, layer));
             failures(doc, &recorded, from == HALF_OPEN, request)

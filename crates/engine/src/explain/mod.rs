@@ -16,7 +16,6 @@ pub use breaker::{Transition, transitions};
 use crate::Scenario;
 use crate::scenario::Layer;
 use crate::sim::{NO_REQUEST, Trace, TraceEvent, TraceKind};
-use crate::time::Span;
 
 /// What caused an event, and when the cause happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -207,9 +206,4 @@ fn gave_up(events: &[TraceEvent], request: u32, event: &TraceEvent) -> (String, 
         format!("the service answered {}", failures.join(", "))
     };
     (what, Cause { at_us: first, text })
-}
-
-/// A span in words.
-fn span(us: u64) -> String {
-    Span::from_micros(us).to_string()
 }

@@ -73,6 +73,12 @@ pub(super) fn newer_version(version: u64) -> String {
     )
 }
 
+/// A parser message without its ` at line L column C` ending: for text the reader rewrote
+/// before the typed pass, where the position would point into the rewritten text.
+pub(super) fn without_position(message: &str) -> &str {
+    message.rsplit_once(" at line ").map_or(message, |(text, _)| text)
+}
+
 /// The typed parse, with the path of the first problem.
 pub(super) fn typed(json: &str) -> Result<Scenario, ScenarioError> {
     typed_value(json).map_err(|(path, error)| ScenarioError::new(path, error.to_string()))

@@ -213,9 +213,7 @@ fn read_resolved_payload(json: &str) -> Result<Payload, LinkError> {
         presets::resolve(scenario).map_err(|e| LinkError(format!("the link's scenario is not valid: {e}")))?;
     }
     doc::typed_value(&whole.to_string()).map_err(|(path, error)| {
-        let message = error.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(text, _)| text);
-        payload_error(&path, &serde::de::Error::custom(message))
+        payload_error(&path, &serde::de::Error::custom(doc::without_position(&error.to_string())))
     })
 }
 

@@ -115,10 +115,8 @@ impl Scenario {
             return decode::typed(json);
         };
         presets::resolve(&mut doc)?;
-        decode::typed(&doc.to_string()).map_err(|error| {
-            let message = error.message.rsplit_once(" at line ").map_or(error.message.as_str(), |(text, _)| text);
-            ScenarioError::new(error.path, message)
-        })
+        decode::typed(&doc.to_string())
+            .map_err(|error| ScenarioError::new(error.path, decode::without_position(&error.message)))
     }
 
     /// [`Scenario::parse`] for raw bytes (a file): bad UTF-8 is reported with its byte offset.
