@@ -26,9 +26,13 @@ cargo test -p resilience-playground --target wasm32-unknown-unknown --test compo
 
 step "release build of the web app"
 trunk build --offline --release
-wasm=$(ls dist/*_bg.wasm)
+# The first paint loads the app's wasm; the worker chunk (analysis, code, import, link encoding)
+# loads after it. The budget is the first paint's.
+wasm=dist/resilience-playground_bg.wasm
+worker=dist/resilience-worker_bg.wasm
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
-printf 'release wasm: %s bytes, %s bytes gzipped (budget 400000)\n' "$(wc -c <"$wasm")" "$gzipped"
+printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget 400000)\n' "$(wc -c <"$wasm")" "$gzipped"
+printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"
 if [ "$gzipped" -gt 400000 ]; then
   echo "the release wasm is over its budget of 400,000 bytes gzipped" >&2
   exit 1

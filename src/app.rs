@@ -8,6 +8,7 @@ use gloo_timers::callback::Interval;
 use resilience_engine::examples;
 use yew::prelude::*;
 
+use crate::components::analysis::{claims, use_analysis, use_seek};
 use crate::components::banner::Banner;
 use crate::components::charts::Charts;
 use crate::components::compare::Compare;
@@ -107,14 +108,17 @@ pub fn player(props: &PlayerProps) -> Html {
     let initial = props.initial.clone();
     let state = use_reducer(move || (*initial).clone());
     use_runner(state.clone());
+    use_analysis(&state);
     let (playback, cursor) = use_play_head(&state);
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+
         <ContextProvider<CursorCell> context={cursor}>
         <ContextProvider<PlaybackContext> context={playback}>
             <Embed />
         </ContextProvider<PlaybackContext>>
         </ContextProvider<CursorCell>>
+
         </ContextProvider<AppContext>>
     }
 }
@@ -124,6 +128,7 @@ pub fn player(props: &PlayerProps) -> Html {
 pub fn app() -> Html {
     let state = use_reducer(|| State::initial(share::parse_route(&share::current_fragment()), share::load_draft()));
     use_runner(state.clone());
+    use_analysis(&state);
     let (playback, cursor) = use_play_head(&state);
     crate::shortcuts::use_shortcuts(&state, &playback);
     use_autosave(&state);
@@ -133,26 +138,29 @@ pub fn app() -> Html {
         apply_theme(&embed.theme);
         return html! {
             <ContextProvider<AppContext> context={state.clone()}>
+
             <ContextProvider<CursorCell> context={cursor}>
             <ContextProvider<PlaybackContext> context={playback}>
                 <Embed />
             </ContextProvider<PlaybackContext>>
             </ContextProvider<CursorCell>>
+
             </ContextProvider<AppContext>>
         };
     }
     let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
     let on_drop = {
-        let dispatch = state.dispatcher();
+        let state = state.clone();
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             if let Some(file) = event.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-                import_file(dispatch.clone(), file);
+                import_file(state.clone(), file);
             }
         })
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
+
         <ContextProvider<CursorCell> context={cursor}>
         <ContextProvider<PlaybackContext> context={playback}>
             <div class="page" ondragover={on_drag_over} ondrop={on_drop}>
@@ -176,6 +184,7 @@ pub fn app() -> Html {
             </div>
         </ContextProvider<PlaybackContext>>
         </ContextProvider<CursorCell>>
+
         </ContextProvider<AppContext>>
     }
 }
@@ -221,6 +230,7 @@ fn header() -> Html {
                 <button id="reset" onclick={reset} title="Back to the example as shipped">{ "Reset to example" }</button>
                 <SharePanel />
                 <FileMenu />
+                <crate::components::library_io::LibraryMenu />
             </div>
             <Status />
             <div class="about">
@@ -256,6 +266,7 @@ fn status() -> Html {
 #[function_component(Results)]
 fn results() -> Html {
     let state = use_app();
+    let seek = use_seek();
     // Marks when a new result has been drawn (read by the browser benchmark).
     use_effect_with(state.result.as_ref().map(|r| r.revision), |revision| {
         if revision.is_some() {
@@ -271,6 +282,7 @@ fn results() -> Html {
             if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
             <Verdict />
+            { claims(&state, &seek) }
             <ReplayBar />
             <crate::components::stack_diagram::StackDiagram />
             <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>

@@ -4,7 +4,7 @@
 //! dropping it back on the playground reopens it.
 
 use resilience_engine::Scenario;
-use resilience_engine::scenario::link::{self, SharedView};
+use resilience_engine::scenario::link::SharedView;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -32,8 +32,8 @@ const LEGEND: &[(&str, &str)] = &[
     ("#9aa3b5", "attempt abandoned"),
 ];
 
-/// The timeline as a titled PNG with axis and legend that carries the scenario's link.
-pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedView) -> Option<Vec<u8>> {
+/// The timeline as a titled PNG with axis and legend that carries the scenario's link payload.
+pub fn timeline_png(scenario: &Scenario, view: &SharedView, payload: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let document = web_sys::window()?.document()?;
     let source = document.get_element_by_id("timeline")?.dyn_into::<HtmlCanvasElement>().ok()?;
@@ -41,7 +41,7 @@ pub fn timeline_png(scenario: &Scenario, doc: &serde_json::Value, view: &SharedV
     compose(&canvas, &source, scenario, view)?;
     let url = canvas.to_data_url_with_type("image/png").ok()?;
     let png = base64::engine::general_purpose::STANDARD.decode(url.split_once(',')?.1).ok()?;
-    png_with_text(&png, IMAGE_KEYWORD, &link::encode_doc(doc, view))
+    png_with_text(&png, IMAGE_KEYWORD, payload)
 }
 
 /// Legend entries: the fixed colours, then the scenario's fault windows.

@@ -19,3 +19,4 @@ pub mod share;
 pub mod shortcuts;
 pub mod state;
 pub mod view_model;
+pub mod worker;

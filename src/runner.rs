@@ -32,7 +32,7 @@ const TRACE_BYTES_MAX: usize = 64 * 1024 * 1024;
 /// Bytes of one trace record.
 const TRACE_RECORD_BYTES: usize = 24;
 /// Most trace records kept in the browser.
-const TRACE_EVENTS_MAX: usize = TRACE_BYTES_MAX / TRACE_RECORD_BYTES;
+pub const TRACE_EVENTS_MAX: usize = TRACE_BYTES_MAX / TRACE_RECORD_BYTES;
 /// CPU time a run (with its comparison) may take before it stops and asks, in milliseconds.
 /// Pages can lower it for tests with `window.rpRunBudgetMs`.
 pub const RUN_BUDGET_MS: f64 = 5_000.0;

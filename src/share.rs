@@ -120,14 +120,41 @@ pub fn page_base() -> String {
     href.split('#').next().unwrap_or_default().to_owned()
 }
 
-/// The full share link for a (valid) scenario document and view.
-pub fn share_url(doc: &Value, view: &SharedView) -> String {
-    format!("{}#s={}", page_base(), link::encode_doc(doc, view))
+/// Encodes a (valid) scenario document and view as a link payload in the worker chunk (which
+/// carries the deflate code), then calls `then` with it or with why it could not.
+pub fn with_payload(doc: &Value, view: &SharedView, then: impl FnOnce(Result<String, String>) + 'static) {
+    payload_boxed(doc, view, Box::new(then));
+}
+
+/// [`with_payload`] without its generic callback.
+#[inline(never)]
+fn payload_boxed(doc: &Value, view: &SharedView, then: Box<dyn FnOnce(Result<String, String>)>) {
+    let view = view_json(view);
+    let request = format!(r#"{{"op":"link","view":{view},"doc":{doc}}}"#);
+    crate::worker::ask(None, request, move |reply| {
+        then(reply.map(|r| r["payload"].as_str().unwrap_or_default().to_owned()));
+    });
+}
+
+/// A view as JSON, written here: serde's serialiser for it would cost the bundle a copy.
+fn view_json(view: &SharedView) -> String {
+    let request = view.request.map_or_else(|| "null".to_owned(), |r| r.to_string());
+    let window = view.window.map_or_else(|| "null".to_owned(), |[from, to]| format!("[{from},{to}]"));
+    let panels = Value::from(view.panels.clone());
+    format!(
+        r#"{{"endpoint":{},"request":{request},"cursor_us":{},"window":{window},"panels":{panels}}}"#,
+        view.endpoint, view.cursor_us
+    )
+}
+
+/// The full share link for a link payload.
+pub fn share_url(payload: &str) -> String {
+    format!("{}#s={payload}", page_base())
 }
 
 /// The snippet that embeds a scenario: an `<iframe>`, then the script that sizes it to fit.
-pub fn embed_snippet(doc: &Value, view: &SharedView) -> String {
-    snippet_at(&page_base(), doc, view)
+pub fn embed_snippet(doc: &Value, payload: &str) -> String {
+    snippet_at(&page_base(), doc, payload)
 }
 
 /// The name of a scenario document.
@@ -136,8 +163,8 @@ pub fn doc_name(doc: &Value) -> &str {
 }
 
 /// The embed snippet for a playground served at `base`.
-fn snippet_at(base: &str, doc: &Value, view: &SharedView) -> String {
-    let src = format!("{base}#embed&panels=timeline,charts,summary&s={}", link::encode_doc(doc, view));
+fn snippet_at(base: &str, doc: &Value, payload: &str) -> String {
+    let src = format!("{base}#embed&panels=timeline,charts,summary&s={payload}");
     let title = doc_name(doc).replace('"', "&quot;").replace('<', "&lt;");
     format!(
         "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{EMBED_HEIGHT_PX}\" loading=\"lazy\" style=\"border:0\"></iframe>\n{HOST_SCRIPT}"
@@ -217,12 +244,12 @@ async fn promise_value(promise: js_sys::Promise) -> Result<JsValue, String> {
     wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| "the browser could not read it".to_owned())
 }
 
-/// Reads a scenario from a dropped or chosen file: a scenario JSON, or a PNG or SVG exported
-/// by the playground (which carries its scenario inside).
+/// Reads a dropped or chosen file: a scenario JSON, a PNG or SVG exported by the playground
+/// (which carries its scenario inside), or a library's configuration to import.
 ///
 /// # Errors
 /// What is wrong with the file, in words (too big, not a scenario, invalid at a path…).
-pub async fn read_scenario(file: web_sys::File) -> Result<Value, String> {
+pub async fn read_scenario(file: web_sys::File) -> Result<Opened, String> {
     let size = file.size();
     if size > FILE_BYTES_MAX {
         return Err(format!("the file is {:.1} MB; the limit is {:.0} MB", size / 1e6, FILE_BYTES_MAX / 1e6));
@@ -233,15 +260,34 @@ pub async fn read_scenario(file: web_sys::File) -> Result<Value, String> {
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         let payload = png_text(&bytes, IMAGE_KEYWORD)
             .ok_or("this PNG carries no scenario (only images exported by the playground do)")?;
-        return link::decode_doc(&payload).map(|(doc, _)| doc).map_err(|e| e.to_string());
+        return link::decode_doc(&payload).map(|(doc, _)| Opened::Scenario(doc)).map_err(|e| e.to_string());
     }
     let text = promise_value(file.text()).await?.as_string().unwrap_or_default();
     if name.ends_with(".svg") || text.trim_start().starts_with("<svg") {
         let payload =
             svg_link(&text).ok_or("this SVG carries no scenario (only images exported by the playground do)")?;
-        return link::decode_doc(&payload).map(|(doc, _)| doc).map_err(|e| e.to_string());
+        return link::decode_doc(&payload).map(|(doc, _)| Opened::Scenario(doc)).map_err(|e| e.to_string());
     }
-    valid_doc(&text)
+    if is_library_config(&name, &text) {
+        return Ok(Opened::Config(text));
+    }
+    valid_doc(&text).map(Opened::Scenario)
+}
+
+/// What a file held: a scenario, or a library's configuration to import.
+#[derive(Debug)]
+pub enum Opened {
+    /// A valid scenario document.
+    Scenario(Value),
+    /// The text of a resilience4j, Polly or Envoy configuration.
+    Config(String),
+}
+
+/// Is this file a library's configuration rather than a scenario? YAML files are, and so is
+/// JSON whose start names no `endpoints` (every scenario has them).
+fn is_library_config(name: &str, text: &str) -> bool {
+    let head: String = text.chars().take(64 * 1024).collect();
+    name.ends_with(".yml") || name.ends_with(".yaml") || !head.contains("\"endpoints\"")
 }
 
 /// A scenario's JSON text as its document, once it is known to be a valid scenario (so that
@@ -281,10 +327,35 @@ mod tests {
     }
 
     #[test]
+    fn a_view_written_by_hand_reads_back_as_the_same_view() {
+        let full = SharedView {
+            endpoint: 2,
+            request: Some(41),
+            cursor_us: 12_500_000,
+            window: Some([1, 9_000_000]),
+            panels: vec!["timeline".into(), "claims".into()],
+        };
+        for view in [full, SharedView::default()] {
+            let read: SharedView = serde_json::from_str(&view_json(&view)).expect("valid JSON");
+            assert_eq!(read, view);
+        }
+    }
+
+    #[test]
+    fn library_configurations_are_told_from_scenarios() {
+        assert!(is_library_config("application.yml", "resilience4j:\n  retry: {}"));
+        assert!(is_library_config("app.YAML".to_ascii_lowercase().as_str(), "{}"));
+        assert!(is_library_config("appsettings.json", r#"{"Retry": {"MaxRetryAttempts": 3}}"#));
+        assert!(!is_library_config("scenario.json", r#"{"version": 2, "endpoints": []}"#));
+        // A scenario with a typo still reads as a scenario, so its error names the scenario's path.
+        assert!(!is_library_config("broken.json", r#"{"version": 2, "endpoints": [ {"stack": 3} ]"#));
+    }
+
+    #[test]
     fn the_embed_snippet_sizes_its_frame() {
         let doc = valid_doc(resilience_engine::examples::gallery("retry-storm").unwrap_or(""));
         let Ok(doc) = doc else { panic!("the example parses") };
-        let snippet = snippet_at("https://x.test/", &doc, &SharedView::default());
+        let snippet = snippet_at("https://x.test/", &doc, &link::encode_doc(&doc, &SharedView::default()));
         let (frame, script) = snippet.split_once("</iframe>\n").unwrap_or_default();
         assert!(frame.starts_with("<iframe src=\"https://x.test/#embed&panels=timeline,charts,summary&s=z1."));
         assert!(frame.contains(&format!("height=\"{EMBED_HEIGHT_PX}\"")));

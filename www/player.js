@@ -23,6 +23,7 @@ let styles;
 /** Loads the wasm once, without letting it mount the full playground on this page. */
 function loadApp() {
   window.resiliencePlaygroundManual = true;
+  window.resiliencePlaygroundBase = base.href; // the worker chunk is loaded from here too
   app ??= import(new URL('resilience-playground.js', base).href).then(async (module) => {
     await module.default({ module_or_path: new URL('resilience-playground_bg.wasm', base) });
     return module;

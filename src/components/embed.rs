@@ -3,7 +3,6 @@
 //! it is on screen (see `embed_host`), and needs no storage (it works in `sandbox="allow-scripts"`).
 //! The same component serves iframes (`#embed&…`) and players mounted by `www/player.js`.
 
-use resilience_engine::scenario::link;
 use yew::prelude::*;
 
 use super::charts::Charts;
@@ -21,24 +20,38 @@ use crate::state::{AppContext, use_app};
 pub fn embed() -> Html {
     let state = use_app();
     let playback = use_playback();
+    let seek = super::analysis::use_seek();
     let cursor = crate::playback::use_cursor_cell();
     let root = use_node_ref();
     use_onscreen_playback(&state, &playback, root.clone());
     let revision = state.result.as_ref().map(|r| r.revision);
     use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default(), revision);
+    // The link back carries the scenario and view as they were at this run; the worker chunk
+    // encodes it.
+    let open_href = use_state(|| None::<String>);
+    {
+        let (state, open_href, cursor) = (state.clone(), open_href.clone(), cursor.clone());
+        use_effect_with(revision, move |_| {
+            let home = match &state.embed {
+                Some(options) if !options.home.is_empty() => options.home.clone(),
+                _ => share::page_base(),
+            };
+            if state.scenario.is_some() {
+                share::with_payload(&state.scenario_doc, &state.shared_view(cursor.0.get()), move |payload| {
+                    open_href.set(payload.ok().map(|p| format!("{home}#s={p}")));
+                });
+            }
+        });
+    }
     let Some(options) = &state.embed else { return html! {} };
     // The forced theme sits on the player's own root, so it also works inside a shadow root.
     let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let home = if options.home.is_empty() { share::page_base() } else { options.home.clone() };
-    let open_href = state
-        .scenario
-        .is_some()
-        .then(|| format!("{home}#s={}", link::encode_doc(&state.scenario_doc, &state.shared_view(cursor.0.get()))));
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
         "charts" => html! { <Charts /> },
         "diagram" => html! { <StackDiagram /> },
+        "claims" => super::analysis::claims(&state, &seek),
         "summary" => match &state.result {
             Some(result) => {
                 html! { <section class="panel"><SummaryTable summary={result.report.summary.clone()} /></section> }
@@ -51,7 +64,7 @@ pub fn embed() -> Html {
         <div class="embed" ref={root} data-theme={theme}>
             <header class="embed-head">
                 <strong id="scenario-title">{ title }</strong>
-                if let Some(href) = open_href {
+                if let Some(href) = (*open_href).clone() {
                     <a id="open-playground" href={href} target="_blank" rel="noopener">{ "Open in playground ↗" }</a>
                 }
             </header>

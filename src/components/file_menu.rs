@@ -7,10 +7,15 @@ use yew::prelude::*;
 use crate::share;
 use crate::state::{Action, AppContext, Banner, use_app};
 
-/// Reads `file` and opens the scenario it holds (or says why it cannot).
-pub fn import_file(dispatch: UseReducerDispatcher<crate::state::State>, file: web_sys::File) {
+/// Reads `file` and opens the scenario it holds, or imports the library configuration it
+/// holds into the shown endpoint's stack (or says why it cannot).
+pub fn import_file(state: AppContext, file: web_sys::File) {
     wasm_bindgen_futures::spawn_local(async move {
-        dispatch.dispatch(Action::Import(share::read_scenario(file).await));
+        match share::read_scenario(file).await {
+            Ok(share::Opened::Config(text)) => crate::components::library_io::import_config(state, text),
+            Ok(share::Opened::Scenario(doc)) => state.dispatch(Action::Import(Ok(doc))),
+            Err(error) => state.dispatch(Action::Import(Err(error))),
+        }
     });
 }
 
@@ -38,11 +43,11 @@ pub fn file_menu() -> Html {
         })
     };
     let on_file = {
-        let dispatch = state.dispatcher();
+        let state = state.clone();
         Callback::from(move |event: Event| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                import_file(dispatch.clone(), file);
+                import_file(state.clone(), file);
             }
             input.set_value("");
         })
@@ -59,8 +64,8 @@ pub fn file_menu() -> Html {
             <summary>{ "File" }</summary>
             <div class="menu" role="group" aria-label="Import and export">
                 <button id="download-json" onclick={download_json}>{ "Download scenario (JSON)" }</button>
-                <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG)" }</button>
-                <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml" hidden=true onchange={on_file} />
+                <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG, YAML)" }</button>
+                <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml,.yml,.yaml" hidden=true onchange={on_file} />
                 <button id="export-trace-csv" disabled={!has_trace} onclick={export("trace-csv")}>{ "Export trace (CSV)" }</button>
                 <button id="export-trace-json" disabled={!has_trace} onclick={export("trace-json")}>{ "Export trace (JSON)" }</button>
                 <button id="export-metrics-csv" onclick={export("metrics-csv")}>{ "Export metrics (CSV)" }</button>
@@ -72,24 +77,38 @@ pub fn file_menu() -> Html {
     }
 }
 
-fn export_as(state: &AppContext, cursor_us: u64, kind: &str, stem: &str) {
-    let Some(result) = &state.result else { return };
-    let view = state.shared_view(cursor_us);
-    let file: Option<(String, &str, Vec<u8>)> = match kind {
-        "trace-csv" => {
-            result.report.trace.as_ref().map(|t| (format!("{stem}-trace.csv"), "text/csv", t.to_csv().into_bytes()))
-        }
-        "trace-json" => result
-            .report
-            .trace
-            .as_ref()
-            .map(|t| (format!("{stem}-trace.json"), "application/json", serde_json::to_vec(t).unwrap_or_default())),
-        "metrics-csv" => Some((format!("{stem}-metrics.csv"), "text/csv", result.report.metrics.to_csv().into_bytes())),
-        "png" => crate::export_png::timeline_png(&result.scenario, &result.doc, &view)
-            .map(|png| (format!("{stem}-timeline.png"), "image/png", png)),
-        _ => share::charts_svg(&result.doc, &view)
-            .map(|svg| (format!("{stem}-charts.svg"), "image/svg+xml", svg.into_bytes())),
-    };
+fn export_as(state: &AppContext, cursor_us: u64, kind: &'static str, stem: &str) {
+    let Some(result) = state.result.clone() else { return };
+    let (state, stem) = (state.clone(), stem.to_owned());
+    if kind == "png" || kind == "svg" {
+        // Images carry the scenario's link, which the worker chunk encodes.
+        let view = state.shared_view(cursor_us);
+        return share::with_payload(&result.doc.clone(), &view.clone(), move |payload| {
+            let image = payload.ok().and_then(|payload| match kind {
+                "png" => crate::export_png::timeline_png(&result.scenario, &view, &payload)
+                    .map(|png| (format!("{stem}-timeline.png"), "image/png", png)),
+                _ => share::charts_svg(&result.doc, &payload)
+                    .map(|svg| (format!("{stem}-charts.svg"), "image/svg+xml", svg.into_bytes())),
+            });
+            deliver(&state, kind, image);
+        });
+    }
+    // Traces and metrics are written by the worker chunk, from its run of the same scenario.
+    let trace_events = super::analysis::trace_events(&state);
+    let request = format!(r#"{{"op":"export","format":"{kind}","trace_events":{trace_events},"doc":{}}}"#, result.doc);
+    crate::worker::ask(None, request, move |reply| {
+        let (suffix, mime) = match kind {
+            "trace-csv" => ("trace.csv", "text/csv"),
+            "trace-json" => ("trace.json", "application/json"),
+            _ => ("metrics.csv", "text/csv"),
+        };
+        let text = reply.ok().and_then(|r| r["text"].as_str().map(str::to_owned));
+        deliver(&state, kind, text.map(|t| (format!("{stem}-{suffix}"), mime, t.into_bytes())));
+    });
+}
+
+/// Offers the file for download, or says there is nothing to export.
+fn deliver(state: &AppContext, kind: &str, file: Option<(String, &str, Vec<u8>)>) {
     if let Some((name, mime, bytes)) = &file {
         share::download(name, mime, bytes);
     } else {

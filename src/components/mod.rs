@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod analysis;
 pub mod banner;
 pub mod charts;
 pub mod compare;
@@ -14,6 +15,7 @@ pub mod help;
 pub mod inspector;
 pub mod layer_form;
 pub mod library;
+pub mod library_io;
 pub mod load_editor;
 pub mod replay_bar;
 pub mod run_stopped;

@@ -58,6 +58,7 @@ pub fn stack_builder() -> Html {
     html! {
         <Fold class="stack" title_id="stack-title" title={html! { <>{ "Stack" }<span class="hint">{ " outermost first" }</span></> }}>
             { endpoint_tabs(&state) }
+            { super::analysis::insights(&state, None) }
             <div class="palette" role="group" aria-label="Add a pattern">{ for palette }</div>
             <ol class="pipeline">
                 <li class="pipe-end">{ "Client" }</li>
@@ -152,6 +153,7 @@ fn layer_card(
                 { layer_tools(state, &card, &label, enabled, open, focus_to) }
             </div>
             <LiveState {index} kind={kind.clone()} layer={card.layer.clone()} />
+            { super::analysis::insights(state, Some(index)) }
             if is_open { <LayerForm pointer={config_pointer} {kind} /> }
         </li>
     }

@@ -1,7 +1,6 @@
 //! Images that carry their scenario: a PNG `tEXt` chunk or an SVG `<metadata>` element holds
 //! the scenario's share link, so that dropping the image back on the page reopens it.
 
-use resilience_engine::scenario::link::{self, SharedView};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -66,7 +65,7 @@ pub fn svg_link(svg: &str) -> Option<String> {
 }
 
 /// The charts as one SVG document that carries the scenario's link.
-pub fn charts_svg(doc: &Value, view: &SharedView) -> Option<String> {
+pub fn charts_svg(doc: &Value, payload: &str) -> Option<String> {
     let document = window()?.document()?;
     let charts = document.query_selector_all(".charts figure").ok()?;
     let mut body = String::new();
@@ -92,7 +91,7 @@ pub fn charts_svg(doc: &Value, view: &SharedView) -> Option<String> {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"{}\" viewBox=\"0 0 1000 {}\"><metadata id=\"{IMAGE_KEYWORD}\">{}</metadata><title>{}</title>{body}</svg>",
         rows * row_height,
         rows * row_height,
-        link::encode_doc(doc, view),
+        payload,
         escape_xml(doc_name(doc))
     ))
 }

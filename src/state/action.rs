@@ -15,6 +15,8 @@ pub enum Action {
     LoadExample(String),
     /// Change the document.
     Edit(Edit),
+    /// The worker chunk analysed a run (claims, insights, breaker causes).
+    Analysed(Rc<crate::components::analysis::Analysis>),
     /// The runner advanced.
     RunProgress(u64, f64),
     /// The runner finished revision `.0`.

@@ -110,6 +110,8 @@ pub struct State {
     pub gallery: bool,
     /// What the comparison runs against.
     pub compare_with: doc::CompareWith,
+    /// The worker chunk's analysis of the latest run it analysed.
+    pub analysis: Option<Rc<crate::components::analysis::Analysis>>,
 }
 
 /// Most undo steps kept.
@@ -186,6 +188,7 @@ impl State {
             embed: None,
             gallery: false,
             compare_with: doc::CompareWith::NoPatterns,
+            analysis: None,
         };
         state.load_doc(doc, name);
         state
@@ -327,6 +330,7 @@ impl Reducible for State {
             Action::Notify(banner) => next.banner = Some(banner),
             Action::DismissBanner => next.banner = None,
             Action::CompareWith(with) => next.compare_with = with,
+            Action::Analysed(analysis) => next.analysis = Some(analysis),
             _ => return self,
         }
         Rc::new(next)

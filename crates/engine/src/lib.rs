@@ -40,7 +40,6 @@ pub mod expect;
 pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod import;
 pub mod insights;
 pub mod patterns;

@@ -65,7 +65,6 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         Some("check") if args.len() > 1 => check_command(&args[1..]),
         Some("report") => report_command(&args[1..]),
-        #[cfg(not(target_arch = "wasm32"))]
         Some("import") => import_command(&args[1..]),
         Some("explain") => explain_command(&args[1..]),
         Some("insights") => {
@@ -206,9 +205,7 @@ fn check_command(files: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Prints the stacks a resilience4j, Polly or Envoy configuration file becomes (the importer
-/// reads YAML, which only native builds carry).
-#[cfg(not(target_arch = "wasm32"))]
+/// Prints the stacks a resilience4j, Polly or Envoy configuration file becomes.
 fn import_command(args: &[String]) -> Result<(), Failure> {
     let [file] = args else { return Err(usage()) };
     let text = std::fs::read_to_string(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?;

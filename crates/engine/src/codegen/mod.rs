@@ -62,6 +62,18 @@ impl Target {
         }
     }
 
+    /// The library and what is written for it, as a menu says it.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Resilience4j => "resilience4j (Spring Boot application.yml)",
+            Self::Polly => "Polly v8 (C#)",
+            Self::Cockatiel => "cockatiel (TypeScript)",
+            Self::FailsafeGo => "failsafe-go (Go)",
+            Self::Tower => "tower (Rust)",
+        }
+    }
+
     /// The target spelled `word`, if any.
     #[must_use]
     pub fn from_word(word: &str) -> Option<Self> {

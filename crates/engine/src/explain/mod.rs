@@ -6,12 +6,14 @@
 //! Every cause carries the time it points at, so a viewer can seek there.
 
 mod breaker;
+mod journey;
 #[cfg(test)]
 mod tests;
 
 use serde::Serialize;
 
 pub use breaker::{Transition, transitions};
+pub use journey::{Step, journey};
 
 use crate::Scenario;
 use crate::scenario::Layer;
