@@ -34,6 +34,7 @@
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
 
 pub mod catalog;
+pub mod odds;
 pub mod codegen;
 pub mod examples;
 pub mod expect;
