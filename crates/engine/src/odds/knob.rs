@@ -54,6 +54,9 @@ impl Knob {
     /// A malformed entry, a pointer that does not exist, a field that is not a number or a
     /// duration, a wrong `steps` or too many values, each at its path.
     pub fn read(item: &Value, doc: &Value, path: &str) -> Result<Self, ScenarioError> {
+        if !item.is_object() {
+            return Err(ScenarioError::new(path, "expected an object: { \"path\": \"/…\", \"from\", \"to\", \"steps\" or \"values\" }"));
+        }
         let knob: KnobDoc = serde_json::from_value(item.clone()).map_err(|e| ScenarioError::new(path, e.to_string()))?;
         let target = target(doc, &knob.path, &format!("{path}.path"))?;
         let values = match (knob.values, knob.from, knob.to, knob.steps) {

@@ -120,6 +120,9 @@ const fn one() -> u64 {
 /// exist`).
 pub fn read(doc: &Value, faults: usize, assertions: usize) -> Result<Option<Sweep>, ScenarioError> {
     let Some(section) = doc.get(KEY) else { return Ok(None) };
+    if !section.is_object() {
+        return Err(ScenarioError::new(KEY, "expected an object: { \"knobs\": [...], \"seeds\": N, \"chart\": \"...\" }"));
+    }
     let sweep: SweepDoc = serde_json::from_value(section.clone()).map_err(|e| ScenarioError::new(KEY, e.to_string()))?;
     if sweep.knobs.is_empty() || sweep.knobs.len() > KNOBS_MAX {
         return Err(ScenarioError::new(
