@@ -34,7 +34,6 @@
 //! Enums that will grow (layer kinds, outcomes, trace kinds, failures) are `#[non_exhaustive]`.
 
 pub mod catalog;
-pub mod odds;
 pub mod codegen;
 pub mod examples;
 pub mod expect;
@@ -44,6 +43,7 @@ pub mod fuzzing;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod import;
 pub mod insights;
+pub mod odds;
 pub mod patterns;
 pub(crate) mod rng;
 pub mod scenario;

@@ -62,7 +62,7 @@ fn seeds_on_a_pool_equal_the_sequential_batch_and_use_first_seed_plus_i() {
     let parallel = pool.map(5, &|i| odds::run_one(&scenario, &expectations, odds::seed_at(40, i)), &|_| {});
     assert_eq!(parallel, sequential);
     // The figures are the run summary's, not a second computation.
-    let mut seeded = scenario.clone();
+    let mut seeded = scenario;
     seeded.seed = 42;
     let report = run(&seeded, &RunOptions::default()).unwrap();
     let figures = sequential[2].figures.as_ref().unwrap();
@@ -108,7 +108,10 @@ fn distributions_and_shares_are_exact_on_a_hand_checked_case() {
     assert_eq!((success.count, success.missing, success.median, success.mean), (3, 1, 0.75, 0.75));
     assert_eq!((success.p25, success.p75), (0.625, 0.875));
     let recovery = result.recovery_ms[0].as_ref().unwrap();
-    assert_eq!((recovery.count, recovery.missing, recovery.min, recovery.median, recovery.max), (2, 2, 3000.0, 4000.0, 5000.0));
+    assert_eq!(
+        (recovery.count, recovery.missing, recovery.min, recovery.median, recovery.max),
+        (2, 2, 3000.0, 4000.0, 5000.0)
+    );
     assert_eq!((result.assertions[0].holds, result.assertions[0].runs, result.assertions[0].share), (2, 4, 0.5));
     assert_eq!((result.assertions[1].holds, result.assertions[1].share), (1, 0.25));
 }
@@ -155,7 +158,9 @@ fn tipping_bisects_to_a_known_flip() {
     };
     let sequential = |n: usize, work: &(dyn Fn(usize) -> SeedOutcome + Sync)| (0..n).map(work).collect();
     let tip = odds::tip(&doc, &request, &sequential).unwrap();
-    let us = |v: &Option<Value>| v.as_ref().unwrap().as_str().unwrap().parse::<resilience_engine::time::Span>().unwrap().as_micros();
+    let us = |v: &Option<Value>| {
+        v.as_ref().unwrap().as_str().unwrap().parse::<resilience_engine::time::Span>().unwrap().as_micros()
+    };
     let (good, bad) = (us(&tip.last_holding), us(&tip.first_failing));
     assert!(good <= 250_000 && bad > 250_000 && bad - good <= 450_000 / 1024 + 1, "[{good}, {bad}]");
     assert_eq!(tip.claim, "no request longer than 250ms");
@@ -167,9 +172,12 @@ fn tipping_bisects_to_a_known_flip() {
     let on_pool = |n: usize, work: &(dyn Fn(usize) -> SeedOutcome + Sync)| pool.map(n, work, &|_| {});
     assert_eq!(odds::tip(&doc, &request, &on_pool).unwrap(), tip);
     // Ends on the wrong side are reported, not bisected.
-    let backwards = TipRequest { from: json!("500ms"), to: json!("50ms"), ..request.clone() };
+    let backwards = TipRequest { from: json!("500ms"), to: json!("50ms"), ..request };
     let tip = odds::tip(&doc, &backwards, &sequential).unwrap();
-    assert_eq!((tip.note.as_str(), tip.probes.len(), tip.last_holding), ("the assertion already fails at from", 1, None));
+    assert_eq!(
+        (tip.note.as_str(), tip.probes.len(), tip.last_holding),
+        ("the assertion already fails at from", 1, None)
+    );
     // A whole-number knob narrows to adjacent values.
     let attempts = TipRequest {
         knob: "/endpoints/0/stack/0/retry/max_attempts".into(),
@@ -203,7 +211,10 @@ fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     );
     doc["sweep"]["seeds"] = json!(1000);
     let error = Plan::new(&doc).unwrap_err().to_string();
-    assert_eq!(error, "sweep: this sweep would simulate 400000 runs, 2× the limit of 200000; use fewer cells, seeds or a shorter run");
+    assert_eq!(
+        error,
+        "sweep: this sweep would simulate 400000 runs, 2× the limit of 200000; use fewer cells, seeds or a shorter run"
+    );
     let mut long = storm();
     long["duration"] = json!("1000s");
     let scenario = Scenario::from_json(&long.to_string()).unwrap();
@@ -214,5 +225,8 @@ fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
         error,
         "seeds: this batch of seeds would simulate 301.5 million requests, 3.1× the limit of 100 million; use fewer cells, seeds or a shorter run"
     );
-    assert_eq!(odds::check_batch(&scenario, 0).unwrap_err().to_string(), "seeds: must be between 1 and 1000 seeds, got 0");
+    assert_eq!(
+        odds::check_batch(&scenario, 0).unwrap_err().to_string(),
+        "seeds: must be between 1 and 1000 seeds, got 0"
+    );
 }

@@ -22,7 +22,8 @@ fn variant(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::
 
 #[test]
 fn seeds_prints_the_odds_or_one_row_per_seed() {
-    let (code, out, err) = rpsim(&["seeds", "example:breaker-outage", "--seeds", "3", "--first-seed", "5", "--format", "csv"]);
+    let (code, out, err) =
+        rpsim(&["seeds", "example:breaker-outage", "--seeds", "3", "--first-seed", "5", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows.len(), 4);
@@ -84,7 +85,22 @@ fn tip_prints_each_probe_and_the_bracket() {
         doc["expect"][0]["success_rate"]["to"] = "30s".into();
     });
     let file = short.to_str().unwrap();
-    let args = ["tip", file, "--knob", "/endpoints/0/stack/0/retry/max_attempts", "--from", "1", "--to", "3", "--assert", "0", "--seeds", "1", "--first-seed", "7"];
+    let args = [
+        "tip",
+        file,
+        "--knob",
+        "/endpoints/0/stack/0/retry/max_attempts",
+        "--from",
+        "1",
+        "--to",
+        "3",
+        "--assert",
+        "0",
+        "--seeds",
+        "1",
+        "--first-seed",
+        "7",
+    ];
     let (code, out, err) = rpsim(&args);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("success rate ≥ 90.0 % in 25s..30s\n"), "{out}");

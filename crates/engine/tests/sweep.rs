@@ -31,7 +31,10 @@ fn every_wrong_sweep_entry_is_an_error_naming_its_path() {
             json!({ "knobs": [attempts(), knob("/endpoints/0/stack/9")] }),
             "sweep.knobs[1].path: /endpoints/0/stack/9 does not exist",
         ),
-        (json!({ "knobs": [knob("/endpoints/0/stack")] }), "sweep.knobs[0].path: /endpoints/0/stack holds a list, not a number or a duration"),
+        (
+            json!({ "knobs": [knob("/endpoints/0/stack")] }),
+            "sweep.knobs[0].path: /endpoints/0/stack holds a list, not a number or a duration",
+        ),
         (
             json!({ "knobs": [knob("/name")] }),
             "sweep.knobs[0].path: /name holds the text \"Retry storm, swept: retry attempts × spi\", not a number or a duration",
@@ -76,15 +79,24 @@ fn every_wrong_sweep_entry_is_an_error_naming_its_path() {
             json!({ "knobs": [{ "path": "/seed", "from": 1, "values": [1] }] }),
             "sweep.knobs[0]: give either values: [...] or from, to and steps",
         ),
-        (json!({ "knobs": [attempts(), attempts()] }), "sweep.knobs[1].path: /endpoints/0/stack/0/retry/max_attempts is knobs[0]'s field too"),
+        (
+            json!({ "knobs": [attempts(), attempts()] }),
+            "sweep.knobs[1].path: /endpoints/0/stack/0/retry/max_attempts is knobs[0]'s field too",
+        ),
         (json!({ "knobs": [attempts()], "seeds": 0 }), "sweep.seeds: must be between 1 and 1000 seeds, got 0"),
         (json!({ "knobs": [attempts()], "seeds": 1001 }), "sweep.seeds: must be between 1 and 1000 seeds, got 1001"),
         (
             json!({ "knobs": [attempts()], "chart": "nope" }),
             "sweep.chart: unknown chart \"nope\"; one of success_rate, goodput_rps, p99_ms, amplification, recovery_ms[K] or expect[N]",
         ),
-        (json!({ "knobs": [attempts()], "chart": "expect[3]" }), "sweep.chart: expect[3]: the document has 3 assertion(s)"),
-        (json!({ "knobs": [attempts()], "chart": "recovery_ms[0]" }), "sweep.chart: recovery_ms[0]: the scenario has 0 fault(s)"),
+        (
+            json!({ "knobs": [attempts()], "chart": "expect[3]" }),
+            "sweep.chart: expect[3]: the document has 3 assertion(s)",
+        ),
+        (
+            json!({ "knobs": [attempts()], "chart": "recovery_ms[0]" }),
+            "sweep.chart: recovery_ms[0]: the scenario has 0 fault(s)",
+        ),
         (json!([1]), "sweep: expected an object: { \"knobs\": [...], \"seeds\": N, \"chart\": \"...\" }"),
     ];
     for (sweep, expected) in cases {
@@ -94,7 +106,16 @@ fn every_wrong_sweep_entry_is_an_error_naming_its_path() {
     let unknown = Plan::new(&with_sweep(json!({ "knobs": [{ "path": "/seed", "step": 1 }] }))).unwrap_err();
     assert_eq!(unknown.path, "sweep.knobs[0]");
     assert!(unknown.message.starts_with("unknown field `step`"), "{unknown}");
-    let none = Plan::new(&storm().as_object().map(|o| { let mut o = o.clone(); o.remove("sweep"); Value::Object(o) }).unwrap());
+    let none = Plan::new(
+        &storm()
+            .as_object()
+            .map(|o| {
+                let mut o = o.clone();
+                o.remove("sweep");
+                Value::Object(o)
+            })
+            .unwrap(),
+    );
     assert_eq!(none.unwrap_err().to_string(), "sweep: the document has no sweep section");
 }
 
@@ -107,13 +128,16 @@ fn cells_run_row_major_and_values_are_interpolated_in_the_field_s_unit() {
     let cells = odds::cells(&doc).unwrap();
     assert_eq!(cells.len(), 12);
     let values: Vec<(Value, Value)> = cells.iter().map(|c| (c.values[0].clone(), c.values[1].clone())).collect();
-    assert_eq!(values[..5], [
-        (json!(1), json!("100ms")),
-        (json!(1), json!("400ms")),
-        (json!(1), json!("700ms")),
-        (json!(1), json!("1s")),
-        (json!(2), json!("100ms")),
-    ]);
+    assert_eq!(
+        values[..5],
+        [
+            (json!(1), json!("100ms")),
+            (json!(1), json!("400ms")),
+            (json!(1), json!("700ms")),
+            (json!(1), json!("1s")),
+            (json!(2), json!("100ms")),
+        ]
+    );
     assert_eq!(values[11], (json!(2), json!("1s")), "1.5 rounds to 2 for a whole-number field");
     assert_eq!(cells[6].coords, [1, 2]);
     let plan = Plan::new(&doc).unwrap();
@@ -130,13 +154,26 @@ fn an_invalid_cell_is_reported_for_that_cell_and_the_others_run() {
     let plan = Plan::new(&doc).unwrap();
     let outcomes: Vec<_> = (0..plan.runs()).map(|r| plan.run(r).unwrap()).collect();
     let zero = outcomes[0].invalid.as_deref().unwrap();
-    assert!(zero.starts_with("cell 0 (/endpoints/0/stack/0/retry/max_attempts = 0): endpoints[0].stack[0].retry.max_attempts"), "{zero}");
-    assert!(outcomes[1].invalid.as_deref().unwrap().starts_with("cell 1 (/endpoints/0/stack/0/retry/max_attempts = -1): "));
+    assert!(
+        zero.starts_with(
+            "cell 0 (/endpoints/0/stack/0/retry/max_attempts = 0): endpoints[0].stack[0].retry.max_attempts"
+        ),
+        "{zero}"
+    );
+    assert!(
+        outcomes[1].invalid.as_deref().unwrap().starts_with("cell 1 (/endpoints/0/stack/0/retry/max_attempts = -1): ")
+    );
     assert!(outcomes[2].invalid.is_none() && outcomes[2].run.is_some());
     let result = plan.summarize(&outcomes);
-    assert_eq!(result.cells.iter().map(|c| (c.runs, c.value.is_some())).collect::<Vec<_>>(), [(0, false), (0, false), (1, true)]);
+    assert_eq!(
+        result.cells.iter().map(|c| (c.runs, c.value.is_some())).collect::<Vec<_>>(),
+        [(0, false), (0, false), (1, true)]
+    );
     assert_eq!(plan.run(3), None);
-    assert_eq!(odds::run_cell(&doc, 3, 0).unwrap_err().to_string(), "sweep: no run of cell 3 on seed 0: the sweep has 3 cells × 1 seeds");
+    assert_eq!(
+        odds::run_cell(&doc, 3, 0).unwrap_err().to_string(),
+        "sweep: no run of cell 3 on seed 0: the sweep has 3 cells × 1 seeds"
+    );
 }
 
 #[test]
@@ -193,10 +230,17 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     well_formed(&heatmap).unwrap();
     assert_eq!(heatmap.matches("<rect x=").count() - 11, 6, "one rect per cell besides the 11 legend steps");
     assert_eq!(heatmap.matches("×</text>").count(), 3, "the three invalid cells are marked");
-    for text in ["/endpoints/0/stack/0/retry/max_attempts", "/endpoints/0/stack/1/timeout/timeout", ">300ms<", "class=\"legend\"", "p99_ms over"] {
+    for text in [
+        "/endpoints/0/stack/0/retry/max_attempts",
+        "/endpoints/0/stack/1/timeout/timeout",
+        ">300ms<",
+        "class=\"legend\"",
+        "p99_ms over",
+    ] {
         assert!(heatmap.contains(text), "{text}");
     }
-    doc["sweep"]["knobs"] = json!([{ "path": "/endpoints/0/stack/1/timeout/timeout", "values": ["100ms", "300ms", "1s"] }]);
+    doc["sweep"]["knobs"] =
+        json!([{ "path": "/endpoints/0/stack/1/timeout/timeout", "values": ["100ms", "300ms", "1s"] }]);
     let plan = Plan::new(&doc).unwrap();
     let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
     let line = svg::chart(&plan.summarize(&outcomes));

@@ -52,7 +52,8 @@ impl Figures {
     pub fn of(scenario: &Scenario, report: &Report) -> Self {
         let total = &report.summary.total;
         let duration_us = scenario.duration.as_micros();
-        let recovery_ms = faults(scenario).map(|(from, to)| recovery_ms(&report.metrics, from, to, duration_us)).collect();
+        let recovery_ms =
+            faults(scenario).map(|(from, to)| recovery_ms(&report.metrics, from, to, duration_us)).collect();
         Self {
             success_rate: total.success_rate,
             goodput_rps: total.goodput_rps,

@@ -55,9 +55,13 @@ impl Knob {
     /// duration, a wrong `steps` or too many values, each at its path.
     pub fn read(item: &Value, doc: &Value, path: &str) -> Result<Self, ScenarioError> {
         if !item.is_object() {
-            return Err(ScenarioError::new(path, "expected an object: { \"path\": \"/…\", \"from\", \"to\", \"steps\" or \"values\" }"));
+            return Err(ScenarioError::new(
+                path,
+                "expected an object: { \"path\": \"/…\", \"from\", \"to\", \"steps\" or \"values\" }",
+            ));
         }
-        let knob: KnobDoc = serde_json::from_value(item.clone()).map_err(|e| ScenarioError::new(path, e.to_string()))?;
+        let knob: KnobDoc =
+            serde_json::from_value(item.clone()).map_err(|e| ScenarioError::new(path, e.to_string()))?;
         let target = target(doc, &knob.path, &format!("{path}.path"))?;
         let values = match (knob.values, knob.from, knob.to, knob.steps) {
             (Some(list), None, None, None) => listed(list, target, &format!("{path}.values"))?,
@@ -95,7 +99,10 @@ impl Knob {
 /// What the field at `pointer` of `doc` holds.
 pub(super) fn target(doc: &Value, pointer: &str, path: &str) -> Result<Target, ScenarioError> {
     if !pointer.starts_with('/') {
-        return Err(ScenarioError::new(path, format!("{pointer:?} is not a JSON pointer (it starts with /, as in /services/0/capacity/concurrency)")));
+        return Err(ScenarioError::new(
+            path,
+            format!("{pointer:?} is not a JSON pointer (it starts with /, as in /services/0/capacity/concurrency)"),
+        ));
     }
     for (key, what) in [(super::sweep::KEY, "the sweep itself"), (crate::expect::KEY, "an assertion, not a setting")] {
         if pointer.strip_prefix('/').and_then(|p| p.split('/').next()) == Some(key) {
@@ -107,10 +114,9 @@ pub(super) fn target(doc: &Value, pointer: &str, path: &str) -> Result<Target, S
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Target::Integer),
         Some(Value::Number(_)) => Ok(Target::Number),
         Some(Value::String(text)) if text.parse::<Span>().is_ok() => Ok(Target::Duration),
-        Some(other) => Err(ScenarioError::new(
-            path,
-            format!("{pointer} holds {}, not a number or a duration", kind_of(other)),
-        )),
+        Some(other) => {
+            Err(ScenarioError::new(path, format!("{pointer} holds {}, not a number or a duration", kind_of(other))))
+        }
     }
 }
 
@@ -133,7 +139,9 @@ pub(super) fn number(value: &Value, target: Target, path: &str) -> Result<f64, S
             text.parse::<Span>().map(|s| s.as_micros() as f64).map_err(|e| ScenarioError::new(path, e.to_string()))
         }
         (Target::Duration, _) => Err(ScenarioError::new(path, "the field is a duration: write one, as in \"250ms\"")),
-        (_, Value::Number(n)) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| ScenarioError::new(path, "expected a finite number")),
+        (_, Value::Number(n)) => {
+            n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| ScenarioError::new(path, "expected a finite number"))
+        }
         (_, _) => Err(ScenarioError::new(path, "the field is a number: write one")),
     }
 }

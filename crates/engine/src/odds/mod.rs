@@ -120,7 +120,9 @@ impl SweepResult {
             let median = |d: Option<&Distribution>| d.map_or_else(String::new, |d| d.median.to_string());
             row.extend((0..FIGURE_NAMES.len()).map(|f| median(odds.and_then(|o| o.figures[f].1.as_ref()))));
             row.extend((0..self.faults.len()).map(|k| median(odds.and_then(|o| o.recovery_ms[k].as_ref()))));
-            row.extend((0..self.assertions).map(|n| odds.map_or_else(String::new, |o| o.assertions[n].share.to_string())));
+            row.extend(
+                (0..self.assertions).map(|n| odds.map_or_else(String::new, |o| o.assertions[n].share.to_string())),
+            );
             row.push(cell.value.map_or_else(String::new, |v| v.to_string()));
             out += &(row.join(",") + "\n");
         }

@@ -227,7 +227,10 @@ pub fn run_cell(doc: &Value, cell: usize, seed_index: usize) -> Result<CellOutco
     let (_, expectations, sweep) = read_parts(doc)?;
     let count: usize = sweep.knobs.iter().map(|k| k.values.len()).product();
     if cell >= count || seed_index >= sweep.seeds {
-        return Err(ScenarioError::new(KEY, format!("no run of cell {cell} on seed {seed_index}: the sweep has {count} cells × {} seeds", sweep.seeds)));
+        return Err(ScenarioError::new(
+            KEY,
+            format!("no run of cell {cell} on seed {seed_index}: the sweep has {count} cells × {} seeds", sweep.seeds),
+        ));
     }
     let the_cell = cells_of(&sweep).swap_remove(cell);
     let scenario = cell_scenario(doc, &sweep, &the_cell);

@@ -18,7 +18,11 @@ const BOTTOM_PX: f64 = 90.0;
 #[must_use]
 pub fn chart(result: &SweepResult) -> String {
     let (width, height) = (LEFT_PX + PLOT_PX + LEGEND_PX, TOP_PX + PLOT_PX + BOTTOM_PX);
-    let title = format!("{} over {}", result.chart, result.knobs.iter().map(|k| k.path.as_str()).collect::<Vec<_>>().join(" × "));
+    let title = format!(
+        "{} over {}",
+        result.chart,
+        result.knobs.iter().map(|k| k.path.as_str()).collect::<Vec<_>>().join(" × ")
+    );
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n<text x=\"12\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         xml(&title),
@@ -95,12 +99,18 @@ fn heatmap(out: &mut String, result: &SweepResult, rows: &Axis, columns: &Axis, 
             xml(&tip)
         );
         if !mark.is_empty() {
-            let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{mark}</text>", x + w / 2.0, y + h / 2.0 + 4.0);
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{mark}</text>",
+                x + w / 2.0,
+                y + h / 2.0 + 4.0
+            );
         }
     }
     for (r, label) in rows.labels.iter().enumerate() {
         let y = TOP_PX + (r as f64 + 0.5) * h + 4.0;
-        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", LEFT_PX - 6.0, xml(label));
+        let _ =
+            writeln!(out, "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", LEFT_PX - 6.0, xml(label));
     }
     column_labels(out, columns, w);
     axis_titles(out, &rows.path, &columns.path);
@@ -110,7 +120,11 @@ fn column_labels(out: &mut String, columns: &Axis, w: f64) {
     let y = TOP_PX + PLOT_PX + 14.0;
     for (c, label) in columns.labels.iter().enumerate() {
         let x = LEFT_PX + (c as f64 + 0.5) * w;
-        let _ = writeln!(out, "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {x:.1} {y:.1})\">{}</text>", xml(label));
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {x:.1} {y:.1})\">{}</text>",
+            xml(label)
+        );
     }
 }
 
@@ -133,7 +147,10 @@ fn axis_titles(out: &mut String, vertical: &str, horizontal: &str) {
 fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
     let n = axis.labels.len().max(1);
     let w = PLOT_PX / n as f64;
-    let _ = writeln!(out, "<rect x=\"{LEFT_PX}\" y=\"{TOP_PX}\" width=\"{PLOT_PX}\" height=\"{PLOT_PX}\" fill=\"none\" stroke=\"#888\"/>");
+    let _ = writeln!(
+        out,
+        "<rect x=\"{LEFT_PX}\" y=\"{TOP_PX}\" width=\"{PLOT_PX}\" height=\"{PLOT_PX}\" fill=\"none\" stroke=\"#888\"/>"
+    );
     let point = |i: usize, v: f64| (LEFT_PX + (i as f64 + 0.5) * w, TOP_PX + PLOT_PX * (1.0 - scale.at(v)));
     let points: Vec<String> = result
         .cells
@@ -141,19 +158,32 @@ fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
         .filter_map(|c| c.value.map(|v| point(c.index, v)))
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect();
-    let _ = writeln!(out, "<polyline points=\"{}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>", points.join(" "));
+    let _ = writeln!(
+        out,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>",
+        points.join(" ")
+    );
     for cell in &result.cells {
         let label = axis.labels.get(cell.index).map_or("", String::as_str);
         if let Some(v) = cell.value {
             let (x, y) = point(cell.index, v);
             let colour = scale.colour(v);
             let tip = format!("{} = {label}: {}", axis.path, scale.text(v));
-            let _ = writeln!(out, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"#333\"><title>{}</title></circle>", xml(&tip));
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"#333\"><title>{}</title></circle>",
+                xml(&tip)
+            );
         }
     }
     for (t, v) in [(0.0, scale.low), (0.5, (scale.low + scale.high) / 2.0), (1.0, scale.high)] {
         let y = TOP_PX + PLOT_PX * (1.0 - t) + 4.0;
-        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", LEFT_PX - 6.0, xml(&scale.text(v)));
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT_PX - 6.0,
+            xml(&scale.text(v))
+        );
     }
     column_labels(out, axis, w);
     axis_titles(out, &result.chart, &axis.path);
@@ -162,7 +192,12 @@ fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
 /// The colour bar with its ends, and the marks for invalid and empty cells.
 fn legend(out: &mut String, result: &SweepResult, scale: &Scale) {
     let x = LEFT_PX + PLOT_PX + 24.0;
-    let _ = writeln!(out, "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>", TOP_PX + 4.0, xml(&result.chart));
+    let _ = writeln!(
+        out,
+        "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
+        TOP_PX + 4.0,
+        xml(&result.chart)
+    );
     let steps = 10;
     for i in 0..=steps {
         let t = f64::from(steps - i) / f64::from(steps);
@@ -174,7 +209,11 @@ fn legend(out: &mut String, result: &SweepResult, scale: &Scale) {
         }
     }
     let y = TOP_PX + 14.0 + f64::from(steps + 1) * 16.0 + 16.0;
-    let _ = writeln!(out, "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text>", y + 16.0);
+    let _ = writeln!(
+        out,
+        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text>",
+        y + 16.0
+    );
     let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 32.0, result.seeds);
 }
 

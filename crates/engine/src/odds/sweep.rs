@@ -70,7 +70,8 @@ impl Chart {
                 Err(ScenarioError::new(path, format!("{text}: the scenario has {faults} fault(s)")))
             };
         }
-        let index = text.strip_prefix("expect[").and_then(|t| t.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
+        let index =
+            text.strip_prefix("expect[").and_then(|t| t.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
         match index {
             Some(n) if n < assertions => Ok(Self::Assertion(n)),
             Some(_) => Err(ScenarioError::new(path, format!("{text}: the document has {assertions} assertion(s)"))),
@@ -121,9 +122,13 @@ const fn one() -> u64 {
 pub fn read(doc: &Value, faults: usize, assertions: usize) -> Result<Option<Sweep>, ScenarioError> {
     let Some(section) = doc.get(KEY) else { return Ok(None) };
     if !section.is_object() {
-        return Err(ScenarioError::new(KEY, "expected an object: { \"knobs\": [...], \"seeds\": N, \"chart\": \"...\" }"));
+        return Err(ScenarioError::new(
+            KEY,
+            "expected an object: { \"knobs\": [...], \"seeds\": N, \"chart\": \"...\" }",
+        ));
     }
-    let sweep: SweepDoc = serde_json::from_value(section.clone()).map_err(|e| ScenarioError::new(KEY, e.to_string()))?;
+    let sweep: SweepDoc =
+        serde_json::from_value(section.clone()).map_err(|e| ScenarioError::new(KEY, e.to_string()))?;
     if sweep.knobs.is_empty() || sweep.knobs.len() > KNOBS_MAX {
         return Err(ScenarioError::new(
             format!("{KEY}.knobs"),
@@ -138,13 +143,17 @@ pub fn read(doc: &Value, faults: usize, assertions: usize) -> Result<Option<Swee
         .collect::<Result<Vec<_>, _>>()?;
     if let [a, b] = knobs.as_slice() {
         if a.path == b.path {
-            return Err(ScenarioError::new(format!("{KEY}.knobs[1].path"), format!("{} is knobs[0]'s field too", b.path)));
+            return Err(ScenarioError::new(
+                format!("{KEY}.knobs[1].path"),
+                format!("{} is knobs[0]'s field too", b.path),
+            ));
         }
     }
     let seeds = usize::try_from(sweep.seeds).unwrap_or(SEEDS_MAX + 1);
     check_seeds(seeds, &format!("{KEY}.seeds"))?;
     let default_chart = if assertions > 0 { "expect[0]" } else { "success_rate" };
-    let chart = Chart::read(sweep.chart.as_deref().unwrap_or(default_chart), faults, assertions, &format!("{KEY}.chart"))?;
+    let chart =
+        Chart::read(sweep.chart.as_deref().unwrap_or(default_chart), faults, assertions, &format!("{KEY}.chart"))?;
     let first_seed = sweep.first_seed.unwrap_or_else(|| doc.get("seed").and_then(Value::as_u64).unwrap_or(0));
     Ok(Some(Sweep { knobs, seeds, first_seed, chart }))
 }

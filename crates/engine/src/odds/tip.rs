@@ -130,7 +130,11 @@ pub fn tip(doc: &Value, request: &TipRequest, map: Map<'_>) -> Result<Tip, Scena
             break;
         }
         let probe = search.probe(mid, map)?;
-        if probe.holding() { good = mid } else { bad = mid }
+        if probe.holding() {
+            good = mid
+        } else {
+            bad = mid
+        }
         probes.push(probe);
     }
     Ok(search.finish(probes, Some(good), Some(bad), "the assertion flips inside the bracket"))
@@ -162,8 +166,9 @@ impl<'a> Search<'a> {
         if let Some(slot) = edited.pointer_mut(&self.request.knob) {
             *slot = value.clone();
         }
-        Scenario::from_json(&edited.to_string())
-            .map_err(|e| ScenarioError::new("knob", format!("{} = {value} makes the document invalid: {e}", self.request.knob)))
+        Scenario::from_json(&edited.to_string()).map_err(|e| {
+            ScenarioError::new("knob", format!("{} = {value} makes the document invalid: {e}", self.request.knob))
+        })
     }
 
     /// Runs the probe at `x`.
@@ -186,5 +191,4 @@ impl<'a> Search<'a> {
         let value = |x: Option<f64>| x.map(|x| knob::write(self.target, x));
         Tip { claim, last_holding: value(good), first_failing: value(bad), probes, runs, note: note.to_owned() }
     }
-
 }
