@@ -51,6 +51,16 @@ fn every_wrong_sweep_entry_is_an_error_naming_its_path() {
             json!({ "knobs": [knob("/sweep/seeds")] }),
             "sweep.knobs[0].path: /sweep/seeds is the sweep itself; a knob sets a field of the scenario",
         ),
+    ];
+    for (sweep, expected) in cases {
+        let error = Plan::new(&with_sweep(sweep.clone())).map(|_| ()).unwrap_err().to_string();
+        assert_eq!(error, expected, "{sweep}");
+    }
+}
+
+#[test]
+fn every_wrong_value_count_or_chart_is_an_error_naming_its_path() {
+    let cases = [
         (
             json!({ "knobs": [{ "path": "/seed", "from": 1, "to": 2, "steps": 0 }] }),
             "sweep.knobs[0].steps: must be between 1 and 40, got 0",
@@ -248,4 +258,16 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     assert_eq!(line.matches("<circle").count(), 3);
     assert_eq!(line.matches("<polyline").count(), 1);
     assert_eq!(well_formed("<svg><g></svg>"), Err("</svg> closes nothing".into()), "the check can fail");
+}
+
+#[test]
+fn the_sweep_travels_in_share_links() {
+    use resilience_engine::scenario::link::{self, SharedView};
+    let doc = storm();
+    let text = link::encode_doc(&doc, &SharedView::default());
+    let (back, _) = link::decode_doc(&text).unwrap();
+    assert_eq!(back["sweep"], doc["sweep"]);
+    assert_eq!(Plan::new(&back).unwrap().cells().len(), 16);
+    let (scenario, _) = link::decode(&text).unwrap();
+    assert_eq!(scenario, Scenario::from_json(&doc.to_string()).unwrap());
 }
