@@ -282,13 +282,13 @@ fn results() -> Html {
             if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
             <Verdict />
-            { claims(&state, &seek) }
             <ReplayBar />
             <crate::components::stack_diagram::StackDiagram />
             <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
                 <Timeline />
                 <Inspector />
             </div>
+            { claims(&state, &seek) }
             <Charts />
             <div class="two-up">
                 <section class="panel" aria-labelledby="summary-title">

@@ -284,10 +284,13 @@ pub enum Opened {
 }
 
 /// Is this file a library's configuration rather than a scenario? YAML files are, and so is
-/// JSON whose start names no `endpoints` (every scenario has them).
+/// JSON whose start names neither a `version` nor `endpoints` (every scenario has both, and a
+/// broken scenario is better told what is wrong with it as a scenario).
 fn is_library_config(name: &str, text: &str) -> bool {
     let head: String = text.chars().take(64 * 1024).collect();
-    name.ends_with(".yml") || name.ends_with(".yaml") || !head.contains("\"endpoints\"")
+    name.ends_with(".yml")
+        || name.ends_with(".yaml")
+        || !(head.contains("\"version\"") || head.contains("\"endpoints\""))
 }
 
 /// A scenario's JSON text as its document, once it is known to be a valid scenario (so that
@@ -347,8 +350,9 @@ mod tests {
         assert!(is_library_config("app.YAML".to_ascii_lowercase().as_str(), "{}"));
         assert!(is_library_config("appsettings.json", r#"{"Retry": {"MaxRetryAttempts": 3}}"#));
         assert!(!is_library_config("scenario.json", r#"{"version": 2, "endpoints": []}"#));
-        // A scenario with a typo still reads as a scenario, so its error names the scenario's path.
+        // A broken scenario still reads as a scenario, so its error names the scenario's path.
         assert!(!is_library_config("broken.json", r#"{"version": 2, "endpoints": [ {"stack": 3} ]"#));
+        assert!(!is_library_config("junk.json", r#"{"version": 1, "duration": "soon"}"#));
     }
 
     #[test]

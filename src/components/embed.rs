@@ -30,7 +30,7 @@ pub fn embed() -> Html {
     // encodes it.
     let open_href = use_state(|| None::<String>);
     {
-        let (state, open_href, cursor) = (state.clone(), open_href.clone(), cursor.clone());
+        let (state, open_href) = (state.clone(), open_href.clone());
         use_effect_with(revision, move |_| {
             let home = match &state.embed {
                 Some(options) if !options.home.is_empty() => options.home.clone(),

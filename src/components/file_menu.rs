@@ -30,8 +30,12 @@ pub fn file_menu() -> Html {
         let doc = state.doc.clone();
         let stem = stem.clone();
         Callback::from(move |_| {
-            let json = serde_json::to_string_pretty(&*doc).unwrap_or_default();
-            share::download(&format!("{stem}.json"), "application/json", json.as_bytes());
+            // Indented by the worker chunk (the pretty printer would cost the bundle a copy).
+            let stem = stem.clone();
+            crate::worker::ask(None, format!(r#"{{"op":"pretty","doc":{doc}}}"#), move |reply| {
+                let json = reply.ok().and_then(|r| r["text"].as_str().map(str::to_owned)).unwrap_or_default();
+                share::download(&format!("{stem}.json"), "application/json", json.as_bytes());
+            });
         })
     };
     let choose = {

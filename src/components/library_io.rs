@@ -33,12 +33,9 @@ pub fn library_menu() -> Html {
             });
         });
     }
-    let ontoggle = {
-        let open = open.clone();
-        Callback::from(move |event: Event| {
-            open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
-        })
-    };
+    let ontoggle = Callback::from(move |event: Event| {
+        open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
+    });
     let onchange = {
         let target = target.clone();
         Callback::from(move |event: Event| {
@@ -67,7 +64,7 @@ pub fn library_menu() -> Html {
             <summary>{ "Code" }</summary>
             <div class="menu" role="group" aria-label="Copy as code and import">
                 <h3>{ "Copy as code" }</h3>
-                <label>{ "Library " }<select id="code-target" {onchange}>{ for options }</select></label>
+                <label>{ "Code for " }<select id="code-target" {onchange}>{ for options }</select></label>
                 <button id="copy-code" onclick={copy}>{ "Copy" }</button>
                 <pre id="code-text" tabindex="0" aria-label="The stack as code">{ text }</pre>
                 { import_box(&state, &input) }

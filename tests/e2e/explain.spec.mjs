@@ -86,7 +86,7 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     expect(await kinds(page)).toEqual(before);
 
     await page.fill('#import-text', APPLICATION_YML);
-    await page.locator('#code-menu').screenshot({ path: `${shots}/import-pasted-${width}.png` });
+    await page.screenshot({ path: `${shots}/import-pasted-${width}.png` });
     await page.click('#import-config');
     // Spring's aspect order: Retry ( CircuitBreaker ( TimeLimiter ( call ) ) ).
     await expect.poll(() => kinds(page)).toEqual(['retry', 'circuit_breaker', 'timeout']);
@@ -199,7 +199,7 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain('ResiliencePipelineBuilder');
     expect(copied).toBe(await page.locator('#code-text').textContent());
-    await page.locator('#code-menu').screenshot({ path: `${shots}/code-polly-${width}.png` });
+    await page.screenshot({ path: `${shots}/code-polly-${width}.png` });
     expect(problems).toEqual([]);
   });
 }

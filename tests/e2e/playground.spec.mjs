@@ -16,7 +16,8 @@ function watchProblems(page) {
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('request', (r) => !r.url().startsWith('http://127.0.0.1') && !r.url().startsWith('data:') && problems.push(`network: ${r.url()}`));
+  // blob: is the page's own worker script (see src/worker.rs), never the network.
+  page.on('request', (r) => !/^(http:\/\/127\.0\.0\.1|data:|blob:)/.test(r.url()) && problems.push(`network: ${r.url()}`));
   return problems;
 }
 

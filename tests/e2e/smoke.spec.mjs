@@ -11,7 +11,8 @@ test('the page runs the default example and shows its summary', async ({ page })
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   const external = [];
-  page.on('request', (r) => !r.url().startsWith('http://127.0.0.1') && external.push(r.url()));
+  // blob: is the page's own worker script (see src/worker.rs), never the network.
+  page.on('request', (r) => !/^(http:\/\/127\.0\.0\.1|blob:)/.test(r.url()) && external.push(r.url()));
 
   await page.goto('./index.html');
   await expect(page.locator('#scenario-title')).toHaveText('Circuit breaker during an outage');

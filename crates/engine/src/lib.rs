@@ -25,9 +25,10 @@
 //! - [`sim`]: reports, traces, metrics and outcomes;
 //! - [`catalog`]: every layer and fault kind described for editors;
 //! - [`expect`]: a scenario's assertions about its run, measured against a report;
-//! - [`explain`]: the causes behind a request's refusals and each breaker transition;
+//! - [`explain`]: a request's journey in words, the causes behind its refusals, and each breaker transition;
 //! - [`insights`]: warnings about a stack's configuration, with fixes;
-//! - `import` (native only for now): resilience4j, Polly and Envoy configurations as stacks;
+//! - [`import`]: resilience4j, Polly and Envoy configurations as stacks;
+//! - [`odds`]: outcomes across seeds, parameter sweeps and tipping points;
 //! - [`codegen`]: a stack as code for resilience4j, Polly, cockatiel, failsafe-go and tower;
 //! - [`examples`], [`time`].
 //!
@@ -42,6 +43,7 @@ pub mod explain;
 pub mod fuzzing;
 pub mod import;
 pub mod insights;
+pub mod odds;
 pub mod patterns;
 pub(crate) mod rng;
 pub mod scenario;

@@ -10,6 +10,7 @@
 //! | `code`    | `doc`, `endpoint`, `target`          | `text`                                           |
 //! | `import`  | `text`, optional `doc`, `endpoint`   | `library`, `stacks` (each with its `problem` in `doc`), `unsupported` |
 //! | `link`    | `doc`, `view`                        | `payload` (a share link's `#s=` payload)         |
+//! | `pretty`  | `doc`                                | `text` (the document, indented)                  |
 //! | `export`  | `doc`, `trace_events`, `format`      | `text` (`trace-csv`, `trace-json`, `metrics-csv`) |
 //!
 //! A request that cannot be answered gets `{"id": …, "error": "…"}`: the reason in words.
@@ -66,6 +67,10 @@ impl Worker {
             Some("import") => import_text(request),
             Some("link") => link_payload(request),
             Some("export") => self.export(request, now_ms),
+            Some("pretty") => {
+                let doc = request.get("doc").ok_or("the request carries no document")?;
+                Ok(json!({ "text": serde_json::to_string_pretty(doc).map_err(|e| e.to_string())? }))
+            }
             Some(other) => Err(format!("unknown operation {other:?}")),
             None => Err("the request names no operation".to_owned()),
         }

@@ -191,3 +191,12 @@ fn an_imported_value_out_of_range_is_named_by_its_path_in_the_scenario() {
     );
     assert_eq!(reply["stacks"][0]["problem"], Value::Null, "{reply}");
 }
+
+#[test]
+fn a_document_comes_back_indented_and_unchanged() {
+    let doc = example("all-six");
+    let reply = ask(&mut Worker::default(), &json!({"id": 1, "op": "pretty", "doc": doc}));
+    let text = reply["text"].as_str().expect("text");
+    assert!(text.starts_with("{\n  \""), "{text}");
+    assert_eq!(serde_json::from_str::<Value>(text).expect("JSON"), doc);
+}

@@ -12,7 +12,13 @@
 //! rpsim examples
 //! rpsim catalog
 //! rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]
+//! rpsim seeds FILE [--seeds N] [--first-seed S] [--jobs J] [--format summary|csv|json]
+//! rpsim sweep FILE [--jobs J] [--format csv|json] [--svg PATH]
+//! rpsim tip FILE --knob POINTER --from A --to B --assert N [--seeds K] [--first-seed S] [--jobs J]
 //! ```
+//! `seeds`, `sweep` and `tip` (native only, on every core; progress on stderr) give the odds
+//! across seeds, run the document's `sweep` section, and bisect a knob for the value where
+//! assertion N flips (see `resilience_engine::odds`).
 //! `check` runs each file and measures its `expect` assertions: one line per assertion, exit
 //! code 1 when any fails (so a docs site's CI keeps a post's claims true). `report` writes the
 //! run's figures and verdicts as Markdown or an SVG card. `insights` lists configuration
@@ -27,13 +33,21 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use resilience_engine::sim::{Report, Trace, TraceEvent, TraceKind, TraceMode};
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "rpsim/odds.rs"]
+mod odds;
+#[path = "rpsim/render.rs"]
+mod render;
+
+use render::{FORMATS, render};
+
+use resilience_engine::sim::{Report, TraceMode};
 use resilience_engine::{RunError, RunOptions, Scenario, examples, expect, run};
 
 /// Trace records kept by `--format trace-*` (about 1.2 GB at most).
 const TRACE_EVENTS_MAX: usize = 50_000_000;
 
-const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim explain FILE [--request N]\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]\n       rpsim examples\n       rpsim catalog";
+const USAGE: &str = "usage: rpsim run FILE [--seed N] [--format summary|json|trace-json|trace-csv|metrics-csv] [--out PATH]\n       rpsim validate FILE\n       rpsim check FILE...\n       rpsim insights FILE\n       rpsim explain FILE [--request N]\n       rpsim import CONFIG\n       rpsim report FILE [--format markdown|svg]\n       rpsim code --target resilience4j|polly|cockatiel|failsafe-go|tower FILE [--endpoint N]\n       rpsim examples\n       rpsim catalog\n       rpsim seeds FILE [--seeds N] [--first-seed S] [--jobs J] [--format summary|csv|json]\n       rpsim sweep FILE [--jobs J] [--format csv|json] [--svg PATH]\n       rpsim tip FILE --knob POINTER --from A --to B --assert N [--seeds K] [--first-seed S] [--jobs J]";
 
 /// A failure with its exit code.
 struct Failure(u8, String);
@@ -67,6 +81,12 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         Some("report") => report_command(&args[1..]),
         Some("import") => import_command(&args[1..]),
         Some("explain") => explain_command(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
+        Some("seeds") => odds::seeds_command(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
+        Some("sweep") => odds::sweep_command(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
+        Some("tip") => odds::tip_command(&args[1..]),
         Some("insights") => {
             let [file] = &args[1..] else { return Err(usage()) };
             let (scenario, report, _) = checked(file)?;
@@ -301,88 +321,4 @@ fn read_bytes(file: &str) -> Result<Vec<u8>, Failure> {
             .ok_or_else(|| Failure(2, format!("no example called {name:?} (see `rpsim examples`)")))?,
         None => std::fs::read(file).map_err(|e| Failure(2, format!("cannot read {file}: {e}")))?,
     })
-}
-
-/// The output formats.
-const FORMATS: [&str; 5] = ["summary", "json", "trace-json", "trace-csv", "metrics-csv"];
-
-/// Writes the report in `format` (one of [`FORMATS`]). Traces stream record by record: memory
-/// stays at the trace itself (24 bytes a record), not its text.
-fn render(report: &Report, format: &str, out: &mut impl Write) -> std::io::Result<()> {
-    let json = |out: &mut dyn Write, value: serde_json::Value| -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &value)?;
-        out.write_all(b"\n")
-    };
-    match format {
-        "summary" => {
-            let layers = report.metrics.layer_table();
-            let layers = if layers.is_empty() { String::new() } else { format!("layers\n{layers}") };
-            writeln!(
-                out,
-                "{}{layers}digest {:016x}, {} events",
-                report.summary.to_table(),
-                report.digest,
-                report.events
-            )
-        }
-        "json" => json(
-            out,
-            serde_json::json!({ "summary": report.summary, "metrics": report.metrics, "digest": format!("{:016x}", report.digest) }),
-        ),
-        "trace-json" => {
-            let document =
-                TraceDocument { digest: format!("{:016x}", report.digest), trace: report.trace.as_ref().map(TraceOut) };
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            out.write_all(b"\n")
-        }
-        "trace-csv" => report.trace.as_ref().map_or(Ok(()), |t| t.write_csv(out)),
-        _ => out.write_all(report.metrics.to_csv().as_bytes()),
-    }
-}
-
-/// `--format trace-json`: keys in the order a JSON object value would print them (sorted).
-#[derive(serde::Serialize)]
-struct TraceDocument<'a> {
-    digest: String,
-    trace: Option<TraceOut<'a>>,
-}
-
-/// A trace serialised record by record.
-struct TraceOut<'a>(&'a Trace);
-
-impl serde::Serialize for TraceOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut trace = serializer.serialize_struct("Trace", 2)?;
-        trace.serialize_field("events", &EventsOut(&self.0.events))?;
-        trace.serialize_field("truncated", &self.0.truncated)?;
-        trace.end()
-    }
-}
-
-/// The records of a trace, each with its keys sorted.
-struct EventsOut<'a>(&'a [TraceEvent]);
-
-impl serde::Serialize for EventsOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|e| EventOut {
-            at_us: e.at_us,
-            attempt: e.attempt,
-            kind: e.kind,
-            layer: e.layer,
-            request: e.request,
-            value: e.value,
-        }))
-    }
-}
-
-/// One trace record with its keys sorted.
-#[derive(serde::Serialize)]
-struct EventOut {
-    at_us: u64,
-    attempt: u16,
-    kind: TraceKind,
-    layer: u8,
-    request: u32,
-    value: u32,
 }

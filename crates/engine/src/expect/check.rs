@@ -1,6 +1,6 @@
 //! Measuring assertions against a run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{BreakerExpectation, Expectation, ShareAtLeast, outcome_named};
 use crate::Scenario;
@@ -8,7 +8,7 @@ use crate::catalog;
 use crate::sim::{Metrics, Outcome, Report};
 
 /// One assertion's result: what it claims, what the run measured, and whether it held.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// The claim in words ("success rate ≥ 99 % in 20 s..40 s").
     pub claim: String,

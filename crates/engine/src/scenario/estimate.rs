@@ -140,7 +140,7 @@ impl Checker<'_> {
 
 /// A large count in words a reader takes in at a glance: `950`, `12.5 million`, `3 billion`,
 /// `4×10^15`.
-pub(super) fn about(count: f64) -> String {
+pub(crate) fn about(count: f64) -> String {
     if !count.is_finite() {
         return "unboundedly many".to_owned();
     }

@@ -6,6 +6,7 @@
 
 mod decode;
 mod estimate;
+pub(crate) use estimate::about;
 mod json_path;
 mod limits;
 pub mod link;

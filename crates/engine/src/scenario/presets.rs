@@ -19,9 +19,9 @@ use crate::patterns::semantics::{Semantics, unknown_preset};
 const KEY: &str = "semantics";
 
 /// True if `json` (of schema `version`) must go through [`resolve`] before the typed pass:
-/// it is a v1 document, or it may name a library or carry assertions.
+/// it is a v1 document, or it may name a library or carry assertions or a sweep.
 pub(super) fn needed(json: &str, version: Option<u64>) -> bool {
-    version == Some(1) || json.contains("\"semantics\"") || json.contains("\"expect\"")
+    version == Some(1) || ["\"semantics\"", "\"expect\"", "\"sweep\""].iter().any(|key| json.contains(key))
 }
 
 /// Brings a v1 document to v2 (see the module doc: only the version changes).
@@ -32,7 +32,8 @@ pub fn migrate_v1(doc: &mut Value) {
 }
 
 /// Migrates `doc`, fills every layer's left-out fields from its library's preset and takes the
-/// `semantics` words and the `expect` list (claims about the run, see [`crate::expect`]) out,
+/// `semantics` words, the `expect` list (claims about the run, see [`crate::expect`]) and the
+/// `sweep` section (see [`crate::odds::sweep`]) out,
 /// leaving a document the typed pass reads.
 ///
 /// # Errors
@@ -41,6 +42,7 @@ pub(super) fn resolve(doc: &mut Value) -> Result<(), ScenarioError> {
     migrate_v1(doc);
     let Value::Object(root) = doc else { return Ok(()) };
     root.remove(crate::expect::KEY);
+    root.remove(crate::odds::sweep::KEY);
     let scenario_library = take_library(root, KEY)?;
     let Some(Value::Array(endpoints)) = root.get_mut("endpoints") else { return Ok(()) };
     for (e, endpoint) in endpoints.iter_mut().enumerate() {
