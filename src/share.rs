@@ -33,7 +33,7 @@ pub const HOST_SCRIPT: &str = "<script>addEventListener('message', (e) => { if (
 });</script>";
 
 /// Panels the embed mode can show.
-pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack", "diagram"];
+pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack", "diagram", "claims"];
 
 /// Options of the embed mode, from the URL fragment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

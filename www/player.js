@@ -12,7 +12,7 @@
 //
 // Attributes (read when the element is connected): `example` (a gallery example's name), `src`
 // (a share or embed link, a link payload, or the URL of a scenario JSON file), `panels`
-// (comma-separated: timeline, charts, summary, stack), `autoplay` (plays once on screen),
+// (comma-separated: timeline, charts, summary, stack, diagram, claims), `autoplay` (plays once on screen),
 // `theme` (light or dark; default: the reader's preference), `t` (play-head start, seconds).
 // The player lives in an open shadow root with the app's stylesheet: host page styles do not
 // reach it and its styles do not reach the page. `element.ready` resolves to the result.

@@ -203,3 +203,16 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     expect(problems).toEqual([]);
   });
 }
+
+// Embeds show the claims too: a sandboxed iframe (an opaque origin) on a stranger's page starts
+// the worker chunk from its blob script and reads the verdicts.
+test('a sandboxed embed shows its claims', async ({ page, baseURL }) => {
+  const problems = watchProblems(page);
+  await page.setContent(`<iframe id="frame" sandbox="allow-scripts" width="800" height="900"
+    src="${baseURL}index.html#embed&panels=claims,summary&example=breaker-outage"></iframe>`);
+  const frame = page.frameLocator('#frame');
+  await expect(frame.locator('#claims-title')).toContainText(/(\d+) of \1 hold/, { timeout: 20_000 });
+  await expect(frame.locator('#verdicts li.pass').first()).toContainText('measured');
+  await page.screenshot({ path: `${shots}/embed-claims.png` });
+  expect(problems).toEqual([]);
+});
