@@ -133,22 +133,26 @@ fn breaker(b: &BreakerExpectation, scenario: &Scenario, metrics: &Metrics) -> Ve
             .find(|(i, sample)| (*i as u64 + 1) * width > after_us && Some(sample.worst_state) == open_code)
     });
     let opened_us = opened_us.map(|(i, _)| (i as u64 + 1) * width);
-    match (b.opens_within, series) {
-        (_, None) => Verdict {
-            claim: "a circuit breaker".into(),
-            measured: format!("endpoint {} has no circuit breaker", b.endpoint),
-            pass: false,
-        },
-        (None, Some(_)) => Verdict {
-            claim: "the breaker never opens".into(),
+    let start = fault_start_us.unwrap_or(0);
+    let claim = match b.opens_within {
+        None => "the breaker never opens".to_owned(),
+        Some(within) => format!("the breaker opens within {within} of fault {} (at {})", b.of_fault, span_text(start)),
+    };
+    if series.is_none() {
+        // No breaker (or one switched off): the claim keeps its words and fails, saying why.
+        let measured = format!("endpoint {} has no circuit breaker switched on", b.endpoint);
+        return Verdict { claim, measured, pass: false };
+    }
+    match b.opens_within {
+        None => Verdict {
+            claim,
             measured: opened_us.map_or_else(|| "never opened".to_owned(), |t| format!("opened by {}", span_text(t))),
             pass: opened_us.is_none(),
         },
-        (Some(within), Some(_)) => {
-            let start = fault_start_us.unwrap_or(0);
+        Some(within) => {
             let took = opened_us.map(|t| t.saturating_sub(start));
             Verdict {
-                claim: format!("the breaker opens within {within} of fault {} (at {})", b.of_fault, span_text(start)),
+                claim,
                 measured: took
                     .map_or_else(|| "never opened".to_owned(), |t| format!("opened by {} after", span_text(t))),
                 pass: took.is_some_and(|t| t <= within.as_micros()) && fault_start_us.is_some(),

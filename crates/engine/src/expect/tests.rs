@@ -46,7 +46,8 @@ fn a_run_without_a_breaker_says_so() {
         json!([{ "breaker": { "never_opens": true } }, { "slowest": { "at_most": "1h" } }]),
     );
     assert_eq!(passes(&v), [false, true]);
-    assert!(v[0].measured.contains("no circuit breaker"), "{}", v[0].measured);
+    assert_eq!(v[0].claim, "the breaker never opens", "the claim keeps its words");
+    assert_eq!(v[0].measured, "endpoint 0 has no circuit breaker switched on");
 }
 
 #[test]
