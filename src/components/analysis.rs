@@ -1,6 +1,6 @@
 //! What the worker chunk says about the run on screen: the verdict of each claim in the
 //! scenario's `expect` list, the cause of each breaker transition, and the configuration
-//! insights, which [`Insights`] shows beside the layer they concern with their one-click fix.
+//! insights, which [`insights`] shows beside the layer they concern with their one-click fix.
 //! The analysis follows each finished run; until the next one arrives the last one stays,
 //! marked stale (its fixes are disabled: they were computed for another document).
 
