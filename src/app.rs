@@ -181,6 +181,7 @@ pub fn app() -> Html {
             </main>
             <Help />
             <Gallery />
+            { crate::components::odds::odds_dialog(&state) }
             </div>
         </ContextProvider<PlaybackContext>>
         </ContextProvider<CursorCell>>
@@ -227,6 +228,7 @@ fn header() -> Html {
                     </select>
                 </label>
                 <button id="open-gallery" onclick={gallery}>{ "Gallery" }</button>
+                { crate::components::odds::odds_button(&state) }
                 <button id="reset" onclick={reset} title="Back to the example as shipped">{ "Reset to example" }</button>
                 <SharePanel />
                 <FileMenu />

@@ -102,10 +102,12 @@ fn undo_keys(state: &AppContext, event: &web_sys::KeyboardEvent, key: &str) {
     }
 }
 
-/// Escape closes the help, else the gallery, else the inspector.
+/// Escape closes the help, else the odds dialog, else the gallery, else the inspector.
 fn escape(state: &AppContext) {
     if state.help {
         state.dispatch(Action::ToggleHelp);
+    } else if state.odds {
+        state.dispatch(Action::ToggleOdds);
     } else if state.gallery {
         state.dispatch(Action::ToggleGallery);
     } else {

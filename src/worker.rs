@@ -36,8 +36,18 @@ struct Client {
     in_flight: Option<Callback>,
 }
 
+/// Who hears the worker's pushes (messages that answer no request: the odds dialog's drawing
+/// as a batch runs).
+type PushHandler = Box<dyn Fn(Value)>;
+
 thread_local! {
     static CLIENT: Rc<RefCell<Client>> = Rc::default();
+    static ON_PUSH: RefCell<Option<PushHandler>> = RefCell::default();
+}
+
+/// Sets (or, with `None`, clears) who hears the worker's pushes; without one they are dropped.
+pub fn on_push(handler: Option<PushHandler>) {
+    ON_PUSH.with(|slot| *slot.borrow_mut() = handler);
 }
 
 /// Sends `request` (a JSON object as text) and calls `callback` with the reply. With a `key`, a
@@ -86,7 +96,9 @@ fn start(client: &Rc<RefCell<Client>>) -> Result<Worker, String> {
     let base = base_url();
     let js = Value::String(format!("{base}resilience-worker.js"));
     let wasm = Value::String(format!("{base}resilience-worker_bg.wasm"));
-    let script = format!("importScripts({js});wasm_bindgen({{module_or_path:{wasm}}});");
+    // The worker keeps the base, to start the odds pool's workers from the same files.
+    let base = Value::String(base);
+    let script = format!("self.rpBase={base};importScripts({js});wasm_bindgen({{module_or_path:{wasm}}});");
     let parts = js_sys::Array::of1(&script.into());
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -114,6 +126,10 @@ fn start(client: &Rc<RefCell<Client>>) -> Result<Worker, String> {
 
 fn received(client: &Rc<RefCell<Client>>, event: &MessageEvent) {
     let reply: Value = serde_json::from_str(&event.data().as_string().unwrap_or_default()).unwrap_or(Value::Null);
+    if reply.get("push").is_some() {
+        ON_PUSH.with(|slot| slot.borrow().as_ref().map(|handler| handler(reply)));
+        return;
+    }
     let callback = {
         let mut state = client.borrow_mut();
         if reply.get("ready").is_some() {

@@ -39,6 +39,8 @@ pub enum Action {
     ToggleHelp,
     /// Open or close the gallery.
     ToggleGallery,
+    /// Open or close the odds dialog (its batch goes on in the worker either way).
+    ToggleOdds,
     /// Follow a URL fragment (a new example, link or embed), over the saved draft.
     Route(Route, Option<String>),
     /// Replace the scenario with one from a file, or say why the file was refused.

@@ -1,5 +1,5 @@
 // Browser benchmark (prints figures; asserts nothing): re-run latency of the default example
-// including redraw over 20 edits, the stack diagram's frame rate and longest task while playing,
+// including redraw over 20 edits, a 20 x 20 x 4-seed sweep on the worker pool, every chunk's size, the stack diagram's frame rate and longest task while playing,
 // timeline frame rate while scrubbing and panning with about 100,000 requests, the wasm memory
 // the page holds after runs up to the limits, and the release wasm size. Run by
 // scripts/bench.sh after a release build.
@@ -90,6 +90,49 @@ const playback = await page.evaluate(async () => {
   return { fps: frames / seconds, longest: Math.max(0, ...tasks), count: tasks.length };
 });
 console.log(`stack diagram playing the default example: ${playback.fps.toFixed(1)} fps drawn; longest main-thread task ${playback.longest.toFixed(0)} ms (${playback.count} tasks over 50 ms)`);
+
+// 1c. Odds: a 20 x 20 sweep of the default example x 4 seeds (1,600 runs) on the worker pool
+// (one worker per core), from the click on Run to the last result drawn, and the longest
+// main-thread task meanwhile. Run three times; the median is reported.
+const sweepTimes = [];
+let sweepLongest = 0;
+for (let i = 0; i < 3; i++) {
+  await page.click('#open-odds');
+  await page.click('#odds-tab-sweep');
+  await page.selectOption('#odds-k0', '/endpoints/0/stack/0/circuit_breaker/failure_rate');
+  await page.fill('#odds-k0_from', '10');
+  await page.fill('#odds-k0_to', '100');
+  await page.fill('#odds-k0_steps', '20');
+  await page.selectOption('#odds-k1', '/services/0/faults/0/outage/to');
+  await page.fill('#odds-k1_from', '21s');
+  await page.fill('#odds-k1_to', '59s');
+  await page.fill('#odds-k1_steps', '20');
+  await page.fill('#odds-cell_seeds', '4');
+  await page.locator('#odds-cell_seeds').press('Tab');
+  const run = await page.evaluate(async () => {
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
+    observer.observe({ type: 'longtask' });
+    const t0 = performance.now();
+    document.querySelector('#odds-run').click();
+    await new Promise((resolve) => {
+      const poll = () => (document.querySelector('#odds-progress-text')?.textContent.includes('1600 runs in') ? resolve() : setTimeout(poll, 20));
+      poll();
+    });
+    observer.disconnect();
+    return { ms: performance.now() - t0, longest: Math.max(0, ...tasks), text: document.querySelector('#odds-progress-text').textContent };
+  });
+  sweepTimes.push(run.ms);
+  sweepLongest = Math.max(sweepLongest, run.longest);
+  console.log(`  sweep ${i + 1}: ${(run.ms / 1000).toFixed(2)} s ("${run.text}")`);
+  await page.keyboard.press('Escape');
+}
+const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+console.log(`odds: 20 x 20 sweep x 4 seeds of the default example (1,600 runs, ${cores} worker(s)): median ${(stats(sweepTimes).median / 1000).toFixed(2)} s; longest main-thread task meanwhile ${sweepLongest.toFixed(0)} ms`);
+for (const chunk of fs.readdirSync(dist).filter((f) => /\.(wasm|js)$/.test(f))) {
+  const raw = fs.readFileSync(dist + chunk);
+  console.log(`chunk ${chunk}: ${raw.length} bytes, ${zlib.gzipSync(raw, { level: 9 }).length} bytes gzipped`);
+}
 
 // 2. About 100,000 requests: the default stack at 500 rps for 200 s.
 longTasks.length = 0;

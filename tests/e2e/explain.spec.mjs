@@ -4,21 +4,9 @@
 // and a desktop size; everything here comes from the worker chunk, loaded after the first paint.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
+import { settled, shots, watchProblems } from './helpers.mjs';
 
-const shots = new URL('./artifacts/', import.meta.url).pathname;
-fs.mkdirSync(shots, { recursive: true });
 const scenarios = new URL('../../crates/engine/scenarios/', import.meta.url).pathname;
-
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
-
-function watchProblems(page) {
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  return problems;
-}
 
 /** A share link (uncompressed form) to `doc` with the inspector open on `request`. */
 function linkTo(doc, view) {

@@ -238,7 +238,9 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     let heatmap = svg::chart(&plan.summarize(&outcomes));
     assert!(heatmap.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{heatmap}");
     well_formed(&heatmap).unwrap();
-    assert_eq!(heatmap.matches("<rect x=").count() - 11, 6, "one rect per cell besides the 11 legend steps");
+    assert_eq!(heatmap.matches("<rect x=").count(), 11, "the legend's 11 steps");
+    assert_eq!(heatmap.matches("<rect data-cell=").count(), 6, "one rect per cell, marked with its index");
+    assert!(heatmap.contains("<rect data-cell=\"5\""), "{heatmap}");
     assert_eq!(heatmap.matches("×</text>").count(), 3, "the three invalid cells are marked");
     for text in [
         "/endpoints/0/stack/0/retry/max_attempts",
@@ -255,7 +257,7 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
     let line = svg::chart(&plan.summarize(&outcomes));
     well_formed(&line).unwrap();
-    assert_eq!(line.matches("<circle").count(), 3);
+    assert_eq!(line.matches("<circle data-cell=").count(), 3);
     assert_eq!(line.matches("<polyline").count(), 1);
     assert_eq!(well_formed("<svg><g></svg>"), Err("</svg> closes nothing".into()), "the check can fail");
 }

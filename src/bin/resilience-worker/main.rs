@@ -5,27 +5,29 @@
 //!
 //! In the browser it answers each message (a request as JSON text) with one message (the reply
 //! as JSON text), in order, after a first `{"ready": true}`. Natively it reads one request per
-//! line on standard input and prints one reply per line, which is how its tests drive it.
+//! line on standard input and prints one reply per line, which is how its tests drive it; an
+//! odds batch runs to its end after the reply that starts it, on that one thread.
+//!
+//! The page's instance also coordinates the odds pool ([`odds`], `pool.rs`): more instances of
+//! this worker, which run a batch's jobs.
 
+mod odds;
 mod ops;
+#[cfg(target_arch = "wasm32")]
+mod pool;
 #[cfg(test)]
 mod tests;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use std::cell::RefCell;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let worker = RefCell::new(ops::Worker::default());
-    let reply_to = scope.clone();
-    let now_ms = move || js_sys::Date::now();
+    let coordinator = pool::Coordinator::new(scope.clone());
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let request = event.data().as_string().unwrap_or_default();
-        let reply = worker.borrow_mut().handle(&request, &now_ms);
-        let _ = reply_to.post_message(&reply.into());
+        pool::on_page_message(&coordinator, &event.data().as_string().unwrap_or_default());
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -43,5 +45,12 @@ fn main() {
     for line in std::io::stdin().lock().lines().map_while(Result::ok) {
         let reply = worker.handle(&line, &now_ms);
         let _ = writeln!(stdout.lock(), "{reply}");
+        // Natively the odds pool is this one thread: a batch runs to its end here, so there
+        // are never jobs out to stop.
+        worker.take_stop_jobs();
+        while let Some(job) = worker.odds.next_job() {
+            let done = worker.handle(&job, &now_ms);
+            worker.odds.job_done(&done, now_ms());
+        }
     }
 }

@@ -12,6 +12,9 @@
 //! | `link`    | `doc`, `view`                        | `payload` (a share link's `#s=` payload)         |
 //! | `pretty`  | `doc`                                | `text` (the document, indented)                  |
 //! | `export`  | `doc`, `trace_events`, `format`      | `text` (`trace-csv`, `trace-json`, `metrics-csv`) |
+//! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
+//! | `odds_runs` | `kind`, `doc`, `first_seed`, `from`, `to` | `from`, `outcomes` (a pool worker's job)     |
+//! | `odds_tip` | `doc`, `request`                    | `tip` (a pool worker's job)                      |
 //!
 //! A request that cannot be answered gets `{"id": …, "error": "…"}`: the reason in words.
 
@@ -26,6 +29,19 @@ const EVENTS_PER_STEP: u64 = 20_000;
 /// so it may take longer than the page's own run; past this it stops and says so).
 pub const RUN_BUDGET_MS: f64 = 60_000.0;
 
+/// Most workers in the odds pool.
+pub const POOL_MAX: u64 = 8;
+
+/// The odds pool's size for an `odds` request: `?workers=N` in the page's address (`search`),
+/// else the page's `cores`, from 1 to [`POOL_MAX`].
+pub fn pool_size(request: &Value) -> usize {
+    let search = request.get("search").and_then(Value::as_str).unwrap_or_default();
+    let asked = search.split(['?', '&']).find_map(|pair| pair.strip_prefix("workers=")?.parse::<u64>().ok());
+    let cores = request.get("cores").and_then(Value::as_f64).map(|c| c as u64);
+    let size = asked.or(cores).unwrap_or(1).clamp(1, POOL_MAX);
+    usize::try_from(size).unwrap_or(1)
+}
+
 /// The last run, kept so that explaining one request after another does not run again.
 struct LastRun {
     /// The request's document and trace limit, as text.
@@ -38,6 +54,12 @@ struct LastRun {
 #[derive(Default)]
 pub struct Worker {
     last: Option<LastRun>,
+    /// The odds dialog (when this worker is the page's).
+    pub odds: crate::odds::Session,
+    /// The last batch document prepared (when this worker is one of the pool's).
+    jobs: crate::odds::jobs::Jobs,
+    /// An odds act made the pool's jobs moot: the caller stops the pool's workers.
+    stop_jobs: bool,
 }
 
 impl std::fmt::Debug for Worker {
@@ -59,6 +81,11 @@ impl Worker {
         reply.to_string()
     }
 
+    /// True once after an odds act made the pool's jobs moot (cancel, or a new batch).
+    pub fn take_stop_jobs(&mut self) -> bool {
+        std::mem::take(&mut self.stop_jobs)
+    }
+
     fn answer(&mut self, request: &Value, now_ms: &dyn Fn() -> f64) -> Result<Value, String> {
         match request.get("op").and_then(Value::as_str) {
             Some("analyse") => self.analyse(request, now_ms),
@@ -67,6 +94,13 @@ impl Worker {
             Some("import") => import_text(request),
             Some("link") => link_payload(request),
             Some("export") => self.export(request, now_ms),
+            Some("odds") => {
+                let effect = self.odds.act(request, pool_size(request), now_ms());
+                self.stop_jobs |= effect.stop_jobs;
+                Ok(effect.reply)
+            }
+            Some("odds_runs") => self.jobs.runs(request),
+            Some("odds_tip") => crate::odds::jobs::tip(request),
             Some("pretty") => {
                 let doc = request.get("doc").ok_or("the request carries no document")?;
                 Ok(json!({ "text": serde_json::to_string_pretty(doc).map_err(|e| e.to_string())? }))

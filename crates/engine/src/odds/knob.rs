@@ -174,3 +174,75 @@ fn listed(list: Vec<Value>, target: Target, path: &str) -> Result<Vec<Value>, Sc
     }
     Ok(list)
 }
+
+/// Top-level keys whose fields are not knobs: the document's version and seed (seeds are
+/// varied by a batch, not a knob), and the `sweep` and `expect` sections.
+const NOT_KNOBS: [&str; 4] = ["version", "seed", super::sweep::KEY, crate::expect::KEY];
+
+/// Most fields [`candidates`] lists (a stranger's document may be large).
+pub const CANDIDATES_MAX: usize = 400;
+
+/// Every field of `doc` a knob can set (a number or a duration, outside [`NOT_KNOBS`]), with
+/// what it holds, in key order (list items in order), at most [`CANDIDATES_MAX`]: the choices a sweep form
+/// offers.
+#[must_use]
+pub fn candidates(doc: &Value) -> Vec<(String, Target)> {
+    let mut found = Vec::new();
+    if let Value::Object(map) = doc {
+        for (key, value) in map.iter().filter(|(k, _)| !NOT_KNOBS.contains(&k.as_str())) {
+            walk(value, &format!("/{}", escape(key)), &mut found);
+        }
+    }
+    found
+}
+
+fn walk(value: &Value, pointer: &str, found: &mut Vec<(String, Target)>) {
+    if found.len() >= CANDIDATES_MAX {
+        return;
+    }
+    let kind = match value {
+        Value::Object(map) => {
+            map.iter().for_each(|(key, v)| walk(v, &format!("{pointer}/{}", escape(key)), found));
+            return;
+        }
+        Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), found));
+            return;
+        }
+        Value::Number(n) if n.is_i64() || n.is_u64() => Target::Integer,
+        Value::Number(_) => Target::Number,
+        Value::String(text) if text.parse::<Span>().is_ok() => Target::Duration,
+        _ => return,
+    };
+    found.push((pointer.to_owned(), kind));
+}
+
+/// A key as a JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`).
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_list_numbers_and_durations_but_not_the_seed_or_sections() {
+        let doc = serde_json::json!({
+            "version": 1, "seed": 7, "duration": "60s",
+            "endpoints": [{ "name": "a/b", "stack": [{ "retry": { "max_attempts": 3, "jitter": 0.5, "on": "errors" } }] }],
+            "expect": [{ "success_rate": { "at_least": 0.9 } }],
+            "sweep": { "knobs": [], "seeds": 2 }
+        });
+        let found = candidates(&doc);
+        let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/duration", "/endpoints/0/stack/0/retry/jitter", "/endpoints/0/stack/0/retry/max_attempts"]
+        );
+        assert_eq!(found[0].1, Target::Duration);
+        assert_eq!(found[1].1, Target::Number);
+        assert_eq!(found[2].1, Target::Integer);
+        assert_eq!(escape("a/b~c"), "a~1b~0c");
+    }
+}

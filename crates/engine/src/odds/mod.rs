@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 pub use distribution::{AssertionOdds, Distribution, Odds, aggregate, assertion_odds};
 pub use figures::{FIGURE_NAMES, Figures, RECOVERY_TOLERANCE, RECOVERY_WINDOW_BUCKETS, fault_labels, recovery_index};
-pub use knob::{KNOB_VALUES_MAX, Knob, Target};
+pub use knob::{CANDIDATES_MAX, KNOB_VALUES_MAX, Knob, Target, candidates};
 pub use limits::{SEEDS_MAX, Work};
 pub use plan::{Cell, CellOutcome, Plan, cells, run_cell};
 pub use seeds::{SeedOutcome, check_batch, run_one, run_seed, run_seeds, seed_at};

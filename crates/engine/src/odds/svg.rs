@@ -1,6 +1,7 @@
 //! A sweep as a self-contained SVG (no scripts, no external references): a heatmap for two
 //! knobs, a line chart for one, with axis titles, value labels, a legend and a tooltip
-//! (`<title>`) on every cell or point.
+//! (`<title>`) on every cell or point, each marked with its cell's index (`data-cell`) so that
+//! a page showing the chart can open the cell a reader clicks.
 
 use core::fmt::Write as _;
 
@@ -95,7 +96,8 @@ fn heatmap(out: &mut String, result: &SweepResult, rows: &Axis, columns: &Axis, 
         let tip = format!("{} = {}, {} = {}: {shown}", rows.path, rows.labels[*r], columns.path, columns.labels[*c]);
         let _ = writeln!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\" stroke=\"#fff\"><title>{}</title></rect>",
+            "<rect data-cell=\"{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\" stroke=\"#fff\"><title>{}</title></rect>",
+            cell.index,
             xml(&tip)
         );
         if !mark.is_empty() {
@@ -171,7 +173,8 @@ fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
             let tip = format!("{} = {label}: {}", axis.path, scale.text(v));
             let _ = writeln!(
                 out,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"#333\"><title>{}</title></circle>",
+                "<circle data-cell=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"#333\"><title>{}</title></circle>",
+                cell.index,
                 xml(&tip)
             );
         }

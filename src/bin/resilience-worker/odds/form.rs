@@ -1,0 +1,216 @@
+//! The dialog's form: its fields (named as the page sends them back), their defaults from the
+//! document, and the batches it describes, checked before any run.
+
+use std::collections::BTreeMap;
+
+use resilience_engine::odds::{self, Target, TipRequest};
+use resilience_engine::time::Span;
+use serde_json::{Value, json};
+
+/// The form's values by field name, as text (as the page's inputs hold them).
+pub type Fields = BTreeMap<String, String>;
+
+/// The form's field names (anything else the page sends is ignored).
+pub const NAMES: [&str; 20] = [
+    "tab",
+    "seeds",
+    "first_seed",
+    "k0",
+    "k0_from",
+    "k0_to",
+    "k0_steps",
+    "k1",
+    "k1_from",
+    "k1_to",
+    "k1_steps",
+    "cell_seeds",
+    "chart",
+    "t_knob",
+    "t_from",
+    "t_to",
+    "t_claim",
+    "t_seeds",
+    "open_row",
+    "open_column",
+];
+
+/// A field's value, or "".
+pub fn get<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.get(name).map_or("", String::as_str)
+}
+
+/// Fills every missing field from the document: the knobs and ranges a sweep or search starts
+/// from, or the document's own `sweep` section when it has one.
+pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
+    let candidates = odds::candidates(doc);
+    let first_knob = candidates
+        .iter()
+        .find(|(p, _)| p.ends_with("/max_attempts"))
+        .or_else(|| candidates.first())
+        .map_or(String::new(), |(p, _)| p.clone());
+    let seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0).to_string();
+    let claims = doc.get("expect").and_then(Value::as_array).map_or(0, Vec::len);
+    let mut put = |name: &str, value: String| {
+        fields.entry(name.to_owned()).or_insert(value);
+    };
+    put("tab", if doc.get("sweep").is_some() { "sweep" } else { "seeds" }.to_owned());
+    put("seeds", "100".to_owned());
+    put("first_seed", seed);
+    put("k0", first_knob.clone());
+    put("k1", String::new());
+    put("cell_seeds", "4".to_owned());
+    put("chart", if claims > 0 { "expect[0]" } else { "success_rate" }.to_owned());
+    put("t_knob", first_knob);
+    put("t_claim", "0".to_owned());
+    put("t_seeds", "20".to_owned());
+    for (knob, prefix) in [("k0", "k0_"), ("k1", "k1_"), ("t_knob", "t_")] {
+        let path = get(fields, knob).to_owned();
+        let (from, to, steps) = range_defaults(doc, &path);
+        fields.entry(format!("{prefix}from")).or_insert(from);
+        fields.entry(format!("{prefix}to")).or_insert(to);
+        if prefix != "t_" {
+            fields.entry(format!("{prefix}steps")).or_insert(steps);
+        }
+    }
+}
+
+/// The form's fields from the document's `sweep` section (a shared link's sweep).
+pub fn from_sweep(sweep: &Value) -> Fields {
+    let mut fields = Fields::new();
+    fields.insert("tab".into(), "sweep".into());
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for (i, knob) in sweep.get("knobs").and_then(Value::as_array).into_iter().flatten().take(2).enumerate() {
+        fields.insert(format!("k{i}"), knob.get("path").map(text).unwrap_or_default());
+        let values = knob.get("values").and_then(Value::as_array);
+        let from = knob.get("from").or_else(|| values.and_then(|v| v.first()));
+        let to = knob.get("to").or_else(|| values.and_then(|v| v.last()));
+        let steps = knob.get("steps").cloned().or_else(|| values.map(|v| v.len().into()));
+        fields.insert(format!("k{i}_from"), from.map(text).unwrap_or_default());
+        fields.insert(format!("k{i}_to"), to.map(text).unwrap_or_default());
+        fields.insert(format!("k{i}_steps"), steps.as_ref().map(text).unwrap_or_default());
+    }
+    if let Some(seeds) = sweep.get("seeds") {
+        fields.insert("cell_seeds".into(), text(seeds));
+    }
+    if let Some(chart) = sweep.get("chart") {
+        fields.insert("chart".into(), text(chart));
+    }
+    fields
+}
+
+/// What the field at `path` holds, if a knob can set it.
+pub fn target_of(doc: &Value, path: &str) -> Option<Target> {
+    match doc.pointer(path)? {
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Target::Integer),
+        Value::Number(_) => Some(Target::Number),
+        Value::String(text) if text.parse::<Span>().is_ok() => Some(Target::Duration),
+        _ => None,
+    }
+}
+
+/// From, to and steps around the field's current value: half of it to twice it.
+fn range_defaults(doc: &Value, path: &str) -> (String, String, String) {
+    let value = doc.pointer(path);
+    match target_of(doc, path) {
+        Some(Target::Integer) => {
+            let v = value.and_then(Value::as_i64).unwrap_or(0);
+            let (from, to) = if v <= 0 { (0, 10) } else { ((v / 2).max(1), (v * 2).max(2)) };
+            (from.to_string(), to.to_string(), (to - from + 1).min(10).to_string())
+        }
+        Some(Target::Number) => {
+            let v = value.and_then(Value::as_f64).unwrap_or(0.0);
+            let (from, to) = if v == 0.0 { (0.0, 1.0) } else { (v / 2.0, v * 2.0) };
+            (short(from), short(to), "10".into())
+        }
+        Some(Target::Duration) => {
+            let micros =
+                value.and_then(Value::as_str).and_then(|t| t.parse::<Span>().ok()).map_or(0, |s| s.as_micros());
+            let (from, to) = if micros == 0 { (0, 1_000_000) } else { (micros / 2, micros * 2) };
+            (Span::from_micros(from).to_string(), Span::from_micros(to).to_string(), "10".into())
+        }
+        None => (String::new(), String::new(), "10".into()),
+    }
+}
+
+/// A number with at most four decimals, without trailing zeros.
+fn short(x: f64) -> String {
+    let text = format!("{x:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// The value a form's text gives a field of kind `target` (a number, or a duration as text).
+fn knob_value(text: &str, target: Target, field: &str) -> Result<Value, String> {
+    let text = text.trim();
+    match target {
+        Target::Duration => Ok(Value::String(text.to_owned())),
+        Target::Integer | Target::Number => {
+            let x: f64 = text.parse().map_err(|_| format!("{field}: {text:?} is not a number"))?;
+            if target == Target::Integer && x.fract() == 0.0 && x.abs() < 1e15 {
+                Ok(json!(x as i64))
+            } else {
+                Ok(json!(x))
+            }
+        }
+    }
+}
+
+/// A whole number from the form, in `1..=max`, or what is wrong with it.
+pub fn count(fields: &Fields, name: &str, label: &str, max: usize) -> Result<usize, String> {
+    let text = get(fields, name).trim();
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| format!("{label}: give a whole number from 1 to {max}, not {text:?}"))
+}
+
+/// A seed from the form.
+pub fn seed(fields: &Fields, name: &str, label: &str) -> Result<u64, String> {
+    let text = get(fields, name).trim();
+    text.parse::<u64>().map_err(|_| format!("{label}: give a whole number from 0 up, not {text:?}"))
+}
+
+/// The `sweep` section the form describes (checked against the document by the plan).
+pub fn sweep_section(fields: &Fields, doc: &Value) -> Result<Value, String> {
+    let mut knobs = Vec::new();
+    for (i, label) in [(0, "Knob 1"), (1, "Knob 2")] {
+        let path = get(fields, &format!("k{i}"));
+        if path.is_empty() {
+            continue;
+        }
+        let target = target_of(doc, path).ok_or_else(|| format!("{label}: {path} is not a number or a duration"))?;
+        let from = knob_value(get(fields, &format!("k{i}_from")), target, &format!("{label} from"))?;
+        let to = knob_value(get(fields, &format!("k{i}_to")), target, &format!("{label} to"))?;
+        let steps = count(fields, &format!("k{i}_steps"), &format!("{label} steps"), odds::KNOB_VALUES_MAX)?;
+        knobs.push(json!({ "path": path, "from": from, "to": to, "steps": steps }));
+    }
+    if knobs.is_empty() {
+        return Err("Knob 1: pick a field to sweep".to_owned());
+    }
+    let seeds = count(fields, "cell_seeds", "Seeds per cell", odds::SEEDS_MAX)?;
+    let first_seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0);
+    Ok(json!({ "knobs": knobs, "seeds": seeds, "first_seed": first_seed, "chart": get(fields, "chart") }))
+}
+
+/// The tipping-point search the form describes.
+pub fn tip_request(fields: &Fields, doc: &Value) -> Result<TipRequest, String> {
+    let knob = get(fields, "t_knob").to_owned();
+    let target = target_of(doc, &knob).ok_or_else(|| format!("Knob: {knob} is not a number or a duration"))?;
+    let claims = doc.get("expect").and_then(Value::as_array).map_or(0, Vec::len);
+    if claims == 0 {
+        return Err(
+            "Claim: this scenario makes no claims (its expect list is empty), so there is nothing to tip".into()
+        );
+    }
+    let assertion = get(fields, "t_claim").parse::<usize>().ok().filter(|a| *a < claims);
+    Ok(TipRequest {
+        from: knob_value(get(fields, "t_from"), target, "From")?,
+        to: knob_value(get(fields, "t_to"), target, "To")?,
+        knob,
+        assertion: assertion.ok_or("Claim: pick one of the scenario's claims")?,
+        seeds: count(fields, "t_seeds", "Seeds per probe", odds::SEEDS_MAX)?,
+        first_seed: doc.get("seed").and_then(Value::as_u64).unwrap_or(0),
+    })
+}

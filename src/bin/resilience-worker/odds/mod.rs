@@ -1,0 +1,242 @@
+//! Odds in the playground: the dialog that runs the scenario across seeds, sweeps one or two
+//! knobs, or searches a tipping point, on a pool of workers.
+//!
+//! The page's worker is the coordinator. It keeps the dialog's form and results, so closing the
+//! dialog loses nothing; it draws the dialog as HTML ([`view`]), which the page shows as it is
+//! and answers with the reader's clicks and the form's values (`{"op": "odds", "act": …}`). It
+//! checks a batch against the limits before any run, splits it into jobs ([`batch`]) for a pool
+//! of workers (other instances of this worker, one per core, which answer with [`jobs`]), and
+//! merges their results by run index.
+//!
+//! Acts: `open` (draw), `form` (the reader changed a field), `tab`, `run`, `cancel`, and
+//! `seed`, `cell`, `open-cell` and `probe`, which reply with the `edits` that open that run in
+//! the playground (the seed, the cell's knob values, the probe's value) instead of a drawing. A
+//! sweep's `run` also replies with its `sweep` section, which the page writes into the document.
+
+mod batch;
+mod form;
+pub mod jobs;
+#[cfg(test)]
+mod tests;
+mod view;
+
+use batch::{Batch, Phase, Work};
+use form::Fields;
+use resilience_engine::odds::{self, Plan};
+use resilience_engine::{Scenario, expect};
+use serde_json::{Value, json};
+
+/// The dialog's state, between the page's messages.
+#[derive(Default)]
+pub struct Session {
+    fields: Fields,
+    /// The page's document, as last sent.
+    doc: Value,
+    /// The `sweep` section the form last took its fields from.
+    sweep_seen: Option<Value>,
+    batch: Option<Batch>,
+    /// Workers in the pool of the current batch.
+    workers: usize,
+    /// Why the last run was refused.
+    refused: Option<String>,
+}
+
+/// What an act asks of the caller.
+pub struct Effect {
+    /// The reply to the page: the drawing (`{"form": …, "html": …}`, see [`Session::view`]) or
+    /// `{"edits": [[pointer, value], …]}`.
+    pub reply: Value,
+    /// The jobs out are moot: stop the pool's workers.
+    pub stop_jobs: bool,
+}
+
+impl Session {
+    /// Answers one of the page's acts, at `now_ms`; `workers` is the pool's size.
+    pub fn act(&mut self, request: &Value, workers: usize, now_ms: f64) -> Effect {
+        if let Some(doc) = request.get("doc") {
+            self.take_doc(doc);
+        }
+        if let Some(Value::Object(sent)) = request.get("form") {
+            self.take_fields(sent);
+        }
+        form::fill_defaults(&mut self.fields, &self.doc);
+        let arg = request.get("arg").and_then(Value::as_str).unwrap_or_default();
+        let mut stop_jobs = false;
+        match request.get("act").and_then(Value::as_str).unwrap_or("open") {
+            "tab" if ["seeds", "sweep", "tip"].contains(&arg) => {
+                self.fields.insert("tab".into(), arg.to_owned());
+            }
+            "run" => {
+                stop_jobs = self.running();
+                self.start(workers, now_ms);
+                // A sweep that starts goes into the document, so it travels in links.
+                if let Some(Batch { work: Work::Sweep { doc, .. }, .. }) = &self.batch {
+                    if self.refused.is_none() {
+                        let sweep = doc[odds::sweep::KEY].clone();
+                        let mut reply = self.view(now_ms);
+                        reply["sweep"] = sweep;
+                        return Effect { reply, stop_jobs };
+                    }
+                }
+            }
+            "cancel" => {
+                stop_jobs = self.running();
+                if let Some(batch) = &mut self.batch {
+                    batch.cancel(now_ms);
+                }
+            }
+            "seed" | "cell" | "open-cell" | "probe" => {
+                if let Some(edits) = self.edits_to_open(request, arg) {
+                    return Effect { reply: json!({ "edits": edits }), stop_jobs };
+                }
+            }
+            _ => {}
+        }
+        Effect { reply: self.view(now_ms), stop_jobs }
+    }
+
+    /// The dialog, drawn: `{"form": …, "html": …}` (see [`view::render`]).
+    pub fn view(&self, now_ms: f64) -> Value {
+        let (form, html) = view::render(&view::Parts {
+            fields: &self.fields,
+            doc: &self.doc,
+            batch: self.batch.as_ref(),
+            workers: self.workers,
+            refused: self.refused.as_deref(),
+            now_ms,
+        });
+        json!({ "form": form, "html": html })
+    }
+
+    /// True while a batch has runs to hand out or out.
+    pub fn running(&self) -> bool {
+        self.batch.as_ref().is_some_and(|b| b.phase == Phase::Running)
+    }
+
+    /// The next job for an idle worker, as request text.
+    pub fn next_job(&mut self) -> Option<String> {
+        self.batch.as_mut()?.next_job()
+    }
+
+    /// Merges a job's reply.
+    pub fn job_done(&mut self, reply: &str, now_ms: f64) {
+        if let Some(batch) = &mut self.batch {
+            batch.merge(reply, now_ms);
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    /// A worker of the pool failed (it could not start, or it crashed): the batch stops.
+    pub fn pool_failed(&mut self, why: &str, now_ms: f64) {
+        if let Some(batch) = &mut self.batch {
+            batch.merge(&json!({ "error": why }).to_string(), now_ms);
+        }
+    }
+
+    fn take_doc(&mut self, doc: &Value) {
+        self.doc = doc.clone();
+        let sweep = doc.get(odds::sweep::KEY);
+        if sweep.is_some() && sweep != self.sweep_seen.as_ref() {
+            self.sweep_seen = sweep.cloned();
+            self.fields.extend(form::from_sweep(sweep.unwrap_or(&Value::Null)));
+        }
+    }
+
+    /// Takes the page's fields (each cut to 200 characters); a knob picked anew gets its own
+    /// range instead of the one shown for the knob before.
+    fn take_fields(&mut self, sent: &serde_json::Map<String, Value>) {
+        let mut stale = Vec::new();
+        for (knob, prefix) in [("k0", "k0_"), ("k1", "k1_"), ("t_knob", "t_")] {
+            let picked = sent.get(knob).and_then(Value::as_str);
+            if picked.is_some_and(|p| p != form::get(&self.fields, knob)) {
+                stale.extend(["from", "to", "steps"].map(|part| format!("{prefix}{part}")));
+            }
+        }
+        for (name, value) in sent.iter().filter(|(name, _)| form::NAMES.contains(&name.as_str())) {
+            if let Some(text) = value.as_str() {
+                self.fields.insert(name.clone(), text.chars().take(200).collect());
+            }
+        }
+        for name in stale {
+            self.fields.remove(&name);
+        }
+    }
+
+    /// Starts the batch the form describes, or says why not (before any run).
+    fn start(&mut self, workers: usize, now_ms: f64) {
+        self.workers = workers.max(1);
+        match self.work() {
+            Ok(work) => {
+                self.refused = None;
+                self.batch = Some(Batch::new(work, self.workers, now_ms));
+            }
+            Err(why) => self.refused = Some(why),
+        }
+    }
+
+    fn work(&self) -> Result<Work, String> {
+        let doc = &self.doc;
+        match form::get(&self.fields, "tab") {
+            "sweep" => {
+                let mut swept = doc.clone();
+                swept[odds::sweep::KEY] = form::sweep_section(&self.fields, doc)?;
+                let plan = Plan::new(&swept).map_err(|e| e.to_string())?;
+                let outcomes = vec![None; plan.runs()];
+                Ok(Work::Sweep { doc: swept, plan: Box::new(plan), outcomes })
+            }
+            "tip" => Ok(Work::Tip { doc: doc.clone(), request: form::tip_request(&self.fields, doc)?, tip: None }),
+            _ => {
+                let seeds = form::count(&self.fields, "seeds", "Seeds", odds::SEEDS_MAX)?;
+                let first_seed = form::seed(&self.fields, "first_seed", "First seed")?;
+                let scenario = Scenario::from_json(&doc.to_string()).map_err(|e| e.to_string())?;
+                odds::check_batch(&scenario, seeds).map_err(|e| e.to_string())?;
+                let assertions = expect::read(doc).map_err(|e| e.to_string())?.len();
+                let faults = odds::fault_labels(&scenario);
+                Ok(Work::Seeds { doc: doc.clone(), first_seed, assertions, faults, outcomes: vec![None; seeds] })
+            }
+        }
+    }
+
+    /// The edits that open one run of the batch in the playground.
+    fn edits_to_open(&self, request: &Value, arg: &str) -> Option<Value> {
+        let batch = self.batch.as_ref()?;
+        match (&batch.work, request.get("act").and_then(Value::as_str)?) {
+            (Work::Seeds { .. }, "seed") => Some(json!([["/seed", arg.parse::<u64>().ok()?]])),
+            (Work::Sweep { plan, outcomes, .. }, "cell") => cell_edits(plan, outcomes, arg.parse().ok()?),
+            (Work::Sweep { plan, outcomes, .. }, "open-cell") => {
+                let row: usize = form::get(&self.fields, "open_row").parse().ok()?;
+                let column: usize = form::get(&self.fields, "open_column").parse().unwrap_or(0);
+                let width = plan.sweep().knobs.get(1).map_or(1, |k| k.values.len());
+                cell_edits(plan, outcomes, row * width + column.min(width - 1))
+            }
+            (Work::Tip { request, tip: Some(tip), .. }, "probe") => {
+                let probe = tip.probes.get(arg.parse::<usize>().ok()?)?;
+                Some(json!([[request.knob, probe.value]]))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The edits that open cell `index`: its knob values, and the seed of its first run that
+/// fails the charted claim (else its first seed).
+fn cell_edits(plan: &Plan, outcomes: &[Option<odds::CellOutcome>], index: usize) -> Option<Value> {
+    let cell = plan.cells().get(index)?;
+    let sweep = plan.sweep();
+    let claim = match &sweep.chart {
+        odds::Chart::Assertion(n) => Some(*n),
+        odds::Chart::Figure(_) => None,
+    };
+    let runs = &outcomes[index * sweep.seeds..(index + 1) * sweep.seeds];
+    let failing =
+        claim.and_then(|n| runs.iter().flatten().find_map(|o| o.run.as_ref().filter(|r| !r.holds(n)).map(|r| r.seed)));
+    let seed = failing.unwrap_or_else(|| odds::seed_at(sweep.first_seed, 0));
+    let mut edits: Vec<Value> = sweep.knobs.iter().zip(&cell.values).map(|(k, v)| json!([k.path, v])).collect();
+    edits.push(json!(["/seed", seed]));
+    Some(Value::Array(edits))
+}
+
+/// FNV-1a of `text`: a short digest that says two results are the same.
+pub fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,172 @@
+//! The odds dialog driven as the page and the pool drive it: acts in, drawings out, jobs run by
+//! several workers finishing in a shuffled order.
+
+use serde_json::{Value, json};
+
+use crate::ops::Worker;
+use resilience_engine::examples;
+
+fn act(coordinator: &mut Worker, request: &Value) -> Value {
+    let mut request = request.clone();
+    request["op"] = "odds".into();
+    serde_json::from_str(&coordinator.handle(&request.to_string(), &|| 0.0)).expect("every reply is JSON")
+}
+
+fn example(name: &str) -> Value {
+    serde_json::from_str(examples::gallery(name).expect("a gallery example")).expect("JSON")
+}
+
+/// Runs the coordinator's batch on `members` workers; each step finishes a job picked by
+/// `order` among those out. Returns the final drawing.
+fn run_pool(coordinator: &mut Worker, members: usize, order: u64) -> String {
+    let mut pool: Vec<Worker> = (0..members).map(|_| Worker::default()).collect();
+    let mut busy = vec![false; members];
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for step in 0u64.. {
+        for (member, idle) in busy.iter_mut().enumerate() {
+            if !*idle {
+                if let Some(job) = coordinator.odds.next_job() {
+                    out.push((member, job));
+                    *idle = true;
+                }
+            }
+        }
+        if out.is_empty() {
+            break;
+        }
+        let pick = usize::try_from(resilience_engine::splitmix64(order ^ step) % out.len() as u64).unwrap_or(0);
+        let (member, job) = out.swap_remove(pick);
+        let reply = pool[member].handle(&job, &|| 0.0);
+        coordinator.odds.job_done(&reply, step as f64);
+        busy[member] = false;
+    }
+    let view = coordinator.odds.view(0.0);
+    format!("{}{}", view["form"].as_str().unwrap_or_default(), view["html"].as_str().unwrap_or_default())
+}
+
+/// A reply's drawing, both parts.
+fn drawn(reply: &Value) -> String {
+    format!("{}{}", reply["form"].as_str().unwrap_or_default(), reply["html"].as_str().unwrap_or_default())
+}
+
+fn digest_of(html: &str) -> String {
+    let start = html.find("id=\"odds-digest\">").expect("a finished batch shows its digest") + 17;
+    html[start..start + 16].to_owned()
+}
+
+/// A short scenario with a claim that holds on some seeds only.
+fn short_storm() -> Value {
+    let mut doc = example("retry-storm");
+    doc["duration"] = "30s".into();
+    doc
+}
+
+#[test]
+fn seeds_give_the_same_odds_on_one_two_or_eight_workers_in_any_order() {
+    let mut digests = Vec::new();
+    for (members, order) in [(1, 1), (2, 2), (8, 3), (8, 4)] {
+        let mut coordinator = Worker::default();
+        let reply = act(
+            &mut coordinator,
+            &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "12"}}),
+        );
+        assert!(drawn(&reply).contains("0 of 12 runs"), "{reply}");
+        let html = run_pool(&mut coordinator, members, order);
+        assert!(html.contains("12 runs in"), "{html}");
+        assert!(html.contains("of seeds</b> ("), "each claim's share: {html}");
+        assert!(html.contains("class=\"strip-plot\""), "strip plots: {html}");
+        digests.push(digest_of(&html));
+    }
+    assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
+}
+
+#[test]
+fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "3"}}));
+    run_pool(&mut coordinator, 2, 9);
+    let reply = act(&mut coordinator, &json!({"act": "seed", "arg": "14"}));
+    assert_eq!(reply["edits"], json!([["/seed", 14]]));
+
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "4",
+        "k0_steps": "4", "k1": "", "cell_seeds": "2", "chart": "expect[0]"});
+    let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    assert_eq!(reply["sweep"]["knobs"][0]["steps"], 4, "the sweep goes into the document: {reply}");
+    let html = run_pool(&mut coordinator, 3, 5);
+    assert!(html.contains("data-act=\"cell\" data-arg=\"3\""), "{html}");
+    let reply = act(&mut coordinator, &json!({"act": "cell", "arg": "3"}));
+    let edits = reply["edits"].as_array().expect("edits");
+    assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 4]));
+    assert_eq!(edits[1][0], "/seed");
+    let reply = act(&mut coordinator, &json!({"act": "open-cell", "form": {"open_row": "0"}}));
+    assert_eq!(reply["edits"][0], json!(["/endpoints/0/stack/0/retry/max_attempts", 1]), "{reply}");
+}
+
+#[test]
+fn too_much_work_or_a_bad_field_is_refused_before_any_run_saying_why() {
+    let mut coordinator = Worker::default();
+    let mut huge = example("retry-storm");
+    huge["duration"] = "3600s".into();
+    let reply = act(&mut coordinator, &json!({"act": "run", "doc": huge, "form": {"tab": "seeds", "seeds": "1000"}}));
+    let html = drawn(&reply);
+    assert!(html.contains("Not run:") && html.contains("limit"), "{html}");
+    assert!(coordinator.odds.next_job().is_none());
+    let reply =
+        act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "ten"}}));
+    assert!(drawn(&reply).contains("Seeds: give a whole number from 1 to 1000, not &quot;ten&quot;"));
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "x"});
+    let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    assert!(drawn(&reply).contains("Knob 1 to: &quot;x&quot; is not a number"), "{reply}");
+    let reply = act(&mut coordinator, &json!({"act": "run", "form": {"tab": "tip"}, "doc": example("breaker-outage")}));
+    assert!(drawn(&reply).contains("Not run:"), "{reply}");
+}
+
+#[test]
+fn cancel_stops_handing_out_jobs_and_keeps_the_partial_results() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "40"}}));
+    let job = coordinator.odds.next_job().expect("a job");
+    let reply = Worker::default().handle(&job, &|| 0.0);
+    coordinator.odds.job_done(&reply, 1.0);
+    let reply = act(&mut coordinator, &json!({"act": "cancel"}));
+    assert!(coordinator.take_stop_jobs(), "the pool is told to stop");
+    assert!(coordinator.odds.next_job().is_none());
+    let html = drawn(&reply);
+    assert!(html.contains("Cancelled after ") && html.contains(" of 40 runs: the results below are partial"), "{html}");
+    assert!(html.contains("holds on"), "the partial results stay: {html}");
+}
+
+#[test]
+fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
+    let mut doc = short_storm();
+    doc["endpoints"][0]["name"] = "<img src=x onerror=alert(1)>".into();
+    doc["sweep"] =
+        json!({"knobs": [{"path": "/endpoints/0/stack/0/retry/max_attempts", "values": [1, 2, 3]}], "seeds": 3});
+    let mut coordinator = Worker::default();
+    let html = drawn(&act(&mut coordinator, &json!({"act": "open", "doc": doc})));
+    assert!(html.contains("aria-pressed=\"true\">Sweep"), "{html}");
+    assert!(html.contains("name=\"k0_steps\" type=\"number\" value=\"3\""), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; › layer 0 › retry › max attempts"), "{html}");
+}
+
+#[test]
+fn a_tipping_point_search_runs_as_one_job() {
+    let mut coordinator = Worker::default();
+    let form = json!({"tab": "tip", "t_knob": "/endpoints/0/stack/0/retry/max_attempts", "t_from": "4", "t_to": "1",
+        "t_claim": "0", "t_seeds": "2"});
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    let html = run_pool(&mut coordinator, 2, 1);
+    assert!(html.contains("id=\"odds-tip\""), "{html}");
+    assert!(html.contains("data-act=\"probe\""), "{html}");
+}
+
+#[test]
+fn the_pool_has_a_worker_per_core_or_as_many_as_the_address_asks() {
+    use crate::ops::pool_size;
+    assert_eq!(pool_size(&json!({"cores": 2.0})), 2);
+    assert_eq!(pool_size(&json!({"cores": 64.0})), 8);
+    assert_eq!(pool_size(&json!({"cores": 2.0, "search": "?theme=dark&workers=3"})), 3);
+    assert_eq!(pool_size(&json!({"cores": 2.0, "search": "?workers=0"})), 1);
+    assert_eq!(pool_size(&json!({"search": "?workers=many"})), 1);
+}

@@ -1,0 +1,483 @@
+//! The odds dialog as HTML: the form of the chosen tab, the batch's progress, and its results
+//! (strip plots of every figure across seeds, a heatmap or line chart of a sweep, a search's
+//! probes). Every text that comes from the document is escaped ([`esc`]); the page inserts the
+//! HTML as it is and handles clicks on elements with `data-act` (and `data-arg`).
+
+use core::fmt::Write as _;
+
+use resilience_engine::odds::{self, Distribution, Odds, SeedOutcome};
+use serde_json::Value;
+
+use super::batch::{Batch, Phase, Work};
+use super::form::{self, Fields};
+
+/// What the dialog shows.
+pub struct Parts<'a> {
+    /// The form's values.
+    pub fields: &'a Fields,
+    /// The page's document (its knobs and claims fill the lists).
+    pub doc: &'a Value,
+    /// The last batch, if any.
+    pub batch: Option<&'a Batch>,
+    /// Workers in its pool.
+    pub workers: usize,
+    /// Why the last run was refused, if it was.
+    pub refused: Option<&'a str>,
+    /// The worker's clock, for the time left.
+    pub now_ms: f64,
+}
+
+/// Text safe inside HTML and attribute values.
+pub fn esc(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The dialog body in two parts: the form, and the batch's status and results. The page keeps
+/// them apart, so that the drawings pushed while a batch runs leave the form (and what a reader
+/// is typing in it) alone.
+pub fn render(parts: &Parts<'_>) -> (String, String) {
+    let tab = form::get(parts.fields, "tab");
+    let mut out = String::from("<div class=\"odds-tabs\" role=\"group\" aria-label=\"What to run\">");
+    for (name, label) in [("seeds", "Across seeds"), ("sweep", "Sweep"), ("tip", "Tipping point")] {
+        let _ = write!(
+            out,
+            "<button type=\"button\" id=\"odds-tab-{name}\" data-act=\"tab\" data-arg=\"{name}\" aria-pressed=\"{}\">{label}</button>",
+            tab == name
+        );
+    }
+    out.push_str("</div><div class=\"odds-form\">");
+    match tab {
+        "sweep" => sweep_form(&mut out, parts),
+        "tip" => tip_form(&mut out, parts),
+        _ => seeds_form(&mut out, parts),
+    }
+    out.push_str("</div>");
+    let mut rest = String::new();
+    status(&mut rest, parts);
+    if let Some(batch) = parts.batch {
+        results(&mut rest, batch, parts.doc, parts.fields);
+    }
+    (out, rest)
+}
+
+fn input(out: &mut String, fields: &Fields, name: &str, label: &str, kind: &str) {
+    let _ = write!(
+        out,
+        "<label>{label} <input id=\"odds-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\" spellcheck=\"false\"></label>",
+        esc(form::get(fields, name))
+    );
+}
+
+/// A labelled select; `label` is HTML (escape what comes from the document), options are text.
+fn select(out: &mut String, name: &str, label: &str, chosen: &str, options: &[(String, String)]) {
+    let _ = write!(out, "<label>{label} <select id=\"odds-{name}\" name=\"{name}\">");
+    for (value, text) in options {
+        let selected = if value == chosen { " selected" } else { "" };
+        let _ = write!(out, "<option value=\"{}\"{selected}>{}</option>", esc(value), esc(text));
+    }
+    out.push_str("</select></label>");
+}
+
+fn run_button(out: &mut String, label: &str) {
+    let _ = write!(out, "<button type=\"button\" id=\"odds-run\" class=\"primary\" data-act=\"run\">{label}</button>");
+}
+
+fn seeds_form(out: &mut String, parts: &Parts<'_>) {
+    out.push_str("<p class=\"muted\">Run this scenario on many seeds: how often does each claim hold, and how much do the figures vary?</p>");
+    input(out, parts.fields, "seeds", "Seeds", "number");
+    input(out, parts.fields, "first_seed", "First seed", "number");
+    run_button(out, "Run the seeds");
+}
+
+/// Every knob the document offers, as select options, labelled in words.
+fn knob_options(doc: &Value, none: bool) -> Vec<(String, String)> {
+    let mut options = Vec::new();
+    if none {
+        options.push((String::new(), "none".to_owned()));
+    }
+    for (path, _) in odds::candidates(doc) {
+        let now =
+            doc.pointer(&path).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
+        options.push((path.clone(), format!("{} (now {now})", knob_name(doc, &path))));
+    }
+    options
+}
+
+/// A field's path in words: names for numbered services and endpoints, `›` between parts.
+pub fn knob_name(doc: &Value, path: &str) -> String {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let part = parts[i];
+        let named = ["services", "endpoints"].contains(&part).then(|| parts.get(i + 1)).flatten();
+        if let Some(index) = named {
+            let pointer = format!("/{part}/{index}/name");
+            let name = doc.pointer(&pointer).and_then(Value::as_str).unwrap_or(index);
+            words.push(name.to_owned());
+            i += 2;
+            continue;
+        }
+        if part == "stack" || part == "faults" {
+            if let Some(index) = parts.get(i + 1) {
+                words.push(format!("{} {index}", if part == "stack" { "layer" } else { "fault" }));
+                i += 2;
+                continue;
+            }
+        }
+        words.push(part.replace('_', " ").replace("~1", "/").replace("~0", "~"));
+        i += 1;
+    }
+    words.join(" › ")
+}
+
+fn sweep_form(out: &mut String, parts: &Parts<'_>) {
+    let f = parts.fields;
+    out.push_str("<p class=\"muted\">Vary one or two settings over a range and chart a figure, or how often a claim holds, for every combination. The sweep is saved with the scenario, so it travels in links.</p>");
+    for (i, label) in [(0, "Knob 1"), (1, "Knob 2")] {
+        out.push_str("<fieldset class=\"odds-knob\">");
+        let name = format!("k{i}");
+        select(out, &name, label, form::get(f, &name), &knob_options(parts.doc, i == 1));
+        if !form::get(f, &name).is_empty() {
+            input(out, f, &format!("k{i}_from"), "from", "text");
+            input(out, f, &format!("k{i}_to"), "to", "text");
+            input(out, f, &format!("k{i}_steps"), "steps", "number");
+        }
+        out.push_str("</fieldset>");
+    }
+    input(out, f, "cell_seeds", "Seeds per cell", "number");
+    select(out, "chart", "Chart", form::get(f, "chart"), &chart_options(parts.doc));
+    run_button(out, "Run the sweep");
+}
+
+/// What a sweep can chart: each figure, each fault's recovery, each claim.
+fn chart_options(doc: &Value) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> =
+        odds::FIGURE_NAMES.iter().map(|n| ((*n).to_owned(), figure_label(n).to_owned())).collect();
+    let faults = fault_count(doc);
+    options.extend((0..faults).map(|k| (format!("recovery_ms[{k}]"), format!("recovery time after fault {k}"))));
+    for (n, claim) in claims(doc).iter().enumerate() {
+        options.push((format!("expect[{n}]"), format!("share of seeds where claim {} holds: {claim}", n + 1)));
+    }
+    options
+}
+
+fn fault_count(doc: &Value) -> usize {
+    let services = doc.get("services").and_then(Value::as_array);
+    services.into_iter().flatten().map(|s| s.get("faults").and_then(Value::as_array).map_or(0, Vec::len)).sum()
+}
+
+/// The document's claims, each in short (its first key and value).
+fn claims(doc: &Value) -> Vec<String> {
+    let list = doc.get("expect").and_then(Value::as_array);
+    list.into_iter()
+        .flatten()
+        .map(|c| {
+            let text = c.to_string();
+            if text.chars().count() > 80 { format!("{}…", text.chars().take(80).collect::<String>()) } else { text }
+        })
+        .collect()
+}
+
+fn tip_form(out: &mut String, parts: &Parts<'_>) {
+    let f = parts.fields;
+    out.push_str("<p class=\"muted\">Search one setting for the value where a claim stops holding (on at least half of the seeds), by halving the range.</p>");
+    select(out, "t_knob", "Knob", form::get(f, "t_knob"), &knob_options(parts.doc, false));
+    input(out, f, "t_from", "from (holds)", "text");
+    input(out, f, "t_to", "to (fails)", "text");
+    let options: Vec<(String, String)> =
+        claims(parts.doc).into_iter().enumerate().map(|(n, c)| (n.to_string(), format!("{}: {c}", n + 1))).collect();
+    select(out, "t_claim", "Claim", form::get(f, "t_claim"), &options);
+    input(out, f, "t_seeds", "Seeds per probe", "number");
+    run_button(out, "Find the tipping point");
+}
+
+fn status(out: &mut String, parts: &Parts<'_>) {
+    out.push_str("<div class=\"odds-status\" role=\"status\" aria-live=\"polite\">");
+    if let Some(why) = parts.refused {
+        let _ = write!(out, "<p class=\"odds-error\" role=\"alert\" id=\"odds-refused\">Not run: {}</p>", esc(why));
+    }
+    if let Some(batch) = parts.batch {
+        let searching = matches!(batch.work, Work::Tip { .. }) && batch.phase == Phase::Running;
+        if searching {
+            // A search's length is not known ahead: the bar just moves.
+            out.push_str("<progress id=\"odds-progress\"></progress>");
+        } else {
+            let _ = write!(
+                out,
+                "<progress id=\"odds-progress\" max=\"{}\" value=\"{}\"></progress>",
+                batch.runs, batch.done
+            );
+        }
+        let text = status_text(batch, parts.workers, parts.now_ms);
+        let _ = write!(out, "<span id=\"odds-progress-text\">{}</span>", esc(&text));
+        if batch.phase == Phase::Running {
+            out.push_str("<button type=\"button\" id=\"odds-cancel\" data-act=\"cancel\">Cancel</button>");
+        }
+    }
+    out.push_str("</div>");
+}
+
+/// Where the batch stands, in words.
+fn status_text(batch: &Batch, workers: usize, now_ms: f64) -> String {
+    let (done, runs) = (batch.done, batch.runs);
+    let elapsed_s = (batch.ended_ms.unwrap_or(now_ms) - batch.started_ms) / 1000.0;
+    if let Work::Tip { request, tip, .. } = &batch.work {
+        return match (&batch.phase, tip) {
+            (Phase::Running, _) => {
+                format!("Searching: one worker runs the probes one after another, {} seed(s) each…", request.seeds)
+            }
+            (Phase::Done, Some(tip)) => {
+                format!("{} runs ({} probes) in {elapsed_s:.1} s", tip.runs, tip.probes.len())
+            }
+            (Phase::Failed(why), _) => format!("Stopped: {why}"),
+            _ => "Cancelled: the search stopped".to_owned(),
+        };
+    }
+    match &batch.phase {
+        Phase::Running => match batch.remaining_ms(now_ms) {
+            Some(left) => format!("{done} of {runs} runs · about {:.0} s left", (left / 1000.0).ceil()),
+            None => format!("{done} of {runs} runs · starting {workers} worker(s)…"),
+        },
+        Phase::Done => format!("{runs} runs in {elapsed_s:.1} s on {workers} worker(s)"),
+        Phase::Cancelled => format!("Cancelled after {done} of {runs} runs: the results below are partial"),
+        Phase::Failed(why) => format!("Stopped after {done} of {runs} runs: {why}"),
+    }
+}
+
+fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
+    out.push_str("<div class=\"odds-results\">");
+    let summary = match &batch.work {
+        Work::Seeds { first_seed, assertions, faults, outcomes, .. } => {
+            let done: Vec<SeedOutcome> = outcomes.iter().flatten().cloned().collect();
+            let odds = odds::aggregate(&done, *assertions, faults.len());
+            seeds_results(out, &odds, &done, faults, *first_seed);
+            serde_json::to_string(&odds).unwrap_or_default()
+        }
+        Work::Sweep { plan, outcomes, .. } => {
+            let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
+            let result = plan.summarize(&done);
+            sweep_results(out, &result, doc, fields);
+            serde_json::to_string(&result).unwrap_or_default()
+        }
+        Work::Tip { request, tip, .. } => {
+            if let Some(tip) = tip {
+                tip_results(out, tip, &knob_name(doc, &request.knob));
+            }
+            serde_json::to_string(tip).unwrap_or_default()
+        }
+    };
+    if batch.phase == Phase::Done {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">Results digest <code id=\"odds-digest\">{:016x}</code> (the same for any number of workers).</p>",
+            super::digest(&summary)
+        );
+    }
+    out.push_str("</div>");
+}
+
+fn figure_label(name: &str) -> &str {
+    match name {
+        "success_rate" => "success rate",
+        "goodput_rps" => "goodput",
+        "p99_ms" => "p99 latency",
+        "amplification" => "amplification",
+        other => other,
+    }
+}
+
+/// A figure's value in its unit.
+fn shown(name: &str, v: f64) -> String {
+    match name {
+        "success_rate" => format!("{:.1} %", v * 100.0),
+        "goodput_rps" => format!("{v:.1} req/s"),
+        "amplification" => format!("{v:.2}×"),
+        "p99_ms" => format!("{v:.0} ms"),
+        _ => format!("{:.1} s", v / 1000.0),
+    }
+}
+
+fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[String], first_seed: u64) {
+    let _ = write!(out, "<h3>Claims across {} seeds (from seed {first_seed})</h3>", odds.runs);
+    if odds.assertions.is_empty() {
+        out.push_str("<p class=\"muted\">This scenario makes no claims (its expect list is empty).</p>");
+    }
+    out.push_str("<ul class=\"odds-claims\">");
+    for (n, a) in odds.assertions.iter().enumerate() {
+        let class = if a.holds == a.runs { "pass" } else { "fail" };
+        let _ = write!(
+            out,
+            "<li class=\"{class}\" id=\"odds-claim-{n}\"><b>holds on {:.0} % of seeds</b> ({} of {}): {}",
+            a.share * 100.0,
+            a.holds,
+            a.runs,
+            esc(&a.claim)
+        );
+        let failing: Vec<u64> = done.iter().filter(|o| !o.holds(n)).map(|o| o.seed).take(12).collect();
+        if !failing.is_empty() {
+            out.push_str("<br>Fails on seed ");
+            for seed in failing {
+                let _ = write!(
+                    out,
+                    "<button type=\"button\" class=\"link\" data-act=\"seed\" data-arg=\"{seed}\" title=\"Open the run on seed {seed}\">{seed}</button> "
+                );
+            }
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul><h3>Figures across seeds</h3><p class=\"muted\">Each dot is a seed (red: it fails a claim); the bar is the middle half, the line the median. Click a dot to open its run.</p>");
+    for (name, distribution) in &odds.figures {
+        let values: Vec<Option<f64>> = done.iter().map(|o| o.figures.as_ref().and_then(|f| f.get(name))).collect();
+        strip(out, figure_label(name), name, distribution.as_ref(), &values, done);
+    }
+    for (k, label) in faults.iter().enumerate() {
+        let values: Vec<Option<f64>> =
+            done.iter().map(|o| o.figures.as_ref().and_then(|f| f.recovery_ms.get(k).copied().flatten())).collect();
+        let title = format!("recovery after {label}");
+        strip(out, &title, "recovery", odds.recovery_ms.get(k).and_then(Option::as_ref), &values, done);
+    }
+}
+
+/// One figure's strip plot: a dot per seed, the middle half and the median.
+fn strip(
+    out: &mut String,
+    title: &str,
+    unit: &str,
+    d: Option<&Distribution>,
+    values: &[Option<f64>],
+    runs: &[SeedOutcome],
+) {
+    let _ = write!(out, "<div class=\"strip\"><div class=\"strip-label\"><b>{}</b> ", esc(title));
+    let Some(d) = d else {
+        let _ = write!(out, "no value on any of {} seeds</div></div>", values.len());
+        return;
+    };
+    let _ = write!(
+        out,
+        "median {} (middle half {} – {}, range {} – {})",
+        shown(unit, d.median),
+        shown(unit, d.p25),
+        shown(unit, d.p75),
+        shown(unit, d.min),
+        shown(unit, d.max)
+    );
+    if d.missing > 0 {
+        let _ = write!(out, "; none on {} seed(s)", d.missing);
+    }
+    let (width, low, high) = (600.0, d.min, d.max);
+    let x = |v: f64| if high > low { 10.0 + (width - 20.0) * (v - low) / (high - low) } else { width / 2.0 };
+    let _ = write!(
+        out,
+        "</div><svg class=\"strip-plot\" viewBox=\"0 0 {width} 40\" role=\"img\" aria-label=\"{} on each seed, from {} to {}\">",
+        esc(title),
+        shown(unit, low),
+        shown(unit, high)
+    );
+    let _ = write!(
+        out,
+        "<rect class=\"middle\" x=\"{:.1}\" y=\"4\" width=\"{:.1}\" height=\"32\"/>",
+        x(d.p25),
+        (x(d.p75) - x(d.p25)).max(1.0)
+    );
+    for (i, (v, run)) in values.iter().zip(runs).enumerate() {
+        let Some(v) = v else { continue };
+        let fails = run.verdicts.iter().any(|v| !v.pass);
+        let class = if fails { "dot fail" } else { "dot" };
+        let _ = write!(
+            out,
+            "<circle class=\"{class}\" data-act=\"seed\" data-arg=\"{}\" cx=\"{:.1}\" cy=\"{}\" r=\"4\"><title>seed {}: {}</title></circle>",
+            run.seed,
+            x(*v),
+            8 + (i % 6) * 5,
+            run.seed,
+            shown(unit, *v)
+        );
+    }
+    let _ =
+        write!(out, "<line class=\"median\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"2\" y2=\"38\"/></svg></div>", x(d.median));
+}
+
+fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fields: &Fields) {
+    let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
+    let _ = write!(out, "<h3>{} over {}</h3>", esc(&result.chart), esc(&names.join(" × ")));
+    let share = result.chart.starts_with("expect");
+    if share {
+        out.push_str("<p class=\"muted\">Each cell is the share of its seeds on which the claim holds: green always, red never. Click a cell to open its run (its first failing seed).</p>");
+    } else {
+        out.push_str("<p class=\"muted\">Each cell is the median over its seeds. Click a cell to open its run.</p>");
+    }
+    // The engine's chart marks each cell with data-cell; here a click on one opens it.
+    let svg = odds::svg::chart(result).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
+    let _ = write!(out, "<div class=\"odds-chart\" id=\"odds-heatmap\">{svg}</div>");
+    // The keyboard's way to a cell.
+    out.push_str("<div class=\"odds-open\">");
+    let axis_options = |k: &odds::Axis| -> Vec<(String, String)> {
+        k.labels.iter().enumerate().map(|(i, l)| (i.to_string(), l.clone())).collect()
+    };
+    if let Some(rows) = result.knobs.first() {
+        select(out, "open_row", &esc(&names[0]), form::get(fields, "open_row"), &axis_options(rows));
+    }
+    if let Some(columns) = result.knobs.get(1) {
+        select(out, "open_column", &esc(&names[1]), form::get(fields, "open_column"), &axis_options(columns));
+    }
+    out.push_str(
+        "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>",
+    );
+    let csv = result.to_csv();
+    let _ = write!(
+        out,
+        "<p><a download=\"sweep.csv\" href=\"data:text/csv;charset=utf-8,{}\">Download the cells (CSV)</a></p>",
+        percent(&csv)
+    );
+    let invalid = result.cells.iter().filter(|c| c.invalid.is_some()).count();
+    if let Some(why) = result.cells.iter().find_map(|c| c.invalid.as_ref()) {
+        let _ = write!(
+            out,
+            "<p class=\"odds-error\">{invalid} cell(s) make the scenario invalid, for example {}</p>",
+            esc(why)
+        );
+    }
+}
+
+/// `text` for a data: URL (everything but unreserved characters percent-encoded).
+fn percent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+fn tip_results(out: &mut String, tip: &odds::Tip, knob: &str) {
+    let value = |v: &Option<Value>| {
+        v.as_ref().map_or_else(|| "—".to_owned(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+    };
+    let _ = write!(
+        out,
+        "<h3>Where “{}” tips</h3><p id=\"odds-tip\">Along {}: holds at {} and fails at {} ({}). A value holds when the claim holds on at least half of its seeds; the share at each probe shows how sure that is.</p>",
+        esc(&tip.claim),
+        esc(knob),
+        esc(&value(&tip.last_holding)),
+        esc(&value(&tip.first_failing)),
+        esc(&tip.note)
+    );
+    out.push_str("<table class=\"odds-probes\"><thead><tr><th>Probe</th><th>Value</th><th>Holds on</th><th></th></tr></thead><tbody>");
+    for (i, probe) in tip.probes.iter().enumerate() {
+        let class = if probe.holding() { "pass" } else { "fail" };
+        let _ = write!(
+            out,
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{:.0} % ({} of {})</td><td><button type=\"button\" data-act=\"probe\" data-arg=\"{i}\">Open</button></td></tr>",
+            i + 1,
+            esc(&value(&Some(probe.value.clone()))),
+            probe.share * 100.0,
+            probe.holds,
+            probe.seeds
+        );
+    }
+    out.push_str("</tbody></table>");
+}

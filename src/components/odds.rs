@@ -1,0 +1,150 @@
+//! The odds dialog: the scenario across seeds, parameter sweeps and tipping points, run on a
+//! pool of workers off the page's thread.
+//!
+//! The worker draws the dialog (`src/bin/resilience-worker/odds`) and keeps its form and
+//! results, so closing the dialog loses nothing and the first-paint bundle carries almost none
+//! of it: here are an empty box and the wires. A drawing comes in two parts, the form and the
+//! batch's status and results; the results pushed while a batch runs leave the form (and what a
+//! reader types in it) alone. Each click on an element with `data-act`, and each change, goes
+//! back with the form's values, the page's cores and its address's query (`?workers=N` sets the
+//! pool's size). A
+//! started sweep is written into the document (so it travels in links), and a picked seed,
+//! cell or probe opens that run in the playground (one undo step).
+
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::dialog::Dialog;
+use crate::state::{Action, AppContext, Banner, Edit};
+
+/// The dialog (shown while `state.odds`).
+pub fn odds_dialog(state: &AppContext) -> Html {
+    if !state.odds {
+        return html! {};
+    }
+    let onclick = {
+        let state = state.clone();
+        Callback::from(move |event: MouseEvent| {
+            let target = event.target_dyn_into::<web_sys::Element>();
+            let Some(acting) = target.and_then(|t| t.closest("[data-act]").ok().flatten()) else { return };
+            let attribute = |name: &str| acting.get_attribute(name).unwrap_or_default();
+            send(&state, &attribute("data-act"), &attribute("data-arg"));
+        })
+    };
+    // A pick in a list may change the form (a knob's range, its fields); typed values go
+    // with the next act.
+    let onchange = {
+        let state = state.clone();
+        Callback::from(move |event: Event| {
+            if event.target_dyn_into::<web_sys::HtmlSelectElement>().is_some() {
+                send(&state, "form", "");
+            }
+        })
+    };
+    let dispatch = state.dispatcher();
+    let close = Callback::from(move |_| dispatch.dispatch(Action::ToggleOdds));
+    html! {
+        <Dialog labelled_by="odds-title" class="odds-dialog">
+            <div class="odds-head">
+                <h2 id="odds-title">{ "Odds: across seeds, sweeps and tipping points" }</h2>
+                <button id="odds-close" onclick={close} aria-label="Close the odds dialog">{ "×" }</button>
+            </div>
+            <div class="odds" {onclick} {onchange}>
+                <div id="odds-form-area" />
+                <div id="odds-run-area" />
+            </div>
+        </Dialog>
+    }
+}
+
+/// The header's button that opens the dialog and asks the worker for its drawing.
+pub fn odds_button(state: &AppContext) -> Html {
+    let state = state.clone();
+    let onclick = Callback::from(move |_| {
+        state.dispatch(Action::ToggleOdds);
+        crate::worker::on_push(Some(Box::new(|push| draw(&push))));
+        send(&state, "open", "");
+    });
+    html! { <button id="open-odds" {onclick} title="Run across seeds, sweep settings, find tipping points">{ "Odds" }</button> }
+}
+
+/// Sends an act with the form's values and the document; draws the reply, or opens the run it
+/// names.
+fn send(state: &AppContext, act: &str, arg: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let text = |t: &str| Value::from(t).to_string();
+    let request = format!(
+        r#"{{"op":"odds","act":{},"arg":{},"form":{},"cores":{},"search":{},"doc":{}}}"#,
+        text(act),
+        text(arg),
+        form_values(),
+        window.navigator().hardware_concurrency(),
+        text(&window.location().search().unwrap_or_default()),
+        state.doc
+    );
+    let state = state.clone();
+    crate::worker::ask(None, request, move |reply| match reply {
+        Ok(reply) => answered(&state, &reply),
+        Err(why) => {
+            let why = why.replace('&', "&amp;").replace('<', "&lt;");
+            put("odds-run-area", &format!("<p class=\"odds-error\" role=\"alert\">{why}</p>"));
+        }
+    });
+}
+
+fn answered(state: &AppContext, reply: &Value) {
+    if let Some(sweep) = reply.get("sweep") {
+        state.dispatch(Action::Edit(Edit::Set("/sweep".into(), sweep.clone())));
+    }
+    let Some(Value::Array(edits)) = reply.get("edits") else { return draw(reply) };
+    let pairs: Vec<(String, Value)> =
+        edits.iter().filter_map(|e| Some((e.get(0)?.as_str()?.to_owned(), e.get(1)?.clone()))).collect();
+    let said: Vec<String> = pairs.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    state.dispatch(Action::Edit(Edit::SetMany(pairs)));
+    state.dispatch(Action::ToggleOdds);
+    let text = format!("Opened the run with {} (Ctrl+Z goes back).", said.join(", "));
+    state.dispatch(Action::Notify(Banner { text, offer_undo: true, ..Banner::default() }));
+}
+
+/// Draws a reply's parts: both after an act, the results alone when pushed as a batch runs (so
+/// the form, and what a reader is typing in it, stays).
+fn draw(reply: &Value) {
+    for (key, area) in [("form", "odds-form-area"), ("html", "odds-run-area")] {
+        if let Some(html) = reply.get(key).and_then(Value::as_str) {
+            put(area, html);
+        }
+    }
+}
+
+/// Puts `html` into the element `id`, if the dialog is open. The focus stays on the field or
+/// button that had it, and a field being typed in keeps what it holds.
+fn put(id: &str, html: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(area) = document.get_element_by_id(id) else { return };
+    let focused = document.active_element().filter(|e| !e.id().is_empty());
+    let typed = focused.as_ref().filter(|e| e.tag_name() == "INPUT").map(|e| js_sys::Reflect::get(e, &"value".into()));
+    area.set_inner_html(html);
+    let again = focused.and_then(|e| document.get_element_by_id(&e.id())?.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = again {
+        if let Some(Ok(value)) = typed {
+            let _ = js_sys::Reflect::set(&element, &"value".into(), &value);
+        }
+        let _ = element.focus();
+    }
+}
+
+/// The form's fields, by name, as a JSON object.
+fn form_values() -> Value {
+    let document = web_sys::window().and_then(|w| w.document());
+    let list = document.and_then(|d| d.query_selector_all("#odds-form-area [name], #odds-run-area [name]").ok());
+    let mut fields = serde_json::Map::new();
+    for node in list.iter().flat_map(|l| (0..l.length()).filter_map(move |i| l.item(i))) {
+        let Ok(element) = node.dyn_into::<web_sys::Element>() else { continue };
+        let value = js_sys::Reflect::get(&element, &"value".into()).ok().and_then(|v| v.as_string());
+        if let (Some(name), Some(value)) = (element.get_attribute("name"), value) {
+            fields.insert(name, value.into());
+        }
+    }
+    Value::Object(fields)
+}

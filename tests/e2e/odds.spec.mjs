@@ -1,0 +1,166 @@
+// Step 9 as a new user meets it: run a 100-seed batch and read the odds, open a seed's run,
+// sweep the retry count against the outage length and open a red cell's run, search a tipping
+// point; closing the dialog mid-run loses nothing, cancel stops the pool, too much work is
+// refused before any run, and the same batch gives the same digest on 1, 2 or 8 workers. The
+// dialog is drawn by the worker chunk; the runs go to a pool of workers.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import { settled, shots, watchProblems } from './helpers.mjs';
+
+async function openOdds(page) {
+  await page.click('#open-odds');
+  await expect(page.locator('#odds-run')).toBeVisible({ timeout: 30_000 });
+}
+
+const progress = (page) => page.locator('#odds-progress-text');
+
+for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+  test(`a 100-seed batch gives the odds of each claim, and a seed opens its run (${size.width}px)`, async ({ page }) => {
+    test.setTimeout(240_000);
+    const problems = watchProblems(page);
+    await page.setViewportSize(size);
+    await page.goto('./index.html');
+    await settled(page);
+    await openOdds(page);
+    await expect(page.locator('#odds-seeds')).toHaveValue('100');
+    await page.click('#odds-run');
+    await expect(progress(page)).toContainText(/of 100 runs|100 runs in/);
+    // Closing the dialog mid-run loses nothing: the batch goes on in the worker.
+    await page.keyboard.press('Escape');
+    await expect(page.locator('#odds-title')).toHaveCount(0);
+    await openOdds(page);
+    await expect(progress(page)).toContainText('100 runs in', { timeout: 180_000 });
+    const claim = page.locator('#odds-claim-0');
+    await expect(claim).toContainText(/holds on \d+ % of seeds/);
+    await expect(claim).toContainText('of 100)');
+    await expect(page.locator('.strip-plot')).toHaveCount(5); // four figures and the outage's recovery
+    await expect(page.locator('#odds-digest')).toHaveText(/^[0-9a-f]{16}$/);
+    await page.locator('.odds-results').screenshot({ path: `${shots}odds-seeds-${size.width}.png` });
+    const before = await page.locator('#run-meta').textContent();
+    const dot = page.locator('.strip-plot .dot').nth(7);
+    const seed = await dot.getAttribute('data-arg');
+    await dot.click();
+    await expect(page.locator('#odds-title')).toHaveCount(0);
+    await expect(page.locator('.banner')).toContainText(`Opened the run with /seed = ${seed}`);
+    await expect(page.locator('#run-meta')).not.toHaveText(before);
+    await settled(page);
+    expect(problems).toEqual([]);
+  });
+}
+
+test('sweep the retry count against the outage length, click a red cell, see that run', async ({ page }) => {
+  test.setTimeout(240_000);
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./index.html#example/retries-every-layer');
+  await settled(page);
+  await openOdds(page);
+  await page.click('#odds-tab-sweep');
+  await page.selectOption('#odds-k0', '/endpoints/0/stack/0/retry/max_attempts');
+  await page.fill('#odds-k0_from', '1');
+  await page.fill('#odds-k0_to', '4');
+  await page.fill('#odds-k0_steps', '4');
+  await page.selectOption('#odds-k1', '/services/0/faults/0/outage/to');
+  await page.fill('#odds-k1_from', '22s');
+  await page.fill('#odds-k1_to', '50s');
+  await page.fill('#odds-k1_steps', '5');
+  await page.fill('#odds-cell_seeds', '1');
+  await page.selectOption('#odds-chart', 'expect[0]');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText('20 runs in', { timeout: 180_000 });
+  await expect(page.locator('#odds-heatmap rect[data-act="cell"]')).toHaveCount(20);
+  await page.locator('#odds-heatmap').screenshot({ path: `${shots}odds-sweep-heatmap.png` });
+  // A red cell: the claim held on none of its seeds.
+  const red = page.locator('#odds-heatmap rect[data-act="cell"]', { has: page.locator('title', { hasText: /: 0 %$/ }) }).first();
+  await expect(red).toHaveCount(1);
+  const title = await red.locator('title').textContent();
+  await red.click();
+  await expect(page.locator('#odds-title')).toHaveCount(0);
+  await expect(page.locator('.banner')).toContainText('/endpoints/0/stack/0/retry/max_attempts =');
+  await settled(page);
+  // That run fails the claim the cell charted.
+  await expect(page.locator('.claims li.fail').first()).toBeVisible({ timeout: 30_000 });
+  const attempts = title.match(/max_attempts = (\d+)/)[1];
+  await expect(page.locator('.banner')).toContainText(`max_attempts = ${attempts}`);
+  // The sweep travels with the scenario: reopened, the dialog shows it.
+  await openOdds(page);
+  await expect(page.locator('#odds-tab-sweep')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#odds-k1_steps')).toHaveValue('5');
+  expect(problems).toEqual([]);
+});
+
+test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 workers', async ({ page }) => {
+  test.setTimeout(300_000);
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const digests = [];
+  for (const workers of [1, 2, 8]) {
+    await page.goto(`./index.html?workers=${workers}#example/retries-every-layer`);
+    await settled(page);
+    await openOdds(page);
+    await page.fill('#odds-seeds', '12');
+    await page.click('#odds-run');
+    await expect(progress(page)).toContainText(`12 runs in`, { timeout: 120_000 });
+    await expect(progress(page)).toContainText(`on ${workers} worker(s)`);
+    digests.push(await page.locator('#odds-digest').textContent());
+  }
+  expect(new Set(digests).size).toBe(1);
+
+  // Too much work is refused before any run, saying by how much.
+  await page.click('#odds-tab-sweep');
+  await page.fill('#odds-k0_steps', '40');
+  await page.selectOption('#odds-k1', '/services/0/faults/0/outage/to');
+  await page.fill('#odds-k1_steps', '40');
+  await page.fill('#odds-cell_seeds', '1000');
+  await page.click('#odds-run');
+  await expect(page.locator('#odds-refused')).toContainText(/limit/);
+  await page.fill('#odds-cell_seeds', '0');
+  await page.click('#odds-run');
+  await expect(page.locator('#odds-refused')).toContainText('Seeds per cell: give a whole number from 1 to 1000, not "0"');
+
+  // Cancel stops the pool: the count stops moving.
+  await page.click('#odds-tab-seeds');
+  await page.fill('#odds-seeds', '1000');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText(/[1-9]\d* of 1000 runs/, { timeout: 60_000 });
+  await page.click('#odds-cancel');
+  await expect(progress(page)).toContainText('Cancelled after');
+  const stopped = await progress(page).textContent();
+  await page.waitForTimeout(1500);
+  await expect(progress(page)).toHaveText(stopped);
+  await expect(page.locator('#odds-claim-0')).toContainText('holds on');
+
+  // The tipping point: the fewest retries at which the claim still holds.
+  await page.click('#odds-tab-tip');
+  await page.selectOption('#odds-t_knob', '/services/0/faults/0/outage/to');
+  await page.fill('#odds-t_from', '40s');
+  await page.fill('#odds-t_to', '21s');
+  await page.fill('#odds-t_seeds', '3');
+  await page.click('#odds-run');
+  await expect(page.locator('#odds-tip')).toContainText('holds at', { timeout: 120_000 });
+  await expect(page.locator('.odds-probes tbody tr').first()).toBeVisible();
+  await page.locator('.dialog').screenshot({ path: `${shots}odds-tip.png` });
+  expect(problems).toEqual([]);
+});
+
+test('a shared link with a sweep opens the dialog filled in, and runs it', async ({ page }) => {
+  const problems = watchProblems(page);
+  const doc = JSON.parse(fs.readFileSync(new URL('../../crates/engine/scenarios/breaker-outage.json', import.meta.url)));
+  const knob = '/endpoints/0/stack/0/circuit_breaker/failure_rate';
+  doc.sweep = { knobs: [{ path: knob, from: 20, to: 80, steps: 4 }], seeds: 2, chart: 'expect[0]' };
+  const payload = Buffer.from(JSON.stringify({ scenario: doc, view: {} })).toString('base64url');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`./index.html#s=j1.${payload}`);
+  await settled(page);
+  await openOdds(page);
+  await expect(page.locator('#odds-tab-sweep')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#odds-k0')).toHaveValue(knob);
+  await expect(page.locator('#odds-k0_steps')).toHaveValue('4');
+  await expect(page.locator('#odds-cell_seeds')).toHaveValue('2');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText('8 runs in', { timeout: 60_000 });
+  // One knob: a line chart, a point per value.
+  await expect(page.locator('#odds-heatmap circle[data-act="cell"]')).toHaveCount(4);
+  await page.locator('.dialog').screenshot({ path: `${shots}odds-link-390.png` });
+  expect(problems).toEqual([]);
+});
