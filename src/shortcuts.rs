@@ -107,7 +107,7 @@ fn escape(state: &AppContext) {
     if state.help {
         state.dispatch(Action::ToggleHelp);
     } else if state.odds {
-        state.dispatch(Action::ToggleOdds);
+        crate::components::odds::close(state);
     } else if state.gallery {
         state.dispatch(Action::ToggleGallery);
     } else {

@@ -5,11 +5,11 @@
 //! results, so closing the dialog loses nothing and the first-paint bundle carries almost none
 //! of it: here are an empty box and the wires. A drawing comes in two parts, the form and the
 //! batch's status and results; the results pushed while a batch runs leave the form (and what a
-//! reader types in it) alone. Each click on an element with `data-act`, and each change, goes
+//! reader types in it) alone. Each click on an element with `data-act`, and each pick in a list, goes
 //! back with the form's values, the page's cores and its address's query (`?workers=N` sets the
-//! pool's size). A
-//! started sweep is written into the document (so it travels in links), and a picked seed,
-//! cell or probe opens that run in the playground (one undo step).
+//! pool's size). A started sweep is written into the document when the dialog closes (so it
+//! travels in links), and a picked seed, cell or probe opens that run in the playground (one
+//! undo step).
 
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -42,8 +42,10 @@ pub fn odds_dialog(state: &AppContext) -> Html {
             }
         })
     };
-    let dispatch = state.dispatcher();
-    let close = Callback::from(move |_| dispatch.dispatch(Action::ToggleOdds));
+    let close = {
+        let state = state.clone();
+        Callback::from(move |_| close(&state))
+    };
     html! {
         <Dialog labelled_by="odds-title" class="odds-dialog">
             <div class="odds-head">
@@ -93,14 +95,31 @@ fn send(state: &AppContext, act: &str, arg: &str) {
     });
 }
 
+/// Closes the dialog (its batch goes on); the worker answers with the edit that writes the last
+/// sweep started into the document, if one waits (an edit redraws the whole page: not while a
+/// batch runs).
+pub fn close(state: &AppContext) {
+    send(state, "close", "");
+    state.dispatch(Action::ToggleOdds);
+}
+
 fn answered(state: &AppContext, reply: &Value) {
-    if let Some(sweep) = reply.get("sweep") {
-        state.dispatch(Action::Edit(Edit::Set("/sweep".into(), sweep.clone())));
+    if let Some(file) = reply.get("download") {
+        let text = file["text"].as_str().unwrap_or_default();
+        return crate::share::download(file["name"].as_str().unwrap_or("odds.csv"), "text/csv", text.as_bytes());
     }
     let Some(Value::Array(edits)) = reply.get("edits") else { return draw(reply) };
     let pairs: Vec<(String, Value)> =
         edits.iter().filter_map(|e| Some((e.get(0)?.as_str()?.to_owned(), e.get(1)?.clone()))).collect();
     let said: Vec<String> = pairs.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    if reply.get("closed").is_some() {
+        // The dialog closed: the sweep it started, if any, as one undo step.
+        if !pairs.is_empty() {
+            state.dispatch(Action::Edit(Edit::SetMany(pairs)));
+        }
+        return;
+    }
+    // One undo step: the run opened and the sweep it came from.
     state.dispatch(Action::Edit(Edit::SetMany(pairs)));
     state.dispatch(Action::ToggleOdds);
     let text = format!("Opened the run with {} (Ctrl+Z goes back).", said.join(", "));
@@ -123,7 +142,7 @@ fn put(id: &str, html: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(area) = document.get_element_by_id(id) else { return };
     let focused = document.active_element().filter(|e| !e.id().is_empty());
-    let typed = focused.as_ref().filter(|e| e.tag_name() == "INPUT").map(|e| js_sys::Reflect::get(e, &"value".into()));
+    let typed = focused.as_ref().map(|e| js_sys::Reflect::get(e, &"value".into()));
     area.set_inner_html(html);
     let again = focused.and_then(|e| document.get_element_by_id(&e.id())?.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(element) = again {

@@ -251,6 +251,11 @@ impl State {
                 }
                 self.problems = vec![error];
             }
+            // Only the sweep changed: the run stays (the sweep is no part of the run model).
+            Ok(_) if self.scenario.is_some() && same_but_sweep(&self.doc, &self.scenario_doc) => {
+                self.problems.clear();
+                self.scenario_doc = Rc::clone(&self.doc);
+            }
             Ok(scenario) => {
                 self.problems = scenario.validate();
                 if self.problems.is_empty() {
@@ -298,6 +303,18 @@ impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         core::ptr::eq(self, other)
     }
+}
+
+/// True if `a` and `b` differ at most in their `sweep` sections.
+fn same_but_sweep(a: &Value, b: &Value) -> bool {
+    let without = |doc: &Value| {
+        let mut doc = doc.clone();
+        if let Some(map) = doc.as_object_mut() {
+            map.remove(resilience_engine::odds::sweep::KEY);
+        }
+        doc
+    };
+    without(a) == without(b)
 }
 
 impl Reducible for State {

@@ -107,3 +107,16 @@ fn a_run_stopped_at_its_budget_continues_only_when_asked() {
     let again = reduce(resumed, Action::ContinueRun);
     assert_eq!(again.continue_requests, 1, "nothing to continue");
 }
+
+#[test]
+fn a_sweep_written_into_the_document_travels_with_it_without_a_new_run() {
+    let state = State::with_example("breaker-outage");
+    let revision = state.revision;
+    let sweep = json!({ "knobs": [{ "path": RATE, "from": 20, "to": 80, "steps": 4 }], "seeds": 2 });
+    let swept = reduce(state, Action::Edit(Edit::Set("/sweep".into(), sweep.clone())));
+    assert_eq!(swept.revision, revision, "the run model did not change");
+    assert_eq!(swept.scenario_doc["sweep"], sweep, "links and files carry it");
+    assert!(swept.problems.is_empty());
+    let edited = reduce(swept, Action::Edit(Edit::Set(RATE.into(), json!(90))));
+    assert_eq!(edited.revision, revision + 1, "any other edit runs again");
+}

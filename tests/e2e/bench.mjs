@@ -115,10 +115,13 @@ for (let i = 0; i < 3; i++) {
     observer.observe({ type: 'longtask' });
     const t0 = performance.now();
     document.querySelector('#odds-run').click();
-    await new Promise((resolve) => {
-      const poll = () => (document.querySelector('#odds-progress-text')?.textContent.includes('1600 runs in') ? resolve() : setTimeout(poll, 20));
+    const text = () => document.querySelector('#odds-progress-text')?.textContent || '';
+    const until = (test) => new Promise((resolve) => {
+      const poll = () => (test() ? resolve() : setTimeout(poll, 20));
       poll();
     });
+    await until(() => text().includes('of 1600 runs'));
+    await until(() => text().includes('1600 runs in'));
     observer.disconnect();
     return { ms: performance.now() - t0, longest: Math.max(0, ...tasks), text: document.querySelector('#odds-progress-text').textContent };
   });

@@ -70,6 +70,11 @@ test('sweep the retry count against the outage length, click a red cell, see tha
   await expect(progress(page)).toContainText('20 runs in', { timeout: 180_000 });
   await expect(page.locator('#odds-heatmap rect[data-act="cell"]')).toHaveCount(20);
   await page.locator('#odds-heatmap').screenshot({ path: `${shots}odds-sweep-heatmap.png` });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#odds-csv')]);
+  expect(download.suggestedFilename()).toBe('sweep.csv');
+  const csv = fs.readFileSync(await download.path(), 'utf8').split('\n');
+  expect(csv[0]).toMatch(/^cell,\/endpoints\/0\/stack\/0\/retry\/max_attempts,\/services\/0\/faults\/0\/outage\/to,runs/);
+  expect(csv.filter((line) => line).length).toBe(21);
   // A red cell: the claim held on none of its seeds.
   const red = page.locator('#odds-heatmap rect[data-act="cell"]', { has: page.locator('title', { hasText: /: 0 %$/ }) }).first();
   await expect(red).toHaveCount(1);
@@ -162,5 +167,16 @@ test('a shared link with a sweep opens the dialog filled in, and runs it', async
   // One knob: a line chart, a point per value.
   await expect(page.locator('#odds-heatmap circle[data-act="cell"]')).toHaveCount(4);
   await page.locator('.dialog').screenshot({ path: `${shots}odds-link-390.png` });
+  // A sweep started with other values is written into the scenario when the dialog closes.
+  await page.fill('#odds-k0_steps', '3');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText('6 runs in', { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#odds-title')).toHaveCount(0);
+  await expect.poll(async () => {
+    const draft = await page.evaluate(() => localStorage.getItem('resilience-playground/draft'));
+    return draft && JSON.parse(draft).sweep?.knobs?.[0]?.steps;
+  }).toBe(3);
+  await settled(page);
   expect(problems).toEqual([]);
 });

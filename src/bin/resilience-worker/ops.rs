@@ -95,6 +95,8 @@ impl Worker {
             Some("link") => link_payload(request),
             Some("export") => self.export(request, now_ms),
             Some("odds") => {
+                let words = self.claim_words(request);
+                self.odds.claim_words = words;
                 let effect = self.odds.act(request, pool_size(request), now_ms());
                 self.stop_jobs |= effect.stop_jobs;
                 Ok(effect.reply)
@@ -152,6 +154,14 @@ impl Worker {
             other => return Err(format!("no export format named {other:?}")),
         };
         Ok(json!({ "text": text }))
+    }
+
+    /// Each claim of the request's document in words, measured against the last run analysed
+    /// (the page's run); empty when there is none or the claims do not read.
+    fn claim_words(&self, request: &Value) -> Vec<String> {
+        let (Some(last), Some(doc)) = (&self.last, request.get("doc")) else { return Vec::new() };
+        let Ok(list) = expect::read(doc) else { return Vec::new() };
+        expect::check(&list, &last.scenario, &last.report).into_iter().map(|v| v.claim).collect()
     }
 
     /// The run of the request's document, from the last one when it is the same.

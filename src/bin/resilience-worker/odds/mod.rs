@@ -8,10 +8,12 @@
 //! of workers (other instances of this worker, one per core, which answer with [`jobs`]), and
 //! merges their results by run index.
 //!
-//! Acts: `open` (draw), `form` (the reader changed a field), `tab`, `run`, `cancel`, and
-//! `seed`, `cell`, `open-cell` and `probe`, which reply with the `edits` that open that run in
-//! the playground (the seed, the cell's knob values, the probe's value) instead of a drawing. A
-//! sweep's `run` also replies with its `sweep` section, which the page writes into the document.
+//! Acts: `open` (draw), `form` (the reader picked in a list), `tab`, `run`, `cancel`, `csv` (the
+//! sweep's cells as a `download`), and `seed`, `cell`, `open-cell` and `probe`, which reply with
+//! the `edits` that open that run in the playground (the seed, the cell's knob values, the
+//! probe's value) instead of a drawing. The last sweep started goes into the page's document
+//! with those edits, or with the edits of `close` (the dialog closed), so that it travels in
+//! links without an edit (and a redraw of the page) while its batch runs.
 
 mod batch;
 mod form;
@@ -39,6 +41,10 @@ pub struct Session {
     workers: usize,
     /// Why the last run was refused.
     refused: Option<String>,
+    /// Each claim of the document in words (from the page's run), for the lists that name them.
+    pub claim_words: Vec<String>,
+    /// The last sweep started, to be written into the page's document.
+    sweep_to_write: Option<Value>,
 }
 
 /// What an act asks of the caller.
@@ -69,14 +75,10 @@ impl Session {
             "run" => {
                 stop_jobs = self.running();
                 self.start(workers, now_ms);
-                // A sweep that starts goes into the document, so it travels in links.
-                if let Some(Batch { work: Work::Sweep { doc, .. }, .. }) = &self.batch {
-                    if self.refused.is_none() {
-                        let sweep = doc[odds::sweep::KEY].clone();
-                        let mut reply = self.view(now_ms);
-                        reply["sweep"] = sweep;
-                        return Effect { reply, stop_jobs };
-                    }
+                // A sweep that starts goes into the document (so it travels in links) when the
+                // dialog closes or opens one of its runs.
+                if let (Some(Batch { work: Work::Sweep { doc, .. }, .. }), None) = (&self.batch, &self.refused) {
+                    self.sweep_to_write = Some(doc[odds::sweep::KEY].clone());
                 }
             }
             "cancel" => {
@@ -85,10 +87,22 @@ impl Session {
                     batch.cancel(now_ms);
                 }
             }
+            "csv" => {
+                if let Some(Batch { work: Work::Sweep { plan, outcomes, .. }, .. }) = &self.batch {
+                    let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
+                    let text = plan.summarize(&done).to_csv();
+                    return Effect { reply: json!({ "download": { "name": "sweep.csv", "text": text } }), stop_jobs };
+                }
+            }
             "seed" | "cell" | "open-cell" | "probe" => {
-                if let Some(edits) = self.edits_to_open(request, arg) {
+                if let Some(Value::Array(mut edits)) = self.edits_to_open(request, arg) {
+                    edits.extend(self.sweep_to_write.take().map(|sweep| json!(["/sweep", sweep])));
                     return Effect { reply: json!({ "edits": edits }), stop_jobs };
                 }
+            }
+            "close" => {
+                let edits: Vec<Value> = self.sweep_to_write.take().map(|s| json!(["/sweep", s])).into_iter().collect();
+                return Effect { reply: json!({ "edits": edits, "closed": true }), stop_jobs };
             }
             _ => {}
         }
@@ -103,6 +117,7 @@ impl Session {
             batch: self.batch.as_ref(),
             workers: self.workers,
             refused: self.refused.as_deref(),
+            claim_words: &self.claim_words,
             now_ms,
         });
         json!({ "form": form, "html": html })

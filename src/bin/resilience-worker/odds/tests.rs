@@ -90,14 +90,23 @@ fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
 
     let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "4",
         "k0_steps": "4", "k1": "", "cell_seeds": "2", "chart": "expect[0]"});
-    let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
-    assert_eq!(reply["sweep"]["knobs"][0]["steps"], 4, "the sweep goes into the document: {reply}");
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
     let html = run_pool(&mut coordinator, 3, 5);
     assert!(html.contains("data-act=\"cell\" data-arg=\"3\""), "{html}");
+    let csv = act(&mut coordinator, &json!({"act": "csv"}));
+    assert_eq!(csv["download"]["name"], "sweep.csv");
+    assert!(
+        csv["download"]["text"].as_str().unwrap().starts_with("cell,/endpoints/0/stack/0/retry/max_attempts,runs"),
+        "{csv}"
+    );
     let reply = act(&mut coordinator, &json!({"act": "cell", "arg": "3"}));
     let edits = reply["edits"].as_array().expect("edits");
     assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 4]));
     assert_eq!(edits[1][0], "/seed");
+    assert_eq!(edits[2][0], "/sweep", "the sweep goes into the document with the run it opens");
+    assert_eq!(edits[2][1]["knobs"][0]["steps"], 4);
+    let closed = act(&mut coordinator, &json!({"act": "close"}));
+    assert_eq!(closed["edits"], json!([]), "written once: {closed}");
     let reply = act(&mut coordinator, &json!({"act": "open-cell", "form": {"open_row": "0"}}));
     assert_eq!(reply["edits"][0], json!(["/endpoints/0/stack/0/retry/max_attempts", 1]), "{reply}");
 }

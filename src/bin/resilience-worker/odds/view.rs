@@ -23,6 +23,8 @@ pub struct Parts<'a> {
     pub workers: usize,
     /// Why the last run was refused, if it was.
     pub refused: Option<&'a str>,
+    /// Each claim in words, when known (else the claims are shown as written).
+    pub claim_words: &'a [String],
     /// The worker's clock, for the time left.
     pub now_ms: f64,
 }
@@ -146,17 +148,17 @@ fn sweep_form(out: &mut String, parts: &Parts<'_>) {
         out.push_str("</fieldset>");
     }
     input(out, f, "cell_seeds", "Seeds per cell", "number");
-    select(out, "chart", "Chart", form::get(f, "chart"), &chart_options(parts.doc));
+    select(out, "chart", "Chart", form::get(f, "chart"), &chart_options(parts.doc, parts.claim_words));
     run_button(out, "Run the sweep");
 }
 
 /// What a sweep can chart: each figure, each fault's recovery, each claim.
-fn chart_options(doc: &Value) -> Vec<(String, String)> {
+fn chart_options(doc: &Value, words: &[String]) -> Vec<(String, String)> {
     let mut options: Vec<(String, String)> =
         odds::FIGURE_NAMES.iter().map(|n| ((*n).to_owned(), figure_label(n).to_owned())).collect();
     let faults = fault_count(doc);
     options.extend((0..faults).map(|k| (format!("recovery_ms[{k}]"), format!("recovery time after fault {k}"))));
-    for (n, claim) in claims(doc).iter().enumerate() {
+    for (n, claim) in claims(doc, words).iter().enumerate() {
         options.push((format!("expect[{n}]"), format!("share of seeds where claim {} holds: {claim}", n + 1)));
     }
     options
@@ -167,9 +169,12 @@ fn fault_count(doc: &Value) -> usize {
     services.into_iter().flatten().map(|s| s.get("faults").and_then(Value::as_array).map_or(0, Vec::len)).sum()
 }
 
-/// The document's claims, each in short (its first key and value).
-fn claims(doc: &Value) -> Vec<String> {
+/// The document's claims in words when `words` has one each, else as written (cut short).
+fn claims(doc: &Value, words: &[String]) -> Vec<String> {
     let list = doc.get("expect").and_then(Value::as_array);
+    if list.is_some_and(|l| l.len() == words.len()) {
+        return words.to_vec();
+    }
     list.into_iter()
         .flatten()
         .map(|c| {
@@ -185,15 +190,20 @@ fn tip_form(out: &mut String, parts: &Parts<'_>) {
     select(out, "t_knob", "Knob", form::get(f, "t_knob"), &knob_options(parts.doc, false));
     input(out, f, "t_from", "from (holds)", "text");
     input(out, f, "t_to", "to (fails)", "text");
-    let options: Vec<(String, String)> =
-        claims(parts.doc).into_iter().enumerate().map(|(n, c)| (n.to_string(), format!("{}: {c}", n + 1))).collect();
+    let options: Vec<(String, String)> = claims(parts.doc, parts.claim_words)
+        .into_iter()
+        .enumerate()
+        .map(|(n, c)| (n.to_string(), format!("{}: {c}", n + 1)))
+        .collect();
     select(out, "t_claim", "Claim", form::get(f, "t_claim"), &options);
     input(out, f, "t_seeds", "Seeds per probe", "number");
     run_button(out, "Find the tipping point");
 }
 
 fn status(out: &mut String, parts: &Parts<'_>) {
-    out.push_str("<div class=\"odds-status\" role=\"status\" aria-live=\"polite\">");
+    // Busy while running: a screen reader reads the outcome, not every step of the count.
+    let busy = parts.batch.is_some_and(|b| b.phase == Phase::Running);
+    let _ = write!(out, "<div class=\"odds-status\" role=\"status\" aria-live=\"polite\" aria-busy=\"{busy}\">");
     if let Some(why) = parts.refused {
         let _ = write!(out, "<p class=\"odds-error\" role=\"alert\" id=\"odds-refused\">Not run: {}</p>", esc(why));
     }
@@ -424,12 +434,7 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fiel
     out.push_str(
         "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>",
     );
-    let csv = result.to_csv();
-    let _ = write!(
-        out,
-        "<p><a download=\"sweep.csv\" href=\"data:text/csv;charset=utf-8,{}\">Download the cells (CSV)</a></p>",
-        percent(&csv)
-    );
+    out.push_str("<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>");
     let invalid = result.cells.iter().filter(|c| c.invalid.is_some()).count();
     if let Some(why) = result.cells.iter().find_map(|c| c.invalid.as_ref()) {
         let _ = write!(
@@ -438,19 +443,6 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fiel
             esc(why)
         );
     }
-}
-
-/// `text` for a data: URL (everything but unreserved characters percent-encoded).
-fn percent(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
 }
 
 fn tip_results(out: &mut String, tip: &odds::Tip, knob: &str) {
