@@ -90,7 +90,7 @@ fn send(state: &AppContext, act: &str, arg: &str) {
         Ok(reply) => answered(&state, &reply),
         Err(why) => {
             let why = why.replace('&', "&amp;").replace('<', "&lt;");
-            put("odds-run-area", &format!("<p class=\"odds-error\" role=\"alert\">{why}</p>"));
+            put("odds-run-area", &format!("<p class=\"odds-error\" role=\"alert\">{why}</p>"), None);
         }
     });
 }
@@ -111,7 +111,6 @@ fn answered(state: &AppContext, reply: &Value) {
     let Some(Value::Array(edits)) = reply.get("edits") else { return draw(reply) };
     let pairs: Vec<(String, Value)> =
         edits.iter().filter_map(|e| Some((e.get(0)?.as_str()?.to_owned(), e.get(1)?.clone()))).collect();
-    let said: Vec<String> = pairs.iter().map(|(p, v)| format!("{p} = {v}")).collect();
     if reply.get("closed").is_some() {
         // The dialog closed: the sweep it started, if any, as one undo step.
         if !pairs.is_empty() {
@@ -122,28 +121,37 @@ fn answered(state: &AppContext, reply: &Value) {
     // One undo step: the run opened and the sweep it came from.
     state.dispatch(Action::Edit(Edit::SetMany(pairs)));
     state.dispatch(Action::ToggleOdds);
-    let text = format!("Opened the run with {} (Ctrl+Z goes back).", said.join(", "));
+    // What was opened, in words (the worker's).
+    let text = reply["said"].as_str().unwrap_or_default().to_owned();
     state.dispatch(Action::Notify(Banner { text, offer_undo: true, ..Banner::default() }));
 }
 
-/// Draws a reply's parts: both after an act, the results alone when pushed as a batch runs (so
-/// the form, and what a reader is typing in it, stays).
+/// Draws a reply's parts: both after an act (the form only when its key changed), the results
+/// alone when pushed as a batch runs; so the form, and what a reader is typing in it, stays.
 fn draw(reply: &Value) {
-    for (key, area) in [("form", "odds-form-area"), ("html", "odds-run-area")] {
-        if let Some(html) = reply.get(key).and_then(Value::as_str) {
-            put(area, html);
-        }
+    let text = |key: &str| reply.get(key).and_then(Value::as_str);
+    if let (Some(form), Some(key)) = (text("form"), text("form_key")) {
+        put("odds-form-area", form, Some(key));
+    }
+    if let Some(html) = text("html") {
+        put("odds-run-area", html, None);
     }
 }
 
-/// Puts `html` into the element `id`, if the dialog is open. The focus stays on the field or
-/// button that had it, and a field being typed in keeps what it holds.
-fn put(id: &str, html: &str) {
+/// Puts `html` into the element `id`, if the dialog is open, unless it already shows the drawing
+/// `key`. The focus stays on the field or button that had it, and a field keeps what it holds.
+fn put(id: &str, html: &str, key: Option<&str>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(area) = document.get_element_by_id(id) else { return };
+    if key.is_some() && area.get_attribute("data-key").as_deref() == key {
+        return;
+    }
     let focused = document.active_element().filter(|e| !e.id().is_empty());
     let typed = focused.as_ref().map(|e| js_sys::Reflect::get(e, &"value".into()));
     area.set_inner_html(html);
+    if let Some(key) = key {
+        let _ = area.set_attribute("data-key", key);
+    }
     let again = focused.and_then(|e| document.get_element_by_id(&e.id())?.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(element) = again {
         if let Some(Ok(value)) = typed {

@@ -41,7 +41,7 @@ for (const size of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) 
     const seed = await dot.getAttribute('data-arg');
     await dot.click();
     await expect(page.locator('#odds-title')).toHaveCount(0);
-    await expect(page.locator('.banner')).toContainText(`Opened the run with /seed = ${seed}`);
+    await expect(page.locator('.banner')).toContainText(`Opened the run on seed ${seed}`);
     await expect(page.locator('#run-meta')).not.toHaveText(before);
     await settled(page);
     expect(problems).toEqual([]);
@@ -81,12 +81,12 @@ test('sweep the retry count against the outage length, click a red cell, see tha
   const title = await red.locator('title').textContent();
   await red.click();
   await expect(page.locator('#odds-title')).toHaveCount(0);
-  await expect(page.locator('.banner')).toContainText('/endpoints/0/stack/0/retry/max_attempts =');
+  await expect(page.locator('.banner')).toContainText('Opened the run with storefront › layer 0 › retry › max attempts =');
   await settled(page);
   // That run fails the claim the cell charted.
   await expect(page.locator('.claims li.fail').first()).toBeVisible({ timeout: 30_000 });
   const attempts = title.match(/max_attempts = (\d+)/)[1];
-  await expect(page.locator('.banner')).toContainText(`max_attempts = ${attempts}`);
+  await expect(page.locator('.banner')).toContainText(`max attempts = ${attempts}`);
   // The sweep travels with the scenario: reopened, the dialog shows it.
   await openOdds(page);
   await expect(page.locator('#odds-tab-sweep')).toHaveAttribute('aria-pressed', 'true');

@@ -96,8 +96,9 @@ impl Session {
             }
             "seed" | "cell" | "open-cell" | "probe" => {
                 if let Some(Value::Array(mut edits)) = self.edits_to_open(request, arg) {
+                    let said = self.opened(&edits);
                     edits.extend(self.sweep_to_write.take().map(|sweep| json!(["/sweep", sweep])));
-                    return Effect { reply: json!({ "edits": edits }), stop_jobs };
+                    return Effect { reply: json!({ "edits": edits, "said": said }), stop_jobs };
                 }
             }
             "close" => {
@@ -109,7 +110,7 @@ impl Session {
         Effect { reply: self.view(now_ms), stop_jobs }
     }
 
-    /// The dialog, drawn: `{"form": …, "html": …}` (see [`view::render`]).
+    /// The dialog, drawn: `{"form": …, "form_key": …, "html": …}` (see [`view::render`]).
     pub fn view(&self, now_ms: f64) -> Value {
         let (form, html) = view::render(&view::Parts {
             fields: &self.fields,
@@ -120,7 +121,9 @@ impl Session {
             claim_words: &self.claim_words,
             now_ms,
         });
-        json!({ "form": form, "html": html })
+        // The page leaves a form it shows alone when the key is the same: what a reader types
+        // there is not overwritten by a drawing that changes nothing.
+        json!({ "form_key": format!("{:016x}", digest(&form)), "form": form, "html": html })
     }
 
     /// True while a batch has runs to hand out or out.
@@ -210,6 +213,24 @@ impl Session {
                 Ok(Work::Seeds { doc: doc.clone(), first_seed, assertions, faults, outcomes: vec![None; seeds] })
             }
         }
+    }
+
+    /// What opening a run with `edits` does, in words ("Opened the run with inventory › fault 0 ›
+    /// outage › to = 29s on seed 7 (Ctrl+Z goes back).").
+    fn opened(&self, edits: &[Value]) -> String {
+        let mut values = Vec::new();
+        let mut seed = String::new();
+        for edit in edits {
+            let (Some(path), Some(value)) = (edit[0].as_str(), edit.get(1)) else { continue };
+            let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            if path == "/seed" {
+                seed = format!(" on seed {value}");
+            } else {
+                values.push(format!("{} = {value}", view::knob_name(&self.doc, path)));
+            }
+        }
+        let with = if values.is_empty() { String::new() } else { format!(" with {}", values.join(", ")) };
+        format!("Opened the run{with}{seed} (Ctrl+Z goes back).")
     }
 
     /// The edits that open one run of the batch in the playground.

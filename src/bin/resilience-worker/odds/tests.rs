@@ -87,6 +87,7 @@ fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
     run_pool(&mut coordinator, 2, 9);
     let reply = act(&mut coordinator, &json!({"act": "seed", "arg": "14"}));
     assert_eq!(reply["edits"], json!([["/seed", 14]]));
+    assert_eq!(reply["said"], "Opened the run on seed 14 (Ctrl+Z goes back).");
 
     let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "4",
         "k0_steps": "4", "k1": "", "cell_seeds": "2", "chart": "expect[0]"});
@@ -104,6 +105,11 @@ fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
     assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 4]));
     assert_eq!(edits[1][0], "/seed");
     assert_eq!(edits[2][0], "/sweep", "the sweep goes into the document with the run it opens");
+    let said = reply["said"].as_str().unwrap();
+    assert!(
+        said.starts_with("Opened the run with place-order › layer 0 › retry › max attempts = 4 on seed "),
+        "{said}"
+    );
     assert_eq!(edits[2][1]["knobs"][0]["steps"], 4);
     let closed = act(&mut coordinator, &json!({"act": "close"}));
     assert_eq!(closed["edits"], json!([]), "written once: {closed}");
