@@ -185,3 +185,16 @@ fn the_pool_has_a_worker_per_core_or_as_many_as_the_address_asks() {
     assert_eq!(pool_size(&json!({"cores": 2.0, "search": "?workers=0"})), 1);
     assert_eq!(pool_size(&json!({"search": "?workers=many"})), 1);
 }
+
+#[test]
+fn a_thousand_seeds_draw_a_sample_of_dots_but_count_every_seed() {
+    let mut coordinator = Worker::default();
+    let mut doc = short_storm();
+    doc["duration"] = "2s".into();
+    act(&mut coordinator, &json!({"act": "run", "doc": doc, "form": {"tab": "seeds", "seeds": "1000"}}));
+    let html = run_pool(&mut coordinator, 2, 7);
+    assert!(html.contains("1000 runs in"), "{html}");
+    assert!(html.contains("a dot for every 5th seed"), "{html}");
+    let first_strip = html.split("class=\"strip-plot\"").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert_eq!(first_strip.matches("<circle").count(), 200);
+}

@@ -349,7 +349,11 @@ fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[
     }
 }
 
-/// One figure's strip plot: a dot per seed, the middle half and the median.
+/// Most dots a strip plot draws.
+const STRIP_DOTS_MAX: usize = 200;
+
+/// One figure's strip plot: a dot per seed (up to [`STRIP_DOTS_MAX`]), the middle half and the
+/// median.
 fn strip(
     out: &mut String,
     title: &str,
@@ -375,6 +379,9 @@ fn strip(
     if d.missing > 0 {
         let _ = write!(out, "; none on {} seed(s)", d.missing);
     }
+    if values.len() > STRIP_DOTS_MAX {
+        let _ = write!(out, "; a dot for every {}th seed", values.len().div_ceil(STRIP_DOTS_MAX));
+    }
     let (width, low, high) = (600.0, d.min, d.max);
     let x = |v: f64| if high > low { 10.0 + (width - 20.0) * (v - low) / (high - low) } else { width / 2.0 };
     let _ = write!(
@@ -390,7 +397,10 @@ fn strip(
         x(d.p25),
         (x(d.p75) - x(d.p25)).max(1.0)
     );
-    for (i, (v, run)) in values.iter().zip(runs).enumerate() {
+    // Every seed up to STRIP_DOTS_MAX, else an even sample: thousands of dots would cost the
+    // page's thread more than they tell (the middle half and median are of every seed).
+    let every = values.len().div_ceil(STRIP_DOTS_MAX).max(1);
+    for (i, (v, run)) in values.iter().zip(runs).enumerate().step_by(every) {
         let Some(v) = v else { continue };
         let fails = run.verdicts.iter().any(|v| !v.pass);
         let class = if fails { "dot fail" } else { "dot" };
