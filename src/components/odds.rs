@@ -54,6 +54,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
             </div>
             <div class="odds" {onclick} {onchange}>
                 <div id="odds-form-area" />
+                <div id="odds-status-area" />
                 <div id="odds-run-area" />
             </div>
         </Dialog>
@@ -126,15 +127,18 @@ fn answered(state: &AppContext, reply: &Value) {
     state.dispatch(Action::Notify(Banner { text, offer_undo: true, ..Banner::default() }));
 }
 
-/// Draws a reply's parts: both after an act (the form only when its key changed), the results
-/// alone when pushed as a batch runs; so the form, and what a reader is typing in it, stays.
+/// Draws a reply's parts: the form (only when its key changed), the status, and the results
+/// when the reply has them (a push while a batch runs has no form, and the results only now
+/// and then); so the form, and what a reader is typing in it, stays.
 fn draw(reply: &Value) {
     let text = |key: &str| reply.get(key).and_then(Value::as_str);
     if let (Some(form), Some(key)) = (text("form"), text("form_key")) {
         put("odds-form-area", form, Some(key));
     }
-    if let Some(html) = text("html") {
-        put("odds-run-area", html, None);
+    for (part, area) in [("status", "odds-status-area"), ("html", "odds-run-area")] {
+        if let Some(html) = text(part) {
+            put(area, html, None);
+        }
     }
 }
 
@@ -164,7 +168,7 @@ fn put(id: &str, html: &str, key: Option<&str>) {
 /// The form's fields, by name, as a JSON object.
 fn form_values() -> Value {
     let document = web_sys::window().and_then(|w| w.document());
-    let list = document.and_then(|d| d.query_selector_all("#odds-form-area [name], #odds-run-area [name]").ok());
+    let list = document.and_then(|d| d.query_selector_all(".odds [name]").ok());
     let mut fields = serde_json::Map::new();
     for node in list.iter().flat_map(|l| (0..l.length()).filter_map(move |i| l.item(i))) {
         let Ok(element) = node.dyn_into::<web_sys::Element>() else { continue };

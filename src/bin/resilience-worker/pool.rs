@@ -15,6 +15,10 @@ use crate::ops;
 
 /// Least time between two drawings pushed while a batch runs, in milliseconds.
 const PUSH_EVERY_MS: f64 = 250.0;
+/// Least time between two drawings of the partial results while a batch runs, in milliseconds
+/// (the pushes between carry the status alone: a heatmap of hundreds of cells costs the page's
+/// thread tens of milliseconds to draw, more while the pool takes every core).
+const RESULTS_EVERY_MS: f64 = 1_000.0;
 
 /// A member's message handlers, kept until it is stopped.
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(web_sys::Event)>);
@@ -47,6 +51,8 @@ pub struct Coordinator {
     size: usize,
     scope: DedicatedWorkerGlobalScope,
     last_push_ms: f64,
+    /// When the last push carried the results.
+    last_results_ms: f64,
 }
 
 /// The coordinator, shared by the message handlers.
@@ -61,7 +67,8 @@ impl Coordinator {
     pub fn new(scope: DedicatedWorkerGlobalScope) -> Shared {
         let worker = ops::Worker::default();
         let base = js_sys::Reflect::get(&scope, &"rpBase".into()).ok().and_then(|b| b.as_string()).unwrap_or_default();
-        Rc::new(RefCell::new(Self { worker, members: Vec::new(), base, size: 1, scope, last_push_ms: 0.0 }))
+        let members = Vec::new();
+        Rc::new(RefCell::new(Self { worker, members, base, size: 1, scope, last_push_ms: 0.0, last_results_ms: 0.0 }))
     }
 }
 
@@ -70,10 +77,16 @@ pub fn on_page_message(shared: &Shared, request: &str) {
     let reply = {
         let mut me = shared.borrow_mut();
         let parsed: serde_json::Value = serde_json::from_str(request).unwrap_or_default();
-        if parsed.get("op").and_then(serde_json::Value::as_str) == Some("odds") {
+        let odds = parsed.get("op").and_then(serde_json::Value::as_str) == Some("odds");
+        if odds {
             me.size = ops::pool_size(&parsed);
         }
-        me.worker.handle(request, &now_ms)
+        let reply = me.worker.handle(request, &now_ms);
+        if odds && me.worker.odds.running() {
+            // The first results are drawn a second in, not while the pool starts.
+            me.last_results_ms = now_ms();
+        }
+        reply
     };
     let _ = shared.borrow().scope.post_message(&reply.into());
     pump(shared);
@@ -162,8 +175,8 @@ fn member_message(shared: &Shared, worker: &Worker, index: usize, text: &str) {
     pump(shared);
 }
 
-/// Pushes the dialog's drawing to the page (its status and results alone, `{"push": "odds", "html": …}`, which
-/// leaves the form and what a reader types in it alone), now if `force`,
+/// Pushes the dialog's drawing to the page (its status, and its results at most every [`RESULTS_EVERY_MS`]: never the form,
+/// so what a reader types there stays), now if `force`,
 /// else at most every [`PUSH_EVERY_MS`].
 fn push(shared: &Shared, force: bool) {
     let mut me = shared.borrow_mut();
@@ -172,7 +185,15 @@ fn push(shared: &Shared, force: bool) {
         return;
     }
     me.last_push_ms = now;
-    let results = me.worker.odds.view(now)["html"].take();
-    let message = serde_json::json!({ "push": "odds", "html": results }).to_string();
+    let with_results = force || now - me.last_results_ms >= RESULTS_EVERY_MS;
+    if with_results {
+        me.last_results_ms = now;
+    }
+    let mut message = me.worker.odds.view_with(now, with_results);
+    message["push"] = "odds".into();
+    if let Some(drawing) = message.as_object_mut() {
+        drawing.remove("form");
+    }
+    let message = message.to_string();
     let _ = me.scope.post_message(&message.into());
 }

@@ -107,12 +107,21 @@ impl Session {
             }
             _ => {}
         }
-        Effect { reply: self.view(now_ms), stop_jobs }
+        // While a batch runs, its results come with the pushes (at most every second): here
+        // they are cleared, not drawn (the page's thread is busiest as the pool starts).
+        let running = self.running();
+        let mut reply = self.view_with(now_ms, !running);
+        if running {
+            reply["html"] = "".into();
+        }
+        Effect { reply, stop_jobs }
     }
 
-    /// The dialog, drawn: `{"form": …, "form_key": …, "html": …}` (see [`view::render`]).
-    pub fn view(&self, now_ms: f64) -> Value {
-        let (form, html) = view::render(&view::Parts {
+    /// The dialog, drawn: `{"form": …, "form_key": …, "status": …, "html": …}` (the results,
+    /// only `with_results`: without them it is cheap for the page to show while a batch runs;
+    /// see [`view::render`]).
+    pub fn view_with(&self, now_ms: f64, with_results: bool) -> Value {
+        let (form, status, results) = view::render(&view::Parts {
             fields: &self.fields,
             doc: &self.doc,
             batch: self.batch.as_ref(),
@@ -120,10 +129,15 @@ impl Session {
             refused: self.refused.as_deref(),
             claim_words: &self.claim_words,
             now_ms,
+            with_results,
         });
         // The page leaves a form it shows alone when the key is the same: what a reader types
         // there is not overwritten by a drawing that changes nothing.
-        json!({ "form_key": format!("{:016x}", digest(&form)), "form": form, "html": html })
+        let mut drawing = json!({ "form_key": format!("{:016x}", digest(&form)), "form": form, "status": status });
+        if let Some(results) = results {
+            drawing["html"] = results.into();
+        }
+        drawing
     }
 
     /// True while a batch has runs to hand out or out.

@@ -40,13 +40,12 @@ fn run_pool(coordinator: &mut Worker, members: usize, order: u64) -> String {
         coordinator.odds.job_done(&reply, step as f64);
         busy[member] = false;
     }
-    let view = coordinator.odds.view(0.0);
-    format!("{}{}", view["form"].as_str().unwrap_or_default(), view["html"].as_str().unwrap_or_default())
+    drawn(&coordinator.odds.view_with(0.0, true))
 }
 
-/// A reply's drawing, both parts.
+/// A reply's drawing, every part.
 fn drawn(reply: &Value) -> String {
-    format!("{}{}", reply["form"].as_str().unwrap_or_default(), reply["html"].as_str().unwrap_or_default())
+    ["form", "status", "html"].map(|part| reply[part].as_str().unwrap_or_default().to_owned()).concat()
 }
 
 fn digest_of(html: &str) -> String {
@@ -71,6 +70,7 @@ fn seeds_give_the_same_odds_on_one_two_or_eight_workers_in_any_order() {
             &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "12"}}),
         );
         assert!(drawn(&reply).contains("0 of 12 runs"), "{reply}");
+        assert_eq!(reply["html"], "", "the last batch's results are cleared");
         let html = run_pool(&mut coordinator, members, order);
         assert!(html.contains("12 runs in"), "{html}");
         assert!(html.contains("of seeds</b> ("), "each claim's share: {html}");
@@ -197,4 +197,14 @@ fn a_thousand_seeds_draw_a_sample_of_dots_but_count_every_seed() {
     assert!(html.contains("a dot for every 5th seed"), "{html}");
     let first_strip = html.split("class=\"strip-plot\"").nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(first_strip.matches("<circle").count(), 200);
+}
+
+#[test]
+fn a_drawing_without_results_keeps_the_form_and_status() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "4"}}));
+    let light = coordinator.odds.view_with(0.0, false);
+    assert!(light.get("html").is_none(), "no results: {light}");
+    assert!(light["status"].as_str().unwrap().contains("0 of 4 runs"), "{light}");
+    assert!(coordinator.odds.view_with(0.0, true).get("html").is_some());
 }

@@ -27,6 +27,8 @@ pub struct Parts<'a> {
     pub claim_words: &'a [String],
     /// The worker's clock, for the time left.
     pub now_ms: f64,
+    /// Draw the results (else only the form and the status).
+    pub with_results: bool,
 }
 
 /// Text safe inside HTML and attribute values.
@@ -34,10 +36,11 @@ pub fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// The dialog body in two parts: the form, and the batch's status and results. The page keeps
-/// them apart, so that the drawings pushed while a batch runs leave the form (and what a reader
-/// is typing in it) alone.
-pub fn render(parts: &Parts<'_>) -> (String, String) {
+/// The dialog body in three parts: the form, the batch's status, and its results (when
+/// `with_results`). The page keeps them apart, so that the drawings pushed while a batch runs
+/// leave the form (and what a reader is typing in it) alone, and the status moves more often
+/// than the results are drawn.
+pub fn render(parts: &Parts<'_>) -> (String, String, Option<String>) {
     let tab = form::get(parts.fields, "tab");
     let mut out = String::from("<div class=\"odds-tabs\" role=\"group\" aria-label=\"What to run\">");
     for (name, label) in [("seeds", "Across seeds"), ("sweep", "Sweep"), ("tip", "Tipping point")] {
@@ -54,12 +57,14 @@ pub fn render(parts: &Parts<'_>) -> (String, String) {
         _ => seeds_form(&mut out, parts),
     }
     out.push_str("</div>");
-    let mut rest = String::new();
-    status(&mut rest, parts);
-    if let Some(batch) = parts.batch {
-        results(&mut rest, batch, parts.doc, parts.fields);
-    }
-    (out, rest)
+    let mut now = String::new();
+    status(&mut now, parts);
+    let results = parts.batch.filter(|_| parts.with_results).map(|batch| {
+        let mut drawn = String::new();
+        results(&mut drawn, batch, parts.doc, parts.fields);
+        drawn
+    });
+    (out, now, results)
 }
 
 fn input(out: &mut String, fields: &Fields, name: &str, label: &str, kind: &str) {
