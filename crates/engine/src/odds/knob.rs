@@ -21,6 +21,19 @@ pub enum Target {
     Duration,
 }
 
+impl Target {
+    /// What `value` holds, if a knob can set it: a whole number, any number or a duration.
+    #[must_use]
+    pub fn of(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some(Self::Integer),
+            Value::Number(_) => Some(Self::Number),
+            Value::String(text) if text.parse::<Span>().is_ok() => Some(Self::Duration),
+            _ => None,
+        }
+    }
+}
+
 /// One knob of a sweep, its values resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Knob {
@@ -109,15 +122,10 @@ pub(super) fn target(doc: &Value, pointer: &str, path: &str) -> Result<Target, S
             return Err(ScenarioError::new(path, format!("{pointer} is {what}; a knob sets a field of the scenario")));
         }
     }
-    match doc.pointer(pointer) {
-        None => Err(ScenarioError::new(path, format!("{pointer} does not exist"))),
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Target::Integer),
-        Some(Value::Number(_)) => Ok(Target::Number),
-        Some(Value::String(text)) if text.parse::<Span>().is_ok() => Ok(Target::Duration),
-        Some(other) => {
-            Err(ScenarioError::new(path, format!("{pointer} holds {}, not a number or a duration", kind_of(other))))
-        }
-    }
+    let value = doc.pointer(pointer).ok_or_else(|| ScenarioError::new(path, format!("{pointer} does not exist")))?;
+    Target::of(value).ok_or_else(|| {
+        ScenarioError::new(path, format!("{pointer} holds {}, not a number or a duration", kind_of(value)))
+    })
 }
 
 /// A JSON value's kind in words.
@@ -200,21 +208,11 @@ fn walk(value: &Value, pointer: &str, found: &mut Vec<(String, Target)>) {
     if found.len() >= CANDIDATES_MAX {
         return;
     }
-    let kind = match value {
-        Value::Object(map) => {
-            map.iter().for_each(|(key, v)| walk(v, &format!("{pointer}/{}", escape(key)), found));
-            return;
-        }
-        Value::Array(items) => {
-            items.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), found));
-            return;
-        }
-        Value::Number(n) if n.is_i64() || n.is_u64() => Target::Integer,
-        Value::Number(_) => Target::Number,
-        Value::String(text) if text.parse::<Span>().is_ok() => Target::Duration,
-        _ => return,
-    };
-    found.push((pointer.to_owned(), kind));
+    match value {
+        Value::Object(map) => map.iter().for_each(|(key, v)| walk(v, &format!("{pointer}/{}", escape(key)), found)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), found)),
+        leaf => found.extend(Target::of(leaf).map(|kind| (pointer.to_owned(), kind))),
+    }
 }
 
 /// A key as a JSON pointer segment (RFC 6901: `~` as `~0`, `/` as `~1`).

@@ -103,12 +103,7 @@ pub fn from_sweep(sweep: &Value) -> Fields {
 
 /// What the field at `path` holds, if a knob can set it.
 pub fn target_of(doc: &Value, path: &str) -> Option<Target> {
-    match doc.pointer(path)? {
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Target::Integer),
-        Value::Number(_) => Some(Target::Number),
-        Value::String(text) if text.parse::<Span>().is_ok() => Some(Target::Duration),
-        _ => None,
-    }
+    doc.pointer(path).and_then(Target::of)
 }
 
 /// From, to and steps around the field's current value: half of it to twice it.
