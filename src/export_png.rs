@@ -146,9 +146,8 @@ fn draw_legend(ctx: &CanvasRenderingContext2d, entries: &[(String, String)], top
 
 /// `#rrggbb` at 30 % over white, as `rgb(…)`.
 fn light(hex: &str) -> String {
-    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
-    let mix = |c: u8| 255 - (255 - u32::from(c)) * 3 / 10;
-    format!("rgb({},{},{})", mix(channel(1)), mix(channel(3)), mix(channel(5)))
+    let [r, g, b] = crate::components::timeline::raster::rgb(hex).map(|c| 255 - (255 - u32::from(c)) * 3 / 10);
+    format!("rgb({r},{g},{b})")
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! Runs the current scenario whenever a valid edit lands: debounced, in slices of a few
+//! Runs the current scenario whenever a valid edit lands: at once when no run is in flight (so a
+//! dragged value is followed live), else after a short quiet time; in slices of a few
 //! milliseconds so the page never freezes, cancelled by the next edit (dropping the pending
 //! timer drops the simulation with it). Then runs the "no patterns" baseline for the
-//! comparison, metrics only. A run has a CPU-time budget: past it, the run is parked with a
+//! comparison, metrics only, unless its document is the one last run (an edit to a layer leaves
+//! the baseline as it was). A run has a CPU-time budget: past it, the run is parked with a
 //! message, and the reader decides whether to give it another budget ("Continue").
 
 use std::cell::RefCell;
@@ -16,7 +18,7 @@ use crate::doc;
 use crate::state::{Action, AppContext, RunView};
 use crate::view_model::Derived;
 
-/// Quiet time after an edit before a run starts.
+/// Quiet time after an edit before a run starts, when it replaces a run in flight.
 const DEBOUNCE_MS: u32 = 30;
 /// Time spent simulating before yielding to the browser.
 const SLICE_MS: f64 = 8.0;
@@ -65,12 +67,29 @@ struct Parked {
     phase: Phase,
 }
 
-/// Where the job in flight lives: its pending timer (replacing it cancels the job) and, when
-/// it stopped at its budget, the parked run.
+/// The last baseline run: the document it ran (as text), its figures and its digest.
+type BaselineRun = (String, Rc<(Summary, Metrics)>, u64);
+
+/// Where the job in flight lives: its pending timer (replacing it cancels the job; `None` when
+/// no job is in flight) and, when it stopped at its budget, the parked run. Also the last
+/// baseline, reused while its document stays the same.
 #[derive(Clone)]
 struct JobSlot {
     timer: Rc<RefCell<Option<Timeout>>>,
     parked: Rc<RefCell<Option<Parked>>>,
+    baseline: Rc<RefCell<Option<BaselineRun>>>,
+}
+
+impl JobSlot {
+    /// Whether a job is pending or parked.
+    fn busy(&self) -> bool {
+        self.timer.borrow().is_some() || self.parked.borrow().is_some()
+    }
+
+    /// Marks the job in flight as over.
+    fn done(&self) {
+        self.timer.borrow_mut().take();
+    }
 }
 
 fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
@@ -84,7 +103,8 @@ fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
 pub fn use_runner(state: AppContext) {
     let timer = use_mut_ref(|| None);
     let parked = use_mut_ref(|| None);
-    let slot = JobSlot { timer, parked };
+    let baseline = use_mut_ref(|| None);
+    let slot = JobSlot { timer, parked, baseline };
     {
         let slot = slot.clone();
         let dispatcher = state.dispatcher();
@@ -97,9 +117,8 @@ pub fn use_runner(state: AppContext) {
             let dispatcher = state.dispatcher();
             let job_slot = slot.clone();
             let doc = Rc::clone(&state.scenario_doc);
-            schedule(&slot, DEBOUNCE_MS, move || {
-                start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher)
-            });
+            let delay_ms = if slot.busy() { DEBOUNCE_MS } else { 0 };
+            schedule(&slot, delay_ms, move || start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher));
         }
     });
 }
@@ -162,7 +181,10 @@ fn start(
             };
             slice(slot, simulation, job, Phase::Main, dispatcher);
         }
-        Err(error) => dispatcher.dispatch(Action::RunFailed(revision, error.to_string())),
+        Err(error) => {
+            slot.done();
+            dispatcher.dispatch(Action::RunFailed(revision, error.to_string()));
+        }
     }
 }
 
@@ -179,7 +201,10 @@ fn slice(slot: JobSlot, mut simulation: Simulation, mut job: Job, phase: Phase, 
     let began = now_ms();
     loop {
         match simulation.step(EVENTS_PER_STEP) {
-            Err(error) => return dispatcher.dispatch(Action::RunFailed(job.revision, error.to_string())),
+            Err(error) => {
+                slot.done();
+                return dispatcher.dispatch(Action::RunFailed(job.revision, error.to_string()));
+            }
             Ok(true) => return next_phase(slot, simulation, job, phase, dispatcher),
             Ok(false) if now_ms() - began > SLICE_MS => break,
             Ok(false) => {}
@@ -214,25 +239,34 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
     match phase {
         Phase::Main => {
             let report = simulation.finish();
-            let bare = Scenario::from_json(&job.compare.to_string())
-                .ok()
-                .and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
+            let compare = job.compare.to_string();
+            if let Some((_, figures, digest)) = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == compare) {
+                slot.done();
+                return publish(report, Some(figures.clone()), *digest, job, &dispatcher);
+            }
+            let bare =
+                Scenario::from_json(&compare).ok().and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
             match bare {
                 Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
-                None => publish(report, None, 0, job, &dispatcher),
+                None => {
+                    slot.done();
+                    publish(report, None, 0, job, &dispatcher);
+                }
             }
         }
         Phase::Baseline(report) => {
             let baseline = simulation.finish();
-            let digest = baseline.digest;
-            publish(*report, Some((baseline.summary, baseline.metrics)), digest, job, &dispatcher);
+            let (figures, digest) = (Rc::new((baseline.summary, baseline.metrics)), baseline.digest);
+            *slot.baseline.borrow_mut() = Some((job.compare.to_string(), figures.clone(), digest));
+            slot.done();
+            publish(*report, Some(figures), digest, job, &dispatcher);
         }
     }
 }
 
 fn publish(
     mut report: Report,
-    baseline: Option<(Summary, Metrics)>,
+    baseline: Option<Rc<(Summary, Metrics)>>,
     baseline_digest: u64,
     job: Job,
     dispatcher: &Dispatcher,

@@ -54,7 +54,7 @@ pub fn charts() -> Html {
         playback: playback.clone(),
     };
     let baseline =
-        result.baseline.as_ref().map(|(_, baseline)| baseline.buckets.get(range.clone()).unwrap_or_default());
+        result.baseline.as_deref().map(|(_, baseline)| baseline.buckets.get(range.clone()).unwrap_or_default());
     let mut charts = vec![
         outcome_chart(&ctx, buckets),
         amplification_chart(&ctx, buckets, baseline),

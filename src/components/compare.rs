@@ -12,7 +12,7 @@ use crate::state::{Action, AppContext, use_app};
 pub fn compare() -> Html {
     let state = use_app();
     let Some(result) = &state.result else { return html! {} };
-    let Some((baseline, _)) = &result.baseline else { return html! {} };
+    let Some((baseline, _)) = result.baseline.as_deref() else { return html! {} };
     let label = match state.compare_with {
         CompareWith::NoPatterns => "no patterns".to_owned(),
         CompareWith::WithoutLayer { layer, .. } => format!("without layer {}", layer + 1),

@@ -143,7 +143,7 @@ pub fn verdict() -> Html {
     let state = use_app();
     let Some(result) = &state.result else { return html! {} };
     let with = &result.report.summary.total;
-    let without = result.baseline.as_ref().map(|(summary, _)| &summary.total);
+    let without = result.baseline.as_deref().map(|(summary, _)| &summary.total);
     let against = match state.compare_with {
         CompareWith::NoPatterns => "without the stack".to_owned(),
         CompareWith::WithoutLayer { layer, .. } => format!("without layer {}", layer + 1),

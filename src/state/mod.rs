@@ -27,8 +27,9 @@ pub struct RunView {
     pub report: Report,
     /// Journeys and layer timelines.
     pub derived: Derived,
-    /// The same scenario without any pattern, for the comparison.
-    pub baseline: Option<(Summary, Metrics)>,
+    /// The same scenario without any pattern, for the comparison (shared: an edit that leaves
+    /// the comparison's document as it was reuses it).
+    pub baseline: Option<Rc<(Summary, Metrics)>>,
     /// The comparison run's digest (0 without one): a new comparison of the same run is news.
     pub baseline_digest: u64,
     /// Shown above the results (for example: metrics only, trace truncated).

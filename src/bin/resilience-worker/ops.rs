@@ -33,11 +33,13 @@ pub const RUN_BUDGET_MS: f64 = 60_000.0;
 pub const POOL_MAX: u64 = 8;
 
 /// The odds pool's size for an `odds` request: `?workers=N` in the page's address (`search`),
-/// else the page's `cores`, from 1 to [`POOL_MAX`].
+/// else one per core of the page's `cores` but one, from 1 to [`POOL_MAX`]. The core left over
+/// is the page's: with every core busy simulating, drawing the results (and anything the reader
+/// does meanwhile) waits its turn, and a frame takes several times as long.
 pub fn pool_size(request: &Value) -> usize {
     let search = request.get("search").and_then(Value::as_str).unwrap_or_default();
     let asked = search.split(['?', '&']).find_map(|pair| pair.strip_prefix("workers=")?.parse::<u64>().ok());
-    let cores = request.get("cores").and_then(Value::as_f64).map(|c| c as u64);
+    let cores = request.get("cores").and_then(Value::as_f64).map(|c| (c as u64).saturating_sub(1));
     let size = asked.or(cores).unwrap_or(1).clamp(1, POOL_MAX);
     usize::try_from(size).unwrap_or(1)
 }

@@ -1,6 +1,8 @@
 //! Drawing the timeline: requests rasterised in device pixels, then the selection, state-change
 //! annotations and the play head on top with the canvas API, in CSS pixels.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
@@ -36,29 +38,105 @@ struct Palette {
     background: [u8; 3],
     ink: &'static str,
     label_background: &'static str,
+    /// What lies after the play head while playing: the background, mostly opaque.
+    dimmed: &'static str,
 }
 
 fn palette(dark: bool) -> Palette {
     if dark {
-        Palette { background: [0x16, 0x1b, 0x24], ink: "#e6e9ef", label_background: "rgba(17,21,28,0.85)" }
+        Palette {
+            background: [0x16, 0x1b, 0x24],
+            ink: "#e6e9ef",
+            label_background: "rgba(17,21,28,0.85)",
+            dimmed: "rgba(22,27,36,0.6)",
+        }
     } else {
-        Palette { background: [0xfb, 0xfc, 0xfe], ink: "#1c2230", label_background: "rgba(255,255,255,0.88)" }
+        Palette {
+            background: [0xfb, 0xfc, 0xfe],
+            ink: "#1c2230",
+            label_background: "rgba(255,255,255,0.88)",
+            dimmed: "rgba(251,252,254,0.6)",
+        }
     }
 }
 
-/// Draws the whole timeline for the play head at `cursor_us`.
-pub fn draw(canvas: &NodeRef, state: &State, cursor_us: u64, playing: bool) {
+/// What a drawing of the requests depends on: the run, the window, the selection, the endpoint,
+/// the canvas size in device pixels and the theme. Not the play frame. The run is its revision
+/// and digest.
+type RequestsKey = ((u64, u64), (u64, u64), Option<u32>, usize, (u32, u32), bool);
+
+/// The requests as last rasterised, kept so that moving only the play head (scrubbing, playing)
+/// puts the same pixels back instead of drawing every request again.
+#[derive(Default)]
+pub struct Drawn {
+    key: Option<RequestsKey>,
+    image: Option<web_sys::ImageData>,
+}
+
+/// What one drawing shows: the time window, the play head, and how wide the canvas is laid out.
+#[derive(Clone, Copy)]
+pub struct Frame {
+    /// The time window, in virtual microseconds (while a drag pans, the panned one).
+    pub window: (u64, u64),
+    /// The play head, in virtual microseconds.
+    pub cursor_us: u64,
+    /// Whether playback runs (what lies after the play head is dimmed).
+    pub playing: bool,
+    /// The canvas's laid-out width in CSS pixels, as last observed (0 when not yet known).
+    pub css_width: f64,
+}
+
+/// Draws the whole timeline for the play head, reusing `drawn` when only the play head moved.
+pub fn draw(canvas: &NodeRef, state: &State, frame: Frame, drawn: &RefCell<Drawn>) {
     let Some(element) = canvas.cast::<HtmlCanvasElement>() else { return };
     let Some(result) = &state.result else { return };
     let scale = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let css_width = f64::from(element.client_width()).max(1.0);
+    let css_width = if frame.css_width > 0.0 { frame.css_width } else { f64::from(element.client_width()).max(1.0) };
     let (width, height) = ((css_width * scale).round() as u32, (HEIGHT_PX * scale).round() as u32);
-    element.set_width(width);
-    element.set_height(height);
+    // Setting a canvas's size clears and reallocates it: only when it changed.
+    if (element.width(), element.height()) != (width, height) {
+        element.set_width(width);
+        element.set_height(height);
+    }
     let Ok(Some(context)) = element.get_context("2d") else { return };
     let Ok(ctx) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
-    let colours = palette(dark(&element));
-    let (from, to) = state.window;
+    let is_dark = dark(&element);
+    let colours = palette(is_dark);
+    let run = (result.revision, result.report.digest);
+    let key = (run, frame.window, state.selected_request, state.endpoint, (width, height), is_dark);
+    let mut drawn = drawn.borrow_mut();
+    if drawn.key != Some(key) || drawn.image.is_none() {
+        drawn.image = rasterise(state, frame.window, &colours, (width, height), scale);
+        drawn.key = Some(key);
+    }
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    if let Some(image) = &drawn.image {
+        let _ = ctx.put_image_data(image, 0.0, 0.0);
+    }
+    // From here on, CSS pixels.
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+    let (from, to) = frame.window;
+    let span = (to - from).max(1) as f64;
+    let x_of = |t: u64| t.saturating_sub(from) as f64 / span * css_width;
+    if frame.playing {
+        ctx.set_fill_style_str(colours.dimmed);
+        ctx.fill_rect(x_of(frame.cursor_us), 0.0, css_width, HEIGHT_PX);
+    }
+    outline_selected(&ctx, state, frame.window, &colours, &x_of);
+    annotate_state_changes(&ctx, state, frame.window, &colours, &x_of);
+    ctx.set_fill_style_str("#f2a900");
+    ctx.fill_rect(x_of(frame.cursor_us) - 1.0, 0.0, 2.0, HEIGHT_PX);
+}
+
+/// The fault bands, the selected lane and every request in the window, in device pixels.
+fn rasterise(
+    state: &State,
+    (from, to): (u64, u64),
+    colours: &Palette,
+    (width, height): (u32, u32),
+    scale: f64,
+) -> Option<web_sys::ImageData> {
+    let result = state.result.as_ref()?;
     let span = (to - from).max(1) as f64;
     let x_px = |t: u64| t.saturating_sub(from) as f64 / span * f64::from(width);
     let mut raster = Raster::new(width, height, colours.background);
@@ -71,30 +149,22 @@ pub fn draw(canvas: &NodeRef, state: &State, cursor_us: u64, playing: bool) {
     for journey in result.derived.visible(from, to) {
         draw_journey(&mut raster, journey, row(journey.id), &x_px);
     }
-    if playing {
-        raster.fill(x_px(cursor_us), f64::from(width), 0.0, f64::from(height), colours.background, 150);
-    }
-    if let Ok(image) =
-        web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height)
-    {
-        let _ = ctx.put_image_data(&image, 0.0, 0.0);
-    }
-    // From here on, CSS pixels.
-    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
-    let x_of = |t: u64| t.saturating_sub(from) as f64 / span * css_width;
-    outline_selected(&ctx, state, &colours, &x_of);
-    annotate_state_changes(&ctx, state, &colours, &x_of);
-    ctx.set_fill_style_str("#f2a900");
-    ctx.fill_rect(x_of(cursor_us) - 1.0, 0.0, 2.0, HEIGHT_PX);
+    web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height).ok()
 }
 
-fn outline_selected(ctx: &CanvasRenderingContext2d, state: &State, colours: &Palette, x_of: &dyn Fn(u64) -> f64) {
+fn outline_selected(
+    ctx: &CanvasRenderingContext2d,
+    state: &State,
+    window: (u64, u64),
+    colours: &Palette,
+    x_of: &dyn Fn(u64) -> f64,
+) {
     let Some(result) = &state.result else { return };
     let Some(selected) = state.selected_request.and_then(|id| result.derived.journeys.get(id as usize)) else {
         return;
     };
     let y = (u64::from(selected.id) % lanes()) as f64 * LANE_PX;
-    let (x0, x1) = (x_of(selected.arrival_us), x_of(selected.end_us.min(state.window.1)));
+    let (x0, x1) = (x_of(selected.arrival_us), x_of(selected.end_us.min(window.1)));
     ctx.set_stroke_style_str(colours.ink);
     ctx.set_line_width(1.5);
     ctx.stroke_rect(x0 - 2.0, y - 1.0, (x1 - x0) + 4.0, LANE_PX + 1.0);
@@ -111,10 +181,15 @@ fn change_words(kind: &str, code: u8) -> String {
 
 /// Marks each state change of the shown endpoint's layers with a line and a label
 /// ("breaker opened at 20.4 s"), skipping labels that would overlap the previous one.
-fn annotate_state_changes(ctx: &CanvasRenderingContext2d, state: &State, colours: &Palette, x_of: &dyn Fn(u64) -> f64) {
+fn annotate_state_changes(
+    ctx: &CanvasRenderingContext2d,
+    state: &State,
+    (from, to): (u64, u64),
+    colours: &Palette,
+    x_of: &dyn Fn(u64) -> f64,
+) {
     let Some(result) = &state.result else { return };
     let Some(endpoint) = result.scenario.endpoints.get(state.endpoint) else { return };
-    let (from, to) = state.window;
     ctx.set_font("600 11px system-ui, sans-serif");
     let mut free_from_px = f64::MIN;
     let mut line_dash = js_sys::Array::of2(&3.0.into(), &3.0.into());

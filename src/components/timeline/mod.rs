@@ -9,13 +9,14 @@ mod draw;
 pub mod raster;
 
 use resilience_engine::Scenario;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, State, use_app};
 use crate::view_model::window_showing;
-use draw::{HEIGHT_PX, LANE_PX, draw, lanes};
+use draw::{Drawn, Frame, HEIGHT_PX, LANE_PX, draw, lanes};
 
 /// What the pointer is over: a request and where to show its tooltip (CSS pixels).
 type Hover = Option<(u32, f64, f64)>;
@@ -28,33 +29,24 @@ pub fn timeline() -> Html {
     let canvas = use_node_ref();
     let drag = use_state(|| None::<(f64, (u64, u64))>);
     let hover = use_state_eq(|| None as Hover);
+    // While a drag pans, only the timeline follows it (the rest of the page catches up on release).
+    let panned = use_state_eq(|| None::<(u64, u64)>);
+    let drawn = use_mut_ref(Drawn::default);
+    let traced = state.result.as_ref().is_some_and(|r| r.report.trace.is_some());
+    let width_px = use_laid_out_width(&canvas, traced);
     {
-        let canvas = canvas.clone();
-        let state = state.clone();
-        let (cursor_us, playing) = (playback.cursor_us, playback.playing);
+        let (canvas, state, drawn) = (canvas.clone(), state.clone(), drawn);
+        let window = panned.unwrap_or(state.window);
+        let frame = Frame { window, cursor_us: playback.cursor_us, playing: playback.playing, css_width: width_px };
         let deps = (
             state.result.as_ref().map(|r| r.revision),
-            state.window,
-            cursor_us,
-            playing,
+            window,
+            (frame.cursor_us, frame.playing),
             state.selected_request,
             state.endpoint,
+            width_px,
         );
-        use_effect_with(deps, move |_| draw(&canvas, &state, cursor_us, playing));
-    }
-    {
-        // Redraw when the canvas changes size (rotation, a drawer opening, a resized window).
-        let canvas = canvas.clone();
-        let state = state.clone();
-        let playback = playback.clone();
-        let width = use_state_eq(|| 0);
-        let on_resize = {
-            let width = width.clone();
-            let canvas = canvas.clone();
-            move || width.set(canvas.cast::<HtmlCanvasElement>().map_or(0, |c| c.client_width()))
-        };
-        use_effect_with(*width, move |_| draw(&canvas, &state, playback.cursor_us, playback.playing));
-        use_resize(on_resize);
+        use_effect_with(deps, move |_| draw(&canvas, &state, frame, &drawn));
     }
     let Some(result) = &state.result else {
         return html! { <section class="panel timeline"><p class="muted">{ "Running the scenario…" }</p></section> };
@@ -66,9 +58,9 @@ pub fn timeline() -> Html {
             </section>
         };
     }
-    let handlers = Handlers { state: state.clone(), canvas: canvas.clone(), drag, hover: hover.clone() };
+    let width_px = width_px.max(1.0);
+    let handlers = Handlers { state: state.clone(), width_px, drag, panned, hover: hover.clone() };
     let requests = result.derived.journeys.len();
-    let width_px = canvas_width(&canvas);
     let kinds = stack_kinds(&result.scenario);
     let hedges = if kinds.contains(&"hedging") { HEDGE_WORDS } else { "" };
     html! {
@@ -112,14 +104,31 @@ pub fn marker_legend(kinds: &[&str]) -> impl Iterator<Item = (&'static str, &'st
         .map(|m| (m.outcome.colour(), m.label))
 }
 
-/// Calls `on_resize` whenever the window is resized (and once at mount).
+/// The laid-out width of `node` in CSS pixels (0 until known), kept by a `ResizeObserver`: it
+/// reports after layout, so reading the width never forces one mid-render. `present` says
+/// whether the node is on the page (the observer starts when it is).
 #[hook]
-fn use_resize(on_resize: impl Fn() + 'static + Clone) {
+fn use_laid_out_width(node: &NodeRef, present: bool) -> f64 {
+    let width = use_state_eq(|| 0.0);
     {
-        let on_resize = on_resize.clone();
-        use_effect_with((), move |_| on_resize());
+        let (node, width) = (node.clone(), width.clone());
+        use_effect_with(present, move |_| {
+            let element = node.cast::<web_sys::Element>();
+            let observed = element.clone();
+            let on_resize = Closure::<dyn Fn()>::new(move || {
+                width.set(observed.as_ref().map_or(0.0, |e| f64::from(e.client_width())));
+            });
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(element)) = (&observer, &element) {
+                observer.observe(element);
+            }
+            move || {
+                observer.iter().for_each(web_sys::ResizeObserver::disconnect);
+                drop(on_resize);
+            }
+        });
     }
-    crate::dom_events::use_window_event("resize", on_resize);
+    *width
 }
 
 /// The hovered request's tooltip, on the side of the pointer with more room.
@@ -176,16 +185,12 @@ fn keys(state: &AppContext, cursor_us: u64) -> Callback<KeyboardEvent> {
     })
 }
 
-fn canvas_width(canvas: &NodeRef) -> f64 {
-    canvas.cast::<HtmlCanvasElement>().map_or(1.0, |c| f64::from(c.client_width()).max(1.0))
-}
-
-/// Finds the request under (x, y) in CSS pixels.
-fn pick(canvas: &NodeRef, state: &State, x: f64, y: f64) -> Option<u32> {
+/// Finds the request under (x, y) in CSS pixels, on a canvas `width_px` wide.
+fn pick(width_px: f64, state: &State, x: f64, y: f64) -> Option<u32> {
     let result = state.result.as_ref()?;
     let (from, to) = state.window;
-    let t = from as f64 + x / canvas_width(canvas) * (to - from) as f64;
-    let slack = 4.0 / canvas_width(canvas) * (to - from) as f64;
+    let t = from as f64 + x / width_px * (to - from) as f64;
+    let slack = 4.0 / width_px * (to - from) as f64;
     let lane = (y / LANE_PX) as u64;
     result
         .derived
@@ -199,33 +204,44 @@ fn pick(canvas: &NodeRef, state: &State, x: f64, y: f64) -> Option<u32> {
 /// The mouse handlers of the canvas.
 struct Handlers {
     state: AppContext,
-    canvas: NodeRef,
+    /// The canvas's width in CSS pixels.
+    width_px: f64,
     /// Where a drag started (x) and the window then.
     drag: UseStateHandle<Option<(f64, (u64, u64))>>,
+    /// The window a drag in progress has panned to, not yet handed to the page.
+    panned: UseStateHandle<Option<(u64, u64)>>,
     hover: UseStateHandle<Hover>,
+}
+
+/// Hands the window a drag panned to over to the page (its charts follow), once the drag ends.
+fn end_pan(state: &AppContext, panned: &UseStateHandle<Option<(u64, u64)>>) {
+    if let Some((from, to)) = **panned {
+        state.dispatch(Action::SetWindow(from, to));
+        panned.set(None);
+    }
 }
 
 impl Handlers {
     fn click(&self) -> Callback<MouseEvent> {
-        let (state, canvas, drag) = (self.state.clone(), self.canvas.clone(), self.drag.clone());
+        let (state, width_px, drag) = (self.state.clone(), self.width_px, self.drag.clone());
         Callback::from(move |event: MouseEvent| {
             if let Some((x0, _)) = *drag {
                 if (f64::from(event.offset_x()) - x0).abs() > 3.0 {
                     return;
                 }
             }
-            if let Some(id) = pick(&canvas, &state, f64::from(event.offset_x()), f64::from(event.offset_y())) {
+            if let Some(id) = pick(width_px, &state, f64::from(event.offset_x()), f64::from(event.offset_y())) {
                 state.dispatch(Action::SelectRequest(Some(id)));
             }
         })
     }
 
     fn wheel(&self) -> Callback<WheelEvent> {
-        let (state, canvas) = (self.state.clone(), self.canvas.clone());
+        let (state, width_px) = (self.state.clone(), self.width_px);
         Callback::from(move |event: WheelEvent| {
             event.prevent_default();
             let (from, to) = state.window;
-            let at = from as f64 + f64::from(event.offset_x()) / canvas_width(&canvas) * (to - from) as f64;
+            let at = from as f64 + f64::from(event.offset_x()) / width_px * (to - from) as f64;
             let factor = if event.delta_y() < 0.0 { 0.8 } else { 1.25 };
             let end_us = state.end_us().max(to);
             let (from, to) = crate::view_model::zoom_window(state.window, at.max(0.0) as u64, factor, end_us);
@@ -239,25 +255,29 @@ impl Handlers {
     }
 
     fn motion(&self) -> Callback<MouseEvent> {
-        let (state, canvas, drag, hover) =
-            (self.state.clone(), self.canvas.clone(), self.drag.clone(), self.hover.clone());
+        let (state, width_px, drag, panned, hover) =
+            (self.state.clone(), self.width_px, self.drag.clone(), self.panned.clone(), self.hover.clone());
         Callback::from(move |event: MouseEvent| {
             let (x, y) = (f64::from(event.offset_x()), f64::from(event.offset_y()));
             match *drag {
                 Some((x0, (from, to))) if event.buttons() != 0 => {
                     hover.set(None);
-                    let shift = (x0 - x) / canvas_width(&canvas) * (to - from) as f64;
+                    let shift = (x0 - x) / width_px * (to - from) as f64;
                     let new_from = (from as f64 + shift).max(0.0);
-                    state.dispatch(Action::SetWindow(new_from as u64, (new_from + (to - from) as f64) as u64));
+                    panned.set(Some((new_from as u64, (new_from + (to - from) as f64) as u64)));
                 }
-                _ => hover.set(pick(&canvas, &state, x, y).map(|id| (id, x, y))),
+                _ => {
+                    end_pan(&state, &panned);
+                    hover.set(pick(width_px, &state, x, y).map(|id| (id, x, y)));
+                }
             }
         })
     }
 
     fn release(&self) -> Callback<MouseEvent> {
-        let drag = self.drag.clone();
+        let (state, drag, panned) = (self.state.clone(), self.drag.clone(), self.panned.clone());
         Callback::from(move |_| {
+            end_pan(&state, &panned);
             let drag = drag.clone();
             // Let the click handler see the drag distance first.
             gloo_timers::callback::Timeout::new(0, move || drag.set(None)).forget();
@@ -265,7 +285,10 @@ impl Handlers {
     }
 
     fn leave(&self) -> Callback<MouseEvent> {
-        let hover = self.hover.clone();
-        Callback::from(move |_| hover.set(None))
+        let (state, panned, hover) = (self.state.clone(), self.panned.clone(), self.hover.clone());
+        Callback::from(move |_| {
+            end_pan(&state, &panned);
+            hover.set(None);
+        })
     }
 }

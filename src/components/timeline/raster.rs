@@ -19,10 +19,7 @@ pub struct Raster {
 impl Raster {
     /// A buffer filled with `background`.
     pub fn new(width: u32, height: u32, background: [u8; 3]) -> Self {
-        let mut pixels = Vec::with_capacity((width * height * 4) as usize);
-        for _ in 0..width * height {
-            pixels.extend_from_slice(&[background[0], background[1], background[2], 255]);
-        }
+        let pixels = [background[0], background[1], background[2], 255].repeat((width * height) as usize);
         Self { width, height, pixels }
     }
 
@@ -34,11 +31,16 @@ impl Raster {
         if x1 <= x0 && x0 < self.width {
             x1 = x0 + 1;
         }
+        let x1 = x1.max(x0);
         for y in y0..y1 {
             let row = (y * self.width) as usize * 4;
-            for x in x0..x1 {
-                let p = row + x as usize * 4;
-                for (channel, value) in self.pixels[p..p + 3].iter_mut().zip(colour) {
+            let span = &mut self.pixels[row + x0 as usize * 4..row + x1 as usize * 4];
+            for pixel in span.chunks_exact_mut(4) {
+                if alpha >= 255 {
+                    pixel[..3].copy_from_slice(&colour);
+                    continue;
+                }
+                for (channel, value) in pixel.iter_mut().zip(colour) {
                     *channel = ((u16::from(*channel) * (255 - alpha) + u16::from(value) * alpha) / 255) as u8;
                 }
             }
@@ -46,11 +48,42 @@ impl Raster {
     }
 }
 
-/// `#rrggbb` to bytes.
-pub fn rgb(hex: &str) -> [u8; 3] {
-    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
-    [byte(1), byte(3), byte(5)]
+/// `#rrggbb` to bytes (grey for anything else); a `const fn`, so fixed colours are read once,
+/// when the code is compiled.
+pub const fn rgb(hex: &str) -> [u8; 3] {
+    let b = hex.as_bytes();
+    if b.len() != 7 {
+        return [128; 3];
+    }
+    [hex_byte(b[1], b[2]), hex_byte(b[3], b[4]), hex_byte(b[5], b[6])]
 }
+
+const fn hex_byte(high: u8, low: u8) -> u8 {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => 8,
+        }
+    }
+    digit(high) * 16 + digit(low)
+}
+
+/// Each outcome's colour as bytes, indexed by its code.
+const OUTCOME_RGB: [[u8; 3]; Outcome::ALL.len()] = {
+    let mut colours = [[0; 3]; Outcome::ALL.len()];
+    let mut i = 0;
+    while i < colours.len() {
+        colours[i] = rgb(Outcome::ALL[i].colour());
+        i += 1;
+    }
+    colours
+};
+/// An unfinished request's line.
+const UNFINISHED_RGB: [u8; 3] = rgb("#8a93a6");
+/// Attempt colours: abandoned (no status), answered, 429 and error.
+const ATTEMPT_RGB: [[u8; 3]; 4] = [rgb("#9aa3b5"), rgb("#2e9d4f"), rgb("#c7a26a"), rgb("#d63a3a")];
 
 /// The colour of a fault kind's band.
 pub fn fault_colour(kind: &str) -> &'static str {
@@ -76,7 +109,7 @@ pub fn marker_colour(marker: Marker) -> Option<&'static str> {
 }
 
 fn outcome_colour(outcome: Option<Outcome>) -> [u8; 3] {
-    rgb(outcome.map_or("#8a93a6", Outcome::colour))
+    outcome.map_or(UNFINISHED_RGB, |o| OUTCOME_RGB.get(o as usize).copied().unwrap_or(UNFINISHED_RGB))
 }
 
 /// Where a request is drawn: its lane's top (`y`) and height, in device pixels.
@@ -102,14 +135,14 @@ pub fn draw_journey(raster: &mut Raster, journey: &Journey, row: Row, x_of: &dyn
         let a0 = x_of(attempt.start_us);
         let a1 = if attempt.end_us == u64::MAX { x1 } else { x_of(attempt.end_us) };
         let status = match attempt.status {
-            0 => "#9aa3b5",
-            s if s < 400 => "#2e9d4f",
-            429 => "#c7a26a",
-            _ => "#d63a3a",
+            0 => ATTEMPT_RGB[0],
+            s if s < 400 => ATTEMPT_RGB[1],
+            429 => ATTEMPT_RGB[2],
+            _ => ATTEMPT_RGB[3],
         };
         // A hedge runs beside the attempt it hedges: it takes the lower half of the row.
         let top = if attempt.parallel { middle + 0.5 * scale } else { y + scale };
-        raster.fill(a0, a1, top, y + height - scale, rgb(status), 255);
+        raster.fill(a0, a1, top, y + height - scale, status, 255);
     }
     for (t, marker) in &journey.markers {
         let Some(colour) = marker_colour(*marker) else { continue };

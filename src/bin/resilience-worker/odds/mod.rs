@@ -5,7 +5,7 @@
 //! dialog loses nothing; it draws the dialog as HTML ([`view`]), which the page shows as it is
 //! and answers with the reader's clicks and the form's values (`{"op": "odds", "act": …}`). It
 //! checks a batch against the limits before any run, splits it into jobs ([`batch`]) for a pool
-//! of workers (other instances of this worker, one per core, which answer with [`jobs`]), and
+//! of workers (other instances of this worker, one per core but the page's, which answer with [`jobs`]), and
 //! merges their results by run index.
 //!
 //! Acts: `open` (draw), `form` (the reader picked in a list), `tab`, `run`, `cancel`, `csv` (the

@@ -177,9 +177,11 @@ fn a_tipping_point_search_runs_as_one_job() {
 }
 
 #[test]
-fn the_pool_has_a_worker_per_core_or_as_many_as_the_address_asks() {
+fn the_pool_has_a_worker_per_core_but_the_pages_or_as_many_as_the_address_asks() {
     use crate::ops::pool_size;
-    assert_eq!(pool_size(&json!({"cores": 2.0})), 2);
+    assert_eq!(pool_size(&json!({"cores": 2.0})), 1);
+    assert_eq!(pool_size(&json!({"cores": 4.0})), 3);
+    assert_eq!(pool_size(&json!({"cores": 1.0})), 1);
     assert_eq!(pool_size(&json!({"cores": 64.0})), 8);
     assert_eq!(pool_size(&json!({"cores": 2.0, "search": "?theme=dark&workers=3"})), 3);
     assert_eq!(pool_size(&json!({"cores": 2.0, "search": "?workers=0"})), 1);
