@@ -151,3 +151,34 @@ pub fn draw_journey(raster: &mut Raster, journey: &Journey, row: Row, x_of: &dyn
     }
     raster.fill(x1 - scale, x1 + scale, y + scale, y + height - scale, colour, 255);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{OUTCOME_RGB, Raster, outcome_colour, rgb};
+    use resilience_engine::sim::Outcome;
+
+    #[test]
+    fn colours_are_read_from_hex_and_anything_else_is_grey() {
+        assert_eq!(rgb("#d63a3a"), [0xd6, 0x3a, 0x3a]);
+        assert_eq!(rgb("#FfA900"), [0xff, 0xa9, 0x00]);
+        assert_eq!(rgb("junk"), [128; 3]);
+        for outcome in Outcome::ALL {
+            assert_eq!(outcome_colour(Some(outcome)), rgb(outcome.colour()), "{outcome:?}");
+        }
+        assert_eq!(OUTCOME_RGB.len(), Outcome::ALL.len());
+    }
+
+    #[test]
+    fn fills_are_clipped_blended_and_never_backwards() {
+        let mut raster = Raster::new(4, 2, [0, 0, 0]);
+        raster.fill(1.0, 3.0, 0.0, 1.0, [200, 100, 50], 255);
+        assert_eq!(&raster.pixels[4..12], &[200, 100, 50, 255, 200, 100, 50, 255]);
+        assert_eq!(&raster.pixels[0..4], &[0, 0, 0, 255]);
+        raster.fill(-5.0, 99.0, 1.0, 9.0, [255, 255, 255], 51);
+        assert_eq!(&raster.pixels[16..20], &[51, 51, 51, 255]);
+        // A span that ends before it starts, at the right edge or anywhere, draws nothing odd.
+        raster.fill(4.0, 2.0, 0.0, 2.0, [1, 2, 3], 255);
+        raster.fill(f64::NAN, 2.0, 0.0, 2.0, [9, 9, 9], 255);
+        assert_eq!(&raster.pixels[12..16], &[0, 0, 0, 255]);
+    }
+}
