@@ -154,12 +154,17 @@ pub(super) fn number(value: &Value, target: Target, path: &str) -> Result<f64, S
     }
 }
 
-/// The value `x` (microseconds for a duration) as the field writes it.
+/// The value `x` (microseconds for a duration) as the field writes it. A duration of a second or
+/// more is rounded to the millisecond (`"26.667s"`, not `"26666.667ms"`), a shorter one to the
+/// microsecond.
 pub(super) fn write(target: Target, x: f64) -> Value {
     match target {
         Target::Integer => Value::from(x.round() as i64),
         Target::Number => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-        Target::Duration => Value::String(Span::from_micros(x.round().max(0.0) as u64).to_string()),
+        Target::Duration => {
+            let micros = if x >= 1e6 { (x / 1e3).round() * 1e3 } else { x.round().max(0.0) };
+            Value::String(Span::from_micros(micros as u64).to_string())
+        }
     }
 }
 
@@ -242,5 +247,15 @@ mod tests {
         assert_eq!(found[1].1, Target::Number);
         assert_eq!(found[2].1, Target::Integer);
         assert_eq!(escape("a/b~c"), "a~1b~0c");
+    }
+
+    #[test]
+    fn durations_of_a_second_or_more_are_written_to_the_millisecond() {
+        let at = |x: f64| write(Target::Duration, x);
+        assert_eq!(at(26_666_666.7), Value::from("26.667s"));
+        assert_eq!(at(20_000_000.0), Value::from("20s"));
+        assert_eq!(at(999_999.6), Value::from("1s"));
+        assert_eq!(at(1_500.4), Value::from("1.5ms"));
+        assert_eq!(at(-3.0), Value::from("0s"));
     }
 }
