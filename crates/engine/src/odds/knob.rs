@@ -154,17 +154,23 @@ pub(super) fn number(value: &Value, target: Target, path: &str) -> Result<f64, S
     }
 }
 
-/// The value `x` (microseconds for a duration) as the field writes it. A duration of a second or
-/// more is rounded to the millisecond (`"26.667s"`, not `"26666.667ms"`), a shorter one to the
-/// microsecond.
+/// The value `x` (microseconds for a duration) as the field writes it (see [`snap`]).
 pub(super) fn write(target: Target, x: f64) -> Value {
     match target {
-        Target::Integer => Value::from(x.round() as i64),
+        Target::Integer => Value::from(snap(target, x) as i64),
         Target::Number => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-        Target::Duration => {
-            let micros = if x >= 1e6 { (x / 1e3).round() * 1e3 } else { x.round().max(0.0) };
-            Value::String(Span::from_micros(micros as u64).to_string())
-        }
+        Target::Duration => Value::String(Span::from_micros(snap(target, x) as u64).to_string()),
+    }
+}
+
+/// `x` as the field can hold it: whole numbers rounded; a duration of a second or more rounded
+/// to the millisecond (`"26.667s"`, not `"26666.667ms"`), a shorter one to the microsecond.
+pub(super) fn snap(target: Target, x: f64) -> f64 {
+    match target {
+        Target::Integer => x.round(),
+        Target::Number => x,
+        Target::Duration if x >= 1e6 => (x / 1e3).round() * 1e3,
+        Target::Duration => x.round().max(0.0),
     }
 }
 

@@ -154,9 +154,9 @@ impl<'a> Search<'a> {
         Ok(Self { doc, request, target, expectations, claim: core::cell::RefCell::default() })
     }
 
-    /// `x` as the field can hold it (whole numbers and microseconds rounded).
+    /// `x` as the field can hold it (see [`knob::snap`]).
     fn snap(&self, x: f64) -> f64 {
-        if self.target == Target::Number { x } else { x.round() }
+        knob::snap(self.target, x)
     }
 
     /// The document with the knob at `x`, parsed and validated.
