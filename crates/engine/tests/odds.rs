@@ -171,6 +171,26 @@ fn tipping_bisects_to_a_known_flip() {
     let pool = Pool::new(2).unwrap();
     let on_pool = |n: usize, work: &(dyn Fn(usize) -> SeedOutcome + Sync)| pool.map(n, work, &|_| {});
     assert_eq!(odds::tip(&doc, &request, &on_pool).unwrap(), tip);
+    // Stepped by hand (as the browser's pool does, a probe at a time), the same search: the
+    // partial result grows a probe per step, and the bound on probes holds.
+    let mut search = odds::TipSearch::new(&doc, &request).unwrap();
+    assert_eq!(search.probes_at_most(), 12);
+    let mut steps = 0;
+    while let Some(probe) = search.next_probe().unwrap() {
+        let outcomes: Vec<SeedOutcome> = (0..request.seeds)
+            .map(|i| {
+                let expectations = resilience_engine::expect::read(&probe.doc).unwrap();
+                odds::run_one(&probe.scenario, &expectations, odds::seed_at(request.first_seed, i))
+            })
+            .collect();
+        search.record(&outcomes);
+        steps += 1;
+        assert_eq!(search.result().probes.len(), steps);
+        assert!(!search.over());
+    }
+    assert!(search.over());
+    assert_eq!(search.result(), tip);
+    assert!(search.next_probe().unwrap().is_none(), "an ended search asks for nothing");
     // Ends on the wrong side are reported, not bisected.
     let backwards = TipRequest { from: json!("500ms"), to: json!("50ms"), ..request };
     let tip = odds::tip(&doc, &backwards, &sequential).unwrap();

@@ -14,7 +14,6 @@
 //! | `export`  | `doc`, `trace_events`, `format`      | `text` (`trace-csv`, `trace-json`, `metrics-csv`) |
 //! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
 //! | `odds_runs` | `kind`, `doc`, `first_seed`, `from`, `to` | `from`, `outcomes` (a pool worker's job)     |
-//! | `odds_tip` | `doc`, `request`                    | `tip` (a pool worker's job)                      |
 //!
 //! A request that cannot be answered gets `{"id": …, "error": "…"}`: the reason in words.
 
@@ -104,7 +103,6 @@ impl Worker {
                 Ok(effect.reply)
             }
             Some("odds_runs") => self.jobs.runs(request),
-            Some("odds_tip") => crate::odds::jobs::tip(request),
             Some("pretty") => {
                 let doc = request.get("doc").ok_or("the request carries no document")?;
                 Ok(json!({ "text": serde_json::to_string_pretty(doc).map_err(|e| e.to_string())? }))

@@ -34,7 +34,7 @@ pub use limits::{SEEDS_MAX, Work};
 pub use plan::{Cell, CellOutcome, Plan, cells, run_cell};
 pub use seeds::{SeedOutcome, check_batch, run_one, run_seed, run_seeds, seed_at};
 pub use sweep::{Chart, Sweep};
-pub use tip::{Map, PROBES_MAX, Probe, Tip, TipRequest, tip};
+pub use tip::{Map, NextProbe, PROBES_MAX, Probe, Tip, TipRequest, TipSearch, tip};
 
 /// One axis of a sweep: a knob and its values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -80,15 +80,6 @@ pub struct Tip {
 /// order: sequentially, or on a thread pool ([`super::parallel::map`]).
 pub type Map<'a> = &'a dyn Fn(usize, &(dyn Fn(usize) -> SeedOutcome + Sync)) -> Vec<SeedOutcome>;
 
-/// The search state: the document, the knob and the assertion.
-struct Search<'a> {
-    doc: &'a Value,
-    request: &'a TipRequest,
-    target: Target,
-    expectations: Vec<Expectation>,
-    claim: core::cell::RefCell<String>,
-}
-
 /// Searches where `request.assertion` of `doc` flips along `request.knob`, running each probe's
 /// seeds with `map`.
 ///
@@ -96,52 +87,71 @@ struct Search<'a> {
 /// A wrong knob, value, assertion index or seed count, an invalid document at either end, or
 /// a search past the batch limits (checked before any run, for [`PROBES_MAX`] probes).
 pub fn tip(doc: &Value, request: &TipRequest, map: Map<'_>) -> Result<Tip, ScenarioError> {
-    let search = Search::new(doc, request)?;
-    let from = knob::number(&request.from, search.target, "from")?;
-    let to = knob::number(&request.to, search.target, "to")?;
-    let (low_end, high_end) = (search.scenario(from)?, search.scenario(to)?);
-    let work = Work::of(&low_end, request.seeds).plus(Work::of(&high_end, request.seeds));
-    // The larger end bounds every probe; the two ends together, times half the probes, bound it.
-    let half = PROBES_MAX / 2;
-    Work { runs: work.runs * half, requests: work.requests * half as f64, attempts: work.attempts * half as f64 }
-        .check("this search", "tip")?;
-    let resolution = match search.target {
-        Target::Integer => 1.0,
-        Target::Duration => ((to - from).abs() / 1024.0).max(1.0),
-        Target::Number => (to - from).abs() / 1024.0,
-    };
-    let mut probes = Vec::new();
-    let (mut good, mut bad) = (from, to);
-    let first = search.probe(from, map)?;
-    let holds_at_from = first.holding();
-    probes.push(first);
-    if !holds_at_from {
-        return Ok(search.finish(probes, None, None, "the assertion already fails at from"));
+    let mut search = TipSearch::new(doc, request)?;
+    while let Some(probe) = search.next_probe()? {
+        let expectations = &search.expectations;
+        let first_seed = request.first_seed;
+        let outcomes = map(request.seeds, &|i| run_one(&probe.scenario, expectations, seed_at(first_seed, i)));
+        search.record(&outcomes);
     }
-    let last = search.probe(to, map)?;
-    let fails_at_to = !last.holding();
-    probes.push(last);
-    if !fails_at_to {
-        return Ok(search.finish(probes, Some(from), None, "the assertion still holds at to"));
-    }
-    while probes.len() < PROBES_MAX && (bad - good).abs() > resolution {
-        let mid = search.snap((good + bad) / 2.0);
-        if mid == good || mid == bad {
-            break;
-        }
-        let probe = search.probe(mid, map)?;
-        if probe.holding() {
-            good = mid
-        } else {
-            bad = mid
-        }
-        probes.push(probe);
-    }
-    Ok(search.finish(probes, Some(good), Some(bad), "the assertion flips inside the bracket"))
+    Ok(search.result())
 }
 
-impl<'a> Search<'a> {
-    fn new(doc: &'a Value, request: &'a TipRequest) -> Result<Self, ScenarioError> {
+/// The next probe of a search: the knob's value and the document with it, parsed.
+#[derive(Debug)]
+pub struct NextProbe {
+    /// The document with the knob at this probe's value.
+    pub doc: Value,
+    /// That document, parsed and validated.
+    pub scenario: Scenario,
+}
+
+/// Where a search stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    /// Probing `from`, which should hold.
+    From,
+    /// Probing `to`, which should fail.
+    To,
+    /// Halving the bracket `[good, bad]`.
+    Bisect { good: f64, bad: f64 },
+    /// Found what it could, in these words; the bracket's ends, when known.
+    Over { good: Option<f64>, bad: Option<f64>, note: &'static str },
+}
+
+/// A search in steps, for a caller that runs each probe's seeds itself (a pool of workers):
+/// [`next_probe`](Self::next_probe) says what to run, [`record`](Self::record) takes the
+/// outcomes of its seeds `first_seed + i` in index order, and [`result`](Self::result) is the
+/// search so far. [`tip`] is this loop with a `map`.
+///
+/// ```text
+///   From ──holds──► To ──fails──► Bisect ──(bracket at its resolution, or PROBES_MAX)──► Over
+///     │ fails         │ holds       ▲   │
+///     ▼               ▼             └───┘ each probe moves one end of the bracket
+///   Over            Over
+/// ```
+#[derive(Debug)]
+pub struct TipSearch {
+    doc: Value,
+    request: TipRequest,
+    target: Target,
+    expectations: Vec<Expectation>,
+    from: f64,
+    to: f64,
+    resolution: f64,
+    stage: Stage,
+    /// The value being probed (set by `next_probe`, read by `record`).
+    probing: Option<f64>,
+    probes: Vec<Probe>,
+    claim: String,
+}
+
+impl TipSearch {
+    /// A search of `doc` along `request`, checked before any run.
+    ///
+    /// # Errors
+    /// As [`tip`].
+    pub fn new(doc: &Value, request: &TipRequest) -> Result<Self, ScenarioError> {
         let target = knob::target(doc, &request.knob, "knob")?;
         let expectations = expect::read(doc)?;
         if request.assertion >= expectations.len() {
@@ -151,44 +161,135 @@ impl<'a> Search<'a> {
             ));
         }
         check_seeds(request.seeds, "seeds")?;
-        Ok(Self { doc, request, target, expectations, claim: core::cell::RefCell::default() })
+        let from = knob::number(&request.from, target, "from")?;
+        let to = knob::number(&request.to, target, "to")?;
+        let resolution = match target {
+            Target::Integer => 1.0,
+            Target::Duration => ((to - from).abs() / 1024.0).max(1.0),
+            Target::Number => (to - from).abs() / 1024.0,
+        };
+        let search = Self {
+            doc: doc.clone(),
+            request: request.clone(),
+            target,
+            expectations,
+            from,
+            to,
+            resolution,
+            stage: Stage::From,
+            probing: None,
+            probes: Vec::new(),
+            claim: String::new(),
+        };
+        let (low_end, high_end) = (search.with_knob(from)?.1, search.with_knob(to)?.1);
+        let work = Work::of(&low_end, request.seeds).plus(Work::of(&high_end, request.seeds));
+        // The larger end bounds every probe; the two ends together, times half the probes, bound it.
+        let half = PROBES_MAX / 2;
+        Work { runs: work.runs * half, requests: work.requests * half as f64, attempts: work.attempts * half as f64 }
+            .check("this search", "tip")?;
+        Ok(search)
     }
 
-    /// `x` as the field can hold it (see [`knob::snap`]).
-    fn snap(&self, x: f64) -> f64 {
-        knob::snap(self.target, x)
+    /// The most probes this search may make (the two ends, and enough halvings to reach its
+    /// resolution, at most [`PROBES_MAX`]): an upper bound for a progress bar.
+    #[must_use]
+    pub fn probes_at_most(&self) -> usize {
+        let halvings = ((self.to - self.from).abs() / self.resolution.max(f64::MIN_POSITIVE)).log2().ceil();
+        let halvings = if halvings.is_finite() { halvings.max(0.0) as usize } else { PROBES_MAX };
+        (2 + halvings).min(PROBES_MAX)
     }
 
-    /// The document with the knob at `x`, parsed and validated.
-    fn scenario(&self, x: f64) -> Result<Scenario, ScenarioError> {
+    /// The probe to run next, or `None` once the search is over. Asking again before
+    /// [`record`](Self::record) asks for the same probe.
+    ///
+    /// # Errors
+    /// The knob's value at this probe makes the document invalid.
+    pub fn next_probe(&mut self) -> Result<Option<NextProbe>, ScenarioError> {
+        let x = match self.stage {
+            Stage::From => self.from,
+            Stage::To => self.to,
+            Stage::Bisect { good, bad } => {
+                let mid = knob::snap(self.target, (good + bad) / 2.0);
+                if self.probes.len() >= PROBES_MAX || (bad - good).abs() <= self.resolution || mid == good || mid == bad
+                {
+                    self.stage = Stage::Over {
+                        good: Some(good),
+                        bad: Some(bad),
+                        note: "the assertion flips inside the bracket",
+                    };
+                    return Ok(None);
+                }
+                mid
+            }
+            Stage::Over { .. } => return Ok(None),
+        };
+        self.probing = Some(x);
+        let (doc, scenario) = self.with_knob(x)?;
+        Ok(Some(NextProbe { doc, scenario }))
+    }
+
+    /// Takes the outcomes of the probe asked for last, its seeds in index order, and moves on.
+    pub fn record(&mut self, outcomes: &[SeedOutcome]) {
+        let Some(x) = self.probing.take() else { return };
+        let assertion = self.request.assertion;
+        if let Some(v) = outcomes.iter().find_map(|o| o.verdicts.get(assertion)) {
+            v.claim.clone_into(&mut self.claim);
+        }
+        let holds = outcomes.iter().filter(|o| o.holds(assertion)).count();
+        let seeds = outcomes.len();
+        let share = if seeds == 0 { 0.0 } else { holds as f64 / seeds as f64 };
+        let probe = Probe { value: knob::write(self.target, x), holds, seeds, share };
+        let holding = probe.holding();
+        self.probes.push(probe);
+        self.stage = match self.stage {
+            Stage::From if holding => Stage::To,
+            Stage::From => Stage::Over { good: None, bad: None, note: "the assertion already fails at from" },
+            Stage::To if holding => {
+                Stage::Over { good: Some(self.from), bad: None, note: "the assertion still holds at to" }
+            }
+            Stage::To => Stage::Bisect { good: self.from, bad: self.to },
+            Stage::Bisect { bad, .. } if holding => Stage::Bisect { good: x, bad },
+            Stage::Bisect { good, .. } => Stage::Bisect { good, bad: x },
+            over @ Stage::Over { .. } => over,
+        };
+    }
+
+    /// Whether the search is over.
+    #[must_use]
+    pub fn over(&self) -> bool {
+        matches!(self.stage, Stage::Over { .. })
+    }
+
+    /// The search so far: every probe recorded; the bracket and what it found once over.
+    #[must_use]
+    pub fn result(&self) -> Tip {
+        let (good, bad, note) = match self.stage {
+            Stage::Over { good, bad, note } => (good, bad, note),
+            Stage::Bisect { good, bad } => (Some(good), Some(bad), "searching"),
+            Stage::From | Stage::To => (None, None, "searching"),
+        };
+        let runs = self.probes.iter().map(|p| p.seeds).sum();
+        let value = |x: Option<f64>| x.map(|x| knob::write(self.target, x));
+        Tip {
+            claim: self.claim.clone(),
+            last_holding: value(good),
+            first_failing: value(bad),
+            probes: self.probes.clone(),
+            runs,
+            note: note.to_owned(),
+        }
+    }
+
+    /// The document with the knob at `x`, and it parsed and validated.
+    fn with_knob(&self, x: f64) -> Result<(Value, Scenario), ScenarioError> {
         let mut edited = self.doc.clone();
         let value = knob::write(self.target, x);
         if let Some(slot) = edited.pointer_mut(&self.request.knob) {
             *slot = value.clone();
         }
-        Scenario::from_json(&edited.to_string()).map_err(|e| {
+        let scenario = Scenario::from_json(&edited.to_string()).map_err(|e| {
             ScenarioError::new("knob", format!("{} = {value} makes the document invalid: {e}", self.request.knob))
-        })
-    }
-
-    /// Runs the probe at `x`.
-    fn probe(&self, x: f64, map: Map<'_>) -> Result<Probe, ScenarioError> {
-        let scenario = self.scenario(x)?;
-        let (expectations, first_seed) = (&self.expectations, self.request.first_seed);
-        let outcomes = map(self.request.seeds, &|i| run_one(&scenario, expectations, seed_at(first_seed, i)));
-        if let Some(v) = outcomes.iter().find_map(|o| o.verdicts.get(self.request.assertion)) {
-            v.claim.clone_into(&mut self.claim.borrow_mut());
-        }
-        let holds = outcomes.iter().filter(|o| o.holds(self.request.assertion)).count();
-        let seeds = outcomes.len();
-        let share = if seeds == 0 { 0.0 } else { holds as f64 / seeds as f64 };
-        Ok(Probe { value: knob::write(self.target, x), holds, seeds, share })
-    }
-
-    fn finish(&self, probes: Vec<Probe>, good: Option<f64>, bad: Option<f64>, note: &str) -> Tip {
-        let claim = self.claim.borrow().clone();
-        let runs = probes.iter().map(|p| p.seeds).sum();
-        let value = |x: Option<f64>| x.map(|x| knob::write(self.target, x));
-        Tip { claim, last_holding: value(good), first_failing: value(bad), probes, runs, note: note.to_owned() }
+        })?;
+        Ok((edited, scenario))
     }
 }

@@ -10,9 +10,11 @@
 //!
 //! Jobs hand out run indices in order, a chunk at a time; replies may come back in any order
 //! and from any worker. Results are stored by run index and summed up in index order, so the
-//! numbers do not depend on the number of workers or on which finished first.
+//! numbers do not depend on the number of workers or on which finished first. A tipping-point
+//! search is a batch per probe: its seeds go out as jobs, and once every one is back the search
+//! takes them in seed order and names the next probe (or ends).
 
-use resilience_engine::odds::{CellOutcome, Plan, SeedOutcome, Tip, TipRequest};
+use resilience_engine::odds::{CellOutcome, Plan, SeedOutcome, Tip, TipRequest, TipSearch};
 use serde_json::{Value, json};
 
 /// Most runs in one job: small enough that progress moves and cancel loses little, large
@@ -26,8 +28,15 @@ pub enum Work {
     Seeds { doc: Value, first_seed: u64, assertions: usize, faults: Vec<String>, outcomes: Vec<Option<SeedOutcome>> },
     /// Every run of `plan`, the sweep in `doc` (which holds its `sweep` section), one slot each.
     Sweep { doc: Value, plan: Box<Plan>, outcomes: Vec<Option<CellOutcome>> },
-    /// One search for a tipping point of `doc`, a single job; `tip` is its result.
-    Tip { doc: Value, request: TipRequest, tip: Option<Tip> },
+    /// A search for a tipping point along `request`: the document of the probe under way (none
+    /// once the search is over), a slot per seed of it, and the search so far as `tip`.
+    Tip {
+        search: Box<TipSearch>,
+        request: TipRequest,
+        probe: Option<Value>,
+        outcomes: Vec<Option<SeedOutcome>>,
+        tip: Box<Tip>,
+    },
 }
 
 /// Where a batch stands.
@@ -49,9 +58,9 @@ pub struct Batch {
     pub work: Work,
     /// Where it stands.
     pub phase: Phase,
-    /// The next run index to hand out.
+    /// The next run index to hand out (of the probe under way, for a search).
     next: usize,
-    /// Runs in all.
+    /// Runs in all (at most, for a search: it may end early).
     pub runs: usize,
     /// Runs merged.
     pub done: usize,
@@ -66,31 +75,38 @@ pub struct Batch {
 impl Batch {
     /// A batch of `work` for `workers` workers, started at `now_ms`.
     pub fn new(work: Work, workers: usize, now_ms: f64) -> Self {
-        let runs = match &work {
-            Work::Seeds { outcomes, .. } => outcomes.len(),
-            Work::Sweep { outcomes, .. } => outcomes.len(),
-            Work::Tip { .. } => 1,
+        let (runs, chunk) = match &work {
+            // About 8 jobs per worker, so that a slow one does not hold up the end.
+            Work::Seeds { outcomes, .. } => (outcomes.len(), outcomes.len() / (workers.max(1) * 8)),
+            Work::Sweep { outcomes, .. } => (outcomes.len(), outcomes.len() / (workers.max(1) * 8)),
+            // A probe's seeds are all a search can run at once: about 2 jobs per worker.
+            Work::Tip { search, outcomes, .. } => {
+                (search.probes_at_most() * outcomes.len(), outcomes.len() / (workers.max(1) * 2))
+            }
         };
-        // About 8 jobs per worker, so that a slow one does not hold up the end.
-        let chunk = (runs / (workers.max(1) * 8)).clamp(1, JOB_RUNS_MAX);
+        let chunk = chunk.clamp(1, JOB_RUNS_MAX);
         Self { work, phase: Phase::Running, next: 0, runs, done: 0, chunk, started_ms: now_ms, ended_ms: None }
     }
 
     /// The next job as a worker request (JSON text), if any is left to hand out.
     pub fn next_job(&mut self) -> Option<String> {
-        if self.phase != Phase::Running || self.next >= self.runs {
+        let end = match &self.work {
+            Work::Tip { probe: Some(_), outcomes, .. } => outcomes.len(),
+            Work::Tip { probe: None, .. } => 0,
+            _ => self.runs,
+        };
+        if self.phase != Phase::Running || self.next >= end {
             return None;
         }
-        let (from, to) = (self.next, (self.next + self.chunk).min(self.runs));
+        let (from, to) = (self.next, (self.next + self.chunk).min(end));
         self.next = to;
+        let seeds = |doc: &Value, first_seed: u64| json!({ "op": "odds_runs", "kind": "seeds", "doc": doc, "first_seed": first_seed, "from": from, "to": to });
         let request = match &self.work {
-            Work::Seeds { doc, first_seed, .. } => {
-                json!({ "op": "odds_runs", "kind": "seeds", "doc": doc, "first_seed": first_seed, "from": from, "to": to })
-            }
+            Work::Seeds { doc, first_seed, .. } => seeds(doc, *first_seed),
             Work::Sweep { doc, .. } => {
                 json!({ "op": "odds_runs", "kind": "sweep", "doc": doc, "from": from, "to": to })
             }
-            Work::Tip { doc, request, .. } => json!({ "op": "odds_tip", "doc": doc, "request": request }),
+            Work::Tip { probe, request, .. } => seeds(probe.as_ref()?, request.first_seed),
         };
         Some(request.to_string())
     }
@@ -103,8 +119,16 @@ impl Batch {
         let reply: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
         if let Err(why) = self.merge_value(&reply) {
             self.end(Phase::Failed(why), now_ms);
-        } else if self.done >= self.runs {
+        } else if self.finished() {
             self.end(Phase::Done, now_ms);
+        }
+    }
+
+    /// Whether every run is merged (for a search: whether it is over).
+    fn finished(&self) -> bool {
+        match &self.work {
+            Work::Tip { search, .. } => search.over(),
+            _ => self.done >= self.runs,
         }
     }
 
@@ -116,9 +140,15 @@ impl Batch {
         let list = reply.get("outcomes").and_then(Value::as_array);
         let bad = || "a worker sent a reply that is not a batch's results".to_owned();
         match &mut self.work {
-            Work::Tip { tip, .. } => {
-                *tip = Some(serde_json::from_value(reply.get("tip").cloned().ok_or_else(bad)?).map_err(|_| bad())?);
-                self.done = 1;
+            Work::Tip { search, probe, outcomes, tip, .. } => {
+                self.done += place(outcomes, from.ok_or_else(bad)?, list.ok_or_else(bad)?, serde_json::from_value)?;
+                if outcomes.iter().all(Option::is_some) {
+                    let seeds: Vec<SeedOutcome> = outcomes.iter_mut().filter_map(Option::take).collect();
+                    search.record(&seeds);
+                    **tip = search.result();
+                    *probe = search.next_probe().map_err(|e| e.to_string())?.map(|next| next.doc);
+                    self.next = 0;
+                }
             }
             Work::Seeds { outcomes, .. } => {
                 self.done += place(outcomes, from.ok_or_else(bad)?, list.ok_or_else(bad)?, serde_json::from_value)?;

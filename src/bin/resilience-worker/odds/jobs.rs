@@ -1,10 +1,11 @@
 //! The pool's side: a worker of the pool runs jobs, a range of a batch's runs at a time
-//! (`odds_runs`), or one tipping-point search (`odds_tip`). The parsed scenario or sweep plan
-//! of the last document is kept, so that the jobs of one batch parse it once per worker.
+//! (`odds_runs`; a tipping-point search sends each probe's seeds this way). The parsed scenario
+//! or sweep plan of the last document is kept, so that the jobs of one batch (or probe) parse
+//! it once per worker.
 
+use resilience_engine::Scenario;
 use resilience_engine::expect::{self, Expectation};
-use resilience_engine::odds::{self, Plan, TipRequest};
-use resilience_engine::{Scenario, ScenarioError};
+use resilience_engine::odds::{self, Plan};
 use serde_json::{Value, json};
 
 /// What a job needs, read once per document.
@@ -60,14 +61,4 @@ impl Jobs {
         }
         self.last.as_ref().map(|(_, p)| p).ok_or_else(|| "nothing prepared".to_owned())
     }
-}
-
-/// Searches the tipping point the request describes, its probes' seeds one after the other.
-pub fn tip(request: &Value) -> Result<Value, String> {
-    let doc = request.get("doc").ok_or("the request carries no document")?;
-    let search: TipRequest =
-        serde_json::from_value(request.get("request").cloned().unwrap_or_default()).map_err(|e| e.to_string())?;
-    let tip = odds::tip(doc, &search, &|count, work| (0..count).map(work).collect())
-        .map_err(|e: ScenarioError| e.to_string())?;
-    Ok(json!({ "tip": tip }))
 }

@@ -24,7 +24,7 @@ mod view;
 
 use batch::{Batch, Phase, Work};
 use form::Fields;
-use resilience_engine::odds::{self, Plan};
+use resilience_engine::odds::{self, Plan, TipSearch};
 use resilience_engine::{Scenario, expect};
 use serde_json::{Value, json};
 
@@ -216,7 +216,13 @@ impl Session {
                 let outcomes = vec![None; plan.runs()];
                 Ok(Work::Sweep { doc: swept, plan: Box::new(plan), outcomes })
             }
-            "tip" => Ok(Work::Tip { doc: doc.clone(), request: form::tip_request(&self.fields, doc)?, tip: None }),
+            "tip" => {
+                let request = form::tip_request(&self.fields, doc)?;
+                let mut search = TipSearch::new(doc, &request).map_err(|e| e.to_string())?;
+                let probe = search.next_probe().map_err(|e| e.to_string())?.map(|first| first.doc);
+                let (tip, outcomes) = (Box::new(search.result()), vec![None; request.seeds]);
+                Ok(Work::Tip { search: Box::new(search), request, probe, outcomes, tip })
+            }
             _ => {
                 let seeds = form::count(&self.fields, "seeds", "Seeds", odds::SEEDS_MAX)?;
                 let first_seed = form::seed(&self.fields, "first_seed", "First seed")?;
@@ -259,7 +265,7 @@ impl Session {
                 let width = plan.sweep().knobs.get(1).map_or(1, |k| k.values.len());
                 cell_edits(plan, outcomes, row * width + column.min(width - 1))
             }
-            (Work::Tip { request, tip: Some(tip), .. }, "probe") => {
+            (Work::Tip { request, tip, .. }, "probe") => {
                 let probe = tip.probes.get(arg.parse::<usize>().ok()?)?;
                 Some(json!([[request.knob, probe.value]]))
             }

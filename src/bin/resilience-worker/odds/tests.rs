@@ -166,14 +166,25 @@ fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
 }
 
 #[test]
-fn a_tipping_point_search_runs_as_one_job() {
-    let mut coordinator = Worker::default();
+fn a_tipping_point_search_spreads_each_probes_seeds_over_the_pool_with_the_same_result() {
     let form = json!({"tab": "tip", "t_knob": "/endpoints/0/stack/0/retry/max_attempts", "t_from": "4", "t_to": "1",
-        "t_claim": "0", "t_seeds": "2"});
-    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
-    let html = run_pool(&mut coordinator, 2, 1);
-    assert!(html.contains("id=\"odds-tip\""), "{html}");
-    assert!(html.contains("data-act=\"probe\""), "{html}");
+        "t_claim": "0", "t_seeds": "6"});
+    let mut digests = Vec::new();
+    for (members, order) in [(1, 1), (2, 2), (8, 3)] {
+        let mut coordinator = Worker::default();
+        let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form, "cores": 3.0}));
+        assert!(drawn(&reply).contains("Searching: probe 1 of at most 5, 6 seed(s) each on 2 worker(s)"), "{reply}");
+        // The first probe's six seeds go out as several jobs, for the workers to share.
+        let first = coordinator.odds.next_job().expect("a job");
+        assert!(first.contains("\"kind\":\"seeds\"") && first.contains("\"to\":1"), "{first}");
+        coordinator.odds.job_done(&Worker::default().handle(&first, &|| 0.0), 0.0);
+        let html = run_pool(&mut coordinator, members, order);
+        assert!(html.contains("id=\"odds-tip\""), "{html}");
+        assert!(html.contains("data-act=\"probe\""), "{html}");
+        assert!(html.contains("probes) in"), "{html}");
+        digests.push(digest_of(&html));
+    }
+    assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
 }
 
 #[test]

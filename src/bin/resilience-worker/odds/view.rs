@@ -213,17 +213,9 @@ fn status(out: &mut String, parts: &Parts<'_>) {
         let _ = write!(out, "<p class=\"odds-error\" role=\"alert\" id=\"odds-refused\">Not run: {}</p>", esc(why));
     }
     if let Some(batch) = parts.batch {
-        let searching = matches!(batch.work, Work::Tip { .. }) && batch.phase == Phase::Running;
-        if searching {
-            // A search's length is not known ahead: the bar just moves.
-            out.push_str("<progress id=\"odds-progress\"></progress>");
-        } else {
-            let _ = write!(
-                out,
-                "<progress id=\"odds-progress\" max=\"{}\" value=\"{}\"></progress>",
-                batch.runs, batch.done
-            );
-        }
+        // A search may end early: its bar runs to the most runs it may make.
+        let _ =
+            write!(out, "<progress id=\"odds-progress\" max=\"{}\" value=\"{}\"></progress>", batch.runs, batch.done);
         let text = status_text(batch, parts.workers, parts.now_ms);
         let _ = write!(out, "<span id=\"odds-progress-text\">{}</span>", esc(&text));
         if batch.phase == Phase::Running {
@@ -238,15 +230,17 @@ fn status_text(batch: &Batch, workers: usize, now_ms: f64) -> String {
     let (done, runs) = (batch.done, batch.runs);
     let elapsed_s = (batch.ended_ms.unwrap_or(now_ms) - batch.started_ms) / 1000.0;
     if let Work::Tip { request, tip, .. } = &batch.work {
-        return match (&batch.phase, tip) {
-            (Phase::Running, _) => {
-                format!("Searching: one worker runs the probes one after another, {} seed(s) each…", request.seeds)
-            }
-            (Phase::Done, Some(tip)) => {
-                format!("{} runs ({} probes) in {elapsed_s:.1} s", tip.runs, tip.probes.len())
-            }
-            (Phase::Failed(why), _) => format!("Stopped: {why}"),
-            _ => "Cancelled: the search stopped".to_owned(),
+        let probes = tip.probes.len();
+        return match &batch.phase {
+            Phase::Running => format!(
+                "Searching: probe {} of at most {}, {} seed(s) each on {workers} worker(s)…",
+                probes + 1,
+                batch.runs / request.seeds.max(1),
+                request.seeds
+            ),
+            Phase::Done => format!("{} runs ({probes} probes) in {elapsed_s:.1} s on {workers} worker(s)", tip.runs),
+            Phase::Failed(why) => format!("Stopped after {probes} probe(s): {why}"),
+            Phase::Cancelled => format!("Cancelled after {probes} probe(s): the search below is partial"),
         };
     }
     match &batch.phase {
@@ -276,7 +270,7 @@ fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
             serde_json::to_string(&result).unwrap_or_default()
         }
         Work::Tip { request, tip, .. } => {
-            if let Some(tip) = tip {
+            if !tip.probes.is_empty() {
                 tip_results(out, tip, &knob_name(doc, &request.knob));
             }
             serde_json::to_string(tip).unwrap_or_default()
