@@ -145,8 +145,9 @@ impl Batch {
                 if outcomes.iter().all(Option::is_some) {
                     let seeds: Vec<SeedOutcome> = outcomes.iter_mut().filter_map(Option::take).collect();
                     search.record(&seeds);
-                    **tip = search.result();
+                    // Asking for the next probe may end the search: the result after it says so.
                     *probe = search.next_probe().map_err(|e| e.to_string())?.map(|next| next.doc);
+                    **tip = search.result();
                     self.next = 0;
                 }
             }

@@ -182,9 +182,24 @@ fn a_tipping_point_search_spreads_each_probes_seeds_over_the_pool_with_the_same_
         assert!(html.contains("id=\"odds-tip\""), "{html}");
         assert!(html.contains("data-act=\"probe\""), "{html}");
         assert!(html.contains("probes) in"), "{html}");
+        assert!(!html.contains("(searching)"), "a search over says what it found: {html}");
         digests.push(digest_of(&html));
     }
     assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
+}
+
+#[test]
+fn a_search_that_bisects_ends_saying_where_the_claim_flips() {
+    let doc = example("retries-every-layer");
+    let knob = "/services/0/faults/0/outage/to";
+    let mut coordinator = Worker::default();
+    // As the page does it: the knob is picked first (which resets its range), then the range.
+    act(&mut coordinator, &json!({"act": "form", "doc": doc, "form": {"tab": "tip", "t_knob": knob}}));
+    let form = json!({"tab": "tip", "t_knob": knob, "t_from": "40s", "t_to": "21s", "t_claim": "0", "t_seeds": "2"});
+    act(&mut coordinator, &json!({"act": "run", "doc": doc, "form": form, "cores": 3.0}));
+    let html = run_pool(&mut coordinator, 2, 5);
+    assert!(html.contains(" and fails at ") && html.contains("(the assertion flips inside the bracket)"), "{html}");
+    assert!(!html.contains("(searching)"), "a search over says what it found: {html}");
 }
 
 #[test]
