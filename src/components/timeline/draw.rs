@@ -66,11 +66,30 @@ fn palette(dark: bool) -> Palette {
 type RequestsKey = ((u64, u64), (u64, u64), Option<u32>, usize, (u32, u32), bool);
 
 /// The requests as last rasterised, kept so that moving only the play head (scrubbing, playing)
-/// puts the same pixels back instead of drawing every request again.
+/// puts the same pixels back instead of drawing every request again, and a pan draws only the
+/// strip it uncovers.
 #[derive(Default)]
 pub struct Drawn {
     key: Option<RequestsKey>,
+    raster: Option<Raster>,
     image: Option<web_sys::ImageData>,
+}
+
+/// How many device pixels the drawing moved from `old` to `new`, when they differ only by a
+/// window of the same span moved by a whole number of pixels, fewer than the width (a pan).
+fn pan_shift(old: RequestsKey, new: RequestsKey) -> Option<i32> {
+    let ((run, window, selected, endpoint, size, dark), (_, new_window, ..)) = (old, new);
+    let span = window.1.abs_diff(window.0);
+    if (run, new_window, selected, endpoint, size, dark) != new
+        || new_window.1.abs_diff(new_window.0) != span
+        || new_window == window
+    {
+        return None;
+    }
+    let width = f64::from(size.0);
+    let dx = (window.0 as f64 - new_window.0 as f64) / span.max(1) as f64 * width;
+    let whole = dx.round();
+    ((dx - whole).abs() < 0.01 && whole.abs() < width).then_some(whole as i32)
 }
 
 /// What one drawing shows: the time window, the play head, and how wide the canvas is laid out.
@@ -106,7 +125,19 @@ pub fn draw(canvas: &NodeRef, state: &State, frame: Frame, drawn: &RefCell<Drawn
     let key = (run, frame.window, state.selected_request, state.endpoint, (width, height), is_dark);
     let mut drawn = drawn.borrow_mut();
     if drawn.key != Some(key) || drawn.image.is_none() {
-        drawn.image = rasterise(state, frame.window, &colours, (width, height), scale);
+        let shift = drawn.key.and_then(|old| pan_shift(old, key));
+        let mut raster = match (shift, drawn.raster.take()) {
+            (Some(dx), Some(mut last)) => {
+                last.shift(dx, colours.background);
+                last
+            }
+            _ => Raster::new(width, height, colours.background),
+        };
+        rasterise(&mut raster, state, frame.window, &colours, scale);
+        drawn.image =
+            web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height)
+                .ok();
+        drawn.raster = Some(raster);
         drawn.key = Some(key);
     }
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -128,28 +159,28 @@ pub fn draw(canvas: &NodeRef, state: &State, frame: Frame, drawn: &RefCell<Drawn
     ctx.fill_rect(x_of(frame.cursor_us) - 1.0, 0.0, 2.0, HEIGHT_PX);
 }
 
-/// The fault bands, the selected lane and every request in the window, in device pixels.
-fn rasterise(
-    state: &State,
-    (from, to): (u64, u64),
-    colours: &Palette,
-    (width, height): (u32, u32),
-    scale: f64,
-) -> Option<web_sys::ImageData> {
-    let result = state.result.as_ref()?;
-    let span = (to - from).max(1) as f64;
-    let x_px = |t: u64| t.saturating_sub(from) as f64 / span * f64::from(width);
-    let mut raster = Raster::new(width, height, colours.background);
-    shade_faults(&mut raster, state, &x_px);
+/// The fault bands, the selected lane and every request in the window, in device pixels, into
+/// the raster's clip (all of it, or the strip a pan uncovered).
+fn rasterise(raster: &mut Raster, state: &State, (from, to): (u64, u64), colours: &Palette, scale: f64) {
+    let Some(result) = &state.result else { return };
+    let width = f64::from(raster.width);
+    let us_per_px = (to - from).max(1) as f64 / width;
+    // Signed: what lies before the window is left of the canvas, not on its first column.
+    let x_px = |t: u64| (t as f64 - from as f64) / us_per_px;
+    // The requests under the clip, and those a few pixels either side (end ticks and markers
+    // reach past a request's ends).
+    let time_at = |column: f64| (from as f64 + column * us_per_px).max(0.0) as u64;
+    let (clip_from, clip_to, margin_px) = (f64::from(raster.clip.0), f64::from(raster.clip.1), 4.0 * scale);
+    let (shown_from, shown_to) = (time_at(clip_from - margin_px), time_at(clip_to + margin_px));
+    shade_faults(raster, state, &x_px);
     let row = |id: u32| Row { y: (u64::from(id) % lanes()) as f64 * LANE_PX * scale, height: LANE_PX * scale, scale };
     if let Some(id) = state.selected_request {
         let lane = row(id);
-        raster.fill(0.0, f64::from(width), lane.y, lane.y + lane.height, rgb(colours.ink), 28);
+        raster.fill(0.0, width, lane.y, lane.y + lane.height, rgb(colours.ink), 28);
     }
-    for journey in result.derived.visible(from, to) {
-        draw_journey(&mut raster, journey, row(journey.id), &x_px);
+    for journey in result.derived.visible(shown_from, shown_to) {
+        draw_journey(raster, journey, row(journey.id), &x_px);
     }
-    web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&raster.pixels), width, height).ok()
 }
 
 fn outline_selected(

@@ -262,9 +262,10 @@ impl Handlers {
             match *drag {
                 Some((x0, (from, to))) if event.buttons() != 0 => {
                     hover.set(None);
+                    // The span stays exact, so the timeline can move what it drew (see draw::Drawn).
                     let shift = (x0 - x) / width_px * (to - from) as f64;
-                    let new_from = (from as f64 + shift).max(0.0);
-                    panned.set(Some((new_from as u64, (new_from + (to - from) as f64) as u64)));
+                    let new_from = (from as f64 + shift).max(0.0) as u64;
+                    panned.set(Some((new_from, new_from + (to - from))));
                 }
                 _ => {
                     end_pan(&state, &panned);

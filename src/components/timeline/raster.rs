@@ -5,7 +5,7 @@ use resilience_engine::sim::Outcome;
 
 use crate::view_model::{Journey, Marker};
 
-/// An RGBA pixel buffer with clipped rectangle fills, in device pixels.
+/// An RGBA pixel buffer with rectangle fills clipped to its columns `clip`, in device pixels.
 #[derive(Debug)]
 pub struct Raster {
     /// Width, in device pixels.
@@ -14,24 +14,49 @@ pub struct Raster {
     pub height: u32,
     /// RGBA bytes, row by row.
     pub pixels: Vec<u8>,
+    /// The columns fills may touch, `[from, to)`: all of them, or the strip a pan uncovered.
+    pub clip: (u32, u32),
 }
 
 impl Raster {
     /// A buffer filled with `background`.
     pub fn new(width: u32, height: u32, background: [u8; 3]) -> Self {
         let pixels = [background[0], background[1], background[2], 255].repeat((width * height) as usize);
-        Self { width, height, pixels }
+        Self { width, height, pixels, clip: (0, width) }
     }
 
-    /// Fills `[x0, x1) × [y0, y1)` with `colour`, blended by `alpha` (0..=255).
-    pub fn fill(&mut self, x0: f64, x1: f64, y0: f64, y1: f64, colour: [u8; 3], alpha: u16) {
-        let clamp_x = |x: f64| x.max(0.0).min(f64::from(self.width)) as u32;
-        let clamp_y = |y: f64| y.max(0.0).min(f64::from(self.height)) as u32;
-        let (x0, mut x1, y0, y1) = (clamp_x(x0), clamp_x(x1), clamp_y(y0), clamp_y(y1));
-        if x1 <= x0 && x0 < self.width {
-            x1 = x0 + 1;
+    /// Moves every pixel `dx` columns right (left when negative), paints the uncovered columns
+    /// `background`, and clips later fills to them: what a pan by `dx` pixels leaves to draw.
+    pub fn shift(&mut self, dx: i32, background: [u8; 3]) {
+        let width = self.width as usize;
+        let moved = (dx.unsigned_abs() as usize).min(width);
+        let pixel = [background[0], background[1], background[2], 255];
+        for row in self.pixels.chunks_exact_mut(width * 4) {
+            let uncovered = if dx >= 0 {
+                row.copy_within(..(width - moved) * 4, moved * 4);
+                0..moved * 4
+            } else {
+                row.copy_within(moved * 4.., 0);
+                (width - moved) * 4..width * 4
+            };
+            row[uncovered].chunks_exact_mut(4).for_each(|p| p.copy_from_slice(&pixel));
         }
-        let x1 = x1.max(x0);
+        let moved = moved as u32;
+        self.clip = if dx >= 0 { (0, moved) } else { (self.width - moved, self.width) };
+    }
+
+    /// Fills `[x0, x1) × [y0, y1)` with `colour`, blended by `alpha` (0..=255), inside the clip.
+    /// A fill narrower than a pixel covers the pixel it starts in.
+    pub fn fill(&mut self, x0: f64, x1: f64, y0: f64, y1: f64, colour: [u8; 3], alpha: u16) {
+        let (left, right) = (f64::from(self.clip.0), f64::from(self.clip.1));
+        let clamp_x = |x: f64| x.max(left).min(right) as u32;
+        let clamp_y = |y: f64| y.max(0.0).min(f64::from(self.height)) as u32;
+        let (column, y0, y1) = (clamp_x(x0), clamp_y(y0), clamp_y(y1));
+        let mut end = clamp_x(x1).max(column);
+        if end == column && x0 >= left && x0 < right {
+            end = column + 1;
+        }
+        let (x0, x1) = (column, end);
         for y in y0..y1 {
             let row = (y * self.width) as usize * 4;
             let span = &mut self.pixels[row + x0 as usize * 4..row + x1 as usize * 4];
@@ -180,5 +205,37 @@ mod tests {
         raster.fill(4.0, 2.0, 0.0, 2.0, [1, 2, 3], 255);
         raster.fill(f64::NAN, 2.0, 0.0, 2.0, [9, 9, 9], 255);
         assert_eq!(&raster.pixels[12..16], &[0, 0, 0, 255]);
+    }
+
+    /// Spans (µs) of three colours, some narrower than a pixel, some off either edge, drawn for
+    /// a window starting at `from_us` (10 µs a pixel on 100 columns) into the raster's clip.
+    fn paint(raster: &mut Raster, from_us: f64) {
+        let x = |t: f64| (t - from_us) / 10.0;
+        for i in 0..60_u32 {
+            let start = f64::from(i * 37 % 1300);
+            let length = f64::from(i * 13 % 90) + 0.5;
+            let colour = [[200, 30, 30], [30, 200, 30], [30, 30, 200]][i as usize % 3];
+            raster.fill(
+                x(start),
+                x(start + length),
+                f64::from(i % 4),
+                f64::from(i % 4 + 2),
+                colour,
+                [255, 140][i as usize % 2],
+            );
+        }
+    }
+
+    #[test]
+    fn a_pan_moves_the_pixels_and_draws_only_the_uncovered_strip_to_the_same_picture() {
+        for (from_before, from_after) in [(300.0, 270.0), (300.0, 370.0), (300.0, 1290.0)] {
+            let mut panned = Raster::new(100, 6, [250, 250, 250]);
+            paint(&mut panned, from_before);
+            panned.shift(((from_before - from_after) / 10.0) as i32, [250, 250, 250]);
+            paint(&mut panned, from_after);
+            let mut fresh = Raster::new(100, 6, [250, 250, 250]);
+            paint(&mut fresh, from_after);
+            assert!(panned.pixels == fresh.pixels, "pan from {from_before} to {from_after}");
+        }
     }
 }
