@@ -61,7 +61,7 @@ fn palette(dark: bool) -> Palette {
 }
 
 /// What a drawing of the requests depends on: the run, the window, the selection, the endpoint,
-/// the canvas size in device pixels and the theme. Not the play frame. The run is its revision
+/// the canvas size in device pixels and the theme. Not the play head. The run is its revision
 /// and digest.
 type RequestsKey = ((u64, u64), (u64, u64), Option<u32>, usize, (u32, u32), bool);
 
