@@ -113,7 +113,7 @@ pub fn use_runner(state: AppContext) {
     // Everything is read inside the effect: a render (30 per second while playing) costs nothing.
     use_effect_with((state.revision, state.compare_with), move |(revision, compare_with)| {
         if let Some(scenario) = state.scenario.clone() {
-            let (revision, compare) = (*revision, doc::comparison(&state.doc, *compare_with));
+            let (revision, compare) = (*revision, doc::comparison(&state.doc, *compare_with).to_string());
             let dispatcher = state.dispatcher();
             let job_slot = slot.clone();
             let doc = Rc::clone(&state.scenario_doc);
@@ -136,7 +136,7 @@ struct Job {
     /// The document the scenario was read from.
     doc: Rc<serde_json::Value>,
     /// The document of the comparison run.
-    compare: serde_json::Value,
+    compare: String,
     revision: u64,
     notice: Option<String>,
     started_ms: f64,
@@ -152,7 +152,7 @@ fn start(
     slot: JobSlot,
     scenario: Scenario,
     doc: Rc<serde_json::Value>,
-    compare: serde_json::Value,
+    compare: String,
     revision: u64,
     dispatcher: Dispatcher,
 ) {
@@ -239,13 +239,14 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
     match phase {
         Phase::Main => {
             let report = simulation.finish();
-            let compare = job.compare.to_string();
-            if let Some((_, figures, digest)) = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == compare) {
+            if let Some((_, figures, digest)) = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == job.compare)
+            {
                 slot.done();
                 return publish(report, Some(figures.clone()), *digest, job, &dispatcher);
             }
-            let bare =
-                Scenario::from_json(&compare).ok().and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
+            let bare = Scenario::from_json(&job.compare)
+                .ok()
+                .and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
             match bare {
                 Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
                 None => {
@@ -257,7 +258,7 @@ fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dis
         Phase::Baseline(report) => {
             let baseline = simulation.finish();
             let (figures, digest) = (Rc::new((baseline.summary, baseline.metrics)), baseline.digest);
-            *slot.baseline.borrow_mut() = Some((job.compare.to_string(), figures.clone(), digest));
+            *slot.baseline.borrow_mut() = Some((job.compare.clone(), figures.clone(), digest));
             slot.done();
             publish(*report, Some(figures), digest, job, &dispatcher);
         }

@@ -21,7 +21,7 @@ pub struct Raster {
 impl Raster {
     /// A buffer filled with `background`.
     pub fn new(width: u32, height: u32, background: [u8; 3]) -> Self {
-        let pixels = [background[0], background[1], background[2], 255].repeat((width * height) as usize);
+        let pixels = opaque(background).repeat((width * height) as usize);
         Self { width, height, pixels, clip: (0, width) }
     }
 
@@ -29,8 +29,11 @@ impl Raster {
     /// `background`, and clips later fills to them: what a pan by `dx` pixels leaves to draw.
     pub fn shift(&mut self, dx: i32, background: [u8; 3]) {
         let width = self.width as usize;
+        if width == 0 {
+            return;
+        }
         let moved = (dx.unsigned_abs() as usize).min(width);
-        let pixel = [background[0], background[1], background[2], 255];
+        let pixel = opaque(background);
         for row in self.pixels.chunks_exact_mut(width * 4) {
             let uncovered = if dx >= 0 {
                 row.copy_within(..(width - moved) * 4, moved * 4);
@@ -59,18 +62,23 @@ impl Raster {
         let (x0, x1) = (column, end);
         for y in y0..y1 {
             let row = (y * self.width) as usize * 4;
-            let span = &mut self.pixels[row + x0 as usize * 4..row + x1 as usize * 4];
-            for pixel in span.chunks_exact_mut(4) {
-                if alpha >= 255 {
-                    pixel[..3].copy_from_slice(&colour);
-                    continue;
-                }
+            let span = self.pixels[row + x0 as usize * 4..row + x1 as usize * 4].chunks_exact_mut(4);
+            if alpha >= 255 {
+                span.for_each(|pixel| pixel[..3].copy_from_slice(&colour));
+                continue;
+            }
+            for pixel in span {
                 for (channel, value) in pixel.iter_mut().zip(colour) {
                     *channel = ((u16::from(*channel) * (255 - alpha) + u16::from(value) * alpha) / 255) as u8;
                 }
             }
         }
     }
+}
+
+/// `colour` as an opaque RGBA pixel.
+fn opaque([r, g, b]: [u8; 3]) -> [u8; 4] {
+    [r, g, b, 255]
 }
 
 /// `#rrggbb` to bytes (grey for anything else); a `const fn`, so fixed colours are read once,

@@ -39,6 +39,18 @@ pub enum Work {
     },
 }
 
+impl Work {
+    /// The runs there are to hand out: every run of the batch, or the seeds of the probe under
+    /// way (none once a search is over).
+    fn open_runs(&self) -> usize {
+        match self {
+            Self::Seeds { outcomes, .. } => outcomes.len(),
+            Self::Sweep { outcomes, .. } => outcomes.len(),
+            Self::Tip { probe, outcomes, .. } => probe.as_ref().map_or(0, |_| outcomes.len()),
+        }
+    }
+}
+
 /// Where a batch stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -75,26 +87,20 @@ pub struct Batch {
 impl Batch {
     /// A batch of `work` for `workers` workers, started at `now_ms`.
     pub fn new(work: Work, workers: usize, now_ms: f64) -> Self {
-        let (runs, chunk) = match &work {
-            // About 8 jobs per worker, so that a slow one does not hold up the end.
-            Work::Seeds { outcomes, .. } => (outcomes.len(), outcomes.len() / (workers.max(1) * 8)),
-            Work::Sweep { outcomes, .. } => (outcomes.len(), outcomes.len() / (workers.max(1) * 8)),
+        let open = work.open_runs();
+        let (runs, jobs_per_worker) = match &work {
             // A probe's seeds are all a search can run at once: about 2 jobs per worker.
-            Work::Tip { search, outcomes, .. } => {
-                (search.probes_at_most() * outcomes.len(), outcomes.len() / (workers.max(1) * 2))
-            }
+            Work::Tip { search, outcomes, .. } => (search.probes_at_most() * outcomes.len(), 2),
+            // About 8 jobs per worker, so that a slow one does not hold up the end.
+            _ => (open, 8),
         };
-        let chunk = chunk.clamp(1, JOB_RUNS_MAX);
+        let chunk = (open / (workers.max(1) * jobs_per_worker)).clamp(1, JOB_RUNS_MAX);
         Self { work, phase: Phase::Running, next: 0, runs, done: 0, chunk, started_ms: now_ms, ended_ms: None }
     }
 
     /// The next job as a worker request (JSON text), if any is left to hand out.
     pub fn next_job(&mut self) -> Option<String> {
-        let end = match &self.work {
-            Work::Tip { probe: Some(_), outcomes, .. } => outcomes.len(),
-            Work::Tip { probe: None, .. } => 0,
-            _ => self.runs,
-        };
+        let end = self.work.open_runs();
         if self.phase != Phase::Running || self.next >= end {
             return None;
         }
