@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 use crate::components::analysis::{claims, use_analysis, use_seek};
 use crate::components::banner::Banner;
-use crate::components::charts::Charts;
 use crate::components::compare::Compare;
 use crate::components::embed::Embed;
 use crate::components::file_menu::{FileMenu, import_file};
@@ -291,11 +290,11 @@ fn results() -> Html {
                 <Inspector />
             </div>
             { claims(&state, &seek) }
-            <Charts />
+            { crate::components::charts::charts(&state) }
             <div class="two-up">
                 <section class="panel" aria-labelledby="summary-title">
                     <h2 id="summary-title">{ "Summary" }</h2>
-                    <SummaryTable summary={result.report.summary.clone()} />
+                    <SummaryTable run={result.clone()} />
                 </section>
                 <Compare />
             </div>

@@ -1,5 +1,5 @@
-//! Runs the current scenario whenever a valid edit lands: at once when no run is in flight (so a
-//! dragged value is followed live), else after a short quiet time; in slices of a few
+//! Runs the current scenario whenever a valid edit lands: at once, in the edit's own task, when
+//! no run is in flight (so a dragged value is followed live), else after a short quiet time; in slices of a few
 //! milliseconds so the page never freezes, cancelled by the next edit (dropping the pending
 //! timer drops the simulation with it). Then runs the "no patterns" baseline for the
 //! comparison, metrics only, unless its document is the one last run (an edit to a layer leaves
@@ -20,8 +20,10 @@ use crate::view_model::Derived;
 
 /// Quiet time after an edit before a run starts, when it replaces a run in flight.
 const DEBOUNCE_MS: u32 = 30;
-/// Time spent simulating before yielding to the browser.
-const SLICE_MS: f64 = 8.0;
+/// Time spent simulating before yielding to the browser: under a frame, and enough for a
+/// small scenario (the default example takes about 9 ms on a slow machine) to finish in the
+/// task of the edit that started it, so no frame is drawn in between.
+const SLICE_MS: f64 = 12.0;
 /// Events per step call inside a slice.
 const EVENTS_PER_STEP: u64 = 4_000;
 /// Above this many expected requests, runs keep metrics only (no timeline, no inspector).
@@ -117,8 +119,15 @@ pub fn use_runner(state: AppContext) {
             let dispatcher = state.dispatcher();
             let job_slot = slot.clone();
             let doc = Rc::clone(&state.scenario_doc);
-            let delay_ms = if slot.busy() { DEBOUNCE_MS } else { 0 };
-            schedule(&slot, delay_ms, move || start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher));
+            let run = move || start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher);
+            if slot.busy() {
+                schedule(&slot, DEBOUNCE_MS, run);
+            } else {
+                // In the edit's own task, so the edit and its result reach the screen in one frame;
+                // but after Yew's render loop (a microtask), which yields to the browser before
+                // running effects once it has worked 16 ms: the run must not count against that.
+                wasm_bindgen_futures::spawn_local(async move { run() });
+            }
         }
     });
 }

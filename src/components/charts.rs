@@ -3,13 +3,15 @@
 //! percentiles, breaker state strips, bulkhead occupancy and cache hit ratio. Each has a
 //! legend, axis labels with units, a hover read-out and the play head.
 
+use std::rc::Rc;
+
 use resilience_engine::catalog::{self, CLIENT_POOL, Chart, LayerSpec, Reading};
 use resilience_engine::sim::{Bucket, LayerSample, LayerSeries, Metrics, Outcome};
 use yew::prelude::*;
 
 use crate::axis;
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
-use crate::state::use_app;
+use crate::state::{RunView, State};
 use crate::view_model::{Derived, LayerTimeline};
 
 /// SVG width units.
@@ -32,15 +34,32 @@ impl Line {
     }
 }
 
-/// All charts.
+/// The charts of the run on screen (nothing before the first run). They are drawn by
+/// [`Charts`] from its props, so an edit does not draw them again until its run is in.
+pub fn charts(state: &State) -> Html {
+    let Some(run) = state.result.clone() else { return html! {} };
+    html! { <Charts {run} window={state.window} endpoint={state.endpoint} /> }
+}
+
+/// Props of [`Charts`]: what the charts show.
+#[derive(Properties, PartialEq, Debug)]
+pub struct ChartsProps {
+    /// The run on screen.
+    pub run: Rc<RunView>,
+    /// The time window shown, in µs.
+    pub window: (u64, u64),
+    /// The endpoint whose layers are charted.
+    pub endpoint: usize,
+}
+
+/// The charts of one run, window and endpoint, with the play head and the hover read-out.
 #[function_component(Charts)]
-pub fn charts() -> Html {
-    let state = use_app();
+pub fn charts_of(props: &ChartsProps) -> Html {
     let playback = use_playback();
     let hover = use_state(|| None::<usize>);
-    let Some(result) = &state.result else { return html! {} };
+    let result = &props.run;
     let metrics = &result.report.metrics;
-    let (from, to) = state.window;
+    let (from, to) = props.window;
     let range = bucket_range(metrics, from, to);
     let buckets = &metrics.buckets[range.clone()];
     let ctx = ChartCtx {
@@ -61,7 +80,7 @@ pub fn charts() -> Html {
         goodput_chart(&ctx, buckets),
         latency_chart(&ctx, buckets),
     ];
-    charts.extend(layer_charts(&ctx, metrics, &range, state.endpoint as u16, &result.derived));
+    charts.extend(layer_charts(&ctx, metrics, &range, props.endpoint as u16, &result.derived));
     html! { <section class="panel charts" aria-label="Charts">{ for charts }</section> }
 }
 

@@ -5,7 +5,6 @@
 
 use yew::prelude::*;
 
-use super::charts::Charts;
 use super::embed_host::{use_onscreen_playback, use_report_height};
 use super::replay_bar::ReplayBar;
 use super::stack_diagram::StackDiagram;
@@ -49,12 +48,12 @@ pub fn embed() -> Html {
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
     let panels = options.panels.iter().map(|panel| match panel.as_str() {
         "timeline" => html! { <Timeline /> },
-        "charts" => html! { <Charts /> },
+        "charts" => super::charts::charts(&state),
         "diagram" => html! { <StackDiagram /> },
         "claims" => super::analysis::claims(&state, &seek),
         "summary" => match &state.result {
             Some(result) => {
-                html! { <section class="panel"><SummaryTable summary={result.report.summary.clone()} /></section> }
+                html! { <section class="panel"><SummaryTable run={result.clone()} /></section> }
             }
             None => html! {},
         },

@@ -75,6 +75,9 @@ struct Anim {
     label_ms: f64,
     label: String,
     breaker: String,
+    /// The canvas's laid-out width in CSS pixels, kept by the size observer (0 until known):
+    /// reading it while drawing would force a layout of the page.
+    width_px: f64,
     height_px: f64,
     palette: Option<(f64, Palette)>,
     dots: Vec<Dot>,
@@ -99,7 +102,7 @@ impl Anim {
     fn draw(&mut self, t_us: u64, now_ms: f64, settle: bool) {
         let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
         let Some(run) = self.run.clone() else { return };
-        let css_width = f64::from(canvas.client_width());
+        let css_width = self.width_px;
         if css_width <= 0.0 {
             return;
         }
@@ -218,6 +221,8 @@ fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
             let anim = anim.clone();
             Closure::<dyn Fn()>::new(move || {
                 let mut a = anim.borrow_mut();
+                // The observer reports after layout: reading the width here costs nothing.
+                a.width_px = a.canvas.cast::<web_sys::Element>().map_or(0.0, |e| f64::from(e.client_width()));
                 if !a.animating() {
                     let t = a.drawn_us;
                     a.draw(t, now_ms(), true);

@@ -1,20 +1,24 @@
 //! The summary table: totals by outcome (colour plus glyph, never colour alone), success rate,
 //! goodput, latency percentiles, amplification and peak downstream rate.
 
-use resilience_engine::sim::{Outcome, Summary, Totals};
+use std::rc::Rc;
+
+use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
+
+use crate::state::RunView;
 
 /// Props of [`SummaryTable`].
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
-    /// The run's summary.
-    pub summary: Summary,
+    /// The run whose summary is shown (shared: a render neither copies nor compares it).
+    pub run: Rc<RunView>,
 }
 
 /// Summary of a run, one column per endpoint (and one for all of them).
 #[function_component(SummaryTable)]
 pub fn summary_table(props: &Props) -> Html {
-    let summary = &props.summary;
+    let summary = &props.run.report.summary;
     let columns: Vec<&Totals> = if summary.endpoints.len() > 1 {
         std::iter::once(&summary.total).chain(&summary.endpoints).collect()
     } else {
