@@ -128,8 +128,9 @@ fn answered(state: &AppContext, reply: &Value) {
 }
 
 /// Draws a reply's parts: the form (only when its key changed), the status, and the results
-/// when the reply has them (a push while a batch runs has no form, and the results only now
-/// and then); so the form, and what a reader is typing in it, stays.
+/// when the reply has them, whole or as `parts` (a push while a batch runs has no form, and the
+/// results only now and then, often as the heatmap rows that changed); so the form, and what a
+/// reader is typing in it, stays.
 fn draw(reply: &Value) {
     let text = |key: &str| reply.get(key).and_then(Value::as_str);
     if let (Some(form), Some(key)) = (text("form"), text("form_key")) {
@@ -139,6 +140,10 @@ fn draw(reply: &Value) {
         if let Some(html) = text(part) {
             put(area, html, None);
         }
+    }
+    // A push may redraw parts of the results only (the heatmap rows that changed).
+    for part in reply.get("parts").and_then(Value::as_array).into_iter().flatten() {
+        put(part[0].as_str().unwrap_or_default(), part[1].as_str().unwrap_or_default(), None);
     }
 }
 

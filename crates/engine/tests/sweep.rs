@@ -242,6 +242,12 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     assert_eq!(heatmap.matches("<rect data-cell=").count(), 6, "one rect per cell, marked with its index");
     assert!(heatmap.contains("<rect data-cell=\"5\""), "{heatmap}");
     assert_eq!(heatmap.matches("×</text>").count(), 3, "the three invalid cells are marked");
+    assert_eq!(heatmap.matches("<g id=\"sweep-row-").count(), 2, "a group per row, to redraw alone");
+    // Part way through: the cells not run yet are blank, not marked as having no value.
+    let partial = svg::chart(&plan.summarize(&outcomes[..1]));
+    well_formed(&partial).unwrap();
+    assert!(partial.contains(": not run yet</title>"), "{partial}");
+    assert!(!partial.contains("–</text>"), "{partial}");
     for text in [
         "/endpoints/0/stack/0/retry/max_attempts",
         "/endpoints/0/stack/1/timeout/timeout",

@@ -189,7 +189,7 @@ fn push(shared: &Shared, force: bool) {
     if with_results {
         me.last_results_ms = now;
     }
-    let mut message = me.worker.odds.view_with(now, with_results);
+    let mut message = me.worker.odds.push_view(now, with_results);
     message["push"] = "odds".into();
     if let Some(drawing) = message.as_object_mut() {
         drawing.remove("form");

@@ -1,7 +1,8 @@
 //! A sweep as a self-contained SVG (no scripts, no external references): a heatmap for two
 //! knobs, a line chart for one, with axis titles, value labels, a legend and a tooltip
 //! (`<title>`) on every cell or point, each marked with its cell's index (`data-cell`) so that
-//! a page showing the chart can open the cell a reader clicks.
+//! a page showing the chart can open the cell a reader clicks. A heatmap's rows are groups of
+//! their own ([`ROW_ID`]), so a page can redraw one row as its cells come in.
 
 use core::fmt::Write as _;
 
@@ -83,31 +84,20 @@ impl Scale {
     }
 }
 
+/// The id of a heatmap row's group, `<g id="sweep-row-N">`: a page showing the chart as cells
+/// come in can redraw the rows that changed, not the whole chart.
+pub const ROW_ID: &str = "sweep-row-";
+
 fn heatmap(out: &mut String, result: &SweepResult, rows: &Axis, columns: &Axis, scale: &Scale) {
     let (h, w) = (PLOT_PX / rows.labels.len().max(1) as f64, PLOT_PX / columns.labels.len().max(1) as f64);
+    let mut drawn = vec![String::new(); rows.labels.len()];
     for cell in &result.cells {
         let (Some(r), Some(c)) = (cell.coords.first(), cell.coords.get(1)) else { continue };
-        let (x, y) = (LEFT_PX + *c as f64 * w, TOP_PX + *r as f64 * h);
-        let (fill, shown, mark) = match (&cell.invalid, cell.value) {
-            (Some(why), _) => ("#9e9e9e".to_owned(), format!("invalid: {why}"), "×"),
-            (None, Some(v)) => (scale.colour(v), scale.text(v), ""),
-            (None, None) => ("#eeeeee".to_owned(), "no value".to_owned(), "–"),
-        };
-        let tip = format!("{} = {}, {} = {}: {shown}", rows.path, rows.labels[*r], columns.path, columns.labels[*c]);
-        let _ = writeln!(
-            out,
-            "<rect data-cell=\"{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\" stroke=\"#fff\"><title>{}</title></rect>",
-            cell.index,
-            xml(&tip)
-        );
-        if !mark.is_empty() {
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{mark}</text>",
-                x + w / 2.0,
-                y + h / 2.0 + 4.0
-            );
-        }
+        let Some(row) = drawn.get_mut(*r) else { continue };
+        heatmap_cell(row, cell, (*r, *c), (w, h), (rows, columns), scale);
+    }
+    for (r, row) in drawn.iter().enumerate() {
+        let _ = writeln!(out, "<g id=\"{ROW_ID}{r}\">{row}</g>");
     }
     for (r, label) in rows.labels.iter().enumerate() {
         let y = TOP_PX + (r as f64 + 0.5) * h + 4.0;
@@ -116,6 +106,42 @@ fn heatmap(out: &mut String, result: &SweepResult, rows: &Axis, columns: &Axis, 
     }
     column_labels(out, columns, w);
     axis_titles(out, &rows.path, &columns.path);
+}
+
+/// One cell of the heatmap at `(row, column)`, `size` (width, height) pixels: its colour, its
+/// tooltip, and a mark when it is invalid or has no value (a cell not run yet has none).
+fn heatmap_cell(
+    out: &mut String,
+    cell: &super::CellSummary,
+    (r, c): (usize, usize),
+    (w, h): (f64, f64),
+    (rows, columns): (&Axis, &Axis),
+    scale: &Scale,
+) {
+    let (x, y) = (LEFT_PX + c as f64 * w, TOP_PX + r as f64 * h);
+    let (fill, shown, mark) = match (&cell.invalid, cell.value) {
+        (Some(why), _) => ("#9e9e9e".to_owned(), format!("invalid: {why}"), "×"),
+        (None, Some(v)) => (scale.colour(v), scale.text(v), ""),
+        // Not run yet (a sweep running or cancelled): blank, so it is neither read as a
+        // value nor drawn as a mark.
+        (None, None) if cell.runs == 0 => ("#f6f8fa".to_owned(), "not run yet".to_owned(), ""),
+        (None, None) => ("#eeeeee".to_owned(), "no value".to_owned(), "–"),
+    };
+    let tip = format!("{} = {}, {} = {}: {shown}", rows.path, rows.labels[r], columns.path, columns.labels[c]);
+    let _ = writeln!(
+        out,
+        "<rect data-cell=\"{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\" stroke=\"#fff\"><title>{}</title></rect>",
+        cell.index,
+        xml(&tip)
+    );
+    if !mark.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{mark}</text>",
+            x + w / 2.0,
+            y + h / 2.0 + 4.0
+        );
+    }
 }
 
 fn column_labels(out: &mut String, columns: &Axis, w: f64) {

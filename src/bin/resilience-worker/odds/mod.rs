@@ -45,6 +45,38 @@ pub struct Session {
     pub claim_words: Vec<String>,
     /// The last sweep started, to be written into the page's document.
     sweep_to_write: Option<Value>,
+    /// What the page's results area shows, as last sent (see [`Shown`]).
+    shown: Option<Shown>,
+}
+
+/// Results as drawn, by digest: the frame (the results with every heatmap row emptied) and each
+/// row. A push whose frame is the one shown redraws only the rows that changed: a sweep's
+/// results come in a few cells at a time, and the whole chart is hundreds of elements for the
+/// page to parse, style and lay out again.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    frame: u64,
+    rows: Vec<u64>,
+}
+
+/// Splits results HTML into its frame (each heatmap row's group left empty) and the rows, each
+/// as (element id, contents).
+fn split_rows(html: &str) -> (String, Vec<(String, String)>) {
+    let opening = format!("<g id=\"{}", odds::svg::ROW_ID);
+    let (mut frame, mut rows, mut rest) = (String::with_capacity(html.len()), Vec::new(), html);
+    while let Some(at) = rest.find(&opening) {
+        let tag = &rest[at..];
+        let (Some(open_end), Some(close)) = (tag.find("\">"), tag.find("</g>")) else { break };
+        if close < open_end {
+            break;
+        }
+        let id = &tag[7..open_end];
+        frame.push_str(&rest[..at + open_end + 2]);
+        rows.push((id.to_owned(), tag[open_end + 2..close].to_owned()));
+        rest = &tag[close..];
+    }
+    frame.push_str(rest);
+    (frame, rows)
 }
 
 /// What an act asks of the caller.
@@ -114,7 +146,34 @@ impl Session {
         if running {
             reply["html"] = "".into();
         }
+        self.shown = reply.get("html").and_then(Value::as_str).map(|html| Self::shown_of(&split_rows(html)).0);
         Effect { reply, stop_jobs }
+    }
+
+    /// The digests of results split by [`split_rows`], and the rows' ids and contents.
+    fn shown_of((frame, rows): &(String, Vec<(String, String)>)) -> (Shown, &[(String, String)]) {
+        (Shown { frame: digest(frame), rows: rows.iter().map(|(_, row)| digest(row)).collect() }, rows)
+    }
+
+    /// The drawing pushed to the page as a batch runs: [`Session::view_with`], except that
+    /// results whose frame the page already shows come as `parts`, `[[id, html], …]`, the
+    /// heatmap rows that changed, instead of `html`.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub fn push_view(&mut self, now_ms: f64, with_results: bool) -> Value {
+        let mut drawing = self.view_with(now_ms, with_results);
+        let Some(html) = drawing.get("html").and_then(Value::as_str).map(split_rows) else { return drawing };
+        let (shown, rows) = Self::shown_of(&html);
+        if let Some(before) = self.shown.as_ref().filter(|b| b.frame == shown.frame && b.rows.len() == shown.rows.len())
+        {
+            let changed = rows.iter().zip(shown.rows.iter().zip(&before.rows)).filter(|(_, (now, then))| now != then);
+            let parts: Vec<Value> = changed.map(|((id, row), _)| json!([id, row])).collect();
+            if let Some(drawing) = drawing.as_object_mut() {
+                drawing.remove("html");
+            }
+            drawing["parts"] = parts.into();
+        }
+        self.shown = Some(shown);
+        drawing
     }
 
     /// The dialog, drawn: `{"form": …, "form_key": …, "status": …, "html": …}` (the results,

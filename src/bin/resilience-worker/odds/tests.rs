@@ -236,3 +236,55 @@ fn a_drawing_without_results_keeps_the_form_and_status() {
     assert!(light["status"].as_str().unwrap().contains("0 of 4 runs"), "{light}");
     assert!(coordinator.odds.view_with(0.0, true).get("html").is_some());
 }
+
+/// Puts a push's `parts` into `page` as the page does: each part's HTML replaces the contents of
+/// the element with its id (a heatmap row's `<g>`).
+fn apply_parts(page: &mut String, parts: &[Value]) {
+    for part in parts {
+        let (id, html) = (part[0].as_str().expect("an id"), part[1].as_str().expect("html"));
+        let open = format!("<g id=\"{id}\">");
+        let start = page.find(&open).expect("the row is on the page") + open.len();
+        let end = start + page[start..].find("</g>").expect("the row's end");
+        page.replace_range(start..end, html);
+    }
+}
+
+#[test]
+fn a_sweeps_pushes_redraw_only_the_rows_that_changed_and_the_page_ends_up_with_the_whole_chart() {
+    let mut coordinator = Worker::default();
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "4",
+        "k0_steps": "4", "k1": "/services/0/capacity/concurrency", "k1_from": "10", "k1_to": "40", "k1_steps": "4",
+        "cell_seeds": "2", "chart": "expect[0]"});
+    let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    let mut page = reply["html"].as_str().expect("the results area is cleared").to_owned();
+    let (mut patched, mut whole) = (0, 0);
+    while let Some(job) = coordinator.odds.next_job() {
+        let done = Worker::default().handle(&job, &|| 0.0);
+        coordinator.odds.job_done(&done, 1.0);
+        let push = coordinator.odds.push_view(1.0, true);
+        match (push.get("html"), push.get("parts")) {
+            (Some(html), None) => {
+                page = html.as_str().expect("html").to_owned();
+                whole += 1;
+            }
+            (None, Some(Value::Array(parts))) => {
+                assert!(parts.len() < 4, "only the rows that changed: {parts:?}");
+                apply_parts(&mut page, parts);
+                patched += 1;
+                if patched == 1 {
+                    // The dialog closed and opened again: its reply clears the results area, so
+                    // the next push draws it whole.
+                    let reply = act(&mut coordinator, &json!({"act": "open"}));
+                    let html = coordinator.odds.view_with(1.0, true)["html"].as_str().expect("html").to_owned();
+                    assert_eq!(page, html);
+                    page = reply["html"].as_str().expect("cleared while running").to_owned();
+                    continue;
+                }
+            }
+            other => panic!("a push has html or parts: {other:?}"),
+        }
+        let html = coordinator.odds.view_with(1.0, true)["html"].as_str().expect("html").to_owned();
+        assert_eq!(page, html, "the page shows what a whole drawing would");
+    }
+    assert!(patched > 1 && whole > 1, "{patched} patched, {whole} whole");
+}
