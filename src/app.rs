@@ -9,12 +9,9 @@ use resilience_engine::examples;
 use yew::prelude::*;
 
 use crate::components::analysis::{claims, use_analysis, use_seek};
-use crate::components::banner::Banner;
-use crate::components::compare::Compare;
 use crate::components::embed::Embed;
 use crate::components::file_menu::{FileMenu, import_file};
 use crate::components::gallery::Gallery;
-use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::load_editor::LoadEditor;
 use crate::components::replay_bar::ReplayBar;
@@ -28,7 +25,7 @@ use crate::components::verdict::Verdict;
 use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
 use crate::runner::use_runner;
 use crate::share;
-use crate::state::{Action, AppContext, FIRST_EXAMPLE, State, use_app};
+use crate::state::{Action, AppContext, EditorContext, FIRST_EXAMPLE, State, use_app};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 33;
@@ -165,7 +162,7 @@ pub fn app() -> Html {
             <div class="page" ondragover={on_drag_over} ondrop={on_drop}>
             <a class="skip" href="#results">{ "Skip to results" }</a>
             <Header />
-            <Banner />
+            { crate::components::banner::banner(&state) }
             <main class="layout">
                 // The results come first in reading order (screen readers, Tab, phones); on wide
                 // screens the editors are placed in the left column by CSS.
@@ -173,12 +170,14 @@ pub fn app() -> Html {
                     <Results />
                 </div>
                 <div class="editors" aria-label="Editors" role="region">
-                    <StackBuilder />
-                    <ServiceEditor />
-                    <LoadEditor />
+                    <ContextProvider<EditorContext> context={EditorContext::new(&state)}>
+                        <StackBuilder />
+                        <ServiceEditor />
+                        <LoadEditor />
+                    </ContextProvider<EditorContext>>
                 </div>
             </main>
-            <Help />
+            { crate::components::help::help(&state) }
             <Gallery />
             { crate::components::odds::odds_dialog(&state) }
             </div>
@@ -233,7 +232,7 @@ fn header() -> Html {
                 <FileMenu />
                 <crate::components::library_io::LibraryMenu />
             </div>
-            <Status />
+            { status(&state) }
             <div class="about">
                 <h2 id="scenario-title" class="scenario-title">{ title }</h2>
                 <Story />
@@ -242,9 +241,9 @@ fn header() -> Html {
     }
 }
 
-#[function_component(Status)]
-fn status() -> Html {
-    let state = use_app();
+/// The status line: the first problem, the run's progress or error, or the finished run's event
+/// count and digest; with the notice of a run stopped at its budget.
+fn status(state: &AppContext) -> Html {
     let text = if !state.problems.is_empty() {
         let first = &state.problems[0];
         html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results shown are from the last valid scenario.", state.problems.len()) }</span> }
@@ -261,7 +260,7 @@ fn status() -> Html {
     } else {
         html! { <span class="status running" role="status">{ "running…" }</span> }
     };
-    html! { <div class="status-line">{ text }<crate::components::run_stopped::RunStopped /></div> }
+    html! { <div class="status-line">{ text }{ crate::components::run_stopped::run_stopped(state) }</div> }
 }
 
 #[function_component(Results)]
@@ -296,7 +295,7 @@ fn results() -> Html {
                     <h2 id="summary-title">{ "Summary" }</h2>
                     <SummaryTable run={result.clone()} />
                 </section>
-                <Compare />
+                { crate::components::compare::compare(&state) }
             </div>
         </div>
     }

@@ -45,9 +45,14 @@ pub fn use_analysis(state: &AppContext) {
 /// The analysis's list `key`, and whether it belongs to the run on screen.
 fn list(state: &AppContext, key: &str) -> (Vec<Value>, bool) {
     let Some(analysis) = &state.analysis else { return (Vec::new(), false) };
-    let fresh = state.result.as_ref().is_some_and(|r| r.revision == analysis.revision) && !state.stale();
+    let fresh = fresh(state);
     let items = analysis.reply.as_ref().ok().and_then(|r| r[key].as_array().cloned()).unwrap_or_default();
     (items, fresh)
+}
+
+/// Whether the analysis is of the run on screen, and that run of the document as it is.
+pub fn fresh(state: &crate::state::State) -> bool {
+    state.analysis.as_ref().zip(state.result.as_ref()).is_some_and(|(a, r)| a.revision == r.revision) && !state.stale()
 }
 
 /// A time in seconds, as the timeline's axis writes it.

@@ -2,12 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, use_app};
+use crate::state::{Action, AppContext};
 
 /// The banner, when there is something to say.
-#[function_component(Banner)]
-pub fn banner() -> Html {
-    let state = use_app();
+pub fn banner(state: &AppContext) -> Html {
     let Some(banner) = &state.banner else { return html! {} };
     let dismiss = {
         let dispatch = state.dispatcher();

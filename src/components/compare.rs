@@ -5,12 +5,10 @@ use yew::prelude::*;
 
 use crate::compare_model::{Measure, delta, format_value};
 use crate::doc::{self, CompareWith};
-use crate::state::{Action, AppContext, use_app};
+use crate::state::{Action, AppContext};
 
 /// The comparison panel.
-#[function_component(Compare)]
-pub fn compare() -> Html {
-    let state = use_app();
+pub fn compare(state: &AppContext) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let Some((baseline, _)) = result.baseline.as_deref() else { return html! {} };
     let label = match state.compare_with {
@@ -21,7 +19,7 @@ pub fn compare() -> Html {
     html! {
         <section class="panel compare" aria-labelledby="compare-title">
             <h2 id="compare-title">{ "Compare" }</h2>
-            <label class="compare-with">{ "Same scenario and seed, against " }{ compare_with(&state) }</label>
+            <label class="compare-with">{ "Same scenario and seed, against " }{ compare_with(state) }</label>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison table"><table id="compare">
                 <thead><tr><th scope="col">{ "Measure" }</th><th class="num" scope="col">{ "with your stack" }</th>
                     <th class="num" scope="col">{ label }</th><th class="num" scope="col">{ "difference" }</th></tr></thead>

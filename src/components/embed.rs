@@ -68,7 +68,7 @@ pub fn embed() -> Html {
                 }
             </header>
             if state.result.is_none() && state.run_stopped.is_none() { <p class="muted">{ "Running…" }</p> }
-            <super::run_stopped::RunStopped />
+            { super::run_stopped::run_stopped(&state) }
             if let Some(banner) = &state.banner { <p class="banner error" role="alert">{ banner.text.clone() }</p> }
             <ReplayBar />
             { for panels }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::doc;
-use crate::state::{Action, AppContext, Edit, use_app};
+use crate::state::{Action, AppContext, Edit, use_editor_state};
 
 /// What kind of value a field holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -101,7 +101,7 @@ fn number_of(text: &str) -> Option<Value> {
 /// A labelled input bound to the document.
 #[function_component(Field)]
 pub fn field(props: &Props) -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let current = state.doc.pointer(&props.pointer);
     // What the user is typing is kept here until it is committed (Enter or leaving the field),
     // so a re-render (a run finishing, another field's edit) never wipes it; it follows the

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::dialog::Dialog;
-use crate::state::{Action, use_app};
+use crate::state::{Action, AppContext};
 
 /// Shortcut, what it does.
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -20,9 +20,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 /// The overlay (shown when `state.help`).
-#[function_component(Help)]
-pub fn help() -> Html {
-    let state = use_app();
+pub fn help(state: &AppContext) -> Html {
     if !state.help {
         return html! {};
     }

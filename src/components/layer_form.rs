@@ -6,7 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
-use crate::state::{AppContext, use_app};
+use crate::state::{AppContext, use_editor_state};
 
 /// Props of [`LayerForm`].
 #[derive(Properties, PartialEq, Debug)]
@@ -52,7 +52,7 @@ pub fn default_text(value: &Value) -> String {
 /// The form of one layer.
 #[function_component(LayerForm)]
 pub fn layer_form(props: &Props) -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let Some(spec) = catalog::layer(&props.kind) else { return html! {} };
     let library = super::library::library_of(spec, &state.doc, &props.pointer);
     let defaults = super::library::effective_defaults(spec, library);

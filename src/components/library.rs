@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use yew::prelude::*;
 
 use super::layer_form::default_text;
-use crate::state::{Action, AppContext, Edit, use_app};
+use crate::state::{Action, AppContext, Edit, use_editor_state};
 
 /// The library a document names at `pointer` (`/semantics`), if any.
 fn named(doc: &Value, pointer: &str) -> Option<Semantics> {
@@ -83,7 +83,7 @@ pub struct Props {
 /// libraries that have the pattern; the preset's source note; what the last switch changed.
 #[function_component(LayerLibrary)]
 pub fn layer_library(props: &Props) -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let changed = use_state(Vec::<String>::new);
     let Some(spec) = resilience_engine::catalog::layer(&props.kind).filter(|spec| !spec.presets.is_empty()) else {
         return html! {};

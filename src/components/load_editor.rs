@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::field::{Field, Kind};
 use super::fold::Fold;
 use crate::doc;
-use crate::state::{Action, AppContext, Edit, use_app};
+use crate::state::{Action, AppContext, Edit, use_editor_state};
 
 const LOADS: &[Choice] = &[
     Choice { label: "constant rate", variant: "constant", value: r#"{"constant":{"rps":100}}"# },
@@ -33,7 +33,7 @@ const KEYS: &[Choice] = &[
 /// The load and run settings.
 #[function_component(LoadEditor)]
 pub fn load_editor() -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let endpoint = format!("/endpoints/{}", state.endpoint);
     let load = format!("{endpoint}/load");
     let load_fields: Vec<(String, &str, Kind, &str)> = match doc::variant(state.doc.pointer(&load)).as_str() {

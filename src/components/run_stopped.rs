@@ -2,12 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, use_app};
+use crate::state::{Action, AppContext};
 
 /// Shown while a run waits at its budget; nothing otherwise.
-#[function_component(RunStopped)]
-pub fn run_stopped() -> Html {
-    let state = use_app();
+pub fn run_stopped(state: &AppContext) -> Html {
     let Some(message) = state.run_stopped.clone() else { return html! {} };
     let resume = {
         let dispatch = state.dispatcher();

@@ -10,7 +10,7 @@ use super::field::{Field, Kind};
 use super::fold::Fold;
 use crate::axis;
 use crate::doc;
-use crate::state::{Action, AppContext, Edit, use_app};
+use crate::state::{Action, AppContext, Edit, use_editor_state};
 
 const LATENCIES: &[Choice] = &[
     Choice { label: "constant", variant: "constant", value: r#"{"constant":"50ms"}"# },
@@ -47,7 +47,7 @@ struct Bands<'a> {
 /// The editor of the selected service.
 #[function_component(ServiceEditor)]
 pub fn service_editor() -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let selected = use_state(|| None::<usize>);
     let drag = use_state(|| None);
     let svg_ref = use_node_ref();

@@ -11,13 +11,13 @@ use super::fold::Fold;
 use super::layer_form::LayerForm;
 use crate::doc;
 use crate::playback::use_playback;
-use crate::state::{Action, AppContext, Edit, State, use_app};
+use crate::state::{Action, AppContext, Edit, State, use_app, use_editor_state};
 use crate::view_model::LayerTimeline;
 
 /// The stack of the selected endpoint.
 #[function_component(StackBuilder)]
 pub fn stack_builder() -> Html {
-    let state = use_app();
+    let state = use_editor_state();
     let open = use_state(|| None::<usize>);
     let dragging = use_state(|| None::<usize>);
     // A moved layer keeps the focus: after the move, focus its title at its new index.

@@ -426,6 +426,44 @@ pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("components live inside the app's context provider")
 }
 
+/// The app's state as the editors read it: equal while the document (by its version), the
+/// endpoint and service shown and the analysis (the stack's insights, and whether they are of
+/// the run on screen) stay the same, so a finished run, its progress or anything else that
+/// leaves those as they were does not draw the editors again. An editor reads nothing else of
+/// the state (a layer's live line, which follows the run, reads the app's context). The key is
+/// taken when the context is made: the handle itself always reads the latest state.
+#[derive(Clone, Debug)]
+pub struct EditorContext {
+    app: AppContext,
+    /// The document's version, the endpoint, the service, the analysis (by address) and whether
+    /// it is fresh, when this context was made.
+    key: (u64, usize, usize, usize, bool),
+}
+
+impl EditorContext {
+    /// The editors' view of `app` as it is now.
+    pub fn new(app: &AppContext) -> Self {
+        let analysis = app.analysis.as_ref().map_or(0, |a| Rc::as_ptr(a) as usize);
+        let fresh = crate::components::analysis::fresh(app);
+        Self { key: (app.doc_version, app.endpoint, app.service, analysis, fresh), app: app.clone() }
+    }
+}
+
+impl PartialEq for EditorContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// The state, for an editor (see [`EditorContext`]).
+///
+/// # Panics
+/// Outside the editors' context provider (a programming error, never user input).
+#[hook]
+pub fn use_editor_state() -> AppContext {
+    use_context::<EditorContext>().expect("editors live inside the editors' context provider").app
+}
+
 mod action;
 mod edit;
 pub use action::{Action, Edit};
