@@ -1,7 +1,7 @@
 //! Runs the current scenario whenever a valid edit lands: at once, in the edit's own task, when
-//! no run is in flight (so a dragged value is followed live), else after a short quiet time; in slices of a few
-//! milliseconds so the page never freezes, cancelled by the next edit (dropping the pending
-//! timer drops the simulation with it). Then runs the "no patterns" baseline for the
+//! no run is in flight (so a dragged value is followed live), else after a short quiet time; in
+//! slices of a few milliseconds so the page never freezes, cancelled by the next edit (dropping
+//! the pending timer drops the simulation with it). Then runs the "no patterns" baseline for the
 //! comparison, metrics only, unless its document is the one last run (an edit to a layer leaves
 //! the baseline as it was). A run has a CPU-time budget: past it, the run is parked with a
 //! message, and the reader decides whether to give it another budget ("Continue").
