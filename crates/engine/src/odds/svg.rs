@@ -240,10 +240,11 @@ fn legend(out: &mut String, result: &SweepResult, scale: &Scale) {
     let y = TOP_PX + 14.0 + f64::from(steps + 1) * 16.0 + 16.0;
     let _ = writeln!(
         out,
-        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text>",
-        y + 16.0
+        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text><text x=\"{x}\" y=\"{}\">blank: not run yet</text>",
+        y + 16.0,
+        y + 32.0
     );
-    let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 32.0, result.seeds);
+    let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 48.0, result.seeds);
 }
 
 /// Text safe inside XML.
