@@ -435,23 +435,29 @@ pub fn use_app() -> AppContext {
 #[derive(Clone, Debug)]
 pub struct EditorContext {
     app: AppContext,
-    /// The document's version, the endpoint, the service, the analysis (by address) and whether
-    /// it is fresh, when this context was made.
-    key: (u64, usize, usize, usize, bool),
+    /// The document's version, the endpoint, the service and whether the analysis is fresh,
+    /// when this context was made.
+    key: (u64, usize, usize, bool),
+    /// The analysis then (compared by address; held, so that no other takes its address).
+    analysis: Option<Rc<crate::components::analysis::Analysis>>,
 }
 
 impl EditorContext {
     /// The editors' view of `app` as it is now.
     pub fn new(app: &AppContext) -> Self {
-        let analysis = app.analysis.as_ref().map_or(0, |a| Rc::as_ptr(a) as usize);
         let fresh = crate::components::analysis::fresh(app);
-        Self { key: (app.doc_version, app.endpoint, app.service, analysis, fresh), app: app.clone() }
+        let key = (app.doc_version, app.endpoint, app.service, fresh);
+        Self { key, analysis: app.analysis.clone(), app: app.clone() }
     }
 }
 
 impl PartialEq for EditorContext {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        let same_analysis = match (&self.analysis, &other.analysis) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        self.key == other.key && same_analysis
     }
 }
 

@@ -62,7 +62,8 @@ struct Shown {
 /// Splits results HTML into its frame (each heatmap row's group left empty) and the rows, each
 /// as (element id, contents).
 fn split_rows(html: &str) -> (String, Vec<(String, String)>) {
-    let opening = format!("<g id=\"{}", odds::svg::ROW_ID);
+    const GROUP: &str = "<g id=\"";
+    let opening = format!("{GROUP}{}", odds::svg::ROW_ID);
     let (mut frame, mut rows, mut rest) = (String::with_capacity(html.len()), Vec::new(), html);
     while let Some(at) = rest.find(&opening) {
         let tag = &rest[at..];
@@ -70,7 +71,7 @@ fn split_rows(html: &str) -> (String, Vec<(String, String)>) {
         if close < open_end {
             break;
         }
-        let id = &tag[7..open_end];
+        let id = &tag[GROUP.len()..open_end];
         frame.push_str(&rest[..at + open_end + 2]);
         rows.push((id.to_owned(), tag[open_end + 2..close].to_owned()));
         rest = &tag[close..];
