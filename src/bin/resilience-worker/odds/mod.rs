@@ -59,6 +59,13 @@ struct Shown {
     rows: Vec<u64>,
 }
 
+impl Shown {
+    /// The digests of results split by [`split_rows`].
+    fn of((frame, rows): &(String, Vec<(String, String)>)) -> Self {
+        Self { frame: digest(frame), rows: rows.iter().map(|(_, row)| digest(row)).collect() }
+    }
+}
+
 /// Splits results HTML into its frame (each heatmap row's group left empty) and the rows, each
 /// as (element id, contents).
 fn split_rows(html: &str) -> (String, Vec<(String, String)>) {
@@ -147,13 +154,8 @@ impl Session {
         if running {
             reply["html"] = "".into();
         }
-        self.shown = reply.get("html").and_then(Value::as_str).map(|html| Self::shown_of(&split_rows(html)).0);
+        self.shown = reply.get("html").and_then(Value::as_str).map(|html| Shown::of(&split_rows(html)));
         Effect { reply, stop_jobs }
-    }
-
-    /// The digests of results split by [`split_rows`], and the rows' ids and contents.
-    fn shown_of((frame, rows): &(String, Vec<(String, String)>)) -> (Shown, &[(String, String)]) {
-        (Shown { frame: digest(frame), rows: rows.iter().map(|(_, row)| digest(row)).collect() }, rows)
     }
 
     /// The drawing pushed to the page as a batch runs: [`Session::view_with`], except that
@@ -162,8 +164,8 @@ impl Session {
     #[cfg(any(target_arch = "wasm32", test))]
     pub fn push_view(&mut self, now_ms: f64, with_results: bool) -> Value {
         let mut drawing = self.view_with(now_ms, with_results);
-        let Some(html) = drawing.get("html").and_then(Value::as_str).map(split_rows) else { return drawing };
-        let (shown, rows) = Self::shown_of(&html);
+        let Some(split) = drawing.get("html").and_then(Value::as_str).map(split_rows) else { return drawing };
+        let (shown, rows) = (Shown::of(&split), &split.1);
         if let Some(before) = self.shown.as_ref().filter(|b| b.frame == shown.frame && b.rows.len() == shown.rows.len())
         {
             let changed = rows.iter().zip(shown.rows.iter().zip(&before.rows)).filter(|(_, (now, then))| now != then);
