@@ -163,6 +163,13 @@ impl FromStr for Span {
         let trimmed = text.trim();
         let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
         let (number, unit) = trimmed.split_at(split);
+        // Without digits first ("-10s", "banana", "1e3s" past its "1"), no unit would be right.
+        if trimmed.starts_with('-') {
+            return Err(SpanError(format!("duration {text:?} is negative; durations start at 0")));
+        }
+        if number.is_empty() || unit.starts_with(['e', 'E']) {
+            return Err(SpanError(format!("{text:?} is not a duration such as \"250ms\" or \"1.5s\"")));
+        }
         let unit_us = match unit.trim() {
             "us" | "µs" => 1.0,
             "ms" => 1e3,
@@ -229,6 +236,12 @@ mod tests {
         for bad in ["", "5", "-1s", "1e400s", "abc", "1.2.3s", "5 parsecs", "NaNs", "3650d", "9999999h"] {
             assert!(bad.parse::<Span>().is_err(), "{bad:?} should be refused");
         }
+        // The message names what is wrong, not a unit that was never meant.
+        let message = |text: &str| text.parse::<Span>().unwrap_err().to_string();
+        assert_eq!(message("-10s"), "duration \"-10s\" is negative; durations start at 0");
+        assert_eq!(message("1e308s"), "\"1e308s\" is not a duration such as \"250ms\" or \"1.5s\"");
+        assert_eq!(message("banana"), "\"banana\" is not a duration such as \"250ms\" or \"1.5s\"");
+        assert_eq!(message("5 parsecs"), "unknown duration unit \"parsecs\" in \"5 parsecs\" (use us, ms, s, m or h)");
     }
 
     #[test]

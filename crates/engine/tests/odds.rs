@@ -215,6 +215,34 @@ fn tipping_bisects_to_a_known_flip() {
 }
 
 #[test]
+fn a_search_in_whole_milliseconds_never_makes_more_probes_than_it_announced() {
+    // Past a second, durations snap to whole milliseconds, so a halved bracket can stay up to a
+    // millisecond wider than exact halving: the search must stop there, not probe once more
+    // ("probe 13 of at most 12").
+    let mut doc = outage("1s", Some("12s"), "20s");
+    doc["expect"] = json!([{ "slowest": { "at_most": "1777ms" } }]);
+    let request = TipRequest {
+        knob: "/services/0/latency/constant".into(),
+        from: json!("1s"),
+        to: json!("3s"),
+        assertion: 0,
+        seeds: 1,
+        first_seed: 1,
+    };
+    let mut search = odds::TipSearch::new(&doc, &request).unwrap();
+    let announced = search.probes_at_most();
+    assert_eq!(announced, 12);
+    while let Some(probe) = search.next_probe().unwrap() {
+        let expectations = resilience_engine::expect::read(&probe.doc).unwrap();
+        search.record(&[odds::run_one(&probe.scenario, &expectations, 1)]);
+        assert!(search.result().probes.len() <= announced, "{} probes", search.result().probes.len());
+    }
+    let tip = search.result();
+    assert_eq!((tip.last_holding, tip.first_failing), (Some(json!("1.776s")), Some(json!("1.778s"))));
+    assert_eq!(tip.probes.len(), 12);
+}
+
+#[test]
 fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     let mut doc = storm();
     doc["sweep"] = json!({
@@ -234,6 +262,29 @@ fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     assert_eq!(
         error,
         "sweep: this sweep would simulate 400000 runs, 2× the limit of 200000; use fewer cells, seeds or a shorter run"
+    );
+    // Cells that all make the document invalid still count as runs, and such a sweep is refused
+    // before any work (a shared link asked for 1.6 million runs of invalid cells).
+    doc["sweep"] = json!({
+        "knobs": [
+            { "path": "/endpoints/0/load/spike/spike_rps", "from": 1e5, "to": 1e6, "steps": 40 },
+            { "path": "/duration", "from": "1h", "to": "100h", "steps": 40 }
+        ],
+        "seeds": 1000
+    });
+    let error = Plan::new(&doc).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "sweep: this sweep would simulate 1.6 million runs, 8× the limit of 200000; use fewer cells, seeds or a shorter run"
+    );
+    doc["sweep"] = json!({
+        "knobs": [{ "path": "/endpoints/0/stack/0/retry/max_attempts", "from": -5, "to": -1, "steps": 5 }],
+        "seeds": 2
+    });
+    let error = Plan::new(&doc).unwrap_err().to_string();
+    assert!(
+        error.starts_with("sweep: every cell makes the document invalid, so nothing would run; cell 0 (/endpoints/0/stack/0/retry/max_attempts = -5): "),
+        "{error}"
     );
     let mut long = storm();
     long["duration"] = json!("1000s");

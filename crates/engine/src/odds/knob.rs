@@ -174,6 +174,18 @@ pub(super) fn snap(target: Target, x: f64) -> f64 {
     }
 }
 
+/// How far a bracket halved by [`snap`]ped midpoints may stay wider than exact halving would
+/// leave it (less than one snapping step, or float rounding): a search stops within it, so it
+/// never makes more probes than [`super::TipSearch::probes_at_most`] says.
+pub(super) fn snap_slack(target: Target, largest: f64) -> f64 {
+    match target {
+        Target::Integer => 0.0,
+        Target::Number => largest.abs() * 1e-12,
+        Target::Duration if largest >= 1e6 => 1e3,
+        Target::Duration => 1.0,
+    }
+}
+
 /// `steps` values evenly spaced from `from` to `to`, both included (`steps` = 1: `from`).
 fn range(from: f64, to: f64, steps: u64, path: &str) -> Result<Vec<f64>, ScenarioError> {
     if steps == 0 || steps > KNOB_VALUES_MAX as u64 {

@@ -63,20 +63,33 @@ fn read_parts(doc: &Value) -> Result<(Scenario, Vec<Expectation>, Sweep), Scenar
 
 impl Plan {
     /// Reads the document's sweep, builds every cell's scenario and checks the batch (every
-    /// valid cell × its seeds) against the limits ([`super::limits`]).
+    /// cell × its seeds, and the requests and attempts of the valid ones) against the limits
+    /// ([`super::limits`]).
     ///
     /// # Errors
-    /// An invalid base document, a wrong sweep entry (by its path) or a batch past a limit.
-    /// A cell whose values make the document invalid is not an error: its runs say why.
+    /// An invalid base document, a wrong sweep entry (by its path), a batch past a limit, or
+    /// cells that all make the document invalid. Some cells that do are not an error: their
+    /// runs say why.
     pub fn new(doc: &Value) -> Result<Self, ScenarioError> {
         let (base, expectations, sweep) = read_parts(doc)?;
         let cells = cells_of(&sweep);
+        let runs = cells.len() * sweep.seeds;
+        // The run count first: it needs no cell built.
+        Work { runs, ..Work::default() }.check("this sweep", KEY)?;
         let scenarios: Vec<_> = cells.iter().map(|c| cell_scenario(doc, &sweep, c)).collect();
+        if let Some(Err(first)) = scenarios.first().filter(|_| scenarios.iter().all(Result::is_err)) {
+            return Err(ScenarioError::new(
+                KEY,
+                format!("every cell makes the document invalid, so nothing would run; {first}"),
+            ));
+        }
+        // Requests and attempts count the valid cells (only they simulate); runs count them all,
+        // since every run is a unit of work to hand out, count and draw.
         let work = scenarios
             .iter()
             .filter_map(|s| s.as_ref().ok())
             .fold(Work::default(), |w, s| w.plus(Work::of(s, sweep.seeds)));
-        work.check("this sweep", KEY)?;
+        Work { runs, ..work }.check("this sweep", KEY)?;
         Ok(Self { faults: fault_labels(&base), sweep, expectations, cells, scenarios })
     }
 

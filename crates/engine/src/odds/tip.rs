@@ -6,7 +6,8 @@
 //! (share ≥ 0.5), and fails there otherwise. The search probes `from` (which must hold) and
 //! `to` (which must fail), then halves the bracket `[last holding, first failing]` until it is
 //! one unit wide for a whole-number field, or 1/1024 of `|to − from|` for a number or a
-//! duration (at least a microsecond), and at most [`PROBES_MAX`] probes in all. It finds *a*
+//! duration (at least a microsecond; a duration past a second moves in whole milliseconds, so
+//! its bracket may end up to a millisecond wider), and at most [`PROBES_MAX`] probes in all. It finds *a*
 //! flip: where the assertion flips back and forth, another bracket may hold one too.
 
 use serde::{Deserialize, Serialize};
@@ -210,8 +211,8 @@ impl TipSearch {
             Stage::To => self.to,
             Stage::Bisect { good, bad } => {
                 let mid = knob::snap(self.target, (good + bad) / 2.0);
-                if self.probes.len() >= PROBES_MAX || (bad - good).abs() <= self.resolution || mid == good || mid == bad
-                {
+                let narrow = (bad - good).abs() <= self.resolution + knob::snap_slack(self.target, good.max(bad));
+                if self.probes.len() >= PROBES_MAX || narrow || mid == good || mid == bad {
                     self.stage = Stage::Over {
                         good: Some(good),
                         bad: Some(bad),

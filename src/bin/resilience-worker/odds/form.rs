@@ -64,6 +64,10 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     put("t_claim", "0".to_owned());
     put("t_seeds", "20".to_owned());
     for (knob, prefix) in [("k0", "k0_"), ("k1", "k1_"), ("t_knob", "t_")] {
+        // Working a range out builds the document a few times: only for a knob without one.
+        if fields.contains_key(&format!("{prefix}from")) && fields.contains_key(&format!("{prefix}to")) {
+            continue;
+        }
         let path = get(fields, knob).to_owned();
         let (from, to, steps) = range_defaults(doc, &path);
         fields.entry(format!("{prefix}from")).or_insert(from);
@@ -106,27 +110,69 @@ pub fn target_of(doc: &Value, path: &str) -> Option<Target> {
     doc.pointer(path).and_then(Target::of)
 }
 
-/// From, to and steps around the field's current value: half of it to twice it.
+/// From, to and steps around the field's current value: half of it to twice it, each end
+/// moved back toward the current value while the document would be invalid with it (an
+/// outage's end before its start or past the run), so a knob picked anew starts with cells
+/// that run.
 fn range_defaults(doc: &Value, path: &str) -> (String, String, String) {
+    let Some(target) = target_of(doc, path) else { return (String::new(), String::new(), "10".into()) };
+    let now = current(doc, path, target);
+    let (from, to) = match target {
+        Target::Integer if now <= 0.0 => (0.0, 10.0),
+        Target::Integer => ((now / 2.0).floor().max(1.0), (now * 2.0).max(2.0)),
+        Target::Number if now == 0.0 => (0.0, 1.0),
+        Target::Duration if now == 0.0 => (0.0, 1e6),
+        Target::Number | Target::Duration => (now / 2.0, now * 2.0),
+    };
+    let (from, to) = (valid_end(doc, path, target, from, now), valid_end(doc, path, target, to, now));
+    let steps = if target == Target::Integer { (to - from + 1.0).clamp(1.0, 10.0) } else { 10.0 };
+    (text_of(target, from), text_of(target, to), steps.to_string())
+}
+
+/// The field's value now, as a number (microseconds for a duration; 0 when unreadable).
+fn current(doc: &Value, path: &str, target: Target) -> f64 {
     let value = doc.pointer(path);
-    match target_of(doc, path) {
-        Some(Target::Integer) => {
-            let v = value.and_then(Value::as_i64).unwrap_or(0);
-            let (from, to) = if v <= 0 { (0, 10) } else { ((v / 2).max(1), (v * 2).max(2)) };
-            (from.to_string(), to.to_string(), (to - from + 1).min(10).to_string())
+    match target {
+        Target::Duration => {
+            value.and_then(Value::as_str).and_then(|t| t.parse::<Span>().ok()).map_or(0.0, |s| s.as_micros() as f64)
         }
-        Some(Target::Number) => {
-            let v = value.and_then(Value::as_f64).unwrap_or(0.0);
-            let (from, to) = if v == 0.0 { (0.0, 1.0) } else { (v / 2.0, v * 2.0) };
-            (short(from), short(to), "10".into())
+        Target::Integer | Target::Number => value.and_then(Value::as_f64).unwrap_or(0.0),
+    }
+}
+
+/// `end`, or a value halfway toward `now` (a few times over) while the document is invalid
+/// with the field set to it; `now` itself at worst.
+fn valid_end(doc: &Value, path: &str, target: Target, mut end: f64, now: f64) -> f64 {
+    let mut edited = doc.clone();
+    for _ in 0..6 {
+        if let Some(slot) = edited.pointer_mut(path) {
+            *slot = value_of(target, end);
         }
-        Some(Target::Duration) => {
-            let micros =
-                value.and_then(Value::as_str).and_then(|t| t.parse::<Span>().ok()).map_or(0, |s| s.as_micros());
-            let (from, to) = if micros == 0 { (0, 1_000_000) } else { (micros / 2, micros * 2) };
-            (Span::from_micros(from).to_string(), Span::from_micros(to).to_string(), "10".into())
+        if resilience_engine::Scenario::from_json(&edited.to_string()).is_ok() {
+            return end;
         }
-        None => (String::new(), String::new(), "10".into()),
+        end = (end + now) / 2.0;
+        end = if target == Target::Duration { (end / 1e3).round() * 1e3 } else { end };
+        end = if target == Target::Integer { end.round() } else { end };
+    }
+    now
+}
+
+/// `x` as the field writes it (microseconds for a duration).
+fn value_of(target: Target, x: f64) -> Value {
+    match target {
+        Target::Integer => json!(x as i64),
+        Target::Number => json!(x),
+        Target::Duration => json!(Span::from_micros(x as u64).to_string()),
+    }
+}
+
+/// `x` as the form shows it.
+fn text_of(target: Target, x: f64) -> String {
+    match target {
+        Target::Integer => (x as i64).to_string(),
+        Target::Number => short(x),
+        Target::Duration => Span::from_micros(x as u64).to_string(),
     }
 }
 
@@ -136,19 +182,30 @@ fn short(x: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// The largest whole number a knob's from or to may be (every count in a scenario is far
+/// below it; past it, a float no longer holds every whole number).
+const WHOLE_MAX: f64 = 1e15;
+
 /// The value a form's text gives a field of kind `target` (a number, or a duration as text).
 fn knob_value(text: &str, target: Target, field: &str) -> Result<Value, String> {
     let text = text.trim();
     match target {
-        Target::Duration => Ok(Value::String(text.to_owned())),
-        Target::Integer | Target::Number => {
+        Target::Duration => match text.parse::<Span>() {
+            Ok(_) => Ok(Value::String(text.to_owned())),
+            Err(error) => Err(format!("{field}: {error}")),
+        },
+        Target::Integer => {
             let x: f64 = text.parse().map_err(|_| format!("{field}: {text:?} is not a number"))?;
-            if target == Target::Integer && x.fract() == 0.0 && x.abs() < 1e15 {
+            if x.fract() == 0.0 && (0.0..=WHOLE_MAX).contains(&x) {
                 Ok(json!(x as i64))
             } else {
-                Ok(json!(x))
+                Err(format!("{field}: the field takes whole numbers from 0 to {WHOLE_MAX}, not {text:?}"))
             }
         }
+        Target::Number => match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(json!(x)),
+            _ => Err(format!("{field}: {text:?} is not a number")),
+        },
     }
 }
 

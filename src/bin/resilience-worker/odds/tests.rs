@@ -132,6 +132,23 @@ fn too_much_work_or_a_bad_field_is_refused_before_any_run_saying_why() {
     let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "x"});
     let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
     assert!(drawn(&reply).contains("Knob 1 to: &quot;x&quot; is not a number"), "{reply}");
+    // Values a whole-number field or a duration cannot take are refused by the form's own
+    // names, before any cell is built.
+    for (path, from, said) in [
+        ("/endpoints/0/stack/0/retry/max_attempts", "-5", "Knob 1 from: the field takes whole numbers from 0 to"),
+        ("/endpoints/0/stack/0/retry/max_attempts", "2.5", "Knob 1 from: the field takes whole numbers"),
+        ("/endpoints/0/stack/0/retry/max_attempts", "1e308", "Knob 1 from: the field takes whole numbers"),
+        ("/duration", "-10s", "Knob 1 from: duration &quot;-10s&quot; is negative"),
+        ("/duration", "banana", "Knob 1 from: &quot;banana&quot; is not a duration"),
+    ] {
+        let form =
+            json!({"tab": "sweep", "k0": path, "k0_from": from, "k0_to": "3", "k0_steps": "3", "cell_seeds": "1"});
+        let mut fresh = Worker::default();
+        act(&mut fresh, &json!({"act": "open", "doc": short_storm(), "form": {"tab": "sweep", "k0": path}}));
+        let reply = act(&mut fresh, &json!({"act": "run", "form": form}));
+        assert!(drawn(&reply).contains(said), "{from}: {reply}");
+        assert!(fresh.odds.next_job().is_none());
+    }
     let reply = act(&mut coordinator, &json!({"act": "run", "form": {"tab": "tip"}, "doc": example("breaker-outage")}));
     assert!(drawn(&reply).contains("Not run:"), "{reply}");
 }
@@ -287,4 +304,24 @@ fn a_sweeps_pushes_redraw_only_the_rows_that_changed_and_the_page_ends_up_with_t
         assert_eq!(page, html, "the page shows what a whole drawing would");
     }
     assert!(patched > 1 && whole > 1, "{patched} patched, {whole} whole");
+}
+
+#[test]
+fn a_knob_picked_anew_starts_with_a_range_whose_cells_all_run() {
+    // Half to twice the outage's end (40 s) would start at its start (20 s), which is invalid:
+    // the range's ends move back toward 40 s until the document is valid with them.
+    let mut coordinator = Worker::default();
+    let doc = example("breaker-outage");
+    let form = json!({"tab": "sweep", "k0": "/services/0/faults/0/outage/to"});
+    let reply = act(&mut coordinator, &json!({"act": "open", "doc": doc, "form": form}));
+    let html = drawn(&reply);
+    assert!(html.contains(r#"name="k0_from" type="text" value="30s""#), "{html}");
+    assert!(html.contains(r#"name="k0_to" type="text" value="80s""#), "{html}");
+    let form = json!({"k0_steps": "3", "cell_seeds": "1", "chart": "success_rate"});
+    act(&mut coordinator, &json!({"act": "run", "form": form}));
+    let html = run_pool(&mut coordinator, 1, 0);
+    assert!(
+        !html.contains("make the scenario invalid") && html.contains("= 30s: 0.") && html.contains("= 80s: 0."),
+        "{html}"
+    );
 }
