@@ -40,6 +40,24 @@ pub enum Work {
 }
 
 impl Work {
+    /// The dialog's tab this work belongs to.
+    pub const fn tab(&self) -> &'static str {
+        match self {
+            Self::Seeds { .. } => "seeds",
+            Self::Sweep { .. } => "sweep",
+            Self::Tip { .. } => "tip",
+        }
+    }
+
+    /// What it is, in words ("sweep").
+    pub const fn noun(&self) -> &'static str {
+        match self {
+            Self::Seeds { .. } => "batch of seeds",
+            Self::Sweep { .. } => "sweep",
+            Self::Tip { .. } => "tipping-point search",
+        }
+    }
+
     /// The runs there are to hand out: every run of the batch, or the seeds of the probe under
     /// way (none once a search is over).
     fn open_runs(&self) -> usize {

@@ -36,7 +36,10 @@ pub struct Session {
     doc: Value,
     /// The `sweep` section the form last took its fields from.
     sweep_seen: Option<Value>,
-    batch: Option<Batch>,
+    /// The last batch of each tab (at most one runs: starting one stops another).
+    batches: Vec<Batch>,
+    /// What starting the last batch stopped, in words.
+    stopped: Option<String>,
     /// Workers in the pool of the current batch.
     workers: usize,
     /// Why the last run was refused.
@@ -117,18 +120,18 @@ impl Session {
                 self.start(workers, now_ms);
                 // A sweep that starts goes into the document (so it travels in links) when the
                 // dialog closes or opens one of its runs.
-                if let (Some(Batch { work: Work::Sweep { doc, .. }, .. }), None) = (&self.batch, &self.refused) {
+                if let (Some(Batch { work: Work::Sweep { doc, .. }, .. }), None) = (self.shown(), &self.refused) {
                     self.sweep_to_write = Some(doc[odds::sweep::KEY].clone());
                 }
             }
             "cancel" => {
                 stop_jobs = self.running();
-                if let Some(batch) = &mut self.batch {
+                if let Some(batch) = self.active_mut() {
                     batch.cancel(now_ms);
                 }
             }
             "csv" => {
-                if let Some(Batch { work: Work::Sweep { plan, outcomes, .. }, .. }) = &self.batch {
+                if let Some(Batch { work: Work::Sweep { plan, outcomes, .. }, .. }) = self.shown() {
                     let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
                     let text = plan.summarize(&done).to_csv();
                     return Effect { reply: json!({ "download": { "name": "sweep.csv", "text": text } }), stop_jobs };
@@ -186,7 +189,9 @@ impl Session {
         let (form, status, results) = view::render(&view::Parts {
             fields: &self.fields,
             doc: &self.doc,
-            batch: self.batch.as_ref(),
+            batch: self.shown(),
+            running: self.batches.iter().find(|b| b.phase == Phase::Running),
+            stopped: self.stopped.as_deref(),
             workers: self.workers,
             refused: self.refused.as_deref(),
             claim_words: &self.claim_words,
@@ -196,25 +201,37 @@ impl Session {
         // The page leaves a form it shows alone when the key is the same: what a reader types
         // there is not overwritten by a drawing that changes nothing.
         let mut drawing = json!({ "form_key": format!("{:016x}", digest(&form)), "form": form, "status": status });
-        if let Some(results) = results {
-            drawing["html"] = results.into();
+        // A tab without a batch of its own shows no results (not another tab's).
+        if with_results {
+            drawing["html"] = results.unwrap_or_default().into();
         }
         drawing
     }
 
     /// True while a batch has runs to hand out or out.
     pub fn running(&self) -> bool {
-        self.batch.as_ref().is_some_and(|b| b.phase == Phase::Running)
+        self.batches.iter().any(|b| b.phase == Phase::Running)
+    }
+
+    /// The batch of the tab shown.
+    fn shown(&self) -> Option<&Batch> {
+        let tab = form::get(&self.fields, "tab");
+        self.batches.iter().find(|b| b.work.tab() == tab)
+    }
+
+    /// The batch that runs, if one does.
+    fn active_mut(&mut self) -> Option<&mut Batch> {
+        self.batches.iter_mut().find(|b| b.phase == Phase::Running)
     }
 
     /// The next job for an idle worker, as request text.
     pub fn next_job(&mut self) -> Option<String> {
-        self.batch.as_mut()?.next_job()
+        self.active_mut()?.next_job()
     }
 
-    /// Merges a job's reply.
+    /// Merges a job's reply (into the batch that runs: a stopped batch's jobs are moot).
     pub fn job_done(&mut self, reply: &str, now_ms: f64) {
-        if let Some(batch) = &mut self.batch {
+        if let Some(batch) = self.active_mut() {
             batch.merge(reply, now_ms);
         }
     }
@@ -222,7 +239,7 @@ impl Session {
     #[cfg(target_arch = "wasm32")]
     /// A worker of the pool failed (it could not start, or it crashed): the batch stops.
     pub fn pool_failed(&mut self, why: &str, now_ms: f64) {
-        if let Some(batch) = &mut self.batch {
+        if let Some(batch) = self.active_mut() {
             batch.merge(&json!({ "error": why }).to_string(), now_ms);
         }
     }
@@ -262,7 +279,20 @@ impl Session {
         match self.work() {
             Ok(work) => {
                 self.refused = None;
-                self.batch = Some(Batch::new(work, self.workers, now_ms));
+                let tab = work.tab();
+                self.stopped = self.active_mut().and_then(|batch| {
+                    batch.cancel(now_ms);
+                    (batch.work.tab() != tab).then(|| {
+                        format!(
+                            "Stopped the {} at {} of {} runs to start this; its results so far stay on its tab.",
+                            batch.work.noun(),
+                            batch.done,
+                            batch.runs
+                        )
+                    })
+                });
+                self.batches.retain(|b| b.work.tab() != tab);
+                self.batches.push(Batch::new(work, self.workers, now_ms));
             }
             Err(why) => self.refused = Some(why),
         }
@@ -317,7 +347,7 @@ impl Session {
 
     /// The edits that open one run of the batch in the playground.
     fn edits_to_open(&self, request: &Value, arg: &str) -> Option<Value> {
-        let batch = self.batch.as_ref()?;
+        let batch = self.shown()?;
         match (&batch.work, request.get("act").and_then(Value::as_str)?) {
             (Work::Seeds { .. }, "seed") => Some(json!([["/seed", arg.parse::<u64>().ok()?]])),
             (Work::Sweep { plan, outcomes, .. }, "cell") => cell_edits(plan, outcomes, arg.parse().ok()?),

@@ -325,3 +325,35 @@ fn a_knob_picked_anew_starts_with_a_range_whose_cells_all_run() {
         "{html}"
     );
 }
+
+#[test]
+fn starting_another_tabs_batch_stops_the_running_one_says_so_and_each_tab_keeps_its_own_results() {
+    let mut coordinator = Worker::default();
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "3",
+        "k0_steps": "3", "cell_seeds": "2", "chart": "success_rate"});
+    let knob = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts"});
+    act(&mut coordinator, &json!({"act": "open", "doc": short_storm(), "form": knob}));
+    act(&mut coordinator, &json!({"act": "run", "form": form}));
+    // One job of the sweep comes back, then the reader starts seeds on the other tab.
+    let job = coordinator.odds.next_job().expect("the sweep hands out a job");
+    let reply = Worker::default().handle(&job, &|| 0.0);
+    coordinator.odds.job_done(&reply, 1.0);
+    let reply = act(&mut coordinator, &json!({"act": "run", "form": {"tab": "seeds", "seeds": "3"}}));
+    let said = drawn(&reply);
+    assert!(
+        said.contains("Stopped the sweep at 1 of 6 runs to start this; its results so far stay on its tab."),
+        "{said}"
+    );
+    let seeds = run_pool(&mut coordinator, 1, 3);
+    assert!(seeds.contains("3 runs in") && seeds.contains("across 3 seeds"), "{seeds}");
+    // Back on the sweep's tab: its partial results, cancelled, not the seeds'.
+    let sweep = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "sweep"})));
+    assert!(sweep.contains("Cancelled after 1 of 6 runs") && sweep.contains("odds-heatmap"), "{sweep}");
+    assert!(!sweep.contains("across 3 seeds"), "{sweep}");
+    // A tab that never ran shows no results.
+    let tip = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "tip"})));
+    assert!(
+        !tip.contains("odds-heatmap") && !tip.contains("across 3 seeds") && !tip.contains("odds-progress"),
+        "{tip}"
+    );
+}

@@ -17,8 +17,12 @@ pub struct Parts<'a> {
     pub fields: &'a Fields,
     /// The page's document (its knobs and claims fill the lists).
     pub doc: &'a Value,
-    /// The last batch, if any.
+    /// The last batch of the tab shown, if any.
     pub batch: Option<&'a Batch>,
+    /// The batch that runs, if one does (it may be another tab's).
+    pub running: Option<&'a Batch>,
+    /// What starting the last batch stopped, in words.
+    pub stopped: Option<&'a str>,
     /// Workers in its pool.
     pub workers: usize,
     /// Why the last run was refused, if it was.
@@ -207,16 +211,24 @@ fn tip_form(out: &mut String, parts: &Parts<'_>) {
 
 fn status(out: &mut String, parts: &Parts<'_>) {
     // Busy while running: a screen reader reads the outcome, not every step of the count.
-    let busy = parts.batch.is_some_and(|b| b.phase == Phase::Running);
+    let busy = parts.running.is_some();
     let _ = write!(out, "<div class=\"odds-status\" role=\"status\" aria-live=\"polite\" aria-busy=\"{busy}\">");
     if let Some(why) = parts.refused {
         let _ = write!(out, "<p class=\"odds-error\" role=\"alert\" id=\"odds-refused\">Not run: {}</p>", esc(why));
     }
-    if let Some(batch) = parts.batch {
+    if let Some(stopped) = parts.stopped {
+        let _ = write!(out, "<p class=\"muted\" id=\"odds-stopped\">{}</p>", esc(stopped));
+    }
+    // The batch that runs, whichever tab it belongs to (named when it is not this one's), else
+    // this tab's last.
+    if let Some(batch) = parts.running.or(parts.batch) {
         // A search may end early: its bar runs to the most runs it may make.
         let _ =
             write!(out, "<progress id=\"odds-progress\" max=\"{}\" value=\"{}\"></progress>", batch.runs, batch.done);
-        let text = status_text(batch, parts.workers, parts.now_ms);
+        let mut text = status_text(batch, parts.workers, parts.now_ms);
+        if parts.batch.is_none_or(|shown| !std::ptr::eq(shown, batch)) {
+            text = format!("The {} (on its tab): {text}", batch.work.noun());
+        }
         let _ = write!(out, "<span id=\"odds-progress-text\">{}</span>", esc(&text));
         if batch.phase == Phase::Running {
             out.push_str("<button type=\"button\" id=\"odds-cancel\" data-act=\"cancel\">Cancel</button>");
