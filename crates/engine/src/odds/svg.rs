@@ -16,27 +16,48 @@ const TOP_PX: f64 = 50.0;
 const LEGEND_PX: f64 = 150.0;
 const BOTTOM_PX: f64 = 90.0;
 
-/// The sweep as a heatmap (two knobs) or a line chart (one knob).
+/// The sweep as a heatmap (two knobs) or a line chart (one knob), its chart and knobs named as
+/// the document names them (`p99_ms`, `/endpoints/0/stack/0/retry/max_attempts`).
 #[must_use]
 pub fn chart(result: &SweepResult) -> String {
+    let knobs: Vec<String> = result.knobs.iter().map(|k| k.path.clone()).collect();
+    chart_named(result, &Names { chart: result.chart.clone(), knobs })
+}
+
+/// What a chart calls its figure and its knobs, in words for readers ("p99 latency (ms)",
+/// "storefront › layer 0 › retry › max attempts").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Names {
+    /// The charted figure or claim.
+    pub chart: String,
+    /// Each knob, in the sweep's order.
+    pub knobs: Vec<String>,
+}
+
+/// [`chart`], with the figure and the knobs called by `names` in its title, axes, legend and
+/// tooltips.
+#[must_use]
+pub fn chart_named(result: &SweepResult, names: &Names) -> String {
     let (width, height) = (LEFT_PX + PLOT_PX + LEGEND_PX, TOP_PX + PLOT_PX + BOTTOM_PX);
-    let title = format!(
-        "{} over {}",
-        result.chart,
-        result.knobs.iter().map(|k| k.path.as_str()).collect::<Vec<_>>().join(" × ")
-    );
+    let axes: Vec<Axis> = result
+        .knobs
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Axis { path: names.knobs.get(i).unwrap_or(&k.path).clone(), ..k.clone() })
+        .collect();
+    let title = format!("{} over {}", names.chart, names.knobs.join(" × "));
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n<text x=\"12\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         xml(&title),
         xml(&title)
     );
     let scale = Scale::of(result);
-    match result.knobs.as_slice() {
+    match axes.as_slice() {
         [rows, columns] => heatmap(&mut out, result, rows, columns, &scale),
-        [axis] => line(&mut out, result, axis, &scale),
+        [axis] => line(&mut out, result, (axis, &names.chart), &scale),
         _ => {}
     }
-    legend(&mut out, result, &scale);
+    legend(&mut out, result, &names.chart, &scale);
     out.push_str("</svg>\n");
     out
 }
@@ -172,7 +193,7 @@ fn axis_titles(out: &mut String, vertical: &str, horizontal: &str) {
     );
 }
 
-fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
+fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), scale: &Scale) {
     let n = axis.labels.len().max(1);
     let w = PLOT_PX / n as f64;
     let _ = writeln!(
@@ -215,17 +236,17 @@ fn line(out: &mut String, result: &SweepResult, axis: &Axis, scale: &Scale) {
         );
     }
     column_labels(out, axis, w);
-    axis_titles(out, &result.chart, &axis.path);
+    axis_titles(out, chart, &axis.path);
 }
 
 /// The colour bar with its ends, and the marks for invalid and empty cells.
-fn legend(out: &mut String, result: &SweepResult, scale: &Scale) {
+fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale) {
     let x = LEFT_PX + PLOT_PX + 24.0;
     let _ = writeln!(
         out,
         "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
         TOP_PX + 4.0,
-        xml(&result.chart)
+        xml(chart)
     );
     let steps = 10;
     for i in 0..=steps {

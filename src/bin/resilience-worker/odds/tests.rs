@@ -239,7 +239,15 @@ fn a_thousand_seeds_draw_a_sample_of_dots_but_count_every_seed() {
     act(&mut coordinator, &json!({"act": "run", "doc": doc, "form": {"tab": "seeds", "seeds": "1000"}}));
     let html = run_pool(&mut coordinator, 2, 7);
     assert!(html.contains("1000 runs in"), "{html}");
-    assert!(html.contains("a dot for every 5th seed"), "{html}");
+    assert!(html.contains("a dot for one seed in 5"), "{html}");
+    // A claim lists its first 12 failing seeds and says how many more fail.
+    let claim = html.split("id=\"odds-claim-0\"").nth(1).and_then(|c| c.split("</li>").next()).unwrap_or_default();
+    let counts = claim.split("</b> (").nth(1).and_then(|c| c.split(')').next()).unwrap_or_default();
+    let (held, runs) = counts.split_once(" of ").unwrap_or_default();
+    let failing = runs.parse::<usize>().unwrap_or(0) - held.parse::<usize>().unwrap_or(0);
+    assert!(failing > 12, "{claim}");
+    assert_eq!(claim.matches("data-act=\"seed\"").count(), 12, "{claim}");
+    assert!(claim.ends_with(&format!("and {} more", failing - 12)), "{claim}");
     let first_strip = html.split("class=\"strip-plot\"").nth(1).unwrap().split("</svg>").next().unwrap();
     assert_eq!(first_strip.matches("<circle").count(), 200);
 }
@@ -323,6 +331,14 @@ fn a_knob_picked_anew_starts_with_a_range_whose_cells_all_run() {
     assert!(
         !html.contains("make the scenario invalid") && html.contains("= 30s: 0.") && html.contains("= 80s: 0."),
         "{html}"
+    );
+    // The chart says what it charts and sweeps in words, not by field names.
+    let named = "success rate (0 to 1) over inventory › fault 0 › outage › to";
+    assert!(html.contains(&format!("<h3>{named}</h3>")) && html.contains(&format!("<title>{named}</title>")), "{html}");
+    let chart = html.split("id=\"odds-heatmap\"").nth(1).and_then(|c| c.split("</svg>").next()).unwrap_or_default();
+    assert!(
+        chart.contains("<title>inventory › fault 0 › outage › to = 30s: 0.") && !chart.contains("/services/"),
+        "{chart}"
     );
 }
 

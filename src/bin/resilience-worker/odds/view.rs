@@ -298,6 +298,20 @@ fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
     out.push_str("</div>");
 }
 
+/// What a sweep charts, in words with its unit ("p99 latency (ms)", "share of seeds where
+/// claim 2 holds").
+fn chart_words(chart: &str) -> String {
+    let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
+    match (claim, chart) {
+        (Some(n), _) => format!("share of seeds where claim {} holds", n + 1),
+        (None, "success_rate") => "success rate (0 to 1)".to_owned(),
+        (None, "goodput_rps") => "goodput (req/s)".to_owned(),
+        (None, "p99_ms") => "p99 latency (ms)".to_owned(),
+        (None, "amplification") => "amplification (attempts per request)".to_owned(),
+        (None, other) => other.to_owned(),
+    }
+}
+
 fn figure_label(name: &str) -> &str {
     match name {
         "success_rate" => "success rate",
@@ -335,14 +349,17 @@ fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[
             a.runs,
             esc(&a.claim)
         );
-        let failing: Vec<u64> = done.iter().filter(|o| !o.holds(n)).map(|o| o.seed).take(12).collect();
+        let failing: Vec<u64> = done.iter().filter(|o| !o.holds(n)).map(|o| o.seed).collect();
         if !failing.is_empty() {
             out.push_str("<br>Fails on seed ");
-            for seed in failing {
+            for &seed in failing.iter().take(FAILING_SHOWN) {
                 let _ = write!(
                     out,
                     "<button type=\"button\" class=\"link\" data-act=\"seed\" data-arg=\"{seed}\" title=\"Open the run on seed {seed}\">{seed}</button> "
                 );
+            }
+            if failing.len() > FAILING_SHOWN {
+                let _ = write!(out, "and {} more", failing.len() - FAILING_SHOWN);
             }
         }
         out.push_str("</li>");
@@ -359,6 +376,9 @@ fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[
         strip(out, &title, "recovery", odds.recovery_ms.get(k).and_then(Option::as_ref), &values, done);
     }
 }
+
+/// Most failing seeds a claim lists (as buttons that open their runs).
+const FAILING_SHOWN: usize = 12;
 
 /// Most dots a strip plot draws.
 const STRIP_DOTS_MAX: usize = 200;
@@ -391,7 +411,7 @@ fn strip(
         let _ = write!(out, "; none on {} seed(s)", d.missing);
     }
     if values.len() > STRIP_DOTS_MAX {
-        let _ = write!(out, "; a dot for every {}th seed", values.len().div_ceil(STRIP_DOTS_MAX));
+        let _ = write!(out, "; a dot for one seed in {}", values.len().div_ceil(STRIP_DOTS_MAX));
     }
     let (width, low, high) = (600.0, d.min, d.max);
     let x = |v: f64| if high > low { 10.0 + (width - 20.0) * (v - low) / (high - low) } else { width / 2.0 };
@@ -425,13 +445,20 @@ fn strip(
             shown(unit, *v)
         );
     }
-    let _ =
-        write!(out, "<line class=\"median\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"2\" y2=\"38\"/></svg></div>", x(d.median));
+    let _ = write!(out, "<line class=\"median\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"2\" y2=\"38\"/></svg>", x(d.median));
+    // The strip spans the lowest to the highest value: its ends say how wide that is.
+    let _ = write!(
+        out,
+        "<div class=\"strip-ends\" aria-hidden=\"true\"><span>{}</span><span>{}</span></div></div>",
+        shown(unit, low),
+        shown(unit, high)
+    );
 }
 
 fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fields: &Fields) {
     let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
-    let _ = write!(out, "<h3>{} over {}</h3>", esc(&result.chart), esc(&names.join(" × ")));
+    let chart = chart_words(&result.chart);
+    let _ = write!(out, "<h3>{} over {}</h3>", esc(&chart), esc(&names.join(" × ")));
     let share = result.chart.starts_with("expect");
     if share {
         out.push_str("<p class=\"muted\">Each cell is the share of its seeds on which the claim holds: green always, red never. Click a cell to open its run (its first failing seed).</p>");
@@ -439,7 +466,8 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fiel
         out.push_str("<p class=\"muted\">Each cell is the median over its seeds. Click a cell to open its run.</p>");
     }
     // The engine's chart marks each cell with data-cell; here a click on one opens it.
-    let svg = odds::svg::chart(result).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
+    let named = odds::svg::Names { chart, knobs: names.clone() };
+    let svg = odds::svg::chart_named(result, &named).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
     let _ = write!(out, "<div class=\"odds-chart\" id=\"odds-heatmap\">{svg}</div>");
     // The keyboard's way to a cell.
     out.push_str("<div class=\"odds-open\">");
