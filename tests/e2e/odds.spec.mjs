@@ -85,7 +85,7 @@ test('sweep the retry count against the outage length, click a red cell, see tha
   await settled(page);
   // That run fails the claim the cell charted.
   await expect(page.locator('.claims li.fail').first()).toBeVisible({ timeout: 30_000 });
-  const attempts = title.match(/max_attempts = (\d+)/)[1];
+  const attempts = title.match(/max attempts = (\d+)/)[1];
   await expect(page.locator('.banner')).toContainText(`max attempts = ${attempts}`);
   // The sweep travels with the scenario: reopened, the dialog shows it.
   await openOdds(page);

@@ -266,6 +266,17 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     assert_eq!(line.matches("<circle data-cell=").count(), 3);
     assert_eq!(line.matches("<polyline").count(), 1);
     assert_eq!(well_formed("<svg><g></svg>"), Err("</svg> closes nothing".into()), "the check can fail");
+    // Named in words for readers: long names break into lines (the legend's column is narrow),
+    // and text that would close a tag is escaped.
+    let names = svg::Names {
+        chart: "share of seeds where claim 12 holds <b>".into(),
+        knobs: vec!["storefront › layer 1 › timeout › timeout".into()],
+    };
+    let named = svg::chart_named(&plan.summarize(&outcomes), &names);
+    well_formed(&named).unwrap();
+    assert!(named.contains("<tspan x=\"674\" dy=\"0\">share of seeds where</tspan><tspan x=\"674\" dy=\"13\">claim 12 holds &lt;b&gt;</tspan>"), "{named}");
+    assert!(named.contains("<title>storefront › layer 1 › timeout › timeout = 300ms: "), "{named}");
+    assert!(!named.contains("/endpoints/"), "{named}");
 }
 
 #[test]

@@ -47,9 +47,9 @@ pub fn chart_named(result: &SweepResult, names: &Names) -> String {
         .collect();
     let title = format!("{} over {}", names.chart, names.knobs.join(" × "));
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n<text x=\"12\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n<text x=\"12\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         xml(&title),
-        xml(&title)
+        lines(&wrap(&title, TITLE_CHARS, 2), 12.0, 16.0)
     );
     let scale = Scale::of(result);
     match axes.as_slice() {
@@ -242,23 +242,25 @@ fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), sc
 /// The colour bar with its ends, and the marks for invalid and empty cells.
 fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale) {
     let x = LEFT_PX + PLOT_PX + 24.0;
+    let heading = wrap(chart, LEGEND_CHARS, 4);
     let _ = writeln!(
         out,
         "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
         TOP_PX + 4.0,
-        xml(chart)
+        lines(&heading, x, 13.0)
     );
+    let top = TOP_PX + 14.0 + 13.0 * (heading.len().max(1) - 1) as f64;
     let steps = 10;
     for i in 0..=steps {
         let t = f64::from(steps - i) / f64::from(steps);
         let v = scale.low + (scale.high - scale.low) * t;
-        let y = TOP_PX + 14.0 + f64::from(i) * 16.0;
+        let y = top + f64::from(i) * 16.0;
         let _ = writeln!(out, "<rect x=\"{x}\" y=\"{y}\" width=\"20\" height=\"16\" fill=\"{}\"/>", scale.colour(v));
         if i == 0 || i == steps || i == steps / 2 {
             let _ = writeln!(out, "<text x=\"{}\" y=\"{}\">{}</text>", x + 26.0, y + 12.0, xml(&scale.text(v)));
         }
     }
-    let y = TOP_PX + 14.0 + f64::from(steps + 1) * 16.0 + 16.0;
+    let y = top + f64::from(steps + 1) * 16.0 + 16.0;
     let _ = writeln!(
         out,
         "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text><text x=\"{x}\" y=\"{}\">blank: not run yet</text>",
@@ -266,6 +268,42 @@ fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale) {
         y + 32.0
     );
     let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 48.0, result.seeds);
+}
+
+/// Characters of the title on one line, and of the legend's heading.
+const TITLE_CHARS: usize = 96;
+const LEGEND_CHARS: usize = 22;
+
+/// `text` in lines of at most `width` characters, broken between words, at most `most` lines
+/// (the last cut with an ellipsis when there is more).
+fn wrap(text: &str, width: usize, most: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    if lines.len() > most {
+        lines.truncate(most);
+        if let Some(last) = lines.last_mut() {
+            last.push('…');
+        }
+    }
+    lines
+}
+
+/// Lines as `<tspan>`s, each `step` pixels below the one before, starting at `x`.
+fn lines(lines: &[String], x: f64, step: f64) -> String {
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let dy = if i == 0 { 0.0 } else { step };
+        let _ = write!(out, "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>", xml(line));
+    }
+    out
 }
 
 /// Text safe inside XML.

@@ -250,6 +250,11 @@ impl Session {
         if sweep.is_some() && sweep != self.sweep_seen.as_ref() {
             self.sweep_seen = sweep.cloned();
             self.fields.extend(form::from_sweep(sweep.unwrap_or(&Value::Null)));
+            // A link's sweep that cannot run as written says why when the dialog opens, not
+            // only once the reader presses Run (the form shows what it could keep of it).
+            self.refused = Plan::new(doc)
+                .err()
+                .map(|e| format!("the scenario's sweep, as written: {e}. The form shows what it could keep."));
         }
     }
 

@@ -180,6 +180,13 @@ fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
     assert!(html.contains("name=\"k0_steps\" type=\"number\" value=\"3\""), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; › layer 0 › retry › max attempts"), "{html}");
+    assert!(!html.contains("Not run:"), "a sweep that can run says nothing: {html}");
+    // A link's sweep that cannot run as written says why as the dialog opens.
+    let mut bad = short_storm();
+    bad["sweep"] = json!({"knobs": [{"path": "/nope/0", "from": 1, "to": 3, "steps": -3}], "chart": "expect[9]"});
+    let html = drawn(&act(&mut Worker::default(), &json!({"act": "open", "doc": bad})));
+    assert!(html.contains("Not run: the scenario&#39;s sweep, as written: sweep.knobs[0]"), "{html}");
+    assert!(html.contains("The form shows what it could keep."), "{html}");
 }
 
 #[test]
