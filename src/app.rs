@@ -11,17 +11,14 @@ use yew::prelude::*;
 use crate::components::analysis::{claims, use_analysis, use_seek};
 use crate::components::embed::Embed;
 use crate::components::file_menu::{FileMenu, import_file};
-use crate::components::gallery::Gallery;
 use crate::components::inspector::Inspector;
 use crate::components::load_editor::LoadEditor;
 use crate::components::replay_bar::ReplayBar;
 use crate::components::service_editor::ServiceEditor;
 use crate::components::share_panel::SharePanel;
 use crate::components::stack_builder::StackBuilder;
-use crate::components::story::Story;
 use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
-use crate::components::verdict::Verdict;
 use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
 use crate::runner::use_runner;
 use crate::share;
@@ -36,7 +33,10 @@ const TICK_MS: u32 = 33;
 fn use_play_head(state: &AppContext) -> (PlaybackContext, CursorCell) {
     let start_us = state.start_us;
     let playback = use_reducer(move || Playback { cursor_us: start_us, ..Playback::default() });
-    let cell = use_memo((), |_| CursorCell::default());
+    let seek_to = playback.dispatcher();
+    let cell = use_memo((), move |_| {
+        CursorCell(Rc::default(), Callback::from(move |at_us| seek_to.dispatch(PlaybackAction::Seek(at_us))))
+    });
     cell.0.set(playback.cursor_us);
     {
         let dispatcher = playback.dispatcher();
@@ -178,7 +178,7 @@ pub fn app() -> Html {
                 </div>
             </main>
             { crate::components::help::help(&state) }
-            <Gallery />
+            { crate::components::gallery::gallery(&state) }
             { crate::components::odds::odds_dialog(&state) }
             </div>
         </ContextProvider<PlaybackContext>>
@@ -235,7 +235,7 @@ fn header() -> Html {
             { status(&state) }
             <div class="about">
                 <h2 id="scenario-title" class="scenario-title">{ title }</h2>
-                <Story />
+                { crate::components::story::story(&state) }
             </div>
         </header>
     }
@@ -281,7 +281,7 @@ fn results() -> Html {
         <div class={classes!("results-inner", stale.then_some("stale"))} aria-busy={stale.to_string()}>
             if stale { <p class="stale-note" role="note">{ "Showing the last valid result: it will update when the scenario is valid and has run." }</p> }
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
-            <Verdict />
+            { crate::components::verdict::verdict(&state) }
             <ReplayBar />
             <crate::components::stack_diagram::StackDiagram />
             <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>

@@ -114,9 +114,10 @@ impl Reducible for Playback {
 pub type PlaybackContext = UseReducerHandle<Playback>;
 
 /// The play head's position for views that read it only when the user acts (copy a link,
-/// export a file): a shared cell, so they are not re-rendered by every playback tick.
+/// export a file), and a way to move it: a shared cell and a callback that never change, so
+/// their readers are not re-rendered by every playback tick.
 #[derive(Clone, Debug, Default)]
-pub struct CursorCell(pub Rc<std::cell::Cell<u64>>);
+pub struct CursorCell(pub Rc<std::cell::Cell<u64>>, pub Callback<u64>);
 
 impl PartialEq for CursorCell {
     /// The same cell: the context never changes, so its readers never re-render for it.

@@ -214,7 +214,7 @@ fn slice(slot: JobSlot, mut simulation: Simulation, mut job: Job, phase: Phase, 
                 slot.done();
                 return dispatcher.dispatch(Action::RunFailed(job.revision, error.to_string()));
             }
-            Ok(true) => return next_phase(slot, simulation, job, phase, dispatcher),
+            Ok(true) => return next_phase(slot, began, simulation, job, phase, dispatcher),
             Ok(false) if now_ms() - began > SLICE_MS => break,
             Ok(false) => {}
         }
@@ -244,44 +244,57 @@ fn budget_message(job: &Job, phase: &Phase, progress: f64) -> String {
     )
 }
 
-fn next_phase(slot: JobSlot, simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {
-    match phase {
-        Phase::Main => {
-            let report = simulation.finish();
-            if let Some((_, figures, digest)) = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == job.compare)
-            {
-                slot.done();
-                return publish(report, Some(figures.clone()), *digest, job, &dispatcher);
-            }
-            let bare = Scenario::from_json(&job.compare)
-                .ok()
-                .and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
-            match bare {
-                Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
-                None => {
-                    slot.done();
-                    publish(report, None, 0, job, &dispatcher);
-                }
-            }
-        }
-        Phase::Baseline(report) => {
-            let baseline = simulation.finish();
-            let (figures, digest) = (Rc::new((baseline.summary, baseline.metrics)), baseline.digest);
-            *slot.baseline.borrow_mut() = Some((job.compare.clone(), figures.clone(), digest));
-            slot.done();
-            publish(*report, Some(figures), digest, job, &dispatcher);
-        }
+/// Goes on with `task` in this task while the slice has time left, else in a task of its own:
+/// the work after a large run (its report, the comparison, the journeys, the drawing) then
+/// comes in several tasks with frames between them, while a small run still reaches the screen
+/// in the task of the edit that started it.
+fn go_on(slot: &JobSlot, began_ms: f64, task: impl FnOnce() + 'static) {
+    if now_ms() - began_ms > SLICE_MS {
+        schedule(slot, 0, task);
+    } else {
+        task();
     }
 }
 
+fn next_phase(slot: JobSlot, began_ms: f64, simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {
+    let report = simulation.finish();
+    let next = slot.clone();
+    go_on(&slot, began_ms, move || match phase {
+        Phase::Main => compare(next, report, job, dispatcher),
+        Phase::Baseline(main) => {
+            let (figures, digest) = (Rc::new((report.summary, report.metrics)), report.digest);
+            *next.baseline.borrow_mut() = Some((job.compare.clone(), figures.clone(), digest));
+            publish(next, *main, Some(figures), digest, job, dispatcher);
+        }
+    });
+}
+
+/// Runs the comparison after the main run, unless its document is the one last run.
+fn compare(slot: JobSlot, report: Report, job: Job, dispatcher: Dispatcher) {
+    let last = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == job.compare).map(|(_, f, d)| (f.clone(), *d));
+    if let Some((figures, digest)) = last {
+        return publish(slot, report, Some(figures), digest, job, dispatcher);
+    }
+    let bare =
+        Scenario::from_json(&job.compare).ok().and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
+    match bare {
+        Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
+        None => publish(slot, report, None, 0, job, dispatcher),
+    }
+}
+
+/// Derives the journeys, then hands the result to the page (in a task of its own when deriving
+/// took the slice's time).
 fn publish(
+    slot: JobSlot,
     mut report: Report,
     baseline: Option<Rc<(Summary, Metrics)>>,
     baseline_digest: u64,
     job: Job,
-    dispatcher: &Dispatcher,
+    dispatcher: Dispatcher,
 ) {
-    let millis = now_ms() - job.started_ms;
+    let began = now_ms();
+    let millis = began - job.started_ms;
     let mut notice = job.notice;
     // Past its byte budget the trace is dropped: the run falls back to metrics only.
     if report.trace.as_ref().is_some_and(|t| t.truncated) {
@@ -303,5 +316,9 @@ fn publish(
         millis,
         revision: job.revision,
     };
-    dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
+    let next = slot.clone();
+    go_on(&slot, began, move || {
+        next.done();
+        dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
+    });
 }

@@ -9,7 +9,6 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::playback::{PlaybackAction, use_playback};
 use crate::state::{Action, AppContext, Edit};
 
 /// The analysis of one run: the worker's reply, or why there is none.
@@ -66,11 +65,11 @@ pub fn seek_button(label: String, at_us: u64, seek: &Callback<u64>) -> Html {
     html! { <button class="seek" title="Show this moment on the timeline" {onclick}>{ label }</button> }
 }
 
-/// A callback that moves the play head.
+/// A callback that moves the play head (it does not follow the play head: a view that seeks
+/// is not drawn again on every playback tick).
 #[hook]
 pub fn use_seek() -> Callback<u64> {
-    let playback = use_playback();
-    Callback::from(move |at_us| playback.dispatch(PlaybackAction::Seek(at_us)))
+    crate::playback::use_cursor_cell().1
 }
 
 /// The claims of the scenario's `expect` list, each with its verdict and measured value, and

@@ -4,12 +4,11 @@ use resilience_engine::{Scenario, examples};
 use yew::prelude::*;
 
 use super::dialog::Dialog;
-use crate::state::{Action, use_app};
+use crate::state::{Action, AppContext};
 
-/// The gallery dialog.
-#[function_component(Gallery)]
-pub fn gallery() -> Html {
-    let state = use_app();
+/// The gallery dialog (a plain function: it reads only the app's state, and its parent draws
+/// again whenever that changes).
+pub fn gallery(state: &AppContext) -> Html {
     if !state.gallery {
         return html! {};
     }

@@ -6,10 +6,10 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
-use crate::state::{AppContext, use_editor_state};
+use crate::state::AppContext;
 
-/// Props of [`LayerForm`].
-#[derive(Properties, PartialEq, Debug)]
+/// Which layer [`layer_form`] shows.
+#[derive(PartialEq, Eq, Debug)]
 pub struct Props {
     /// JSON pointer of the layer's config object (`/endpoints/0/stack/2/retry`).
     pub pointer: String,
@@ -50,9 +50,9 @@ pub fn default_text(value: &Value) -> String {
 }
 
 /// The form of one layer.
-#[function_component(LayerForm)]
-pub fn layer_form(props: &Props) -> Html {
-    let state = use_editor_state();
+/// (A plain function of the stack builder's state: it draws again whenever the builder does,
+/// which is when the editors' context changes, as this form's would.)
+pub fn layer_form(state: &AppContext, props: &Props) -> Html {
     let Some(spec) = catalog::layer(&props.kind) else { return html! {} };
     let library = super::library::library_of(spec, &state.doc, &props.pointer);
     let defaults = super::library::effective_defaults(spec, library);
@@ -67,7 +67,7 @@ pub fn layer_form(props: &Props) -> Html {
         }
         let default_value = defaults.pointer(field.path).filter(|_| top).cloned();
         if field.kind == FieldKind::ChoiceOrService {
-            return Some(choice_or_service(&state, &pointer, field, default_value.as_ref()));
+            return Some(choice_or_service(state, &pointer, field, default_value.as_ref()));
         }
         let kind = kind_of(field, default_value.is_some())?;
         let default = default_value.as_ref().map(default_text).unwrap_or_default();

@@ -8,7 +8,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::fold::Fold;
-use super::layer_form::LayerForm;
+use super::layer_form::Props as LayerFormProps;
 use crate::doc;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, Edit, State, use_app, use_editor_state};
@@ -154,7 +154,7 @@ fn layer_card(
             </div>
             <LiveState {index} kind={kind.clone()} layer={card.layer.clone()} />
             { super::analysis::insights(state, Some(index)) }
-            if is_open { <LayerForm pointer={config_pointer} {kind} /> }
+            if is_open { { super::layer_form::layer_form(state, &LayerFormProps { pointer: config_pointer, kind: kind.into() }) } }
         </li>
     }
 }

@@ -12,6 +12,7 @@ mod widgets;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -31,6 +32,9 @@ const TICK_MS: f64 = 33.0;
 const LABEL_EVERY_MS: f64 = 500.0;
 /// How often the theme's colours are read again while animating, in milliseconds.
 const PALETTE_EVERY_MS: f64 = 1_000.0;
+/// Above this many trace records, the diagram's calls are worked out in a task of their own
+/// (tens of milliseconds for a run of 100,000 requests), after the rest of the result.
+const INLINE_RECORDS_MAX: usize = 200_000;
 
 /// The minimum visual time of one hop at playback `speed`, in steps of 2 (so dragging the
 /// speed slider rebuilds the model rarely).
@@ -79,7 +83,8 @@ struct Anim {
     /// reading it while drawing would force a layout of the page.
     width_px: f64,
     height_px: f64,
-    palette: Option<(f64, Palette)>,
+    /// The theme's colours, when they were read (ms) and whether the theme was dark then.
+    palette: Option<(f64, bool, Palette)>,
     dots: Vec<Dot>,
 }
 
@@ -109,15 +114,13 @@ impl Anim {
         let cells = self.model.stations.iter().any(|s| s.capacity.is_some());
         let geometry = Geometry::new(css_width, self.model.stations.len(), cells);
         let Some(ctx) = self.prepare(&canvas, &geometry) else { return };
-        if settle || self.palette.as_ref().is_none_or(|(at, _)| now_ms - at > PALETTE_EVERY_MS) {
-            self.palette = Some((now_ms, Palette::read(&canvas)));
-        }
+        self.read_palette(&canvas, now_ms, settle);
         let states = self.model.states_at(&run.derived, t_us);
         let readouts = self.model.readouts(&states, t_us);
         let mut dots = std::mem::take(&mut self.dots);
         dots.clear();
         self.model.dots_at(t_us, &mut dots);
-        if let Some((_, palette)) = &self.palette {
+        if let Some((_, _, palette)) = &self.palette {
             let frame = Frame {
                 model: &self.model,
                 states: &states,
@@ -134,6 +137,20 @@ impl Anim {
         self.frames = self.frames.wrapping_add(1);
         if let Some(window) = web_sys::window() {
             let _ = js_sys::Reflect::set(&window, &"rpDiagramFrames".into(), &self.frames.into());
+        }
+    }
+
+    /// Reads the theme's colours again every [`PALETTE_EVERY_MS`] while animating, and on a
+    /// settled drawing only when the theme changed: reading them costs a style recalculation of
+    /// the page, right after a run's results changed it.
+    fn read_palette(&mut self, canvas: &HtmlCanvasElement, now_ms: f64, settle: bool) {
+        let dark = super::timeline::dark(canvas);
+        let stale = self
+            .palette
+            .as_ref()
+            .is_none_or(|(at, was_dark, _)| if settle { *was_dark != dark } else { now_ms - at > PALETTE_EVERY_MS });
+        if stale {
+            self.palette = Some((now_ms, dark, Palette::read(canvas)));
         }
     }
 
@@ -252,6 +269,37 @@ fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
     });
 }
 
+/// What the diagram's model was built for: the run (revision, digest), the endpoint and the hop.
+type ModelKey = (Option<(u64, u64)>, usize, u64);
+/// The model built last, and what for.
+type ModelCache = Rc<RefCell<(Option<ModelKey>, Rc<DiagramModel>)>>;
+/// The pending step of a large run's model.
+type Later = Rc<RefCell<Option<Timeout>>>;
+
+/// Works out a large run's calls in two tasks of their own (reading them from the trace, then
+/// pacing them), after the rest of its result is on screen; the diagram shows its stations
+/// meanwhile. A newer run replaces the timer in `later`, which drops the work.
+fn build_later(
+    run: Rc<RunView>,
+    key: ModelKey,
+    cached: ModelCache,
+    later: Later,
+    update: UseForceUpdateHandle,
+) -> Timeout {
+    Timeout::new(0, move || {
+        let Some(calls) = DiagramModel::calls(&run.scenario, &run.report, key.1) else { return };
+        *later.borrow_mut() = Some(Timeout::new(0, move || {
+            let model = DiagramModel::paced(calls, key.2);
+            let mut slot = cached.borrow_mut();
+            if slot.0 == Some(key) {
+                slot.1 = Rc::new(model);
+                drop(slot);
+                update.force_update();
+            }
+        }));
+    })
+}
+
 /// The diagram panel.
 #[function_component(StackDiagram)]
 pub fn stack_diagram() -> Html {
@@ -261,16 +309,24 @@ pub fn stack_diagram() -> Html {
     let (cursor_us, playing, speed, end_us) = (playback.cursor_us, playback.playing, playback.speed, state.end_us());
     let run = state.result.clone();
     let key = (run.as_ref().map(|r| (r.revision, r.report.digest)), state.endpoint, hop_for(speed));
-    let cached = use_mut_ref(|| (None, Rc::new(DiagramModel::default())));
+    let cached: ModelCache = use_mut_ref(|| (None, Rc::new(DiagramModel::default())));
+    let later: Later = use_mut_ref(|| None);
+    let update = use_force_update();
     let model = {
-        let mut cached = cached.borrow_mut();
-        if cached.0 != Some(key) {
-            let model = run.as_ref().map_or_else(DiagramModel::default, |run| {
-                DiagramModel::build(&run.scenario, &run.report, key.1, key.2)
-            });
-            *cached = (Some(key), Rc::new(model));
+        let mut slot = cached.borrow_mut();
+        if slot.0 != Some(key) {
+            let large =
+                run.as_ref().filter(|r| r.report.trace.as_ref().is_some_and(|t| t.events.len() > INLINE_RECORDS_MAX));
+            let pending = large.map(|run| build_later(run.clone(), key, cached.clone(), later.clone(), update));
+            *later.borrow_mut() = pending;
+            let model = match (&run, large) {
+                (Some(run), Some(_)) => DiagramModel::stations_only(&run.scenario, key.1, key.2),
+                (Some(run), None) => DiagramModel::build(&run.scenario, &run.report, key.1, key.2),
+                (None, _) => DiagramModel::default(),
+            };
+            *slot = (Some(key), Rc::new(model));
         }
-        cached.1.clone()
+        slot.1.clone()
     };
     let canvas = use_node_ref();
     let anim = use_mut_ref(Anim::default);

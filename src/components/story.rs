@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::state::use_app;
+use crate::state::AppContext;
 
 /// Three things to try in each built-in example: (example, tips).
 const TIPS: &[(&str, [&str; 3])] = &[
@@ -143,9 +143,9 @@ pub fn tips_for(example: &str) -> Option<&'static [&'static str; 3]> {
 }
 
 /// The scenario's description and, for built-in examples, three things to try.
-#[function_component(Story)]
-pub fn story() -> Html {
-    let state = use_app();
+/// (A plain function: it reads only the app's state, and its parent draws again whenever that
+/// changes.)
+pub fn story(state: &AppContext) -> Html {
     let description = state.doc["description"].as_str().unwrap_or("").to_owned();
     let tips = if state.edited { None } else { tips_for(&state.example) };
     html! {

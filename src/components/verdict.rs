@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::compare_model::{self, Delta, Measure, delta, format_value};
 use crate::doc::CompareWith;
-use crate::state::use_app;
+use crate::state::AppContext;
 
 /// One headline figure.
 struct Figure {
@@ -137,10 +137,9 @@ fn tile(figure: &Figure) -> Html {
     }
 }
 
-/// The verdict panel.
-#[function_component(Verdict)]
-pub fn verdict() -> Html {
-    let state = use_app();
+/// The verdict panel (a plain function: it reads only the app's state, and its parent draws
+/// again whenever that changes).
+pub fn verdict(state: &AppContext) -> Html {
     let Some(result) = &state.result else { return html! {} };
     let with = &result.report.summary.total;
     let without = result.baseline.as_deref().map(|(summary, _)| &summary.total);

@@ -160,6 +160,16 @@ pub struct StationState {
     pub limit: Option<u32>,
 }
 
+/// A run's calls through one endpoint's stations, read from its trace but not yet paced (see
+/// [`DiagramModel::calls`]).
+#[derive(Debug)]
+pub struct Calls {
+    stations: Vec<Station>,
+    endpoint: u16,
+    faults: Vec<(u64, u64, &'static str)>,
+    extracted: stops::Extracted,
+}
+
 /// Everything the diagram needs from one run, for one endpoint.
 #[derive(Clone, Debug, Default)]
 pub struct DiagramModel {
@@ -182,13 +192,26 @@ pub struct DiagramModel {
 }
 
 impl DiagramModel {
+    /// The stations of `endpoint`, with no calls (for a run without a trace, or while a large
+    /// run's calls are still being worked out).
+    pub fn stations_only(scenario: &Scenario, endpoint: usize, hop_us: u64) -> Self {
+        let stations = stations_of(scenario, endpoint);
+        Self { stations, endpoint: endpoint as u16, stride: 1, hop_us: hop_us.max(1), ..Self::default() }
+    }
+
     /// Builds the model of `endpoint` from a finished run (empty stations without a trace).
     pub fn build(scenario: &Scenario, report: &Report, endpoint: usize, hop_us: u64) -> Self {
+        match Self::calls(scenario, report, endpoint) {
+            Some(calls) => Self::paced(calls, hop_us),
+            None => Self::stations_only(scenario, endpoint, hop_us),
+        }
+    }
+
+    /// The first half of [`DiagramModel::build`]: the endpoint's calls read from the run's
+    /// trace (`None` without one). A large run takes the two halves in tasks of their own.
+    pub fn calls(scenario: &Scenario, report: &Report, endpoint: usize) -> Option<Calls> {
+        let trace = report.trace.as_ref()?;
         let stations = stations_of(scenario, endpoint);
-        let hop_us = hop_us.max(1);
-        let Some(trace) = &report.trace else {
-            return Self { stations, endpoint: endpoint as u16, stride: 1, hop_us, ..Self::default() };
-        };
         let service = scenario
             .endpoints
             .get(endpoint)
@@ -196,19 +219,26 @@ impl DiagramModel {
             .map_or(u32::MAX, |s| s as u32);
         let end_us = (report.summary.virtual_end_s * 1e6) as u64;
         let faults = faults_of(scenario, endpoint, end_us);
-        let built = stops::extract(&trace.events, &stations, endpoint as u16, service, end_us);
-        let paced = pace::pace(built.requests, hop_us, MAX_DOTS);
+        let extracted = stops::extract(&trace.events, &stations, endpoint as u16, service, end_us);
+        Some(Calls { stations, endpoint: endpoint as u16, faults, extracted })
+    }
+
+    /// The second half of [`DiagramModel::build`]: the calls paced for hops of `hop_us`.
+    pub fn paced(calls: Calls, hop_us: u64) -> Self {
+        let Calls { stations, endpoint, faults, extracted } = calls;
+        let hop_us = hop_us.max(1);
+        let paced = pace::pace(extracted.requests, hop_us, MAX_DOTS);
         Self {
             stations,
-            endpoint: endpoint as u16,
+            endpoint,
             stride: paced.stride,
             hop_us,
             stops: paced.stops,
             offsets: paced.offsets,
             ids: paced.ids,
             index: paced.index,
-            in_use: built.in_use,
-            queued: built.queued,
+            in_use: extracted.in_use,
+            queued: extracted.queued,
             faults,
         }
     }

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, State, use_app};
 use crate::view_model::window_showing;
+pub use draw::dark;
 use draw::{Drawn, Frame, HEIGHT_PX, LANE_PX, draw, lanes};
 
 /// What the pointer is over: a request and where to show its tooltip (CSS pixels).
