@@ -24,6 +24,18 @@ const DEBOUNCE_MS: u32 = 30;
 /// small scenario (the default example takes about 9 ms on a slow machine) to finish in the
 /// task of the edit that started it, so no frame is drawn in between.
 const SLICE_MS: f64 = 12.0;
+/// How long the last slice and the report may take before the comparison goes to a task of its
+/// own, in milliseconds: twice a slice, so that the default example (a slice and a millisecond
+/// or two of report) never waits for a frame, while a large run's report (tens of
+/// milliseconds) does.
+const REPORT_MS: f64 = 2.0 * SLICE_MS;
+/// A trace longer than this, in records, is a large run's: the work after it is spread over
+/// tasks of its own (see [`go_on`]).
+const LARGE_TRACE_RECORDS: usize = 200_000;
+/// How long the journeys may take before the result is handed to the page in a task of its own
+/// (whose drawing takes tens of milliseconds after a large run), in milliseconds; the default
+/// example's take one.
+const JOURNEYS_MS: f64 = 6.0;
 /// Events per step call inside a slice.
 const EVENTS_PER_STEP: u64 = 4_000;
 /// Above this many expected requests, runs keep metrics only (no timeline, no inspector).
@@ -244,12 +256,13 @@ fn budget_message(job: &Job, phase: &Phase, progress: f64) -> String {
     )
 }
 
-/// Goes on with `task` in this task while the slice has time left, else in a task of its own:
-/// the work after a large run (its report, the comparison, the journeys, the drawing) then
-/// comes in several tasks with frames between them, while a small run still reaches the screen
-/// in the task of the edit that started it.
-fn go_on(slot: &JobSlot, began_ms: f64, task: impl FnOnce() + 'static) {
-    if now_ms() - began_ms > SLICE_MS {
+/// Goes on with `task` in this task unless the work since `began_ms` took longer than
+/// `limit_ms`, else in a task of its own: the work after a large run (its report, the
+/// comparison, the journeys, the drawing) then comes in several tasks with frames between them,
+/// while a small run still reaches the screen in the task of the edit that started it, even on
+/// a slow or busy machine.
+fn go_on(slot: &JobSlot, (began_ms, limit_ms): (f64, f64), task: impl FnOnce() + 'static) {
+    if now_ms() - began_ms > limit_ms {
         schedule(slot, 0, task);
     } else {
         task();
@@ -258,8 +271,14 @@ fn go_on(slot: &JobSlot, began_ms: f64, task: impl FnOnce() + 'static) {
 
 fn next_phase(slot: JobSlot, began_ms: f64, simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {
     let report = simulation.finish();
+    // A large run's journeys take tens of milliseconds: they always start a task of their own.
+    let main = match &phase {
+        Phase::Main => &report,
+        Phase::Baseline(main) => main,
+    };
+    let large = main.trace.as_ref().is_some_and(|t| t.events.len() > LARGE_TRACE_RECORDS);
     let next = slot.clone();
-    go_on(&slot, began_ms, move || match phase {
+    go_on(&slot, (began_ms, if large { 0.0 } else { REPORT_MS }), move || match phase {
         Phase::Main => compare(next, report, job, dispatcher),
         Phase::Baseline(main) => {
             let (figures, digest) = (Rc::new((report.summary, report.metrics)), report.digest);
@@ -317,7 +336,7 @@ fn publish(
         revision: job.revision,
     };
     let next = slot.clone();
-    go_on(&slot, began, move || {
+    go_on(&slot, (began, JOURNEYS_MS), move || {
         next.done();
         dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
     });

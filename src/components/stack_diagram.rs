@@ -18,7 +18,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::diagram_model::{DiagramModel, Dot, Readout, StationKind};
+use crate::diagram_model::{Calls, DiagramModel, Dot, Readout, StationKind};
 use crate::playback::use_playback;
 use crate::state::{RunView, use_app};
 use draw::{Frame, Palette, paint};
@@ -32,9 +32,11 @@ const TICK_MS: f64 = 33.0;
 const LABEL_EVERY_MS: f64 = 500.0;
 /// How often the theme's colours are read again while animating, in milliseconds.
 const PALETTE_EVERY_MS: f64 = 1_000.0;
-/// Above this many trace records, the diagram's calls are worked out in a task of their own
+/// Above this many trace records, the diagram's calls are worked out in tasks of their own
 /// (tens of milliseconds for a run of 100,000 requests), after the rest of the result.
 const INLINE_RECORDS_MAX: usize = 200_000;
+/// Trace records read in one of those tasks (about 10 ms on a slow machine).
+const RECORDS_PER_TASK: usize = 200_000;
 
 /// The minimum visual time of one hop at playback `speed`, in steps of 2 (so dragging the
 /// speed slider rebuilds the model rarely).
@@ -276,28 +278,45 @@ type ModelCache = Rc<RefCell<(Option<ModelKey>, Rc<DiagramModel>)>>;
 /// The pending step of a large run's model.
 type Later = Rc<RefCell<Option<Timeout>>>;
 
-/// Works out a large run's calls in two tasks of their own (reading them from the trace, then
-/// pacing them), after the rest of its result is on screen; the diagram shows its stations
-/// meanwhile. A newer run replaces the timer in `later`, which drops the work.
-fn build_later(
+/// Works out a large run's calls after the rest of its result is on screen, in tasks of their
+/// own: [`RECORDS_PER_TASK`] trace records at a time, then the pacing (the diagram shows its
+/// stations meanwhile). Each task leaves the next in `later`: a newer run replaces it, which
+/// drops the work.
+struct BuildLater {
     run: Rc<RunView>,
     key: ModelKey,
     cached: ModelCache,
     later: Later,
     update: UseForceUpdateHandle,
-) -> Timeout {
-    Timeout::new(0, move || {
-        let Some(calls) = DiagramModel::calls(&run.scenario, &run.report, key.1) else { return };
-        *later.borrow_mut() = Some(Timeout::new(0, move || {
-            let model = DiagramModel::paced(calls, key.2);
-            let mut slot = cached.borrow_mut();
-            if slot.0 == Some(key) {
-                slot.1 = Rc::new(model);
-                drop(slot);
-                update.force_update();
-            }
-        }));
-    })
+}
+
+impl BuildLater {
+    fn start(self) -> Option<Timeout> {
+        let calls = Calls::new(&self.run.scenario, &self.run.report, self.key.1)?;
+        Some(self.next(calls))
+    }
+
+    fn next(self, mut calls: Calls) -> Timeout {
+        Timeout::new(0, move || {
+            let later = self.later.clone();
+            let next = if calls.read_some(&self.run.report, RECORDS_PER_TASK) {
+                Timeout::new(0, move || self.finish(calls))
+            } else {
+                self.next(calls)
+            };
+            *later.borrow_mut() = Some(next);
+        })
+    }
+
+    fn finish(self, calls: Calls) {
+        let model = DiagramModel::paced(calls, &self.run.report, self.key.2);
+        let mut slot = self.cached.borrow_mut();
+        if slot.0 == Some(self.key) {
+            slot.1 = Rc::new(model);
+            drop(slot);
+            self.update.force_update();
+        }
+    }
 }
 
 /// The diagram panel.
@@ -317,7 +336,9 @@ pub fn stack_diagram() -> Html {
         if slot.0 != Some(key) {
             let large =
                 run.as_ref().filter(|r| r.report.trace.as_ref().is_some_and(|t| t.events.len() > INLINE_RECORDS_MAX));
-            let pending = large.map(|run| build_later(run.clone(), key, cached.clone(), later.clone(), update));
+            let pending = large.and_then(|run| {
+                BuildLater { run: run.clone(), key, cached: cached.clone(), later: later.clone(), update }.start()
+            });
             *later.borrow_mut() = pending;
             let model = match (&run, large) {
                 (Some(run), Some(_)) => DiagramModel::stations_only(&run.scenario, key.1, key.2),

@@ -160,14 +160,35 @@ pub struct StationState {
     pub limit: Option<u32>,
 }
 
-/// A run's calls through one endpoint's stations, read from its trace but not yet paced (see
-/// [`DiagramModel::calls`]).
+/// A run's calls through one endpoint's stations, read from its trace a part at a time, not yet
+/// paced: the first step of [`DiagramModel::build`], which a large run takes in several tasks.
 #[derive(Debug)]
 pub struct Calls {
     stations: Vec<Station>,
     endpoint: u16,
     faults: Vec<(u64, u64, &'static str)>,
-    extracted: stops::Extracted,
+    reader: stops::Reader,
+}
+
+impl Calls {
+    /// Ready to read `endpoint`'s calls from the run's trace (`None` without one).
+    pub fn new(scenario: &Scenario, report: &Report, endpoint: usize) -> Option<Self> {
+        report.trace.as_ref()?;
+        let stations = stations_of(scenario, endpoint);
+        let service = scenario
+            .endpoints
+            .get(endpoint)
+            .and_then(|e| scenario.service_index(&e.service))
+            .map_or(u32::MAX, |s| s as u32);
+        let faults = faults_of(scenario, endpoint, (report.summary.virtual_end_s * 1e6) as u64);
+        let reader = stops::Reader::new(&stations, endpoint as u16, service);
+        Some(Self { stations, endpoint: endpoint as u16, faults, reader })
+    }
+
+    /// Reads up to `most` more of the run's trace records; true once every one is read.
+    pub fn read_some(&mut self, report: &Report, most: usize) -> bool {
+        report.trace.as_ref().is_none_or(|trace| self.reader.read_some(&trace.events, most))
+    }
 }
 
 /// Everything the diagram needs from one run, for one endpoint.
@@ -201,31 +222,18 @@ impl DiagramModel {
 
     /// Builds the model of `endpoint` from a finished run (empty stations without a trace).
     pub fn build(scenario: &Scenario, report: &Report, endpoint: usize, hop_us: u64) -> Self {
-        match Self::calls(scenario, report, endpoint) {
-            Some(calls) => Self::paced(calls, hop_us),
-            None => Self::stations_only(scenario, endpoint, hop_us),
-        }
+        let Some(mut calls) = Calls::new(scenario, report, endpoint) else {
+            return Self::stations_only(scenario, endpoint, hop_us);
+        };
+        calls.read_some(report, usize::MAX);
+        Self::paced(calls, report, hop_us)
     }
 
-    /// The first half of [`DiagramModel::build`]: the endpoint's calls read from the run's
-    /// trace (`None` without one). A large run takes the two halves in tasks of their own.
-    pub fn calls(scenario: &Scenario, report: &Report, endpoint: usize) -> Option<Calls> {
-        let trace = report.trace.as_ref()?;
-        let stations = stations_of(scenario, endpoint);
-        let service = scenario
-            .endpoints
-            .get(endpoint)
-            .and_then(|e| scenario.service_index(&e.service))
-            .map_or(u32::MAX, |s| s as u32);
-        let end_us = (report.summary.virtual_end_s * 1e6) as u64;
-        let faults = faults_of(scenario, endpoint, end_us);
-        let extracted = stops::extract(&trace.events, &stations, endpoint as u16, service, end_us);
-        Some(Calls { stations, endpoint: endpoint as u16, faults, extracted })
-    }
-
-    /// The second half of [`DiagramModel::build`]: the calls paced for hops of `hop_us`.
-    pub fn paced(calls: Calls, hop_us: u64) -> Self {
-        let Calls { stations, endpoint, faults, extracted } = calls;
+    /// The second step of [`DiagramModel::build`], once every call is read: the calls paced for
+    /// hops of `hop_us`.
+    pub fn paced(calls: Calls, report: &Report, hop_us: u64) -> Self {
+        let Calls { stations, endpoint, faults, reader } = calls;
+        let extracted = reader.finish((report.summary.virtual_end_s * 1e6) as u64);
         let hop_us = hop_us.max(1);
         let paced = pace::pace(extracted.requests, hop_us, MAX_DOTS);
         Self {

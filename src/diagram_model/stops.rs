@@ -155,9 +155,10 @@ struct Track {
     serving: u8,
 }
 
-/// The reader's context: where labels sit, and the intervals collected so far.
-struct Reader<'a> {
-    stations: &'a [Station],
+/// A trace being read, a part at a time: where labels sit, and the intervals collected so far.
+#[derive(Debug)]
+pub(super) struct Reader {
+    stations: Vec<Station>,
     of_label: [u8; 256],
     endpoint: u16,
     service: u32,
@@ -165,39 +166,43 @@ struct Reader<'a> {
     tracks: Vec<Track>,
     in_use: Vec<Steps>,
     queued: Vec<Steps>,
+    /// Trace records read so far.
+    read: usize,
 }
 
-/// Reads the whole trace once.
-pub(super) fn extract(
-    events: &[TraceEvent],
-    stations: &[Station],
-    endpoint: u16,
-    service: u32,
-    end_us: u64,
-) -> Extracted {
-    let mut of_label = [u8::MAX; 256];
-    for (i, station) in stations.iter().enumerate() {
-        of_label[usize::from(station.label)] = i as u8;
+impl Reader {
+    /// A reader of `endpoint`'s calls through `stations` (the last is `service`).
+    pub(super) fn new(stations: &[Station], endpoint: u16, service: u32) -> Self {
+        let mut of_label = [u8::MAX; 256];
+        for (i, station) in stations.iter().enumerate() {
+            of_label[usize::from(station.label)] = i as u8;
+        }
+        of_label[usize::from(NO_LAYER)] = 0;
+        let fallback = stations.iter().position(|s| s.kind == StationKind::Fallback).map(|i| i as u8);
+        Self {
+            stations: stations.to_vec(),
+            of_label,
+            endpoint,
+            service,
+            fallback,
+            tracks: Vec::new(),
+            in_use: (0..stations.len()).map(|_| Steps::default()).collect(),
+            queued: (0..stations.len()).map(|_| Steps::default()).collect(),
+            read: 0,
+        }
     }
-    of_label[usize::from(NO_LAYER)] = 0;
-    let fallback = stations.iter().position(|s| s.kind == StationKind::Fallback).map(|i| i as u8);
-    let mut reader = Reader {
-        stations,
-        of_label,
-        endpoint,
-        service,
-        fallback,
-        tracks: Vec::new(),
-        in_use: (0..stations.len()).map(|_| Steps::default()).collect(),
-        queued: (0..stations.len()).map(|_| Steps::default()).collect(),
-    };
-    for event in events.iter().filter(|e| e.request != NO_REQUEST) {
-        reader.read(event);
-    }
-    reader.finish(end_us)
-}
 
-impl Reader<'_> {
+    /// Reads up to `most` more of `events` (the same trace each time); true once all are read.
+    pub(super) fn read_some(&mut self, events: &[TraceEvent], most: usize) -> bool {
+        let from = self.read.min(events.len());
+        let to = from.saturating_add(most).min(events.len());
+        for event in events[from..to].iter().filter(|e| e.request != NO_REQUEST) {
+            self.read(event);
+        }
+        self.read = to;
+        to == events.len()
+    }
+
     fn read(&mut self, event: &TraceEvent) {
         let id = event.request as usize;
         if event.kind == TraceKind::Arrival {
@@ -317,7 +322,8 @@ impl Reader<'_> {
         }
     }
 
-    fn finish(mut self, end_us: u64) -> Extracted {
+    /// The calls read, each closed at `end_us` if the run ended before it did.
+    pub(super) fn finish(mut self, end_us: u64) -> Extracted {
         let mut requests = Vec::new();
         for (id, track) in self.tracks.iter_mut().enumerate() {
             if !track.shown {

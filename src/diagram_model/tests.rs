@@ -250,3 +250,20 @@ fn a_hedged_call_holds_one_place_in_service_per_attempt_and_frees_them_all() {
     assert!((0..60).all(|s| derived_at(s * 1_000_000 + 500_000) < 100), "no attempt leaks its place");
     assert_eq!(derived_at(u64::MAX), 0, "every place freed at the end");
 }
+
+#[test]
+fn read_a_part_at_a_time_the_model_is_the_one_read_at_once() {
+    // A large run's model is built over several tasks; it must be the same model.
+    for name in ["all-six", "retry-storm", "bulkhead-isolation"] {
+        let (whole, _, report, endpoint) = model(name, 70_000);
+        let scenario = Scenario::from_json(examples::gallery(name).unwrap()).unwrap();
+        let mut calls = Calls::new(&scenario, &report, endpoint).unwrap();
+        let mut parts = 1;
+        while !calls.read_some(&report, 997) {
+            parts += 1;
+        }
+        assert!(parts > 3, "{name}: {parts} parts");
+        let stepped = DiagramModel::paced(calls, &report, 70_000);
+        assert_eq!(format!("{stepped:?}"), format!("{whole:?}"), "{name}");
+    }
+}
