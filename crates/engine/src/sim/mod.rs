@@ -249,7 +249,7 @@ impl Simulation {
 fn digest(summary: &Summary, metrics: &Metrics, trace: Option<&Trace>) -> u64 {
     let mut hash = trace::Fnv::default();
     if let Some(trace) = trace {
-        hash.write(trace.digest());
+        hash.write(trace.recorded_digest());
     }
     for bucket in &metrics.buckets {
         for count in bucket.outcomes {
