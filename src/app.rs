@@ -178,7 +178,7 @@ pub fn app() -> Html {
                 </div>
             </main>
             { crate::components::help::help(&state) }
-            { crate::components::gallery::gallery(&state) }
+            <crate::components::gallery::Gallery />
             { crate::components::odds::odds_dialog(&state) }
             </div>
         </ContextProvider<PlaybackContext>>
@@ -246,7 +246,7 @@ fn header() -> Html {
 fn status(state: &AppContext) -> Html {
     let text = if !state.problems.is_empty() {
         let first = &state.problems[0];
-        html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results shown are from the last valid scenario.", state.problems.len()) }</span> }
+        html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results are from the last valid scenario.", state.problems.len()) }</span> }
     } else if let Some(progress) = state.running {
         html! { <span class="status running" role="status">{ format!("running… {:.0} %", progress * 100.0) }</span> }
     } else if let Some(error) = &state.run_error {

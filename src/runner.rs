@@ -24,8 +24,8 @@ const DEBOUNCE_MS: u32 = 30;
 /// small scenario (the default example takes about 9 ms on a slow machine) to finish in the
 /// task of the edit that started it, so no frame is drawn in between.
 const SLICE_MS: f64 = 12.0;
-/// How long the last slice and the report may take before the comparison goes to a task of its
-/// own, in milliseconds: twice a slice, so that the default example (a slice and a millisecond
+/// How long a run's last slice and its report may take before what follows (the comparison,
+/// or after the comparison the journeys) goes to a task of its own, in milliseconds: twice a slice, so that the default example (a slice and a millisecond
 /// or two of report) never waits for a frame, while a large run's report (tens of
 /// milliseconds) does.
 const REPORT_MS: f64 = 2.0 * SLICE_MS;
@@ -249,7 +249,7 @@ fn slice(slot: JobSlot, mut simulation: Simulation, mut job: Job, phase: Phase, 
 fn budget_message(job: &Job, phase: &Phase, progress: f64) -> String {
     let which = if matches!(phase, Phase::Main) { "This run" } else { "The comparison run" };
     format!(
-        "{which} stopped after {:.1} s of computing, {:.0} % of the way through its virtual time, so that the page stays yours. Continue to give it another {:.0} s, or make the scenario smaller (duration, load).",
+        "{which} stopped after {:.1} s of computing, {:.0} % of the way through its virtual time, so the page stays yours. Continue to give it another {:.0} s, or make the scenario smaller (duration, load).",
         job.spent_ms / 1e3,
         progress * 100.0,
         run_budget_ms() / 1e3
@@ -303,7 +303,8 @@ fn compare(slot: JobSlot, report: Report, job: Job, dispatcher: Dispatcher) {
 }
 
 /// Derives the journeys, then hands the result to the page (in a task of its own when deriving
-/// took the slice's time).
+/// took longer than [`JOURNEYS_MS`]). The run's time it reports runs from its start to here,
+/// waits between tasks included.
 fn publish(
     slot: JobSlot,
     mut report: Report,

@@ -4,11 +4,12 @@ use resilience_engine::{Scenario, examples};
 use yew::prelude::*;
 
 use super::dialog::Dialog;
-use crate::state::{Action, AppContext};
+use crate::state::{Action, use_app};
 
-/// The gallery dialog (a plain function: it reads only the app's state, and its parent draws
-/// again whenever that changes).
-pub fn gallery(state: &AppContext) -> Html {
+/// The gallery dialog (a component: the app around it draws again on every playback tick).
+#[function_component(Gallery)]
+pub fn gallery() -> Html {
+    let state = use_app();
     if !state.gallery {
         return html! {};
     }

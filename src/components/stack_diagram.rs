@@ -116,7 +116,7 @@ impl Anim {
         let cells = self.model.stations.iter().any(|s| s.capacity.is_some());
         let geometry = Geometry::new(css_width, self.model.stations.len(), cells);
         let Some(ctx) = self.prepare(&canvas, &geometry) else { return };
-        self.read_palette(&canvas, now_ms, settle);
+        self.read_palette(&canvas, now_ms);
         let states = self.model.states_at(&run.derived, t_us);
         let readouts = self.model.readouts(&states, t_us);
         let mut dots = std::mem::take(&mut self.dots);
@@ -142,15 +142,13 @@ impl Anim {
         }
     }
 
-    /// Reads the theme's colours again every [`PALETTE_EVERY_MS`] while animating, and on a
-    /// settled drawing only when the theme changed: reading them costs a style recalculation of
-    /// the page, right after a run's results changed it.
-    fn read_palette(&mut self, canvas: &HtmlCanvasElement, now_ms: f64, settle: bool) {
+    /// Reads the theme's colours again when the theme changed, else at most every
+    /// [`PALETTE_EVERY_MS`]: reading them costs a style recalculation of the page, right after
+    /// a run's results changed it, so edits in quick succession read them once.
+    fn read_palette(&mut self, canvas: &HtmlCanvasElement, now_ms: f64) {
         let dark = super::timeline::dark(canvas);
-        let stale = self
-            .palette
-            .as_ref()
-            .is_none_or(|(at, was_dark, _)| if settle { *was_dark != dark } else { now_ms - at > PALETTE_EVERY_MS });
+        let stale =
+            self.palette.as_ref().is_none_or(|(at, was_dark, _)| *was_dark != dark || now_ms - at > PALETTE_EVERY_MS);
         if stale {
             self.palette = Some((now_ms, dark, Palette::read(canvas)));
         }
@@ -286,7 +284,8 @@ struct BuildLater {
     run: Rc<RunView>,
     key: ModelKey,
     cached: ModelCache,
-    later: Later,
+    /// Where each task leaves the next; gone once the diagram is (the work then stops).
+    later: std::rc::Weak<RefCell<Option<Timeout>>>,
     update: UseForceUpdateHandle,
 }
 
@@ -298,7 +297,7 @@ impl BuildLater {
 
     fn next(self, mut calls: Calls) -> Timeout {
         Timeout::new(0, move || {
-            let later = self.later.clone();
+            let Some(later) = self.later.upgrade() else { return };
             let next = if calls.read_some(&self.run.report, RECORDS_PER_TASK) {
                 Timeout::new(0, move || self.finish(calls))
             } else {
@@ -337,15 +336,20 @@ pub fn stack_diagram() -> Html {
             let large =
                 run.as_ref().filter(|r| r.report.trace.as_ref().is_some_and(|t| t.events.len() > INLINE_RECORDS_MAX));
             let pending = large.and_then(|run| {
-                BuildLater { run: run.clone(), key, cached: cached.clone(), later: later.clone(), update }.start()
+                let later = Rc::downgrade(&later);
+                BuildLater { run: run.clone(), key, cached: cached.clone(), later, update }.start()
             });
             *later.borrow_mut() = pending;
+            // Meanwhile, the model shown stays when only the hop changed (the same run and
+            // endpoint: the same stations), else the stations alone.
+            let same_calls = slot.0.is_some_and(|(was_run, was_endpoint, _)| (was_run, was_endpoint) == (key.0, key.1));
             let model = match (&run, large) {
-                (Some(run), Some(_)) => DiagramModel::stations_only(&run.scenario, key.1, key.2),
-                (Some(run), None) => DiagramModel::build(&run.scenario, &run.report, key.1, key.2),
-                (None, _) => DiagramModel::default(),
+                (Some(_), Some(_)) if same_calls => slot.1.clone(),
+                (Some(run), Some(_)) => Rc::new(DiagramModel::stations_only(&run.scenario, key.1, key.2)),
+                (Some(run), None) => Rc::new(DiagramModel::build(&run.scenario, &run.report, key.1, key.2)),
+                (None, _) => Rc::new(DiagramModel::default()),
             };
-            *slot = (Some(key), Rc::new(model));
+            *slot = (Some(key), model);
         }
         slot.1.clone()
     };

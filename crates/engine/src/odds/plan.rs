@@ -93,6 +93,18 @@ impl Plan {
         Ok(Self { faults: fault_labels(&base), sweep, expectations, cells, scenarios })
     }
 
+    /// The cheap part of [`Plan::new`]'s checks: the sweep section read, and its run count
+    /// against the limit, without building any cell (what a dialog checks as it opens a
+    /// stranger's link; the rest waits for Run).
+    ///
+    /// # Errors
+    /// As [`Plan::new`], but for the cells' requests and validity.
+    pub fn check_section(doc: &Value) -> Result<(), ScenarioError> {
+        let (_, _, sweep) = read_parts(doc)?;
+        let runs = sweep.knobs.iter().map(|k| k.values.len()).product::<usize>() * sweep.seeds;
+        Work { runs, ..Work::default() }.check("this sweep", KEY)
+    }
+
     /// The sweep section.
     #[must_use]
     pub const fn sweep(&self) -> &Sweep {

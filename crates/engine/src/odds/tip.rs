@@ -211,7 +211,8 @@ impl TipSearch {
             Stage::To => self.to,
             Stage::Bisect { good, bad } => {
                 let mid = knob::snap(self.target, (good + bad) / 2.0);
-                let narrow = (bad - good).abs() <= self.resolution + knob::snap_slack(self.target, good.max(bad));
+                let narrow =
+                    (bad - good).abs() <= self.resolution + knob::snap_slack(self.target, good.abs().max(bad.abs()));
                 if self.probes.len() >= PROBES_MAX || narrow || mid == good || mid == bad {
                     self.stage = Stage::Over {
                         good: Some(good),

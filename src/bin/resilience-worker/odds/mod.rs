@@ -109,6 +109,8 @@ impl Session {
             self.take_fields(sent);
         }
         form::fill_defaults(&mut self.fields, &self.doc);
+        // What the last start stopped is said once: the next act forgets it.
+        self.stopped = None;
         let arg = request.get("arg").and_then(Value::as_str).unwrap_or_default();
         let mut stop_jobs = false;
         match request.get("act").and_then(Value::as_str).unwrap_or("open") {
@@ -116,8 +118,11 @@ impl Session {
                 self.fields.insert("tab".into(), arg.to_owned());
             }
             "run" => {
-                stop_jobs = self.running();
+                // Only a batch that starts stops the one running: a refused run leaves it going
+                // (stopping its jobs would lose the runs they carry, and it would never end).
+                let was_running = self.running();
                 self.start(workers, now_ms);
+                stop_jobs = was_running && self.refused.is_none();
                 // A sweep that starts goes into the document (so it travels in links) when the
                 // dialog closes or opens one of its runs.
                 if let (Some(Batch { work: Work::Sweep { doc, .. }, .. }), None) = (self.shown(), &self.refused) {
@@ -150,9 +155,9 @@ impl Session {
             }
             _ => {}
         }
-        // While a batch runs, its results come with the pushes (at most every second): here
-        // they are cleared, not drawn (the page's thread is busiest as the pool starts).
-        let running = self.running();
+        // While this tab's batch runs, its results come with the pushes (at most every second):
+        // here they are cleared, not drawn (the page's thread is busiest as the pool starts).
+        let running = self.shown().is_some_and(|b| b.phase == Phase::Running);
         let mut reply = self.view_with(now_ms, !running);
         if running {
             reply["html"] = "".into();
@@ -252,8 +257,12 @@ impl Session {
             self.fields.extend(form::from_sweep(sweep.unwrap_or(&Value::Null)));
             // A link's sweep that cannot run as written says why when the dialog opens, not
             // only once the reader presses Run (the form shows what it could keep of it).
-            self.refused = Plan::new(doc)
+            // (Only the section and its run count: building every cell waits for Run. A base
+            // document that is invalid is the page's to report, not the sweep's.)
+            self.refused = Plan::check_section(doc)
                 .err()
+                .map(|e| e.to_string())
+                .filter(|e| e.starts_with(odds::sweep::KEY))
                 .map(|e| format!("the scenario's sweep, as written: {e}. The form shows what it could keep."));
         }
     }

@@ -187,6 +187,13 @@ fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
     let html = drawn(&act(&mut Worker::default(), &json!({"act": "open", "doc": bad})));
     assert!(html.contains("Not run: the scenario&#39;s sweep, as written: sweep.knobs[0]"), "{html}");
     assert!(html.contains("The form shows what it could keep."), "{html}");
+    // Too many runs is said as the dialog opens too, without building a cell.
+    let mut huge = short_storm();
+    huge["sweep"] = json!({"knobs": [
+        {"path": "/endpoints/0/stack/0/retry/max_attempts", "from": 1, "to": 40, "steps": 40},
+        {"path": "/duration", "from": "10s", "to": "40s", "steps": 40}], "seeds": 1000});
+    let html = drawn(&act(&mut Worker::default(), &json!({"act": "open", "doc": huge})));
+    assert!(html.contains("sweep: this sweep would simulate 1.6 million runs, 8× the limit of 200000"), "{html}");
 }
 
 #[test]
@@ -372,6 +379,7 @@ fn starting_another_tabs_batch_stops_the_running_one_says_so_and_each_tab_keeps_
     // Back on the sweep's tab: its partial results, cancelled, not the seeds'.
     let sweep = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "sweep"})));
     assert!(sweep.contains("Cancelled after 1 of 6 runs") && sweep.contains("odds-heatmap"), "{sweep}");
+    assert!(!sweep.contains("Stopped the sweep"), "said once, not on every drawing after: {sweep}");
     assert!(!sweep.contains("across 3 seeds"), "{sweep}");
     // A tab that never ran shows no results.
     let tip = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "tip"})));
@@ -379,4 +387,18 @@ fn starting_another_tabs_batch_stops_the_running_one_says_so_and_each_tab_keeps_
         !tip.contains("odds-heatmap") && !tip.contains("across 3 seeds") && !tip.contains("odds-progress"),
         "{tip}"
     );
+}
+
+#[test]
+fn a_refused_run_leaves_the_running_batch_going_to_its_end() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "6"}}));
+    coordinator.take_stop_jobs();
+    let out = coordinator.odds.next_job().expect("the batch hands out a job");
+    let reply = act(&mut coordinator, &json!({"act": "run", "form": {"tab": "seeds", "seeds": "ten"}}));
+    assert!(drawn(&reply).contains("Seeds: give a whole number"), "{reply}");
+    assert!(!coordinator.take_stop_jobs(), "the running batch's jobs are not stopped");
+    coordinator.odds.job_done(&Worker::default().handle(&out, &|| 0.0), 1.0);
+    let html = run_pool(&mut coordinator, 1, 5);
+    assert!(html.contains("6 runs in"), "{html}");
 }
