@@ -25,13 +25,19 @@ const DEBOUNCE_MS: u32 = 30;
 /// task of the edit that started it, so no frame is drawn in between.
 const SLICE_MS: f64 = 12.0;
 /// How long a run's last slice and its report may take before what follows (the comparison,
-/// or after the comparison the journeys) goes to a task of its own, in milliseconds: twice a slice, so that the default example (a slice and a millisecond
-/// or two of report) never waits for a frame, while a large run's report (tens of
-/// milliseconds) does.
+/// or after the comparison the journeys) goes to a task of its own, in milliseconds: twice a
+/// slice, so that the default example (a slice and a millisecond or two of report) never waits
+/// for a frame, while a large run's report (tens of milliseconds) does.
 const REPORT_MS: f64 = 2.0 * SLICE_MS;
 /// A trace longer than this, in records, is a large run's: the work after it is spread over
-/// tasks of its own (see [`go_on`]).
+/// tasks of its own (see [`go_on`], and the stack diagram's model).
 const LARGE_TRACE_RECORDS: usize = 200_000;
+
+/// Whether `report` is a large run's (its trace longer than [`LARGE_TRACE_RECORDS`]), whose
+/// work after the run is spread over tasks of its own.
+pub fn is_large(report: &Report) -> bool {
+    report.trace.as_ref().is_some_and(|t| t.events.len() > LARGE_TRACE_RECORDS)
+}
 /// How long the journeys may take before the result is handed to the page in a task of its own
 /// (whose drawing takes tens of milliseconds after a large run), in milliseconds; the default
 /// example's take one.
@@ -272,11 +278,10 @@ fn go_on(slot: &JobSlot, (began_ms, limit_ms): (f64, f64), task: impl FnOnce() +
 fn next_phase(slot: JobSlot, began_ms: f64, simulation: Simulation, job: Job, phase: Phase, dispatcher: Dispatcher) {
     let report = simulation.finish();
     // A large run's journeys take tens of milliseconds: they always start a task of their own.
-    let main = match &phase {
+    let large = is_large(match &phase {
         Phase::Main => &report,
         Phase::Baseline(main) => main,
-    };
-    let large = main.trace.as_ref().is_some_and(|t| t.events.len() > LARGE_TRACE_RECORDS);
+    });
     let next = slot.clone();
     go_on(&slot, (began_ms, if large { 0.0 } else { REPORT_MS }), move || match phase {
         Phase::Main => compare(next, report, job, dispatcher),

@@ -32,10 +32,8 @@ const TICK_MS: f64 = 33.0;
 const LABEL_EVERY_MS: f64 = 500.0;
 /// How often the theme's colours are read again while animating, in milliseconds.
 const PALETTE_EVERY_MS: f64 = 1_000.0;
-/// Above this many trace records, the diagram's calls are worked out in tasks of their own
-/// (tens of milliseconds for a run of 100,000 requests), after the rest of the result.
-const INLINE_RECORDS_MAX: usize = 200_000;
-/// Trace records read in one of those tasks (about 10 ms on a slow machine).
+/// Trace records read in one of the tasks that work out a large run's calls (about 10 ms on a
+/// slow machine; see [`crate::runner::is_large`]).
 const RECORDS_PER_TASK: usize = 200_000;
 
 /// The minimum visual time of one hop at playback `speed`, in steps of 2 (so dragging the
@@ -333,8 +331,8 @@ pub fn stack_diagram() -> Html {
     let model = {
         let mut slot = cached.borrow_mut();
         if slot.0 != Some(key) {
-            let large =
-                run.as_ref().filter(|r| r.report.trace.as_ref().is_some_and(|t| t.events.len() > INLINE_RECORDS_MAX));
+            // A large run's calls take tens of milliseconds: they come in tasks of their own.
+            let large = run.as_ref().filter(|r| crate::runner::is_large(&r.report));
             let pending = large.and_then(|run| {
                 let later = Rc::downgrade(&later);
                 BuildLater { run: run.clone(), key, cached: cached.clone(), later, update }.start()

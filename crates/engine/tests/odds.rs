@@ -245,14 +245,20 @@ fn a_search_in_whole_milliseconds_never_makes_more_probes_than_it_announced() {
 #[test]
 fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     let mut doc = storm();
-    doc["sweep"] = json!({
-        "knobs": [
-            { "path": "/endpoints/0/stack/0/retry/max_attempts", "from": 1, "to": 20, "steps": 20 },
-            { "path": "/endpoints/0/stack/1/timeout/timeout", "from": "100ms", "to": "500ms", "steps": 20 }
-        ],
-        "seeds": 20
-    });
-    let error = Plan::new(&doc).unwrap_err().to_string();
+    let refused = |doc: &mut Value, sweep: Value| {
+        doc["sweep"] = sweep;
+        Plan::new(doc).unwrap_err().to_string()
+    };
+    let error = refused(
+        &mut doc,
+        json!({
+            "knobs": [
+                { "path": "/endpoints/0/stack/0/retry/max_attempts", "from": 1, "to": 20, "steps": 20 },
+                { "path": "/endpoints/0/stack/1/timeout/timeout", "from": "100ms", "to": "500ms", "steps": 20 }
+            ],
+            "seeds": 20
+        }),
+    );
     assert_eq!(
         error,
         "sweep: this sweep would simulate 156 million requests, 1.6× the limit of 100 million; use fewer cells, seeds or a shorter run"
@@ -265,23 +271,27 @@ fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     );
     // Cells that all make the document invalid still count as runs, and such a sweep is refused
     // before any work (a shared link asked for 1.6 million runs of invalid cells).
-    doc["sweep"] = json!({
-        "knobs": [
-            { "path": "/endpoints/0/load/spike/spike_rps", "from": 1e5, "to": 1e6, "steps": 40 },
-            { "path": "/duration", "from": "1h", "to": "100h", "steps": 40 }
-        ],
-        "seeds": 1000
-    });
-    let error = Plan::new(&doc).unwrap_err().to_string();
+    let error = refused(
+        &mut doc,
+        json!({
+            "knobs": [
+                { "path": "/endpoints/0/load/spike/spike_rps", "from": 1e5, "to": 1e6, "steps": 40 },
+                { "path": "/duration", "from": "1h", "to": "100h", "steps": 40 }
+            ],
+            "seeds": 1000
+        }),
+    );
     assert_eq!(
         error,
         "sweep: this sweep would simulate 1.6 million runs, 8× the limit of 200000; use fewer cells, seeds or a shorter run"
     );
-    doc["sweep"] = json!({
-        "knobs": [{ "path": "/endpoints/0/stack/0/retry/max_attempts", "from": -5, "to": -1, "steps": 5 }],
-        "seeds": 2
-    });
-    let error = Plan::new(&doc).unwrap_err().to_string();
+    let error = refused(
+        &mut doc,
+        json!({
+            "knobs": [{ "path": "/endpoints/0/stack/0/retry/max_attempts", "from": -5, "to": -1, "steps": 5 }],
+            "seeds": 2
+        }),
+    );
     assert!(
         error.starts_with("sweep: every cell makes the document invalid, so nothing would run; cell 0 (/endpoints/0/stack/0/retry/max_attempts = -5): "),
         "{error}"

@@ -22,6 +22,19 @@ pub enum Target {
 }
 
 impl Target {
+    /// `x` as a value of such a field can be (whole, or a whole number of microseconds, of
+    /// milliseconds past a second).
+    #[must_use]
+    pub fn snap(self, x: f64) -> f64 {
+        snap(self, x)
+    }
+
+    /// `x` (microseconds for a duration) as such a field writes it, snapped.
+    #[must_use]
+    pub fn write(self, x: f64) -> Value {
+        write(self, x)
+    }
+
     /// What `value` holds, if a knob can set it: a whole number, any number or a duration.
     #[must_use]
     pub fn of(value: &Value) -> Option<Self> {

@@ -146,25 +146,14 @@ fn valid_end(doc: &Value, path: &str, target: Target, mut end: f64, now: f64) ->
     let mut edited = doc.clone();
     for _ in 0..6 {
         if let Some(slot) = edited.pointer_mut(path) {
-            *slot = value_of(target, end);
+            *slot = target.write(end);
         }
         if resilience_engine::Scenario::from_json(&edited.to_string()).is_ok() {
             return end;
         }
-        end = (end + now) / 2.0;
-        end = if target == Target::Duration { (end / 1e3).round() * 1e3 } else { end };
-        end = if target == Target::Integer { end.round() } else { end };
+        end = target.snap((end + now) / 2.0);
     }
     now
-}
-
-/// `x` as the field writes it (microseconds for a duration).
-fn value_of(target: Target, x: f64) -> Value {
-    match target {
-        Target::Integer => json!(x as i64),
-        Target::Number => json!(x),
-        Target::Duration => json!(Span::from_micros(x as u64).to_string()),
-    }
 }
 
 /// `x` as the form shows it.

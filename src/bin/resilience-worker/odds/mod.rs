@@ -195,7 +195,7 @@ impl Session {
             fields: &self.fields,
             doc: &self.doc,
             batch: self.shown(),
-            running: self.batches.iter().find(|b| b.phase == Phase::Running),
+            running: self.active(),
             stopped: self.stopped.as_deref(),
             workers: self.workers,
             refused: self.refused.as_deref(),
@@ -215,7 +215,12 @@ impl Session {
 
     /// True while a batch has runs to hand out or out.
     pub fn running(&self) -> bool {
-        self.batches.iter().any(|b| b.phase == Phase::Running)
+        self.active().is_some()
+    }
+
+    /// The batch that runs, if one does.
+    fn active(&self) -> Option<&Batch> {
+        self.batches.iter().find(|b| b.phase == Phase::Running)
     }
 
     /// The batch of the tab shown.

@@ -302,13 +302,17 @@ fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
 /// claim 2 holds").
 fn chart_words(chart: &str) -> String {
     let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
-    match (claim, chart) {
-        (Some(n), _) => format!("share of seeds where claim {} holds", n + 1),
-        (None, "success_rate") => "success rate (0 to 1)".to_owned(),
-        (None, "goodput_rps") => "goodput (req/s)".to_owned(),
-        (None, "p99_ms") => "p99 latency (ms)".to_owned(),
-        (None, "amplification") => "amplification (attempts per request)".to_owned(),
-        (None, other) => other.to_owned(),
+    let unit = match chart {
+        "success_rate" => "0 to 1",
+        "goodput_rps" => "req/s",
+        "p99_ms" => "ms",
+        "amplification" => "attempts per request",
+        _ => "",
+    };
+    match claim {
+        Some(n) => format!("share of seeds where claim {} holds", n + 1),
+        None if unit.is_empty() => figure_label(chart).to_owned(),
+        None => format!("{} ({unit})", figure_label(chart)),
     }
 }
 
