@@ -30,11 +30,15 @@ trunk build --offline --release
 # loads after it. The budget is the first paint's.
 wasm=dist/resilience-playground_bg.wasm
 worker=dist/resilience-worker_bg.wasm
+# A fence against growth, not the goal (250 KB needs the engine out of the page). Raised from
+# 400,000 to 400,300 for sending the worker its requests after the paint: 245 bytes for an edit
+# shown about 4 ms sooner.
+budget=400300
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
-printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget 400000)\n' "$(wc -c <"$wasm")" "$gzipped"
+printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"
-if [ "$gzipped" -gt 400000 ]; then
-  echo "the release wasm is over its budget of 400,000 bytes gzipped" >&2
+if [ "$gzipped" -gt "$budget" ]; then
+  echo "the release wasm is over its budget of $budget bytes gzipped" >&2
   exit 1
 fi
 

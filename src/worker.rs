@@ -1,5 +1,6 @@
 //! The page's side of the worker chunk (`src/bin/resilience-worker`): starts it after the first
-//! paint, the first time something asks, and sends it one request at a time. A request with a
+//! paint, the first time something asks, and sends it one request at a time, each just after
+//! the browser's next paint (in a hidden tab, once it is shown again). A request with a
 //! key replaces an older one of the same key that has not gone out yet (a newer analysis
 //! makes the older one moot), so the worker never falls behind a reader's edits.
 //!
@@ -11,8 +12,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::Value;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 
 /// What a request's sender gets back: the reply, or why there is none.
@@ -155,8 +156,28 @@ fn send_next(client: &Rc<RefCell<Client>>) {
     }
     let next = state.queue.remove(0);
     if let Some(worker) = &state.worker {
-        let _ = worker.post_message(&next.text.into());
+        post_after_paint(worker, next.text);
         state.in_flight = Some(next.callback);
+    }
+}
+
+/// Posts `text` to `worker` just after the browser paints its next frame (a timer set in a
+/// frame's callback fires after that frame's paint). Every answer comes later anyway, and the
+/// worker's work would share the machine's two cores with the drawing of an edit's result.
+/// Bound JavaScript functions, not closures: nothing to free, and little code.
+fn post_after_paint(worker: &Worker, text: String) {
+    let message = JsValue::from(text);
+    let posted = web_sys::window().and_then(|window| {
+        let get =
+            |from: &JsValue, name: &str| js_sys::Reflect::get(from, &name.into()).ok().map(js_sys::Function::from);
+        // An empty transfer list: the frame's callback passes its time on, and a third argument
+        // is ignored where a second would be taken for the transfer list.
+        let post = get(worker, "postMessage")?.bind2(worker, &message, &js_sys::Array::new());
+        let after = get(&window, "setTimeout")?.bind2(&window, &post, &0.into());
+        window.request_animation_frame(after.unchecked_ref()).ok()
+    });
+    if posted.is_none() {
+        let _ = worker.post_message(&message);
     }
 }
 
