@@ -31,9 +31,9 @@ trunk build --offline --release
 wasm=dist/resilience-playground_bg.wasm
 worker=dist/resilience-worker_bg.wasm
 # A fence against growth, not the goal (250 KB needs the engine out of the page). Raised from
-# 400,000 to 400,300 for sending the worker its requests after the paint: 245 bytes for an edit
-# shown about 4 ms sooner.
-budget=400300
+# 400,000 to 400,600 in session 11: requests to the worker go out after the paint (an edit shown
+# about 4 ms sooner) and the odds form keeps what a reader types while the worker redraws it.
+budget=400600
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"

@@ -11,12 +11,19 @@
 //! travels in links), and a picked seed, cell or probe opens that run in the playground (one
 //! undo step).
 
+use std::cell::Cell;
+
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::dialog::Dialog;
 use crate::state::{Action, AppContext, Banner, Edit};
+
+thread_local! {
+    /// How many times the reader has changed a field of the form (typed in it or picked).
+    static FIELD_EDITS: Cell<u32> = const { Cell::new(0) };
+}
 
 /// The dialog (shown while `state.odds`).
 pub fn odds_dialog(state: &AppContext) -> Html {
@@ -42,6 +49,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
             }
         })
     };
+    let oninput = Callback::from(|_: InputEvent| FIELD_EDITS.set(FIELD_EDITS.get() + 1));
     let close = {
         let state = state.clone();
         Callback::from(move |_| close(&state))
@@ -52,7 +60,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
                 <h2 id="odds-title">{ "Odds: across seeds, sweeps and tipping points" }</h2>
                 <button id="odds-close" onclick={close} aria-label="Close the odds dialog">{ "×" }</button>
             </div>
-            <div class="odds" {onclick} {onchange}>
+            <div class="odds" {onclick} {onchange} {oninput}>
                 <div id="odds-form-area" />
                 <div id="odds-status-area" />
                 <div id="odds-run-area" />
@@ -66,7 +74,7 @@ pub fn odds_button(state: &AppContext) -> Html {
     let state = state.clone();
     let onclick = Callback::from(move |_| {
         state.dispatch(Action::ToggleOdds);
-        crate::worker::on_push(Some(Box::new(|push| draw(&push))));
+        crate::worker::on_push(Some(Box::new(|push| draw(&push, false))));
         send(&state, "open", "");
     });
     html! { <button id="open-odds" {onclick} title="Run across seeds, sweep settings, find tipping points">{ "Odds" }</button> }
@@ -87,8 +95,9 @@ fn send(state: &AppContext, act: &str, arg: &str) {
         state.doc
     );
     let state = state.clone();
+    let edits_sent = FIELD_EDITS.get();
     crate::worker::ask(None, request, move |reply| match reply {
-        Ok(reply) => answered(&state, &reply),
+        Ok(reply) => answered(&state, &reply, edits_sent),
         Err(why) => {
             let why = why.replace('&', "&amp;").replace('<', "&lt;");
             put("odds-run-area", &format!("<p class=\"odds-error\" role=\"alert\">{why}</p>"), None);
@@ -104,12 +113,22 @@ pub fn close(state: &AppContext) {
     state.dispatch(Action::ToggleOdds);
 }
 
-fn answered(state: &AppContext, reply: &Value) {
+/// `edits_sent`: the reader's field edits when the request went out.
+fn answered(state: &AppContext, reply: &Value, edits_sent: u32) {
     if let Some(file) = reply.get("download") {
         let text = file["text"].as_str().unwrap_or_default();
         return crate::share::download(file["name"].as_str().unwrap_or("odds.csv"), "text/csv", text.as_bytes());
     }
-    let Some(Value::Array(edits)) = reply.get("edits") else { return draw(reply) };
+    let Some(Value::Array(edits)) = reply.get("edits") else {
+        // A field changed after the request went out: the reply's form would drop it, so the
+        // form is asked for again, with it.
+        let fresh = FIELD_EDITS.get() == edits_sent;
+        draw(reply, fresh);
+        if !fresh && reply.get("form").is_some() {
+            send(state, "form", "");
+        }
+        return;
+    };
     let pairs: Vec<(String, Value)> =
         edits.iter().filter_map(|e| Some((e.get(0)?.as_str()?.to_owned(), e.get(1)?.clone()))).collect();
     if reply.get("closed").is_some() {
@@ -130,10 +149,11 @@ fn answered(state: &AppContext, reply: &Value) {
 /// Draws a reply's parts: the form (only when its key changed), the status, and the results
 /// when the reply has them, whole or as `parts` (a push while a batch runs has no form, and the
 /// results only now and then, often as the heatmap rows that changed); so the form, and what a
-/// reader is typing in it, stays.
-fn draw(reply: &Value) {
+/// reader is typing in it, stays; so does a form the reader changed after the request went out
+/// (`with_form` false).
+fn draw(reply: &Value, with_form: bool) {
     let text = |key: &str| reply.get(key).and_then(Value::as_str);
-    if let (Some(form), Some(key)) = (text("form"), text("form_key")) {
+    if let (true, Some(form), Some(key)) = (with_form, text("form"), text("form_key")) {
         put("odds-form-area", form, Some(key));
     }
     for (part, area) in [("status", "odds-status-area"), ("html", "odds-run-area")] {
@@ -157,6 +177,9 @@ fn put(id: &str, html: &str, key: Option<&str>) {
     }
     let focused = document.active_element().filter(|e| !e.id().is_empty());
     let typed = focused.as_ref().map(|e| js_sys::Reflect::get(e, &"value".into()));
+    // The caret or selection in a text field, kept too: typing goes on where it was.
+    let selection = |e: &web_sys::HtmlInputElement| Some((e.selection_start().ok()??, e.selection_end().ok()??));
+    let selected = focused.as_ref().and_then(|e| selection(e.dyn_ref()?));
     area.set_inner_html(html);
     if let Some(key) = key {
         let _ = area.set_attribute("data-key", key);
@@ -167,6 +190,9 @@ fn put(id: &str, html: &str, key: Option<&str>) {
             let _ = js_sys::Reflect::set(&element, &"value".into(), &value);
         }
         let _ = element.focus();
+        if let (Some((start, end)), Some(input)) = (selected, element.dyn_ref::<web_sys::HtmlInputElement>()) {
+            let _ = input.set_selection_range(start, end);
+        }
     }
 }
 

@@ -180,3 +180,26 @@ test('a shared link with a sweep opens the dialog filled in, and runs it', async
   await settled(page);
   expect(problems).toEqual([]);
 });
+
+test('what is typed while the worker redraws the form for a picked knob stays', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('./index.html');
+  await settled(page);
+  await openOdds(page);
+  await page.click('#odds-tab-sweep');
+  await expect(page.locator('#odds-k0')).toBeVisible();
+  // A pick, then typing before the worker's new form for it can arrive (in the same task).
+  await page.evaluate(() => {
+    const knob = document.querySelector('#odds-k0');
+    knob.value = '/endpoints/0/stack/0/circuit_breaker/failure_rate';
+    knob.dispatchEvent(new Event('input', { bubbles: true }));
+    knob.dispatchEvent(new Event('change', { bubbles: true }));
+    const from = document.querySelector('#odds-k0_from');
+    from.value = '17';
+    from.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForTimeout(1000);
+  await expect(page.locator('#odds-k0')).toHaveValue('/endpoints/0/stack/0/circuit_breaker/failure_rate');
+  await expect(page.locator('#odds-k0_from')).toHaveValue('17');
+  expect(problems).toEqual([]);
+});
