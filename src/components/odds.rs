@@ -49,7 +49,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
             }
         })
     };
-    let oninput = Callback::from(|_: InputEvent| FIELD_EDITS.set(FIELD_EDITS.get() + 1));
+    let oninput = Callback::from(|_: InputEvent| FIELD_EDITS.set(FIELD_EDITS.get().wrapping_add(1)));
     let close = {
         let state = state.clone();
         Callback::from(move |_| close(&state))
