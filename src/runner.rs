@@ -32,12 +32,6 @@ const REPORT_MS: f64 = 2.0 * SLICE_MS;
 /// A trace longer than this, in records, is a large run's: the work after it is spread over
 /// tasks of its own (see [`go_on`], and the stack diagram's model).
 const LARGE_TRACE_RECORDS: usize = 200_000;
-
-/// Whether `report` is a large run's (its trace longer than [`LARGE_TRACE_RECORDS`]), whose
-/// work after the run is spread over tasks of its own.
-pub fn is_large(report: &Report) -> bool {
-    report.trace.as_ref().is_some_and(|t| t.events.len() > LARGE_TRACE_RECORDS)
-}
 /// How long the journeys may take before the result is handed to the page in a task of its own
 /// (whose drawing takes tens of milliseconds after a large run), in milliseconds; the default
 /// example's take one.
@@ -58,6 +52,12 @@ pub const TRACE_EVENTS_MAX: usize = TRACE_BYTES_MAX / TRACE_RECORD_BYTES;
 /// CPU time a run (with its comparison) may take before it stops and asks, in milliseconds.
 /// Pages can lower it for tests with `window.rpRunBudgetMs`.
 pub const RUN_BUDGET_MS: f64 = 5_000.0;
+
+/// Whether `report` is a large run's (its trace longer than [`LARGE_TRACE_RECORDS`]), whose
+/// work after the run is spread over tasks of its own.
+pub fn is_large(report: &Report) -> bool {
+    report.trace.as_ref().is_some_and(|t| t.events.len() > LARGE_TRACE_RECORDS)
+}
 
 /// The run budget in force: [`RUN_BUDGET_MS`], or the page's `window.rpRunBudgetMs`.
 fn run_budget_ms() -> f64 {

@@ -163,7 +163,7 @@ fn send_next(client: &Rc<RefCell<Client>>) {
 
 /// Posts `text` to `worker` just after the browser paints its next frame (a timer set in a
 /// frame's callback fires after that frame's paint). Every answer comes later anyway, and the
-/// worker's work would share the machine's two cores with the drawing of an edit's result.
+/// worker's work would take a core from the browser while it draws an edit's result.
 /// Bound JavaScript functions, not closures: nothing to free, and little code.
 fn post_after_paint(worker: &Worker, text: String) {
     let message = JsValue::from(text);
