@@ -24,7 +24,7 @@ pub fn embed() -> Html {
     let root = use_node_ref();
     use_onscreen_playback(&state, &playback, root.clone());
     let revision = state.result.as_ref().map(|r| r.revision);
-    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default(), revision);
+    use_report_height(root.clone(), state.embed.as_ref().map(|e| e.id.clone()).unwrap_or_default());
     // The link back carries the scenario and view as they were at this run; the worker chunk
     // encodes it.
     let open_href = use_state(|| None::<String>);

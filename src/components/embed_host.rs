@@ -131,10 +131,11 @@ impl HeightReporter {
 }
 
 /// Inside an iframe, reports `root`'s height to the host page whenever it changes: on every
-/// resize (a `ResizeObserver`), and after each render that may change it (`revision`), since
-/// browsers do not run resize observers in an off-screen cross-origin (sandboxed) frame.
+/// resize (a `ResizeObserver`), and after every render of the embed, since browsers do not run
+/// resize observers in an off-screen cross-origin (sandboxed) frame, and content can change
+/// there without a new run (the "Open in playground" link arrives from the worker).
 #[hook]
-pub fn use_report_height(root: NodeRef, id_option: String, revision: Option<u64>) {
+pub fn use_report_height(root: NodeRef, id_option: String) {
     let reporter = use_memo((), move |_| {
         let host = host_window();
         let id = if host.is_some() { frame_id(&id_option) } else { String::new() };
@@ -142,7 +143,7 @@ pub fn use_report_height(root: NodeRef, id_option: String, revision: Option<u64>
     });
     {
         let (reporter, root) = (reporter.clone(), root.clone());
-        use_effect_with(revision, move |_| reporter.report(&root));
+        use_effect(move || reporter.report(&root));
     }
     use_effect_with((), move |_| {
         let callback = {
