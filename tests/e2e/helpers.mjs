@@ -2,6 +2,7 @@
 // page for errors and stray network requests. (Older specs still carry their own copies.)
 import { expect } from '@playwright/test';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** The folder screenshots are written to. */
 export const shots = new URL('./artifacts/', import.meta.url).pathname;
@@ -20,4 +21,17 @@ export function watchProblems(page) {
   // blob: is the page's own worker script (see src/worker.rs), data: a download link's.
   page.on('request', (r) => !/^(http:\/\/127\.0\.0\.1|data:|blob:)/.test(r.url()) && problems.push(`network: ${r.url()}`));
   return problems;
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe-core finds in the page, in words. */
+export async function seriousViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
 }

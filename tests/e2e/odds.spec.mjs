@@ -5,7 +5,7 @@
 // dialog is drawn by the worker chunk; the runs go to a pool of workers.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { settled, shots, watchProblems } from './helpers.mjs';
+import { seriousViolations, settled, shots, watchProblems } from './helpers.mjs';
 
 async function openOdds(page) {
   await page.click('#open-odds');
@@ -201,5 +201,68 @@ test('what is typed while the worker redraws the form for a picked knob stays', 
   await page.waitForTimeout(1000);
   await expect(page.locator('#odds-k0')).toHaveValue('/endpoints/0/stack/0/circuit_breaker/failure_rate');
   await expect(page.locator('#odds-k0_from')).toHaveValue('17');
+  expect(problems).toEqual([]);
+});
+
+test('on a phone in the dark, a seed or a cell picked from the lists is ringed in the charts and opened from the keyboard', async ({ page }) => {
+  test.setTimeout(240_000);
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('./index.html#example/retries-every-layer');
+  await settled(page);
+  await openOdds(page);
+  await page.fill('#odds-seeds', '10');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText('10 runs in', { timeout: 120_000 });
+  // The list names each seed run; picking one rings its dot in every strip.
+  const list = page.locator('#odds-open_seed');
+  await expect(list.locator('option')).toHaveCount(10);
+  const seed = await list.locator('option').nth(3).getAttribute('value');
+  await list.focus();
+  await list.selectOption(seed);
+  const ringed = page.locator('.strip-plot .dot.picked');
+  await expect(ringed).toHaveCount(await page.locator('.strip-plot').count());
+  for (const dot of await ringed.all()) await expect(dot).toHaveAttribute('data-arg', seed);
+  await page.locator('.strip').first().screenshot({ path: `${shots}odds-seed-picked-dark-390.png` });
+  await page.locator('#odds-open-seed').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.banner')).toContainText(`Opened the run on seed ${seed}`);
+  await settled(page);
+
+  // A 2 × 3 sweep: the chart follows the dark theme, and the picked row and column outline the
+  // cell the button opens.
+  await openOdds(page);
+  await page.click('#odds-tab-sweep');
+  await page.selectOption('#odds-k0', '/endpoints/0/stack/0/retry/max_attempts');
+  await page.fill('#odds-k0_from', '1');
+  await page.fill('#odds-k0_to', '2');
+  await page.fill('#odds-k0_steps', '2');
+  await page.selectOption('#odds-k1', '/services/0/faults/0/outage/to');
+  await page.fill('#odds-k1_from', '22s');
+  await page.fill('#odds-k1_to', '50s');
+  await page.fill('#odds-k1_steps', '3');
+  await page.fill('#odds-cell_seeds', '1');
+  await page.click('#odds-run');
+  await expect(progress(page)).toContainText('6 runs in', { timeout: 120_000 });
+  const chart = page.locator('#odds-heatmap');
+  await expect(chart.locator('.picked')).toHaveAttribute('data-arg', '0');
+  expect(await chart.locator('svg > rect').first().evaluate((e) => getComputedStyle(e).fill)).toBe('rgb(17, 21, 28)');
+  await expect(page.locator('#odds-digest')).toBeVisible();
+  for (const [list, value, cell] of [['#odds-open_row', '1', '3'], ['#odds-open_column', '2', '5']]) {
+    await page.locator(list).focus();
+    await page.locator(list).selectOption({ value }); // by value: the labels are numbers too
+    await expect(chart.locator('.picked')).toHaveAttribute('data-arg', cell);
+  }
+  await expect(chart.locator('.picked title')).toHaveText(/max attempts = 2, .* to = 50s:/);
+  // On a narrow screen the chart scrolls sideways: its region takes the focus, for the arrow keys.
+  await chart.focus();
+  await expect(chart).toBeFocused();
+  await page.locator('.dialog').screenshot({ path: `${shots}odds-sweep-picked-dark-390.png` });
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.locator('#odds-open-cell').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.banner')).toContainText('max attempts = 2');
+  await expect(page.locator('.banner')).toContainText('to = 50s');
   expect(problems).toEqual([]);
 });

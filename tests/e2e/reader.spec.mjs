@@ -4,11 +4,10 @@
 // the focus; and an axe-core check finds no serious accessibility violation.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { seriousViolations } from './helpers.mjs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const SIZES = [
   { name: 'phone', width: 390, height: 844 },
@@ -165,13 +164,7 @@ for (const scheme of ['light', 'dark']) {
     await page.goto('./index.html#example/all-six');
     await settled(page);
     await page.locator('.pipeline .layer .layer-title').first().click();
-    await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    });
+    const violations = await seriousViolations(page);
     await page.screenshot({ path: `${shots}/reader-axe-${scheme}.png`, fullPage: true });
     expect(violations).toEqual([]);
   });

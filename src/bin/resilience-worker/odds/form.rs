@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 pub type Fields = BTreeMap<String, String>;
 
 /// The form's field names (anything else the page sends is ignored).
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 21] = [
     "tab",
     "seeds",
     "first_seed",
@@ -32,11 +32,20 @@ pub const NAMES: [&str; 20] = [
     "t_seeds",
     "open_row",
     "open_column",
+    "open_seed",
 ];
 
 /// A field's value, or "".
 pub fn get<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).map_or("", String::as_str)
+}
+
+/// The index of the sweep's cell picked in the rows' and columns' lists (the first until one is
+/// picked), in a sweep whose second knob has `columns` values (1 for a single knob).
+pub fn picked_cell(fields: &Fields, columns: usize) -> usize {
+    let pick = |name: &str| get(fields, name).parse::<usize>().unwrap_or(0);
+    let width = columns.max(1);
+    pick("open_row") * width + pick("open_column").min(width - 1)
 }
 
 /// Fills every missing field from the document: the knobs and ranges a sweep or search starts

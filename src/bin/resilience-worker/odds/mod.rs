@@ -142,7 +142,7 @@ impl Session {
                     return Effect { reply: json!({ "download": { "name": "sweep.csv", "text": text } }), stop_jobs };
                 }
             }
-            "seed" | "cell" | "open-cell" | "probe" => {
+            "seed" | "open-seed" | "cell" | "open-cell" | "probe" => {
                 if let Some(Value::Array(mut edits)) = self.edits_to_open(request, arg) {
                     let said = self.opened(&edits);
                     edits.extend(self.sweep_to_write.take().map(|sweep| json!(["/sweep", sweep])));
@@ -369,12 +369,13 @@ impl Session {
         let batch = self.shown()?;
         match (&batch.work, request.get("act").and_then(Value::as_str)?) {
             (Work::Seeds { .. }, "seed") => Some(json!([["/seed", arg.parse::<u64>().ok()?]])),
+            (Work::Seeds { .. }, "open-seed") => {
+                Some(json!([["/seed", form::get(&self.fields, "open_seed").parse::<u64>().ok()?]]))
+            }
             (Work::Sweep { plan, outcomes, .. }, "cell") => cell_edits(plan, outcomes, arg.parse().ok()?),
             (Work::Sweep { plan, outcomes, .. }, "open-cell") => {
-                let row: usize = form::get(&self.fields, "open_row").parse().ok()?;
-                let column: usize = form::get(&self.fields, "open_column").parse().unwrap_or(0);
-                let width = plan.sweep().knobs.get(1).map_or(1, |k| k.values.len());
-                cell_edits(plan, outcomes, row * width + column.min(width - 1))
+                let columns = plan.sweep().knobs.get(1).map_or(1, |k| k.values.len());
+                cell_edits(plan, outcomes, form::picked_cell(&self.fields, columns))
             }
             (Work::Tip { request, tip, .. }, "probe") => {
                 let probe = tip.probes.get(arg.parse::<usize>().ok()?)?;

@@ -118,6 +118,38 @@ fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
 }
 
 #[test]
+fn the_seed_or_cell_picked_from_the_lists_is_marked_in_the_charts_and_opened_by_its_button() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "3"}}));
+    let html = run_pool(&mut coordinator, 2, 9);
+    let seeds: Vec<u64> = (0..3).map(|i| resilience_engine::odds::seed_at(13, i)).collect();
+    assert!(html.contains(&format!("<option value=\"{}\" selected>seed {}", seeds[0], seeds[0])), "{html}");
+    // Picking another seed rings its dot in every strip, and its button opens that run.
+    let reply = act(&mut coordinator, &json!({"act": "form", "form": {"open_seed": seeds[2].to_string()}}));
+    let html = drawn(&reply);
+    let ringed = format!("picked\" data-act=\"seed\" data-arg=\"{}\"", seeds[2]);
+    assert_eq!(html.matches(&ringed).count(), html.matches("class=\"strip-plot\"").count(), "{html}");
+    assert_eq!(html.matches("picked\" data-act=\"seed\"").count(), html.matches(&ringed).count());
+    let reply = act(&mut coordinator, &json!({"act": "open-seed"}));
+    assert_eq!(reply["edits"], json!([["/seed", seeds[2]]]), "{reply}");
+
+    // A two-knob sweep: the picked row and column outline one cell, the one the button opens.
+    // (A second knob picked anew starts with its own range: 150 to 600 rps in 10 steps.)
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "2",
+        "k0_steps": "2", "k1": "/endpoints/0/load/spike/rps", "cell_seeds": "1", "chart": "expect[0]"});
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    let html = run_pool(&mut coordinator, 2, 3);
+    assert_eq!(html.matches("class=\"picked\"").count(), 1, "{html}");
+    assert!(html.contains("class=\"picked\" data-act=\"cell\" data-arg=\"0\""), "the first until picked: {html}");
+    let reply = act(&mut coordinator, &json!({"act": "form", "form": {"open_row": "1", "open_column": "2"}}));
+    assert!(drawn(&reply).contains("class=\"picked\" data-act=\"cell\" data-arg=\"12\""), "{reply}");
+    let reply = act(&mut coordinator, &json!({"act": "open-cell"}));
+    let edits = reply["edits"].as_array().expect("edits");
+    assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 2]), "{reply}");
+    assert_eq!(edits[1], json!(["/endpoints/0/load/spike/rps", 250]), "{reply}");
+}
+
+#[test]
 fn too_much_work_or_a_bad_field_is_refused_before_any_run_saying_why() {
     let mut coordinator = Worker::default();
     let mut huge = example("retry-storm");

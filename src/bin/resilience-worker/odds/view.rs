@@ -272,7 +272,10 @@ fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
         Work::Seeds { first_seed, assertions, faults, outcomes, .. } => {
             let done: Vec<SeedOutcome> = outcomes.iter().flatten().cloned().collect();
             let odds = odds::aggregate(&done, *assertions, faults.len());
-            seeds_results(out, &odds, &done, faults, *first_seed);
+            // The seed picked in the list, if it is one of this batch's, else the first.
+            let typed = form::get(fields, "open_seed").parse::<u64>().ok();
+            let picked = done.iter().map(|o| o.seed).find(|&s| Some(s) == typed).or(done.first().map(|o| o.seed));
+            seeds_results(out, &odds, &Dots { values: &[], runs: &done, picked }, faults, *first_seed);
             serde_json::to_string(&odds).unwrap_or_default()
         }
         Work::Sweep { plan, outcomes, .. } => {
@@ -337,7 +340,18 @@ fn shown(name: &str, v: f64) -> String {
     }
 }
 
-fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[String], first_seed: u64) {
+/// A strip plot's dots: a value per seed run, and the seed the reader picked (marked).
+struct Dots<'a> {
+    /// The figure on each run, in the order of `runs`.
+    values: &'a [Option<f64>],
+    /// The runs, in seed order.
+    runs: &'a [SeedOutcome],
+    /// The seed picked in the list that opens a seed's run.
+    picked: Option<u64>,
+}
+
+fn seeds_results(out: &mut String, odds: &Odds, seeds: &Dots<'_>, faults: &[String], first_seed: u64) {
+    let done = seeds.runs;
     let _ = write!(out, "<h3>Claims across {} seeds (from seed {first_seed})</h3>", odds.runs);
     if odds.assertions.is_empty() {
         out.push_str("<p class=\"muted\">This scenario makes no claims (its expect list is empty).</p>");
@@ -368,17 +382,41 @@ fn seeds_results(out: &mut String, odds: &Odds, done: &[SeedOutcome], faults: &[
         }
         out.push_str("</li>");
     }
-    out.push_str("</ul><h3>Figures across seeds</h3><p class=\"muted\">Each dot is a seed (red: it fails a claim); the bar is the middle half, the line the median. Click a dot to open its run.</p>");
+    out.push_str("</ul><h3>Figures across seeds</h3><p class=\"muted\">Each dot is a seed (red: it fails a claim); the bar is the middle half, the line the median. Click a dot to open its run, or pick a seed below: its dots are ringed.</p>");
+    open_seed(out, seeds);
     for (name, distribution) in &odds.figures {
         let values: Vec<Option<f64>> = done.iter().map(|o| o.figures.as_ref().and_then(|f| f.get(name))).collect();
-        strip(out, figure_label(name), name, distribution.as_ref(), &values, done);
+        strip(out, (figure_label(name), name), distribution.as_ref(), &Dots { values: &values, ..*seeds });
     }
     for (k, label) in faults.iter().enumerate() {
         let values: Vec<Option<f64>> =
             done.iter().map(|o| o.figures.as_ref().and_then(|f| f.recovery_ms.get(k).copied().flatten())).collect();
         let title = format!("recovery after {label}");
-        strip(out, &title, "recovery", odds.recovery_ms.get(k).and_then(Option::as_ref), &values, done);
+        let distribution = odds.recovery_ms.get(k).and_then(Option::as_ref);
+        strip(out, (&title, "recovery"), distribution, &Dots { values: &values, ..*seeds });
     }
+}
+
+/// The keyboard's way to a seed's run (the dots are for a pointer): a list of the seeds run,
+/// each saying whether it fails a claim, and a button that opens the one picked.
+fn open_seed(out: &mut String, seeds: &Dots<'_>) {
+    if seeds.runs.is_empty() {
+        return;
+    }
+    let options: Vec<(String, String)> = seeds
+        .runs
+        .iter()
+        .map(|run| {
+            let fails = if run.verdicts.iter().any(|v| !v.pass) { ": fails a claim" } else { "" };
+            (run.seed.to_string(), format!("seed {}{fails}", run.seed))
+        })
+        .collect();
+    let picked = seeds.picked.map(|s| s.to_string()).unwrap_or_default();
+    out.push_str("<div class=\"odds-open\">");
+    select(out, "open_seed", "Seed", &picked, &options);
+    out.push_str(
+        "<button type=\"button\" id=\"odds-open-seed\" data-act=\"open-seed\">Open this seed's run</button></div>",
+    );
 }
 
 /// Most failing seeds a claim lists (as buttons that open their runs).
@@ -389,14 +427,9 @@ const STRIP_DOTS_MAX: usize = 200;
 
 /// One figure's strip plot: a dot per seed (up to [`STRIP_DOTS_MAX`]), the middle half and the
 /// median.
-fn strip(
-    out: &mut String,
-    title: &str,
-    unit: &str,
-    d: Option<&Distribution>,
-    values: &[Option<f64>],
-    runs: &[SeedOutcome],
-) {
+/// `unit`: the figure's name, which says how its values read (see `shown`).
+fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>, dots: &Dots<'_>) {
+    let (values, runs) = (dots.values, dots.runs);
     let _ = write!(out, "<div class=\"strip\"><div class=\"strip-label\"><b>{}</b> ", esc(title));
     let Some(d) = d else {
         let _ = write!(out, "no value on any of {} seeds</div></div>", values.len());
@@ -435,10 +468,19 @@ fn strip(
     // Every seed up to STRIP_DOTS_MAX, else an even sample: thousands of dots would cost the
     // page's thread more than they tell (the middle half and median are of every seed).
     let every = values.len().div_ceil(STRIP_DOTS_MAX).max(1);
-    for (i, (v, run)) in values.iter().zip(runs).enumerate().step_by(every) {
+    // The picked seed's dot is drawn last, on top of the others.
+    let picked = |run: &SeedOutcome| dots.picked == Some(run.seed);
+    let sampled = values.iter().zip(runs).enumerate().filter(|(i, (_, run))| i % every == 0 && !picked(run));
+    let last = values.iter().zip(runs).enumerate().filter(|(_, (_, run))| picked(run));
+    for (i, (v, run)) in sampled.chain(last) {
         let Some(v) = v else { continue };
         let fails = run.verdicts.iter().any(|v| !v.pass);
-        let class = if fails { "dot fail" } else { "dot" };
+        let class = match (fails, picked(run)) {
+            (false, false) => "dot",
+            (true, false) => "dot fail",
+            (false, true) => "dot picked",
+            (true, true) => "dot fail picked",
+        };
         let _ = write!(
             out,
             "<circle class=\"{class}\" data-act=\"seed\" data-arg=\"{}\" cx=\"{:.1}\" cy=\"{}\" r=\"4\"><title>seed {}: {}</title></circle>",
@@ -472,7 +514,16 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fiel
     // The engine's chart marks each cell with data-cell; here a click on one opens it.
     let named = odds::svg::Names { chart, knobs: names.clone() };
     let svg = odds::svg::chart_named(result, &named).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
-    let _ = write!(out, "<div class=\"odds-chart\" id=\"odds-heatmap\">{svg}</div>");
+    // The cell that "Open this cell's run" opens is outlined.
+    let picked = form::picked_cell(fields, result.knobs.get(1).map_or(1, |k| k.labels.len()));
+    let act = format!(" data-act=\"cell\" data-arg=\"{picked}\"");
+    let svg = svg.replacen(&act, &format!(" class=\"picked\"{act}"), 1);
+    // A region that can take the focus: on a narrow screen the chart scrolls sideways.
+    let _ = write!(
+        out,
+        "<div class=\"odds-chart\" id=\"odds-heatmap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">{svg}</div>",
+        esc(&named.chart)
+    );
     // The keyboard's way to a cell.
     out.push_str("<div class=\"odds-open\">");
     let axis_options = |k: &odds::Axis| -> Vec<(String, String)> {
