@@ -32,8 +32,10 @@ wasm=dist/resilience-playground_bg.wasm
 worker=dist/resilience-worker_bg.wasm
 # A fence against growth, not the goal (250 KB needs the engine out of the page). Raised from
 # 400,000 to 400,600 in session 11: requests to the worker go out after the paint (an edit shown
-# about 4 ms sooner) and the odds form keeps what a reader types while the worker redraws it.
-budget=400600
+# about 4 ms sooner) and the odds form keeps what a reader types while the worker redraws it;
+# to 400,700 in session 12: the odds dialog tells the worker when the page is a phone's, which
+# gets a chart laid out for its width (127 bytes).
+budget=400700
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"

@@ -86,11 +86,13 @@ fn send(state: &AppContext, act: &str, arg: &str) {
     let Some(window) = web_sys::window() else { return };
     let text = |t: &str| Value::from(t).to_string();
     let request = format!(
-        r#"{{"op":"odds","act":{},"arg":{},"form":{},"cores":{},"search":{},"doc":{}}}"#,
+        r#"{{"op":"odds","act":{},"arg":{},"form":{},"cores":{},"narrow":{},"search":{},"doc":{}}}"#,
         text(act),
         text(arg),
         form_values(),
         window.navigator().hardware_concurrency(),
+        // As the style sheet's phone layout (see `Layout::NARROW`).
+        window.inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 700.0),
         text(&window.location().search().unwrap_or_default()),
         state.doc
     );

@@ -255,7 +255,14 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
     await expect(chart.locator('.picked')).toHaveAttribute('data-arg', cell);
   }
   await expect(chart.locator('.picked title')).toHaveText(/max attempts = 2, .* to = 50s:/);
-  // On a narrow screen the chart scrolls sideways: its region takes the focus, for the arrow keys.
+  // Outlined in the text's colour, not the background's.
+  expect(await chart.locator('.picked').evaluate((e) => getComputedStyle(e).stroke)).toBe(await page.locator('.dialog').evaluate((e) => getComputedStyle(e).color));
+  // A phone gets the narrow chart: it fits the screen, its text at a readable size.
+  await expect(chart.locator('svg')).toHaveAttribute('width', '360');
+  expect(await chart.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+  const textPx = await chart.locator('svg').evaluate((svg) => 11 * svg.getBoundingClientRect().width / 360);
+  expect(textPx).toBeGreaterThan(9.5);
+  // The chart's region takes the focus (a wide chart scrolls sideways, for the arrow keys).
   await chart.focus();
   await expect(chart).toBeFocused();
   await page.locator('.dialog').screenshot({ path: `${shots}odds-sweep-picked-dark-390.png` });

@@ -280,6 +280,39 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
 }
 
 #[test]
+fn a_narrow_chart_fits_a_phone_with_its_legend_under_the_plot() {
+    let mut doc = with_sweep(json!({ "knobs": [
+        { "path": "/endpoints/0/stack/0/retry/max_attempts", "values": [0, 2] },
+        { "path": "/endpoints/0/stack/1/timeout/timeout", "values": ["100ms", "300ms", "1s"] }
+    ], "chart": "p99_ms" }));
+    doc["duration"] = json!("3s");
+    let plan = Plan::new(&doc).unwrap();
+    let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
+    let names = svg::Names { chart: "p99 latency (ms)".into(), knobs: vec!["max attempts".into(), "timeout".into()] };
+    let narrow = svg::chart_laid_out(&plan.summarize(&outcomes), &names, &svg::Layout::NARROW);
+    well_formed(&narrow).unwrap();
+    assert!(narrow.contains("width=\"360\" height=\"508\""), "{narrow}");
+    assert_eq!(narrow.matches("<rect data-cell=").count(), 6);
+    assert_eq!(narrow.matches("<rect x=").count(), 11, "the legend's 11 steps");
+    // Every position lies inside the chart; the legend's colour bar lies under the plot.
+    let numbers = |attribute: &str| -> Vec<f64> {
+        narrow
+            .split(&format!(" {attribute}=\""))
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.parse().ok())
+            .collect()
+    };
+    assert!(numbers("x").iter().all(|x| (0.0..=360.0).contains(x)), "{:?}", numbers("x"));
+    assert!(numbers("y").iter().all(|y| (0.0..=508.0).contains(y)), "{:?}", numbers("y"));
+    let bar = narrow.split("<rect x=").nth(1).unwrap();
+    let bar_y: f64 = bar.split("y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(bar_y > 48.0 + 270.0 + 80.0, "{bar}");
+    assert_eq!(svg::chart_named(&plan.summarize(&outcomes), &names), {
+        svg::chart_laid_out(&plan.summarize(&outcomes), &names, &svg::Layout::WIDE)
+    });
+}
+
+#[test]
 fn the_sweep_travels_in_share_links() {
     use resilience_engine::scenario::link::{self, SharedView};
     let doc = storm();

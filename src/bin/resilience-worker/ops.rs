@@ -12,7 +12,7 @@
 //! | `link`    | `doc`, `view`                        | `payload` (a share link's `#s=` payload)         |
 //! | `pretty`  | `doc`                                | `text` (the document, indented)                  |
 //! | `export`  | `doc`, `trace_events`, `format`      | `text` (`trace-csv`, `trace-json`, `metrics-csv`) |
-//! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
+//! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `narrow`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
 //! | `odds_runs` | `kind`, `doc`, `first_seed`, `from`, `to` | `from`, `outcomes` (a pool worker's job)     |
 //!
 //! A request that cannot be answered gets `{"id": …, "error": "…"}`: the reason in words.

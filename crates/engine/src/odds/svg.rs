@@ -8,13 +8,52 @@ use core::fmt::Write as _;
 
 use super::{Axis, SweepResult};
 
-/// Plot area, in pixels.
-const PLOT_PX: f64 = 480.0;
-/// Margins: left (row labels), top (title), legend column width, bottom (column labels).
-const LEFT_PX: f64 = 170.0;
-const TOP_PX: f64 = 50.0;
-const LEGEND_PX: f64 = 150.0;
-const BOTTOM_PX: f64 = 90.0;
+/// Where a chart's parts go, in pixels: the plot square, the margins around it (row labels on
+/// the left, the title on top, column labels below) and the legend, beside the plot or under it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The plot's side.
+    pub plot_px: f64,
+    /// Left of the plot: the vertical axis title and the row labels.
+    pub left_px: f64,
+    /// Above the plot: the title.
+    pub top_px: f64,
+    /// Below the plot: the column labels and the horizontal axis title.
+    pub bottom_px: f64,
+    /// Right of the plot: the legend's column, or a margin when the legend is below.
+    pub right_px: f64,
+    /// The legend lies under the plot, its colour bar across (a narrow screen), instead of in
+    /// a column beside it.
+    pub legend_below: bool,
+}
+
+impl Layout {
+    /// For a file or a wide screen: 800 × 620, the legend beside the plot.
+    pub const WIDE: Self =
+        Self { plot_px: 480.0, left_px: 170.0, top_px: 50.0, bottom_px: 90.0, right_px: 150.0, legend_below: false };
+    /// For a phone: about 360 wide, so that its text stays readable at the screen's width; the
+    /// legend under the plot.
+    pub const NARROW: Self =
+        Self { plot_px: 270.0, left_px: 80.0, top_px: 48.0, bottom_px: 80.0, right_px: 10.0, legend_below: true };
+
+    fn width(&self) -> f64 {
+        self.left_px + self.plot_px + self.right_px
+    }
+
+    fn height(&self) -> f64 {
+        let legend = if self.legend_below { LEGEND_BELOW_PX } else { 0.0 };
+        self.top_px + self.plot_px + self.bottom_px + legend
+    }
+
+    /// Characters of the title on one line.
+    fn title_chars(&self) -> usize {
+        // About 8 pixels a character at 14 px, bold (96 on a wide chart).
+        ((self.width() - 32.0) / 8.0) as usize
+    }
+}
+
+/// Height of a legend under the plot, in pixels.
+const LEGEND_BELOW_PX: f64 = 110.0;
 
 /// The sweep as a heatmap (two knobs) or a line chart (one knob), its chart and knobs named as
 /// the document names them (`p99_ms`, `/endpoints/0/stack/0/retry/max_attempts`).
@@ -38,7 +77,13 @@ pub struct Names {
 /// tooltips.
 #[must_use]
 pub fn chart_named(result: &SweepResult, names: &Names) -> String {
-    let (width, height) = (LEFT_PX + PLOT_PX + LEGEND_PX, TOP_PX + PLOT_PX + BOTTOM_PX);
+    chart_laid_out(result, names, &Layout::WIDE)
+}
+
+/// [`chart_named`], laid out as `at` says (a phone's page asks for [`Layout::NARROW`]).
+#[must_use]
+pub fn chart_laid_out(result: &SweepResult, names: &Names, at: &Layout) -> String {
+    let (width, height) = (at.width(), at.height());
     let axes: Vec<Axis> = result
         .knobs
         .iter()
@@ -49,15 +94,19 @@ pub fn chart_named(result: &SweepResult, names: &Names) -> String {
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n<text x=\"12\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
         xml(&title),
-        lines(&wrap(&title, TITLE_CHARS, 2), 12.0, 16.0)
+        lines(&wrap(&title, at.title_chars(), 2), 12.0, 16.0)
     );
     let scale = Scale::of(result);
     match axes.as_slice() {
-        [rows, columns] => heatmap(&mut out, result, rows, columns, &scale),
-        [axis] => line(&mut out, result, (axis, &names.chart), &scale),
+        [rows, columns] => heatmap(&mut out, result, (rows, columns), &scale, at),
+        [axis] => line(&mut out, result, (axis, &names.chart), &scale, at),
         _ => {}
     }
-    legend(&mut out, result, &names.chart, &scale);
+    if at.legend_below {
+        legend_below(&mut out, result, &names.chart, &scale, at);
+    } else {
+        legend(&mut out, result, &names.chart, &scale, at);
+    }
     out.push_str("</svg>\n");
     out
 }
@@ -109,24 +158,24 @@ impl Scale {
 /// come in can redraw the rows that changed, not the whole chart.
 pub const ROW_ID: &str = "sweep-row-";
 
-fn heatmap(out: &mut String, result: &SweepResult, rows: &Axis, columns: &Axis, scale: &Scale) {
-    let (h, w) = (PLOT_PX / rows.labels.len().max(1) as f64, PLOT_PX / columns.labels.len().max(1) as f64);
+fn heatmap(out: &mut String, result: &SweepResult, (rows, columns): (&Axis, &Axis), scale: &Scale, at: &Layout) {
+    let (h, w) = (at.plot_px / rows.labels.len().max(1) as f64, at.plot_px / columns.labels.len().max(1) as f64);
     let mut drawn = vec![String::new(); rows.labels.len()];
     for cell in &result.cells {
         let (Some(r), Some(c)) = (cell.coords.first(), cell.coords.get(1)) else { continue };
         let Some(row) = drawn.get_mut(*r) else { continue };
-        heatmap_cell(row, cell, (*r, *c), (w, h), (rows, columns), scale);
+        heatmap_cell(row, cell, (*r, *c), (w, h), (rows, columns), (scale, at));
     }
     for (r, row) in drawn.iter().enumerate() {
         let _ = writeln!(out, "<g id=\"{ROW_ID}{r}\">{row}</g>");
     }
     for (r, label) in rows.labels.iter().enumerate() {
-        let y = TOP_PX + (r as f64 + 0.5) * h + 4.0;
+        let y = at.top_px + (r as f64 + 0.5) * h + 4.0;
         let _ =
-            writeln!(out, "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", LEFT_PX - 6.0, xml(label));
+            writeln!(out, "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", at.left_px - 6.0, xml(label));
     }
-    column_labels(out, columns, w);
-    axis_titles(out, &rows.path, &columns.path);
+    column_labels(out, columns, w, at);
+    axis_titles(out, &rows.path, &columns.path, at);
 }
 
 /// One cell of the heatmap at `(row, column)`, `size` (width, height) pixels: its colour, its
@@ -137,9 +186,9 @@ fn heatmap_cell(
     (r, c): (usize, usize),
     (w, h): (f64, f64),
     (rows, columns): (&Axis, &Axis),
-    scale: &Scale,
+    (scale, at): (&Scale, &Layout),
 ) {
-    let (x, y) = (LEFT_PX + c as f64 * w, TOP_PX + r as f64 * h);
+    let (x, y) = (at.left_px + c as f64 * w, at.top_px + r as f64 * h);
     let (fill, shown, mark) = match (&cell.invalid, cell.value) {
         (Some(why), _) => ("#9e9e9e".to_owned(), format!("invalid: {why}"), "×"),
         (None, Some(v)) => (scale.colour(v), scale.text(v), ""),
@@ -165,10 +214,10 @@ fn heatmap_cell(
     }
 }
 
-fn column_labels(out: &mut String, columns: &Axis, w: f64) {
-    let y = TOP_PX + PLOT_PX + 14.0;
+fn column_labels(out: &mut String, columns: &Axis, w: f64, at: &Layout) {
+    let y = at.top_px + at.plot_px + 14.0;
     for (c, label) in columns.labels.iter().enumerate() {
-        let x = LEFT_PX + (c as f64 + 0.5) * w;
+        let x = at.left_px + (c as f64 + 0.5) * w;
         let _ = writeln!(
             out,
             "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {x:.1} {y:.1})\">{}</text>",
@@ -177,15 +226,15 @@ fn column_labels(out: &mut String, columns: &Axis, w: f64) {
     }
 }
 
-fn axis_titles(out: &mut String, vertical: &str, horizontal: &str) {
+fn axis_titles(out: &mut String, vertical: &str, horizontal: &str, at: &Layout) {
     let _ = writeln!(
         out,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
-        LEFT_PX + PLOT_PX / 2.0,
-        TOP_PX + PLOT_PX + BOTTOM_PX - 8.0,
+        at.left_px + at.plot_px / 2.0,
+        at.top_px + at.plot_px + at.bottom_px - 8.0,
         xml(horizontal)
     );
-    let (x, y) = (14.0, TOP_PX + PLOT_PX / 2.0);
+    let (x, y) = (14.0, at.top_px + at.plot_px / 2.0);
     let _ = writeln!(
         out,
         "<text x=\"{x}\" y=\"{y:.1}\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 {x} {y:.1})\">{}</text>",
@@ -193,14 +242,15 @@ fn axis_titles(out: &mut String, vertical: &str, horizontal: &str) {
     );
 }
 
-fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), scale: &Scale) {
+fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), scale: &Scale, at: &Layout) {
     let n = axis.labels.len().max(1);
-    let w = PLOT_PX / n as f64;
+    let (left, top, plot) = (at.left_px, at.top_px, at.plot_px);
+    let w = plot / n as f64;
     let _ = writeln!(
         out,
-        "<rect x=\"{LEFT_PX}\" y=\"{TOP_PX}\" width=\"{PLOT_PX}\" height=\"{PLOT_PX}\" fill=\"none\" stroke=\"#888\"/>"
+        "<rect x=\"{left}\" y=\"{top}\" width=\"{plot}\" height=\"{plot}\" fill=\"none\" stroke=\"#888\"/>"
     );
-    let point = |i: usize, v: f64| (LEFT_PX + (i as f64 + 0.5) * w, TOP_PX + PLOT_PX * (1.0 - scale.at(v)));
+    let point = |i: usize, v: f64| (left + (i as f64 + 0.5) * w, top + plot * (1.0 - scale.at(v)));
     let points: Vec<String> = result
         .cells
         .iter()
@@ -227,29 +277,29 @@ fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), sc
         }
     }
     for (t, v) in [(0.0, scale.low), (0.5, (scale.low + scale.high) / 2.0), (1.0, scale.high)] {
-        let y = TOP_PX + PLOT_PX * (1.0 - t) + 4.0;
+        let y = top + plot * (1.0 - t) + 4.0;
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",
-            LEFT_PX - 6.0,
+            left - 6.0,
             xml(&scale.text(v))
         );
     }
-    column_labels(out, axis, w);
-    axis_titles(out, chart, &axis.path);
+    column_labels(out, axis, w, at);
+    axis_titles(out, chart, &axis.path, at);
 }
 
 /// The colour bar with its ends, and the marks for invalid and empty cells.
-fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale) {
-    let x = LEFT_PX + PLOT_PX + 24.0;
+fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale, at: &Layout) {
+    let x = at.left_px + at.plot_px + 24.0;
     let heading = wrap(chart, LEGEND_CHARS, 4);
     let _ = writeln!(
         out,
         "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
-        TOP_PX + 4.0,
+        at.top_px + 4.0,
         lines(&heading, x, 13.0)
     );
-    let top = TOP_PX + 14.0 + 13.0 * (heading.len().max(1) - 1) as f64;
+    let top = at.top_px + 14.0 + 13.0 * (heading.len().max(1) - 1) as f64;
     let steps = 10;
     for i in 0..=steps {
         let t = f64::from(steps - i) / f64::from(steps);
@@ -270,8 +320,59 @@ fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale) {
     let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 48.0, result.seeds);
 }
 
-/// Characters of the title on one line, and of the legend's heading.
-const TITLE_CHARS: usize = 96;
+/// The legend under the plot, for a narrow chart: its heading on one line, the colour bar across
+/// the plot's width (low on the left) with its ends and middle, then the marks, two a line.
+fn legend_below(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale, at: &Layout) {
+    let (x, top) = (at.left_px, at.top_px + at.plot_px + at.bottom_px + 14.0);
+    let heading = wrap(chart, (at.plot_px / 6.5) as usize, 1);
+    let _ = writeln!(
+        out,
+        "<g class=\"legend\"><text x=\"{x}\" y=\"{top}\" font-weight=\"bold\">{}</text>",
+        lines(&heading, x, 13.0)
+    );
+    let steps = 10;
+    let step_px = at.plot_px / f64::from(steps + 1);
+    for i in 0..=steps {
+        let v = scale.low + (scale.high - scale.low) * f64::from(i) / f64::from(steps);
+        let left = x + f64::from(i) * step_px;
+        let _ = writeln!(
+            out,
+            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{step_px:.1}\" height=\"14\" fill=\"{}\"/>",
+            top + 8.0,
+            scale.colour(v)
+        );
+        let anchor = match i {
+            0 => "start",
+            i if i == steps => "end",
+            _ => "middle",
+        };
+        if i == 0 || i == steps || i == steps / 2 {
+            let label_x = if i == steps {
+                left + step_px
+            } else if i == 0 {
+                left
+            } else {
+                left + step_px / 2.0
+            };
+            let _ = writeln!(
+                out,
+                "<text x=\"{label_x:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                top + 36.0,
+                xml(&scale.text(v))
+            );
+        }
+    }
+    let (y, half) = (top + 56.0, at.plot_px / 2.0);
+    let _ = writeln!(
+        out,
+        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{}\" y=\"{y}\">– no value</text><text x=\"{x}\" y=\"{}\">blank: not run yet</text>",
+        x + half,
+        y + 16.0
+    );
+    let _ = writeln!(out, "<text x=\"{}\" y=\"{}\">{} seed(s) a cell</text></g>", x + half, y + 16.0, result.seeds);
+}
+
+/// Characters of the legend's heading on one line, in its column beside the plot.
 const LEGEND_CHARS: usize = 22;
 
 /// `text` in lines of at most `width` characters, broken between words, at most `most` lines

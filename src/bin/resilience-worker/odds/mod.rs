@@ -50,6 +50,8 @@ pub struct Session {
     sweep_to_write: Option<Value>,
     /// What the page's results area shows, as last sent (see [`Shown`]).
     shown: Option<Shown>,
+    /// The page is narrow (a phone): charts are laid out for it.
+    narrow: bool,
 }
 
 /// Results as drawn, by digest: the frame (the results with every heatmap row emptied) and each
@@ -107,6 +109,9 @@ impl Session {
         }
         if let Some(Value::Object(sent)) = request.get("form") {
             self.take_fields(sent);
+        }
+        if let Some(narrow) = request.get("narrow").and_then(Value::as_bool) {
+            self.narrow = narrow;
         }
         form::fill_defaults(&mut self.fields, &self.doc);
         // What the last start stopped is said once: the next act forgets it.
@@ -200,6 +205,7 @@ impl Session {
             workers: self.workers,
             refused: self.refused.as_deref(),
             claim_words: &self.claim_words,
+            narrow: self.narrow,
             now_ms,
             with_results,
         });

@@ -147,6 +147,12 @@ fn the_seed_or_cell_picked_from_the_lists_is_marked_in_the_charts_and_opened_by_
     let edits = reply["edits"].as_array().expect("edits");
     assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 2]), "{reply}");
     assert_eq!(edits[1], json!(["/endpoints/0/load/spike/rps", 250]), "{reply}");
+    // A phone's page asks for the narrow chart, and keeps it until it says otherwise.
+    let html = drawn(&act(&mut coordinator, &json!({"act": "form", "narrow": true})));
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"360\""), "{html}");
+    assert!(drawn(&act(&mut coordinator, &json!({"act": "form"}))).contains("width=\"360\""));
+    let html = drawn(&act(&mut coordinator, &json!({"act": "form", "narrow": false})));
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\""), "{html}");
 }
 
 #[test]

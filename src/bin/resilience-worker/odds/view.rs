@@ -29,6 +29,8 @@ pub struct Parts<'a> {
     pub refused: Option<&'a str>,
     /// Each claim in words, when known (else the claims are shown as written).
     pub claim_words: &'a [String],
+    /// The page is narrow (a phone): a sweep's chart is laid out for it.
+    pub narrow: bool,
     /// The worker's clock, for the time left.
     pub now_ms: f64,
     /// Draw the results (else only the form and the status).
@@ -65,7 +67,7 @@ pub fn render(parts: &Parts<'_>) -> (String, String, Option<String>) {
     status(&mut now, parts);
     let results = parts.batch.filter(|_| parts.with_results).map(|batch| {
         let mut drawn = String::new();
-        results(&mut drawn, batch, parts.doc, parts.fields);
+        results(&mut drawn, batch, parts);
         drawn
     });
     (out, now, results)
@@ -266,7 +268,8 @@ fn status_text(batch: &Batch, workers: usize, now_ms: f64) -> String {
     }
 }
 
-fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
+fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
+    let (doc, fields) = (parts.doc, parts.fields);
     out.push_str("<div class=\"odds-results\">");
     let summary = match &batch.work {
         Work::Seeds { first_seed, assertions, faults, outcomes, .. } => {
@@ -281,7 +284,8 @@ fn results(out: &mut String, batch: &Batch, doc: &Value, fields: &Fields) {
         Work::Sweep { plan, outcomes, .. } => {
             let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
             let result = plan.summarize(&done);
-            sweep_results(out, &result, doc, fields);
+            let layout = if parts.narrow { odds::svg::Layout::NARROW } else { odds::svg::Layout::WIDE };
+            sweep_results(out, &result, (doc, fields), &layout);
             serde_json::to_string(&result).unwrap_or_default()
         }
         Work::Tip { request, tip, .. } => {
@@ -501,7 +505,12 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
     );
 }
 
-fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fields: &Fields) {
+fn sweep_results(
+    out: &mut String,
+    result: &odds::SweepResult,
+    (doc, fields): (&Value, &Fields),
+    layout: &odds::svg::Layout,
+) {
     let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
     let chart = chart_words(&result.chart);
     let _ = write!(out, "<h3>{} over {}</h3>", esc(&chart), esc(&names.join(" × ")));
@@ -513,7 +522,8 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, doc: &Value, fiel
     }
     // The engine's chart marks each cell with data-cell; here a click on one opens it.
     let named = odds::svg::Names { chart, knobs: names.clone() };
-    let svg = odds::svg::chart_named(result, &named).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
+    let svg =
+        odds::svg::chart_laid_out(result, &named, layout).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
     // The cell that "Open this cell's run" opens is outlined.
     let picked = form::picked_cell(fields, result.knobs.get(1).map_or(1, |k| k.labels.len()));
     let act = format!(" data-act=\"cell\" data-arg=\"{picked}\"");
