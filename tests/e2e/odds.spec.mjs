@@ -204,6 +204,35 @@ test('what is typed while the worker redraws the form for a picked knob stays', 
   expect(problems).toEqual([]);
 });
 
+test('a whole number typed over its selected value while the form is redrawn replaces it', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('./index.html');
+  await settled(page);
+  await openOdds(page);
+  await page.click('#odds-tab-sweep');
+  const steps = page.locator('#odds-k0_steps');
+  await expect(steps).toHaveAttribute('inputmode', 'numeric'); // a phone's number pad
+  await page.fill('#odds-k0_from', '2');
+  // The reader selects the steps' value to type over it; just then a redraw of the form lands
+  // (a reply carrying the value typed above, so its form differs from the one shown).
+  await steps.focus();
+  await page.keyboard.press('Control+A');
+  const area = page.locator('#odds-form-area');
+  const before = await area.getAttribute('data-key');
+  await page.evaluate(() => document.querySelector('#odds-chart').dispatchEvent(new Event('change', { bubbles: true })));
+  await expect(area).not.toHaveAttribute('data-key', before);
+  await page.keyboard.type('3');
+  await expect(steps).toHaveValue('3');
+  await expect(page.locator('#odds-k0_from')).toHaveValue('2');
+  expect(problems).toEqual([]);
+});
+
+/** Starts the batch from the keyboard: Enter on the focused Run button. */
+async function runFromTheKeyboard(page) {
+  await page.locator('#odds-run').focus();
+  await page.keyboard.press('Enter');
+}
+
 test('on a phone in the dark, a seed or a cell picked from the lists is ringed in the charts and opened from the keyboard', async ({ page }) => {
   test.setTimeout(240_000);
   const problems = watchProblems(page);
@@ -213,7 +242,7 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
   await settled(page);
   await openOdds(page);
   await page.fill('#odds-seeds', '10');
-  await page.click('#odds-run');
+  await runFromTheKeyboard(page);
   await expect(progress(page)).toContainText('10 runs in', { timeout: 120_000 });
   // The list names each seed run; picking one rings its dot in every strip.
   const list = page.locator('#odds-open_seed');
@@ -243,7 +272,7 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
   await page.fill('#odds-k1_to', '50s');
   await page.fill('#odds-k1_steps', '3');
   await page.fill('#odds-cell_seeds', '1');
-  await page.click('#odds-run');
+  await runFromTheKeyboard(page);
   await expect(progress(page)).toContainText('6 runs in', { timeout: 120_000 });
   const chart = page.locator('#odds-heatmap');
   await expect(chart.locator('.picked')).toHaveAttribute('data-arg', '0');

@@ -215,7 +215,7 @@ fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
     let mut coordinator = Worker::default();
     let html = drawn(&act(&mut coordinator, &json!({"act": "open", "doc": doc})));
     assert!(html.contains("aria-pressed=\"true\">Sweep"), "{html}");
-    assert!(html.contains("name=\"k0_steps\" type=\"number\" value=\"3\""), "{html}");
+    assert!(html.contains("name=\"k0_steps\" type=\"text\" inputmode=\"numeric\" value=\"3\""), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; › layer 0 › retry › max attempts"), "{html}");
     assert!(!html.contains("Not run:"), "a sweep that can run says nothing: {html}");

@@ -73,10 +73,14 @@ pub fn render(parts: &Parts<'_>) -> (String, String, Option<String>) {
     (out, now, results)
 }
 
-fn input(out: &mut String, fields: &Fields, name: &str, label: &str, kind: &str) {
+/// A labelled text field; a `whole` number's brings up a phone's number pad. (Not
+/// `type="number"`: a number field has no caret or selection a script can read, so a form
+/// redrawn while a reader replaces its value would put the typing in front of the old value.)
+fn input(out: &mut String, fields: &Fields, name: &str, label: &str, whole: bool) {
+    let mode = if whole { " inputmode=\"numeric\"" } else { "" };
     let _ = write!(
         out,
-        "<label>{label} <input id=\"odds-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\" spellcheck=\"false\"></label>",
+        "<label>{label} <input id=\"odds-{name}\" name=\"{name}\" type=\"text\"{mode} value=\"{}\" spellcheck=\"false\"></label>",
         esc(form::get(fields, name))
     );
 }
@@ -97,8 +101,8 @@ fn run_button(out: &mut String, label: &str) {
 
 fn seeds_form(out: &mut String, parts: &Parts<'_>) {
     out.push_str("<p class=\"muted\">Run this scenario on many seeds: how often does each claim hold, and how much do the figures vary?</p>");
-    input(out, parts.fields, "seeds", "Seeds", "number");
-    input(out, parts.fields, "first_seed", "First seed", "number");
+    input(out, parts.fields, "seeds", "Seeds", true);
+    input(out, parts.fields, "first_seed", "First seed", true);
     run_button(out, "Run the seeds");
 }
 
@@ -152,13 +156,13 @@ fn sweep_form(out: &mut String, parts: &Parts<'_>) {
         let name = format!("k{i}");
         select(out, &name, label, form::get(f, &name), &knob_options(parts.doc, i == 1));
         if !form::get(f, &name).is_empty() {
-            input(out, f, &format!("k{i}_from"), "from", "text");
-            input(out, f, &format!("k{i}_to"), "to", "text");
-            input(out, f, &format!("k{i}_steps"), "steps", "number");
+            input(out, f, &format!("k{i}_from"), "from", false);
+            input(out, f, &format!("k{i}_to"), "to", false);
+            input(out, f, &format!("k{i}_steps"), "steps", true);
         }
         out.push_str("</fieldset>");
     }
-    input(out, f, "cell_seeds", "Seeds per cell", "number");
+    input(out, f, "cell_seeds", "Seeds per cell", true);
     select(out, "chart", "Chart", form::get(f, "chart"), &chart_options(parts.doc, parts.claim_words));
     run_button(out, "Run the sweep");
 }
@@ -199,15 +203,15 @@ fn tip_form(out: &mut String, parts: &Parts<'_>) {
     let f = parts.fields;
     out.push_str("<p class=\"muted\">Search one setting for the value where a claim stops holding (on at least half of the seeds), by halving the range.</p>");
     select(out, "t_knob", "Knob", form::get(f, "t_knob"), &knob_options(parts.doc, false));
-    input(out, f, "t_from", "from (holds)", "text");
-    input(out, f, "t_to", "to (fails)", "text");
+    input(out, f, "t_from", "from (holds)", false);
+    input(out, f, "t_to", "to (fails)", false);
     let options: Vec<(String, String)> = claims(parts.doc, parts.claim_words)
         .into_iter()
         .enumerate()
         .map(|(n, c)| (n.to_string(), format!("{}: {c}", n + 1)))
         .collect();
     select(out, "t_claim", "Claim", form::get(f, "t_claim"), &options);
-    input(out, f, "t_seeds", "Seeds per probe", "number");
+    input(out, f, "t_seeds", "Seeds per probe", true);
     run_button(out, "Find the tipping point");
 }
 
