@@ -167,6 +167,7 @@ fn too_much_work_or_a_bad_field_is_refused_before_any_run_saying_why() {
     let reply =
         act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "ten"}}));
     assert!(drawn(&reply).contains("Seeds: give a whole number from 1 to 1000, not &quot;ten&quot;"));
+    assert!(!drawn(&reply).contains("role=\"alert\""), "read once, by the status region: {reply}");
     let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts", "k0_from": "1", "k0_to": "x"});
     let reply = act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
     assert!(drawn(&reply).contains("Knob 1 to: &quot;x&quot; is not a number"), "{reply}");
@@ -269,6 +270,10 @@ fn a_search_that_bisects_ends_saying_where_the_claim_flips() {
     let html = run_pool(&mut coordinator, 2, 5);
     assert!(html.contains(" and fails at ") && html.contains("(the assertion flips inside the bracket)"), "{html}");
     assert!(!html.contains("(searching)"), "a search over says what it found: {html}");
+    assert!(
+        html.contains("aria-label=\"Open the run of probe 1 (40s)\">Open</button>"),
+        "each Open says which: {html}"
+    );
 }
 
 #[test]

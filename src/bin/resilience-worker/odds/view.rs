@@ -220,7 +220,8 @@ fn status(out: &mut String, parts: &Parts<'_>) {
     let busy = parts.running.is_some();
     let _ = write!(out, "<div class=\"odds-status\" role=\"status\" aria-live=\"polite\" aria-busy=\"{busy}\">");
     if let Some(why) = parts.refused {
-        let _ = write!(out, "<p class=\"odds-error\" role=\"alert\" id=\"odds-refused\">Not run: {}</p>", esc(why));
+        // Read out by the status region it is in (an alert of its own would be read twice).
+        let _ = write!(out, "<p class=\"odds-error\" id=\"odds-refused\">Not run: {}</p>", esc(why));
     }
     if let Some(stopped) = parts.stopped {
         let _ = write!(out, "<p class=\"muted\" id=\"odds-stopped\">{}</p>", esc(stopped));
@@ -579,14 +580,15 @@ fn tip_results(out: &mut String, tip: &odds::Tip, knob: &str) {
     out.push_str("<table class=\"odds-probes\"><thead><tr><th>Probe</th><th>Value</th><th>Holds on</th><th></th></tr></thead><tbody>");
     for (i, probe) in tip.probes.iter().enumerate() {
         let class = if probe.holding() { "pass" } else { "fail" };
+        let shown = esc(&value(&Some(probe.value.clone())));
         let _ = write!(
             out,
-            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{:.0} % ({} of {})</td><td><button type=\"button\" data-act=\"probe\" data-arg=\"{i}\">Open</button></td></tr>",
+            "<tr class=\"{class}\"><td>{}</td><td>{shown}</td><td>{:.0} % ({} of {})</td><td><button type=\"button\" data-act=\"probe\" data-arg=\"{i}\" aria-label=\"Open the run of probe {} ({shown})\">Open</button></td></tr>",
             i + 1,
-            esc(&value(&Some(probe.value.clone()))),
             probe.share * 100.0,
             probe.holds,
-            probe.seeds
+            probe.seeds,
+            i + 1
         );
     }
     out.push_str("</tbody></table>");
