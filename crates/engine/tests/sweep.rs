@@ -226,8 +226,9 @@ fn well_formed(xml: &str) -> Result<usize, String> {
     if stack.is_empty() { Ok(elements) } else { Err(format!("unclosed {stack:?}")) }
 }
 
-#[test]
-fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
+/// A 2 × 3 sweep of p99 over retry attempts and timeout, three of whose cells are invalid (no
+/// attempts): its document, plan and every run's outcome.
+fn two_knob_p99_sweep() -> (Value, Plan, Vec<odds::CellOutcome>) {
     let mut doc = with_sweep(json!({ "knobs": [
         { "path": "/endpoints/0/stack/0/retry/max_attempts", "values": [0, 2] },
         { "path": "/endpoints/0/stack/1/timeout/timeout", "values": ["100ms", "300ms", "1s"] }
@@ -235,6 +236,12 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     doc["duration"] = json!("3s");
     let plan = Plan::new(&doc).unwrap();
     let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
+    (doc, plan, outcomes)
+}
+
+#[test]
+fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
+    let (mut doc, plan, outcomes) = two_knob_p99_sweep();
     let heatmap = svg::chart(&plan.summarize(&outcomes));
     assert!(heatmap.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{heatmap}");
     well_formed(&heatmap).unwrap();
@@ -281,13 +288,7 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
 
 #[test]
 fn a_narrow_chart_fits_a_phone_with_its_legend_under_the_plot() {
-    let mut doc = with_sweep(json!({ "knobs": [
-        { "path": "/endpoints/0/stack/0/retry/max_attempts", "values": [0, 2] },
-        { "path": "/endpoints/0/stack/1/timeout/timeout", "values": ["100ms", "300ms", "1s"] }
-    ], "chart": "p99_ms" }));
-    doc["duration"] = json!("3s");
-    let plan = Plan::new(&doc).unwrap();
-    let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
+    let (_, plan, outcomes) = two_knob_p99_sweep();
     let names = svg::Names { chart: "p99 latency (ms)".into(), knobs: vec!["max attempts".into(), "timeout".into()] };
     let narrow = svg::chart_laid_out(&plan.summarize(&outcomes), &names, &svg::Layout::NARROW);
     well_formed(&narrow).unwrap();
