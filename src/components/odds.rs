@@ -50,6 +50,16 @@ pub fn odds_dialog(state: &AppContext) -> Html {
         })
     };
     let oninput = Callback::from(|_: InputEvent| FIELD_EDITS.set(FIELD_EDITS.get().wrapping_add(1)));
+    // Enter in a text field runs, as in a form.
+    let onkeydown = {
+        let state = state.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" && event.target_dyn_into::<web_sys::HtmlInputElement>().is_some() {
+                event.prevent_default();
+                send(&state, "run", "");
+            }
+        })
+    };
     let close = {
         let state = state.clone();
         Callback::from(move |_| close(&state))
@@ -60,7 +70,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
                 <h2 id="odds-title">{ "Odds: across seeds, sweeps and tipping points" }</h2>
                 <button id="odds-close" onclick={close} aria-label="Close the odds dialog">{ "×" }</button>
             </div>
-            <div class="odds" {onclick} {onchange} {oninput}>
+            <div class="odds" {onclick} {onchange} {oninput} {onkeydown}>
                 <div id="odds-form-area" />
                 <div id="odds-status-area" />
                 <div id="odds-run-area" />
@@ -98,8 +108,15 @@ fn send(state: &AppContext, act: &str, arg: &str) {
     );
     let state = state.clone();
     let edits_sent = FIELD_EDITS.get();
+    let run = act == "run";
     crate::worker::ask(None, request, move |reply| match reply {
-        Ok(reply) => answered(&state, &reply, edits_sent),
+        Ok(reply) => {
+            answered(&state, &reply, edits_sent);
+            // A run refused for a field's value: the focus goes to that field.
+            if run {
+                focus_invalid();
+            }
+        }
         Err(why) => {
             let why = why.replace('&', "&amp;").replace('<', "&lt;");
             put("odds-run-area", &format!("<p class=\"odds-error\" role=\"alert\">{why}</p>"), None);
@@ -195,6 +212,15 @@ fn put(id: &str, html: &str, key: Option<&str>) {
         if let (Some((start, end)), Some(input)) = (selected, element.dyn_ref::<web_sys::HtmlInputElement>()) {
             let _ = input.set_selection_range(start, end);
         }
+    }
+}
+
+/// Focuses the form's field marked invalid, if there is one.
+fn focus_invalid() {
+    let document = web_sys::window().and_then(|w| w.document());
+    let field = document.and_then(|d| d.query_selector(".odds [aria-invalid]").ok().flatten());
+    if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = field.focus();
     }
 }
 

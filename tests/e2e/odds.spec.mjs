@@ -81,7 +81,7 @@ test('sweep the retry count against the outage length, click a red cell, see tha
   const title = await red.locator('title').textContent();
   await red.click();
   await expect(page.locator('#odds-title')).toHaveCount(0);
-  await expect(page.locator('.banner')).toContainText('Opened the run with storefront › layer 0 › retry › max attempts =');
+  await expect(page.locator('.banner')).toContainText('Opened the run with storefront › layer 1 › retry › max attempts =');
   await settled(page);
   // That run fails the claim the cell charted.
   await expect(page.locator('.claims li.fail').first()).toBeVisible({ timeout: 30_000 });
@@ -106,7 +106,7 @@ test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 worker
     await page.fill('#odds-seeds', '12');
     await page.click('#odds-run');
     await expect(progress(page)).toContainText(`12 runs in`, { timeout: 120_000 });
-    await expect(progress(page)).toContainText(`on ${workers} worker(s)`);
+    await expect(progress(page)).toContainText(`on ${workers} worker${workers === 1 ? '' : 's'}`);
     digests.push(await page.locator('#odds-digest').textContent());
   }
   expect(new Set(digests).size).toBe(1);
@@ -119,9 +119,14 @@ test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 worker
   await page.fill('#odds-cell_seeds', '1000');
   await page.click('#odds-run');
   await expect(page.locator('#odds-refused')).toContainText(/limit/);
-  await page.fill('#odds-cell_seeds', '0');
-  await page.click('#odds-run');
+  // Enter in a field runs, as in a form; a refusal about a field marks it and focuses it.
+  const cellSeeds = page.locator('#odds-cell_seeds');
+  await cellSeeds.fill('0');
+  await cellSeeds.press('Enter');
   await expect(page.locator('#odds-refused')).toContainText('Seeds per cell: give a whole number from 1 to 1000, not "0"');
+  await expect(cellSeeds).toHaveAttribute('aria-invalid', 'true');
+  await expect(cellSeeds).toBeFocused();
+  await expect(page.locator('.odds [aria-invalid]')).toHaveCount(1);
 
   // Cancel stops the pool: the count stops moving.
   await page.click('#odds-tab-seeds');

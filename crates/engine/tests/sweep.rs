@@ -287,6 +287,40 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
 }
 
 #[test]
+fn a_line_chart_reads_in_the_figure_s_unit_from_zero_and_marks_what_has_no_point() {
+    let mut doc = with_sweep(json!({ "knobs": [
+        { "path": "/endpoints/0/stack/0/retry/max_attempts", "values": [0, 2, 3] }
+    ], "chart": "p99_ms", "seeds": 2 }));
+    doc["duration"] = json!("3s");
+    let plan = Plan::new(&doc).unwrap();
+    let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
+    let line = svg::chart(&plan.summarize(&outcomes));
+    well_formed(&line).unwrap();
+    // The invalid cell is a mark on the axis (clickable, with its reason), not a missing point.
+    assert!(line.contains("<text data-cell=\"0\""), "{line}");
+    assert!(line.contains("×<title>/endpoints/0/stack/0/retry/max_attempts = 0: invalid: "), "{line}");
+    assert_eq!(line.matches("<circle data-cell=").count(), 2);
+    // The height axis starts at zero and reads in milliseconds; the legend has no colour bar,
+    // and names only the marks this chart shows.
+    assert!(line.contains(">0 ms</text>"), "{line}");
+    assert!(!line.contains("<rect x=\"674\""), "no colour bar: {line}");
+    assert!(line.contains(">× invalid setting</text>"), "{line}");
+    assert!(!line.contains("not run yet") && !line.contains("no value"), "{line}");
+    assert!(line.contains(">a point: median of 2 seeds</text>"), "{line}");
+    // Part way through: the cells not run yet have no point, and the legend says so.
+    let partial = svg::chart(&plan.summarize(&outcomes[..3]));
+    well_formed(&partial).unwrap();
+    assert_eq!(partial.matches("<circle data-cell=").count(), 1, "{partial}");
+    assert!(partial.contains(">no point: not run yet</text>"), "{partial}");
+    // A success rate reads as a percentage, on an axis up to 100 %.
+    doc["sweep"]["chart"] = json!("success_rate");
+    let plan = Plan::new(&doc).unwrap();
+    let outcomes: Vec<_> = (0..plan.runs()).filter_map(|r| plan.run(r)).collect();
+    let rate = svg::chart(&plan.summarize(&outcomes));
+    assert!(rate.contains(">100.0 %</text>") && rate.contains(">0.0 %</text>"), "{rate}");
+}
+
+#[test]
 fn a_narrow_chart_fits_a_phone_with_its_legend_under_the_plot() {
     let (_, plan, outcomes) = two_knob_p99_sweep();
     let names = svg::Names { chart: "p99 latency (ms)".into(), knobs: vec!["max attempts".into(), "timeout".into()] };

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use resilience_engine::odds::{self, Target, TipRequest};
 use resilience_engine::time::Span;
+use resilience_engine::{Scenario, expect};
 use serde_json::{Value, json};
 
 /// The form's values by field name, as text (as the page's inputs hold them).
@@ -52,11 +53,14 @@ pub fn picked_cell(fields: &Fields, columns: usize) -> usize {
 /// from, or the document's own `sweep` section when it has one.
 pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     let candidates = odds::candidates(doc);
-    let first_knob = candidates
-        .iter()
-        .find(|(p, _)| p.ends_with("/max_attempts"))
-        .or_else(|| candidates.first())
-        .map_or(String::new(), |(p, _)| p.clone());
+    let first = |wanted: &dyn Fn(&str) -> bool| candidates.iter().map(|(p, _)| p).find(|p| wanted(p)).cloned();
+    // A sweep starts from a pattern's setting (the retries, if any), a search from the length
+    // of the first fault (how long an outage the stack rides out), else as a sweep does.
+    let first_knob = first(&|p| p.ends_with("/max_attempts"))
+        .or_else(|| first(&|p| p.contains("/stack/")))
+        .or_else(|| candidates.first().map(|(p, _)| p.clone()))
+        .unwrap_or_default();
+    let tip_knob = first(&|p| p.contains("/faults/") && p.ends_with("/to")).unwrap_or_else(|| first_knob.clone());
     let seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0).to_string();
     let claims = doc.get("expect").and_then(Value::as_array).map_or(0, Vec::len);
     let mut put = |name: &str, value: String| {
@@ -65,12 +69,11 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     put("tab", if doc.get("sweep").is_some() { "sweep" } else { "seeds" }.to_owned());
     put("seeds", "100".to_owned());
     put("first_seed", seed);
-    put("k0", first_knob.clone());
+    put("k0", first_knob);
     put("k1", String::new());
     put("cell_seeds", "4".to_owned());
     put("chart", if claims > 0 { "expect[0]" } else { "success_rate" }.to_owned());
-    put("t_knob", first_knob);
-    put("t_claim", "0".to_owned());
+    put("t_knob", tip_knob);
     put("t_seeds", "20".to_owned());
     for (knob, prefix) in [("k0", "k0_"), ("k1", "k1_"), ("t_knob", "t_")] {
         // Working a range out builds the document a few times: only for a knob without one.
@@ -85,6 +88,35 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
             fields.entry(format!("{prefix}steps")).or_insert(steps);
         }
     }
+    // Two runs: only once the search's tab is shown.
+    if !fields.contains_key("t_claim") && get(fields, "tab") == "tip" {
+        let claim = tipping_claim(doc, fields).unwrap_or(0);
+        fields.insert("t_claim".to_owned(), claim.to_string());
+    }
+}
+
+/// Most requests a run that picks the search's claim may make: a few milliseconds of work.
+const CLAIM_PICK_REQUESTS_MAX: f64 = 50_000.0;
+
+/// The first claim that holds at the search's "from" and fails at its "to" on the document's
+/// seed, so that the search starts with one that tips; `None` when no claim does, or the
+/// scenario is too large for the two runs that tell.
+fn tipping_claim(doc: &Value, fields: &Fields) -> Option<usize> {
+    let expectations = expect::read(doc).ok().filter(|e| e.len() > 1)?;
+    let path = get(fields, "t_knob");
+    let target = target_of(doc, path)?;
+    let seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0);
+    let run_at = |end: &str| {
+        let mut edited = doc.clone();
+        *edited.pointer_mut(path)? = knob_value(get(fields, end), target, end).ok()?;
+        let scenario = Scenario::from_json(&edited.to_string()).ok()?;
+        if scenario.expected_requests() > CLAIM_PICK_REQUESTS_MAX {
+            return None;
+        }
+        odds::run_seed(&scenario, &expectations, seed).ok()
+    };
+    let (from, to) = (run_at("t_from")?, run_at("t_to")?);
+    (0..expectations.len()).find(|&n| from.holds(n) && !to.holds(n))
 }
 
 /// The form's fields from the document's `sweep` section (a shared link's sweep).
@@ -157,7 +189,7 @@ fn valid_end(doc: &Value, path: &str, target: Target, mut end: f64, now: f64) ->
         if let Some(slot) = edited.pointer_mut(path) {
             *slot = target.write(end);
         }
-        if resilience_engine::Scenario::from_json(&edited.to_string()).is_ok() {
+        if Scenario::from_json(&edited.to_string()).is_ok() {
             return end;
         }
         end = target.snap((end + now) / 2.0);
@@ -263,4 +295,55 @@ pub fn tip_request(fields: &Fields, doc: &Value) -> Result<TipRequest, String> {
         seeds: count(fields, "t_seeds", "Seeds per probe", odds::SEEDS_MAX)?,
         first_seed: doc.get("seed").and_then(Value::as_u64).unwrap_or(0),
     })
+}
+
+/// Each field's label, as a refusal's opening words name it ("Knob 1 from: …"), and as the
+/// engine names the sweep section's entries it comes from.
+const FIELD_LABELS: [(&str, &str); 19] = [
+    ("Seeds", "seeds"),
+    ("First seed", "first_seed"),
+    ("Knob 1", "k0"),
+    ("Knob 1 from", "k0_from"),
+    ("Knob 1 to", "k0_to"),
+    ("Knob 1 steps", "k0_steps"),
+    ("Knob 2", "k1"),
+    ("Knob 2 from", "k1_from"),
+    ("Knob 2 to", "k1_to"),
+    ("Knob 2 steps", "k1_steps"),
+    ("Seeds per cell", "cell_seeds"),
+    ("Chart", "chart"),
+    ("Knob", "t_knob"),
+    ("From", "t_from"),
+    ("To", "t_to"),
+    ("Claim", "t_claim"),
+    ("Seeds per probe", "t_seeds"),
+    ("knob", "t_knob"),
+    ("assertion", "t_claim"),
+];
+
+/// The field a refusal is about, from its opening words ("Knob 1 from: …"), if it names one.
+pub fn field_of(refusal: &str) -> Option<&'static str> {
+    let (label, _) = refusal.split_once(": ")?;
+    FIELD_LABELS.iter().find(|(l, _)| *l == label).map(|(_, field)| *field)
+}
+
+/// An error the engine found in the sweep section the form made, in the form's words: its
+/// entries named by their fields' labels ("sweep.knobs[0].from" is "Knob 1 from"), and the
+/// knobs' fields by `name` ("storefront › layer 1 › retry › max attempts").
+pub fn in_form_words(error: &str, fields: &Fields, name: impl Fn(&str) -> String) -> String {
+    let mut words = error.to_owned();
+    for i in 0..2 {
+        let knob = format!("Knob {}", i + 1);
+        for part in ["from", "to", "steps"] {
+            words = words.replace(&format!("sweep.knobs[{i}].{part}"), &format!("{knob} {part}"));
+        }
+        words = words.replace(&format!("sweep.knobs[{i}].path"), &knob);
+        words = words.replace(&format!("sweep.knobs[{i}]"), &knob);
+        words = words.replace(&format!("knobs[{i}]'s field"), &format!("{knob}'s setting"));
+        let path = get(fields, &format!("k{i}"));
+        if !path.is_empty() {
+            words = words.replace(path, &name(path));
+        }
+    }
+    words.replace("sweep.seeds", "Seeds per cell").replace("sweep.chart", "Chart")
 }

@@ -17,6 +17,8 @@
 
 mod batch;
 mod form;
+#[cfg(test)]
+mod form_tests;
 pub mod jobs;
 #[cfg(test)]
 mod tests;
@@ -121,6 +123,9 @@ impl Session {
         match request.get("act").and_then(Value::as_str).unwrap_or("open") {
             "tab" if ["seeds", "sweep", "tip"].contains(&arg) => {
                 self.fields.insert("tab".into(), arg.to_owned());
+                form::fill_defaults(&mut self.fields, &self.doc);
+                // A refusal is about the tab it came from.
+                self.refused = None;
             }
             "run" => {
                 // Only a batch that starts stops the one running: a refused run leaves it going
@@ -329,7 +334,8 @@ impl Session {
             "sweep" => {
                 let mut swept = doc.clone();
                 swept[odds::sweep::KEY] = form::sweep_section(&self.fields, doc)?;
-                let plan = Plan::new(&swept).map_err(|e| e.to_string())?;
+                let name = |path: &str| view::knob_name(doc, path);
+                let plan = Plan::new(&swept).map_err(|e| form::in_form_words(&e.to_string(), &self.fields, name))?;
                 let outcomes = vec![None; plan.runs()];
                 Ok(Work::Sweep { doc: swept, plan: Box::new(plan), outcomes })
             }

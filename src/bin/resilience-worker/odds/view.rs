@@ -37,6 +37,11 @@ pub struct Parts<'a> {
     pub with_results: bool,
 }
 
+/// `n` and its noun, plural unless one ("1 seed", "4 seeds").
+pub fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// Text safe inside HTML and attribute values.
 pub fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -63,6 +68,11 @@ pub fn render(parts: &Parts<'_>) -> (String, String, Option<String>) {
         _ => seeds_form(&mut out, parts),
     }
     out.push_str("</div>");
+    // The field a refusal is about is marked, and described by it.
+    if let Some(field) = parts.refused.and_then(form::field_of) {
+        let name = format!(" name=\"{field}\"");
+        out = out.replacen(&name, &format!("{name} aria-invalid=\"true\" aria-describedby=\"odds-refused\""), 1);
+    }
     let mut now = String::new();
     status(&mut now, parts);
     let results = parts.batch.filter(|_| parts.with_results).map(|batch| {
@@ -137,7 +147,13 @@ pub fn knob_name(doc: &Value, path: &str) -> String {
         }
         if part == "stack" || part == "faults" {
             if let Some(index) = parts.get(i + 1) {
-                words.push(format!("{} {index}", if part == "stack" { "layer" } else { "fault" }));
+                // Layers are counted from 1, as the stack shows them; faults as claims name them.
+                let shown = if part == "stack" {
+                    index.parse::<usize>().map_or_else(|_| (*index).to_owned(), |i| (i + 1).to_string())
+                } else {
+                    (*index).to_owned()
+                };
+                words.push(format!("{} {shown}", if part == "stack" { "layer" } else { "fault" }));
                 i += 2;
                 continue;
             }
@@ -252,25 +268,47 @@ fn status_text(batch: &Batch, workers: usize, now_ms: f64) -> String {
         let probes = tip.probes.len();
         return match &batch.phase {
             Phase::Running => format!(
-                "Searching: probe {} of at most {}, {} seed(s) each on {workers} worker(s)…",
+                "Searching: probe {} of at most {}, {} each on {}…",
                 probes + 1,
                 batch.runs / request.seeds.max(1),
-                request.seeds
+                count_of(request.seeds, "seed"),
+                count_of(workers, "worker")
             ),
-            Phase::Done => format!("{} runs ({probes} probes) in {elapsed_s:.1} s on {workers} worker(s)", tip.runs),
-            Phase::Failed(why) => format!("Stopped after {probes} probe(s): {why}"),
-            Phase::Cancelled => format!("Cancelled after {probes} probe(s): the search below is partial"),
+            Phase::Done => format!(
+                "{} ({}) in {elapsed_s:.1} s on {}",
+                count_of(tip.runs, "run"),
+                count_of(probes, "probe"),
+                count_of(workers, "worker")
+            ),
+            Phase::Failed(why) => format!("Stopped after {}: {why}", count_of(probes, "probe")),
+            Phase::Cancelled => format!("Cancelled after {}: the search below is partial", count_of(probes, "probe")),
         };
     }
     match &batch.phase {
         Phase::Running => match batch.remaining_ms(now_ms) {
             Some(left) => format!("{done} of {runs} runs · about {:.0} s left", (left / 1000.0).ceil()),
-            None => format!("{done} of {runs} runs · starting {workers} worker(s)…"),
+            None => format!("{done} of {runs} runs · starting {}…", count_of(workers, "worker")),
         },
-        Phase::Done => format!("{runs} runs in {elapsed_s:.1} s on {workers} worker(s)"),
+        Phase::Done => format!(
+            "{} in {elapsed_s:.1} s on {}{}",
+            count_of(runs, "run"),
+            count_of(workers, "worker"),
+            invalid_note(&batch.work)
+        ),
         Phase::Cancelled => format!("Cancelled after {done} of {runs} runs: the results below are partial"),
         Phase::Failed(why) => format!("Stopped after {done} of {runs} runs: {why}"),
     }
+}
+
+/// For a sweep some of whose cells could not run: how many ("; 3 of 6 cells could not run").
+fn invalid_note(work: &Work) -> String {
+    let Work::Sweep { plan, outcomes, .. } = work else { return String::new() };
+    let mut cells: Vec<usize> = outcomes.iter().flatten().filter(|o| o.invalid.is_some()).map(|o| o.cell).collect();
+    cells.dedup();
+    if cells.is_empty() {
+        return String::new();
+    }
+    format!("; {} of {} could not run (see below)", count_of(cells.len(), "cell"), plan.cells().len())
 }
 
 fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
@@ -315,7 +353,7 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
 fn chart_words(chart: &str) -> String {
     let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
     let unit = match chart {
-        "success_rate" => "0 to 1",
+        "success_rate" => "%",
         "goodput_rps" => "req/s",
         "p99_ms" => "ms",
         "amplification" => "attempts per request",
@@ -454,7 +492,7 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
         shown(unit, d.max)
     );
     if d.missing > 0 {
-        let _ = write!(out, "; none on {} seed(s)", d.missing);
+        let _ = write!(out, "; none on {}", count_of(d.missing, "seed"));
     }
     if values.len() > STRIP_DOTS_MAX {
         let _ = write!(out, "; a dot for one seed in {}", values.len().div_ceil(STRIP_DOTS_MAX));
@@ -519,16 +557,29 @@ fn sweep_results(
     let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
     let chart = chart_words(&result.chart);
     let _ = write!(out, "<h3>{} over {}</h3>", esc(&chart), esc(&names.join(" × ")));
+    invalid_cells(out, result, doc);
     let share = result.chart.starts_with("expect");
+    // One knob: a line chart of points; two: a heatmap of cells.
+    let each = if result.knobs.len() == 1 { "point" } else { "cell" };
     if share {
-        out.push_str("<p class=\"muted\">Each cell is the share of its seeds on which the claim holds: green always, red never. Click a cell to open its run (its first failing seed).</p>");
+        let _ = write!(
+            out,
+            "<p class=\"muted\">Each {each} is the share of its seeds on which the claim holds: green always, red never. Click a {each} to open its run (its first failing seed).</p>"
+        );
     } else {
-        out.push_str("<p class=\"muted\">Each cell is the median over its seeds. Click a cell to open its run.</p>");
+        let _ = write!(
+            out,
+            "<p class=\"muted\">Each {each} is the median over its seeds. Click a {each} to open its run.</p>"
+        );
     }
     // The engine's chart marks each cell with data-cell; here a click on one opens it.
     let named = odds::svg::Names { chart, knobs: names.clone() };
-    let svg =
+    let mut svg =
         odds::svg::chart_laid_out(result, &named, layout).replace(" data-cell=\"", " data-act=\"cell\" data-arg=\"");
+    // The reasons of invalid cells name the knobs by their paths: here in words too.
+    for (knob, name) in result.knobs.iter().zip(&names) {
+        svg = svg.replace(&knob.path, &esc(name));
+    }
     // The cell that "Open this cell's run" opens is outlined.
     let picked = form::picked_cell(fields, result.knobs.get(1).map_or(1, |k| k.labels.len()));
     let act = format!(" data-act=\"cell\" data-arg=\"{picked}\"");
@@ -554,14 +605,22 @@ fn sweep_results(
         "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>",
     );
     out.push_str("<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>");
+}
+
+/// Why some cells did not run, above the chart (where a reader looks first): how many, and the
+/// first one's reason with the knobs named in words.
+fn invalid_cells(out: &mut String, result: &odds::SweepResult, doc: &Value) {
     let invalid = result.cells.iter().filter(|c| c.invalid.is_some()).count();
-    if let Some(why) = result.cells.iter().find_map(|c| c.invalid.as_ref()) {
-        let _ = write!(
-            out,
-            "<p class=\"odds-error\">{invalid} cell(s) make the scenario invalid, for example {}</p>",
-            esc(why)
-        );
-    }
+    let Some(why) = result.cells.iter().find_map(|c| c.invalid.as_ref()) else { return };
+    let why = result.knobs.iter().fold(why.clone(), |why, knob| why.replace(&knob.path, &knob_name(doc, &knob.path)));
+    let _ = write!(
+        out,
+        "<p class=\"odds-error\" id=\"odds-invalid\">{} of {} could not run: the scenario is invalid with {}. For example {} (marked × in the chart).</p>",
+        count_of(invalid, "cell"),
+        result.cells.len(),
+        if invalid == 1 { "its settings" } else { "their settings" },
+        esc(&why)
+    );
 }
 
 fn tip_results(out: &mut String, tip: &odds::Tip, knob: &str) {

@@ -6,7 +6,13 @@
 
 use core::fmt::Write as _;
 
+mod legend;
+mod line;
+mod scale;
+
 use super::{Axis, SweepResult};
+use legend::Kind;
+use scale::Scale;
 
 /// Where a chart's parts go, in pixels: the plot square, the margins around it (row labels on
 /// the left, the title on top, column labels below) and the legend, beside the plot or under it.
@@ -96,62 +102,26 @@ pub fn chart_laid_out(result: &SweepResult, names: &Names, at: &Layout) -> Strin
         xml(&title),
         lines(&wrap(&title, at.title_chars(), 2), 12.0, 16.0)
     );
-    let scale = Scale::of(result);
-    match axes.as_slice() {
-        [rows, columns] => heatmap(&mut out, result, (rows, columns), &scale, at),
-        [axis] => line(&mut out, result, (axis, &names.chart), &scale, at),
-        _ => {}
-    }
+    let (scale, kind) = match axes.as_slice() {
+        [rows, columns] => {
+            let scale = Scale::of(result);
+            heatmap(&mut out, result, (rows, columns), &scale, at);
+            (scale, Kind::Heatmap)
+        }
+        [axis] => {
+            let scale = Scale::from_zero(result);
+            line::line(&mut out, result, (axis, &names.chart), &scale, at);
+            (scale, Kind::Line)
+        }
+        _ => (Scale::of(result), Kind::Heatmap),
+    };
     if at.legend_below {
-        legend_below(&mut out, result, &names.chart, &scale, at);
+        legend::below(&mut out, result, (&names.chart, kind), &scale, at);
     } else {
-        legend(&mut out, result, &names.chart, &scale, at);
+        legend::beside(&mut out, result, (&names.chart, kind), &scale, at);
     }
     out.push_str("</svg>\n");
     out
-}
-
-/// The range of the charted values: 0..1 for an assertion's share, else the cells' min..max.
-struct Scale {
-    low: f64,
-    high: f64,
-    share: bool,
-}
-
-impl Scale {
-    fn of(result: &SweepResult) -> Self {
-        if result.chart.starts_with(crate::expect::KEY) {
-            return Self { low: 0.0, high: 1.0, share: true };
-        }
-        let values = result.cells.iter().filter_map(|c| c.value);
-        let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
-        if low.is_finite() { Self { low, high, share: false } } else { Self { low: 0.0, high: 1.0, share: false } }
-    }
-
-    /// Where `v` lies in the range, 0..1.
-    fn at(&self, v: f64) -> f64 {
-        if self.high > self.low { ((v - self.low) / (self.high - self.low)).clamp(0.0, 1.0) } else { 0.5 }
-    }
-
-    /// The colour of `v`: red → yellow → green for a share (green: holds), light → dark blue
-    /// for a figure.
-    fn colour(&self, v: f64) -> String {
-        let t = self.at(v);
-        let mix = |a: [f64; 3], b: [f64; 3], t: f64| {
-            let c = |i: usize| (a[i] + (b[i] - a[i]) * t).round() as u8;
-            format!("#{:02x}{:02x}{:02x}", c(0), c(1), c(2))
-        };
-        if self.share {
-            let (red, yellow, green) = ([207.0, 34.0, 46.0], [240.0, 200.0, 60.0], [26.0, 127.0, 55.0]);
-            if t < 0.5 { mix(red, yellow, t * 2.0) } else { mix(yellow, green, t * 2.0 - 1.0) }
-        } else {
-            mix([239.0, 243.0, 255.0], [8.0, 48.0, 107.0], t)
-        }
-    }
-
-    fn text(&self, v: f64) -> String {
-        if self.share { format!("{:.0} %", v * 100.0) } else { format!("{v:.3}") }
-    }
 }
 
 /// The id of a heatmap row's group, `<g id="sweep-row-N">`: a page showing the chart as cells
@@ -241,139 +211,6 @@ fn axis_titles(out: &mut String, vertical: &str, horizontal: &str, at: &Layout) 
         xml(vertical)
     );
 }
-
-fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), scale: &Scale, at: &Layout) {
-    let n = axis.labels.len().max(1);
-    let (left, top, plot) = (at.left_px, at.top_px, at.plot_px);
-    let w = plot / n as f64;
-    let _ = writeln!(
-        out,
-        "<rect x=\"{left}\" y=\"{top}\" width=\"{plot}\" height=\"{plot}\" fill=\"none\" stroke=\"#888\"/>"
-    );
-    let point = |i: usize, v: f64| (left + (i as f64 + 0.5) * w, top + plot * (1.0 - scale.at(v)));
-    let points: Vec<String> = result
-        .cells
-        .iter()
-        .filter_map(|c| c.value.map(|v| point(c.index, v)))
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-        .collect();
-    let _ = writeln!(
-        out,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>",
-        points.join(" ")
-    );
-    for cell in &result.cells {
-        let label = axis.labels.get(cell.index).map_or("", String::as_str);
-        if let Some(v) = cell.value {
-            let (x, y) = point(cell.index, v);
-            let colour = scale.colour(v);
-            let tip = format!("{} = {label}: {}", axis.path, scale.text(v));
-            let _ = writeln!(
-                out,
-                "<circle data-cell=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"#333\"><title>{}</title></circle>",
-                cell.index,
-                xml(&tip)
-            );
-        }
-    }
-    for (t, v) in [(0.0, scale.low), (0.5, (scale.low + scale.high) / 2.0), (1.0, scale.high)] {
-        let y = top + plot * (1.0 - t) + 4.0;
-        let _ = writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",
-            left - 6.0,
-            xml(&scale.text(v))
-        );
-    }
-    column_labels(out, axis, w, at);
-    axis_titles(out, chart, &axis.path, at);
-}
-
-/// The colour bar with its ends, and the marks for invalid and empty cells.
-fn legend(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale, at: &Layout) {
-    let x = at.left_px + at.plot_px + 24.0;
-    let heading = wrap(chart, LEGEND_CHARS, 4);
-    let _ = writeln!(
-        out,
-        "<g class=\"legend\"><text x=\"{x}\" y=\"{}\" font-weight=\"bold\">{}</text>",
-        at.top_px + 4.0,
-        lines(&heading, x, 13.0)
-    );
-    let top = at.top_px + 14.0 + 13.0 * (heading.len().max(1) - 1) as f64;
-    let steps = 10;
-    for i in 0..=steps {
-        let t = f64::from(steps - i) / f64::from(steps);
-        let v = scale.low + (scale.high - scale.low) * t;
-        let y = top + f64::from(i) * 16.0;
-        let _ = writeln!(out, "<rect x=\"{x}\" y=\"{y}\" width=\"20\" height=\"16\" fill=\"{}\"/>", scale.colour(v));
-        if i == 0 || i == steps || i == steps / 2 {
-            let _ = writeln!(out, "<text x=\"{}\" y=\"{}\">{}</text>", x + 26.0, y + 12.0, xml(&scale.text(v)));
-        }
-    }
-    let y = top + f64::from(steps + 1) * 16.0 + 16.0;
-    let _ = writeln!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{x}\" y=\"{}\">– no value</text><text x=\"{x}\" y=\"{}\">blank: not run yet</text>",
-        y + 16.0,
-        y + 32.0
-    );
-    let _ = writeln!(out, "<text x=\"{x}\" y=\"{}\">{} seed(s) a cell</text></g>", y + 48.0, result.seeds);
-}
-
-/// The legend under the plot, for a narrow chart: its heading on one line, the colour bar across
-/// the plot's width (low on the left) with its ends and middle, then the marks, two a line.
-fn legend_below(out: &mut String, result: &SweepResult, chart: &str, scale: &Scale, at: &Layout) {
-    let (x, top) = (at.left_px, at.top_px + at.plot_px + at.bottom_px + 14.0);
-    let heading = wrap(chart, (at.plot_px / 6.5) as usize, 1);
-    let _ = writeln!(
-        out,
-        "<g class=\"legend\"><text x=\"{x}\" y=\"{top}\" font-weight=\"bold\">{}</text>",
-        lines(&heading, x, 13.0)
-    );
-    let steps = 10;
-    let step_px = at.plot_px / f64::from(steps + 1);
-    for i in 0..=steps {
-        let v = scale.low + (scale.high - scale.low) * f64::from(i) / f64::from(steps);
-        let left = x + f64::from(i) * step_px;
-        let _ = writeln!(
-            out,
-            "<rect x=\"{left:.1}\" y=\"{}\" width=\"{step_px:.1}\" height=\"14\" fill=\"{}\"/>",
-            top + 8.0,
-            scale.colour(v)
-        );
-        let anchor = match i {
-            0 => "start",
-            i if i == steps => "end",
-            _ => "middle",
-        };
-        if i == 0 || i == steps || i == steps / 2 {
-            let label_x = if i == steps {
-                left + step_px
-            } else if i == 0 {
-                left
-            } else {
-                left + step_px / 2.0
-            };
-            let _ = writeln!(
-                out,
-                "<text x=\"{label_x:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
-                top + 36.0,
-                xml(&scale.text(v))
-            );
-        }
-    }
-    let (y, half) = (top + 56.0, at.plot_px / 2.0);
-    let _ = writeln!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\">× invalid cell</text><text x=\"{}\" y=\"{y}\">– no value</text><text x=\"{x}\" y=\"{}\">blank: not run yet</text>",
-        x + half,
-        y + 16.0
-    );
-    let _ = writeln!(out, "<text x=\"{}\" y=\"{}\">{} seed(s) a cell</text></g>", x + half, y + 16.0, result.seeds);
-}
-
-/// Characters of the legend's heading on one line, in its column beside the plot.
-const LEGEND_CHARS: usize = 22;
 
 /// `text` in lines of at most `width` characters, broken between words, at most `most` lines
 /// (the last cut with an ellipsis when there is more).

@@ -1,0 +1,81 @@
+//! The form as a reader meets it: defaults that show something, refusals that point at the
+//! field they are about, and sweeps some of whose cells cannot run.
+
+use serde_json::json;
+
+use super::tests::{act, drawn, example, run_pool};
+use crate::ops::Worker;
+
+#[test]
+fn a_refusal_marks_its_field_in_words_and_leaves_with_its_tab() {
+    let mut coordinator = Worker::default();
+    let doc = example("breaker-outage");
+    let form = json!({"tab": "sweep", "k0_steps": "0"});
+    let html = drawn(&act(&mut coordinator, &json!({"act": "run", "doc": doc, "form": form})));
+    assert!(html.contains("Not run: Knob 1 steps: give a whole number from 1 to 40"), "{html}");
+    assert!(
+        html.contains(r#"name="k0_steps" aria-invalid="true" aria-describedby="odds-refused""#),
+        "the field is marked and described by the refusal: {html}"
+    );
+    assert_eq!(html.matches("aria-invalid").count(), 1, "{html}");
+    // The engine's objection, in the form's words: the knobs by their labels and names.
+    let knob = "/endpoints/0/stack/0/circuit_breaker/failure_rate";
+    let form = json!({"k0_steps": "3", "k0": knob, "k1": knob});
+    let html = drawn(&act(&mut coordinator, &json!({"act": "run", "form": form})));
+    assert!(
+        html.contains(
+            "Not run: Knob 2: product-page › layer 1 › circuit breaker › failure rate is Knob 1&#39;s setting too"
+        ),
+        "{html}"
+    );
+    let refusal = html.split("id=\"odds-refused\">").nth(1).unwrap_or_default();
+    assert!(!refusal.contains("sweep.knobs") && !refusal.contains("/endpoints/"), "{refusal}");
+    assert!(html.contains(r#"name="k1" aria-invalid="true""#), "{html}");
+    // Another tab: the refusal was about the sweep.
+    let html = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "seeds"})));
+    assert!(!html.contains("Not run") && !html.contains("aria-invalid"), "{html}");
+}
+
+#[test]
+fn a_sweep_with_cells_that_cannot_run_says_so_above_its_chart_and_in_its_status() {
+    let mut coordinator = Worker::default();
+    let mut doc = example("retry-storm");
+    doc["duration"] = "10s".into();
+    let knob = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts"});
+    act(&mut coordinator, &json!({"act": "open", "doc": doc, "form": knob}));
+    let form = json!({"k0_from": "0", "k0_to": "2", "k0_steps": "3", "cell_seeds": "1", "chart": "p99_ms"});
+    act(&mut coordinator, &json!({"act": "run", "form": form}));
+    let html = run_pool(&mut coordinator, 2, 1);
+    assert!(html.contains("3 runs in 0.0 s on 1 worker; 1 cell of 3 could not run (see below)"), "{html}");
+    let said = html.split("id=\"odds-invalid\">").nth(1).unwrap_or_default();
+    assert!(
+        said.starts_with("1 cell of 3 could not run: the scenario is invalid with its settings. For example cell 0 (place-order › layer 1 › retry › max attempts = 0): "),
+        "{said}"
+    );
+    let (above, chart) = (html.find("id=\"odds-invalid\"").unwrap_or(usize::MAX), html.find("<svg").unwrap_or(0));
+    assert!(above < chart, "the reason comes before the chart");
+    // The line chart marks the cell on its axis, in milliseconds from zero.
+    let mark = html.split("data-act=\"cell\" data-arg=\"0\"").nth(1).unwrap_or_default();
+    assert!(
+        mark.contains(">×<title>place-order › layer 1 › retry › max attempts = 0: invalid: cell 0 (place-order ›"),
+        "{mark}"
+    );
+    assert!(html.contains(">× invalid setting</text>") && html.contains(">0 ms</text>"), "{html}");
+}
+
+#[test]
+fn a_tipping_point_search_starts_from_a_fault_s_length_and_a_claim_that_tips() {
+    let mut coordinator = Worker::default();
+    let doc = example("breaker-outage");
+    act(&mut coordinator, &json!({"act": "open", "doc": doc}));
+    let html = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "tip"})));
+    assert!(html.contains(r#"<option value="/services/0/faults/0/outage/to" selected>"#), "{html}");
+    // Of the three claims, the third (success in 45 s..60 s) holds with the outage ending at
+    // 30 s and fails with it ending at 80 s; the first two hold at both.
+    assert!(html.contains(r#"<option value="2" selected>3: "#), "{html}");
+    act(&mut coordinator, &json!({"act": "run", "form": {"t_seeds": "2"}}));
+    let html = run_pool(&mut coordinator, 1, 0);
+    let found = html.split("id=\"odds-tip\">").nth(1).unwrap_or_default();
+    assert!(found.starts_with("Along inventory › fault 0 › outage › to: holds at "), "{found}");
+    assert!(!found.contains("fails at —"), "the search finds where it tips: {found}");
+}
