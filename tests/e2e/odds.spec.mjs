@@ -307,3 +307,29 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
   await expect(page.locator('.banner')).toContainText('to = 50s');
   expect(problems).toEqual([]);
 });
+
+test('on a tablet, the wheel over the backdrop of the open dialog leaves the page behind it where it was', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto('./index.html');
+  await settled(page);
+  await page.evaluate(() => window.scrollTo(0, 200));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(200);
+  // Opened where the reader is (a pointer's click would first scroll the header's button into view).
+  await page.evaluate(() => document.querySelector('#open-odds').click());
+  await expect(page.locator('#odds-run')).toBeVisible({ timeout: 30_000 });
+  const box = await page.locator('.dialog').boundingBox();
+  expect(box.y + box.height).toBeLessThan(1000); // the backdrop shows under the dialog
+  const before = await page.evaluate(() => window.scrollY);
+  expect(before).toBe(200);
+  await page.mouse.move(384, 1010);
+  await page.mouse.wheel(0, 800);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.scrollY)).toBe(before);
+  // Closed, the page scrolls again.
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#odds-title')).toHaveCount(0);
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflowY)).not.toBe('hidden');
+  expect(await page.evaluate(() => window.scrollY)).toBe(before); // the reader's place is kept
+  expect(problems).toEqual([]);
+});
