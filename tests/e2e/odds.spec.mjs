@@ -146,9 +146,14 @@ test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 worker
   await page.fill('#odds-t_from', '40s');
   await page.fill('#odds-t_to', '21s');
   await page.fill('#odds-t_seeds', '3');
+  await page.selectOption('#odds-t_claim', { value: '0' });
   await page.click('#odds-run');
   await expect(page.locator('#odds-tip')).toContainText('holds at', { timeout: 120_000 });
   await expect(page.locator('.odds-probes tbody tr').first()).toBeVisible();
+  // How far the seeds agree, and the probes as a chart: a point per probe.
+  await expect(page.locator('#odds-tip-seeds')).toContainText('3 seeds');
+  const probes = await page.locator('.odds-probes tbody tr').count();
+  await expect(page.locator('.tip-chart circle[data-act="probe"]')).toHaveCount(probes);
   await page.locator('.dialog').screenshot({ path: `${shots}odds-tip.png` });
   expect(problems).toEqual([]);
 });

@@ -167,6 +167,8 @@ fn tipping_bisects_to_a_known_flip() {
     assert_eq!(tip.runs, tip.probes.len() * 2);
     assert_eq!(tip.probes.len(), 12, "two ends and ten halvings");
     assert_eq!((tip.probes[0].share, tip.probes[1].share), (1.0, 0.0));
+    // A constant latency: every seed agrees at every probe, so they agree on the bracket too.
+    assert_eq!((&tip.holds_on_every_seed_to, &tip.fails_on_every_seed_from), (&tip.last_holding, &tip.first_failing));
     // The same search on a pool gives the same probes.
     let pool = Pool::new(2).unwrap();
     let on_pool = |n: usize, work: &(dyn Fn(usize) -> SeedOutcome + Sync)| pool.map(n, work, &|_| {});

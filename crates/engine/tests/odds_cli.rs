@@ -106,6 +106,7 @@ fn tip_prints_each_probe_and_the_bracket() {
     assert!(out.starts_with("success rate ≥ 90.0 % in 25s..30s\n"), "{out}");
     assert!(out.contains("probe /endpoints/0/stack/0/retry/max_attempts = 1: holds (on 1 of 1 seeds)"), "{out}");
     assert!(out.trim_end().ends_with("bracket [1, 2]: the assertion flips inside the bracket; 3 runs"), "{out}");
+    assert!(out.contains("\nevery seed holds up to 1; every seed fails from 2\nbracket"), "{out}");
     let (code, _, err) = rpsim(&["tip", file, "--knob", "/nope", "--from", "1", "--to", "3", "--assert", "0"]);
     assert_eq!((code, err.trim_end().ends_with("knob: /nope does not exist")), (2, true), "{err}");
     let (code, _, err) = rpsim(&["tip", file, "--from", "1"]);

@@ -35,6 +35,12 @@ impl Target {
         write(self, x)
     }
 
+    /// `value` of such a field as a number (microseconds for a duration), if it is one.
+    #[must_use]
+    pub fn read(self, value: &Value) -> Option<f64> {
+        number(value, self, "").ok()
+    }
+
     /// What `value` holds, if a knob can set it: a whole number, any number or a duration.
     #[must_use]
     pub fn of(value: &Value) -> Option<Self> {

@@ -73,8 +73,28 @@ pub struct Tip {
     pub first_failing: Option<Value>,
     /// Runs made (probes × seeds).
     pub runs: usize,
+    /// How far from `from` the claim held on every seed of every probe: the last such value
+    /// before a probe where some seed failed it (absent when one did at `from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holds_on_every_seed_to: Option<Value>,
+    /// From where toward `to` it failed on every seed of every probe: the first such value
+    /// after a probe where some seed held (absent when one did at `to`). Between the two, the
+    /// seeds disagree: where the claim tips depends on the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fails_on_every_seed_from: Option<Value>,
     /// What the search found, in words.
     pub note: String,
+}
+
+/// The probes' (value, share) in order from `from` toward `to`: the farthest value up to
+/// which every seed of every probe held the claim (share 1), and the nearest from which every
+/// seed failed it (share 0).
+fn unanimous((from, to): (f64, f64), mut shares: Vec<(f64, f64)>) -> (Option<f64>, Option<f64>) {
+    let toward = if to >= from { 1.0 } else { -1.0 };
+    shares.sort_by(|a, b| ((a.0 - from) * toward).total_cmp(&((b.0 - from) * toward)));
+    let holds = shares.iter().take_while(|(_, share)| *share >= 1.0).last().map(|(x, _)| *x);
+    let fails = shares.iter().rev().take_while(|(_, share)| *share <= 0.0).last().map(|(x, _)| *x);
+    (holds, fails)
 }
 
 /// Runs `count` jobs (`work(i)` for `i` in `0..count`) and returns their results in index
@@ -272,6 +292,7 @@ impl TipSearch {
         };
         let runs = self.probes.iter().map(|p| p.seeds).sum();
         let value = |x: Option<f64>| x.map(|x| knob::write(self.target, x));
+        let (every_holds, every_fails) = self.unanimous();
         Tip {
             claim: self.claim.clone(),
             last_holding: value(good),
@@ -279,7 +300,15 @@ impl TipSearch {
             probes: self.probes.clone(),
             runs,
             note: note.to_owned(),
+            holds_on_every_seed_to: value(every_holds),
+            fails_on_every_seed_from: value(every_fails),
         }
+    }
+
+    /// See [`unanimous`].
+    fn unanimous(&self) -> (Option<f64>, Option<f64>) {
+        let shares = self.probes.iter().filter_map(|p| Some((knob::number(&p.value, self.target, "").ok()?, p.share)));
+        unanimous((self.from, self.to), shares.collect())
     }
 
     /// The document with the knob at `x`, and it parsed and validated.
@@ -293,5 +322,22 @@ impl TipSearch {
             ScenarioError::new("knob", format!("{} = {value} makes the document invalid: {e}", self.request.knob))
         })?;
         Ok((edited, scenario))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unanimous;
+
+    #[test]
+    fn the_seeds_agree_up_to_the_last_unanimous_probe_on_each_side() {
+        // Probes in the order a search runs them (ends first), from 10 toward 50.
+        let shares = vec![(10.0, 1.0), (50.0, 0.0), (30.0, 0.5), (20.0, 1.0), (25.0, 0.75), (40.0, 0.0)];
+        assert_eq!(unanimous((10.0, 50.0), shares.clone()), (Some(20.0), Some(40.0)));
+        // Searched the other way round (from 50, which holds, toward 10).
+        let mirrored: Vec<(f64, f64)> = shares.iter().map(|(x, share)| (60.0 - x, *share)).collect();
+        assert_eq!(unanimous((50.0, 10.0), mirrored), (Some(40.0), Some(20.0)));
+        // A seed that fails at `from` already, or holds at `to` still: no unanimous side.
+        assert_eq!(unanimous((10.0, 50.0), vec![(10.0, 0.9), (50.0, 0.1)]), (None, None));
     }
 }

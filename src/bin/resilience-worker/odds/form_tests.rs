@@ -78,4 +78,32 @@ fn a_tipping_point_search_starts_from_a_fault_s_length_and_a_claim_that_tips() {
     let found = html.split("id=\"odds-tip\">").nth(1).unwrap_or_default();
     assert!(found.starts_with("Along inventory › fault 0 › outage › to: holds at "), "{found}");
     assert!(!found.contains("fails at —"), "the search finds where it tips: {found}");
+    // How far the seeds agree, in words, and the probes as a chart: a point per probe, each
+    // opening its run.
+    let agree = html.split("id=\"odds-tip-seeds\">").nth(1).and_then(|t| t.split("</p>").next()).unwrap_or_default();
+    assert!(
+        agree.starts_with("Across the 2 seeds of each probe: every seed holds the claim from 30s to 40.")
+            && agree.contains("s to 80s; in between the seeds disagree, so where it tips depends on the run"),
+        "{agree}"
+    );
+    let chart =
+        html.split("<svg class=\"tip-chart\"").nth(1).and_then(|c| c.split("</svg>").next()).unwrap_or_default();
+    assert!(chart.contains("<rect class=\"disagree\""), "the band where the seeds disagree is shaded: {chart}");
+    let rows = html.matches("<tr class=").count();
+    assert!(rows >= 3 && chart.matches("<circle class=\"probe").count() == rows, "{chart}");
+    assert_eq!(chart.matches("data-act=\"probe\"").count(), rows, "{chart}");
+}
+
+#[test]
+fn a_search_whose_claim_holds_at_both_ends_says_so_in_the_form_s_words() {
+    let mut coordinator = Worker::default();
+    let form =
+        json!({"tab": "tip", "t_knob": "/duration", "t_from": "30s", "t_to": "120s", "t_claim": "0", "t_seeds": "2"});
+    act(&mut coordinator, &json!({"act": "run", "doc": example("breaker-outage"), "form": form}));
+    let html = run_pool(&mut coordinator, 1, 0);
+    assert!(
+        html.contains("and fails at — (it still holds at the end of the range: move “to (fails)” further"),
+        "{html}"
+    );
+    assert!(html.contains("<p id=\"odds-tip-seeds\">All 2 seeds hold the claim at every value probed.</p>"), "{html}");
 }

@@ -22,6 +22,7 @@ mod form_tests;
 pub mod jobs;
 #[cfg(test)]
 mod tests;
+mod tip_view;
 mod view;
 
 use batch::{Batch, Phase, Work};

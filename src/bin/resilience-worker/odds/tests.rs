@@ -268,7 +268,7 @@ fn a_search_that_bisects_ends_saying_where_the_claim_flips() {
     let form = json!({"tab": "tip", "t_knob": knob, "t_from": "40s", "t_to": "21s", "t_claim": "0", "t_seeds": "2"});
     act(&mut coordinator, &json!({"act": "run", "doc": doc, "form": form, "cores": 3.0}));
     let html = run_pool(&mut coordinator, 2, 5);
-    assert!(html.contains(" and fails at ") && html.contains("(the assertion flips inside the bracket)"), "{html}");
+    assert!(html.contains(" and fails at ") && html.contains("(it flips between these two)"), "{html}");
     assert!(!html.contains("(searching)"), "a search over says what it found: {html}");
     assert!(
         html.contains("aria-label=\"Open the run of probe 1 (40s)\">Open</button>"),

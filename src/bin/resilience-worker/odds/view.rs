@@ -333,7 +333,7 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
         }
         Work::Tip { request, tip, .. } => {
             if !tip.probes.is_empty() {
-                tip_results(out, tip, &knob_name(doc, &request.knob));
+                super::tip_view::tip_results(out, tip, &knob_name(doc, &request.knob), parts.narrow);
             }
             serde_json::to_string(tip).unwrap_or_default()
         }
@@ -621,34 +621,4 @@ fn invalid_cells(out: &mut String, result: &odds::SweepResult, doc: &Value) {
         if invalid == 1 { "its settings" } else { "their settings" },
         esc(&why)
     );
-}
-
-fn tip_results(out: &mut String, tip: &odds::Tip, knob: &str) {
-    let value = |v: &Option<Value>| {
-        v.as_ref().map_or_else(|| "—".to_owned(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-    };
-    let _ = write!(
-        out,
-        "<h3>Where “{}” tips</h3><p id=\"odds-tip\">Along {}: holds at {} and fails at {} ({}). A value holds when the claim holds on at least half of its seeds; the share at each probe shows how sure that is.</p>",
-        esc(&tip.claim),
-        esc(knob),
-        esc(&value(&tip.last_holding)),
-        esc(&value(&tip.first_failing)),
-        esc(&tip.note)
-    );
-    out.push_str("<table class=\"odds-probes\"><thead><tr><th>Probe</th><th>Value</th><th>Holds on</th><th></th></tr></thead><tbody>");
-    for (i, probe) in tip.probes.iter().enumerate() {
-        let class = if probe.holding() { "pass" } else { "fail" };
-        let shown = esc(&value(&Some(probe.value.clone())));
-        let _ = write!(
-            out,
-            "<tr class=\"{class}\"><td>{}</td><td>{shown}</td><td>{:.0} % ({} of {})</td><td><button type=\"button\" data-act=\"probe\" data-arg=\"{i}\" aria-label=\"Open the run of probe {} ({shown})\">Open</button></td></tr>",
-            i + 1,
-            probe.share * 100.0,
-            probe.holds,
-            probe.seeds,
-            i + 1
-        );
-    }
-    out.push_str("</tbody></table>");
 }

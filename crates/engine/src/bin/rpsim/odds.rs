@@ -217,6 +217,12 @@ pub(super) fn tip_command(args: &[String]) -> Result<(), Failure> {
         out += &format!("probe {} = {}: {mark} (on {} of {} seeds)\n", request.knob, p.value, p.holds, p.seeds);
     }
     let end = |v: &Option<Value>| v.as_ref().map_or_else(|| "-".to_owned(), Value::to_string);
+    // Between these the seeds disagree: where the claim tips depends on the run.
+    out += &format!(
+        "every seed holds up to {}; every seed fails from {}\n",
+        end(&tip.holds_on_every_seed_to),
+        end(&tip.fails_on_every_seed_from)
+    );
     out += &format!(
         "bracket [{}, {}]: {}; {} runs\n",
         end(&tip.last_holding),
