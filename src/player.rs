@@ -111,7 +111,9 @@ pub fn mount_player(element: web_sys::Element, source: JsValue, options: JsValue
         Ok(doc) => doc,
         Err(error) => return fail(&element, error),
     };
-    let mut panels: Vec<String> = options.panels.into_iter().filter(|p| PANELS.contains(&p.as_str())).collect();
+    // Not the sweep: the players of a docs page share the page and its worker (an iframe has its own).
+    let mut panels: Vec<String> =
+        options.panels.into_iter().filter(|p| PANELS.contains(&p.as_str()) && p != "sweep").collect();
     if panels.is_empty() {
         panels = vec!["timeline".into(), "summary".into()];
     }

@@ -33,7 +33,7 @@ pub const HOST_SCRIPT: &str = "<script>addEventListener('message', (e) => { if (
 });</script>";
 
 /// Panels the embed mode can show.
-pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack", "diagram", "claims"];
+pub const PANELS: &[&str] = &["timeline", "charts", "summary", "stack", "diagram", "claims", "sweep"];
 
 /// Options of the embed mode, from the URL fragment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -164,7 +164,9 @@ pub fn doc_name(doc: &Value) -> &str {
 
 /// The embed snippet for a playground served at `base`.
 fn snippet_at(base: &str, doc: &Value, payload: &str) -> String {
-    let src = format!("{base}#embed&panels=timeline,charts,summary&s={payload}");
+    // A scenario with a sweep embeds it too (run when a reader asks).
+    let sweep = if doc.get("sweep").is_some() { ",sweep" } else { "" };
+    let src = format!("{base}#embed&panels=timeline,charts,summary{sweep}&s={payload}");
     let title = doc_name(doc).replace('"', "&quot;").replace('<', "&lt;");
     format!(
         "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{EMBED_HEIGHT_PX}\" loading=\"lazy\" style=\"border:0\"></iframe>\n{HOST_SCRIPT}"
@@ -365,6 +367,13 @@ mod tests {
         assert!(frame.contains(&format!("height=\"{EMBED_HEIGHT_PX}\"")));
         assert_eq!(script, HOST_SCRIPT);
         assert!(script.contains("resilience-playground:height") && script.contains("e.source"));
+        // A scenario with a sweep embeds its sweep panel too.
+        let mut swept = doc;
+        swept["sweep"] = serde_json::json!({ "knobs": [{ "path": "/seed", "values": [1, 2] }] });
+        let snippet = snippet_at("https://x.test/", &swept, "p");
+        assert!(snippet.starts_with("<iframe src=\"https://x.test/#embed&panels=timeline,charts,summary,sweep&s=p\""));
+        let Route::Embed(options, _) = parse_route("#embed&panels=summary,sweep") else { panic!("embed") };
+        assert_eq!(options.panels, ["summary", "sweep"]);
     }
 
     #[test]

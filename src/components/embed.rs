@@ -40,6 +40,12 @@ pub fn embed() -> Html {
                     open_href.set(payload.ok().map(|p| format!("{home}#s={p}")));
                 });
             }
+            // The sweep panel, drawn by the worker (again after a cell's run opened in it).
+            if state.doc.get("sweep").is_some()
+                && state.embed.as_ref().is_some_and(|o| o.panels.iter().any(|p| p == "sweep"))
+            {
+                super::odds::draw_sweep_panel(&state);
+            }
         });
     }
     let Some(options) = &state.embed else { return html! {} };
@@ -51,6 +57,8 @@ pub fn embed() -> Html {
         "charts" => super::charts::charts(&state),
         "diagram" => html! { <StackDiagram /> },
         "claims" => super::analysis::claims(&state, &seek),
+        "sweep" if state.doc.get("sweep").is_some() => super::odds::sweep_panel(&state),
+        "sweep" => html! {},
         "summary" => match &state.result {
             Some(result) => {
                 html! { <section class="panel"><SummaryTable run={result.clone()} /></section> }
@@ -69,7 +77,10 @@ pub fn embed() -> Html {
             </header>
             if state.result.is_none() && state.run_stopped.is_none() { <p class="muted">{ "Running…" }</p> }
             { super::run_stopped::run_stopped(&state) }
-            if let Some(banner) = &state.banner { <p class="banner error" role="alert">{ banner.text.clone() }</p> }
+            if let Some(banner) = &state.banner {
+                if banner.error { <p class="banner error" role="alert">{ banner.text.clone() }</p> }
+                else { <p class="banner" role="status">{ banner.text.clone() }</p> }
+            }
             <ReplayBar />
             { for panels }
         </div>

@@ -30,15 +30,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
     if !state.odds {
         return html! {};
     }
-    let onclick = {
-        let state = state.clone();
-        Callback::from(move |event: MouseEvent| {
-            let target = event.target_dyn_into::<web_sys::Element>();
-            let Some(acting) = target.and_then(|t| t.closest("[data-act]").ok().flatten()) else { return };
-            let attribute = |name: &str| acting.get_attribute(name).unwrap_or_default();
-            send(&state, &attribute("data-act"), &attribute("data-arg"));
-        })
-    };
+    let onclick = on_act(state);
     // A pick in a list may change the form (a knob's range, its fields); typed values go
     // with the next act.
     let onchange = {
@@ -79,6 +71,36 @@ pub fn odds_dialog(state: &AppContext) -> Html {
     }
 }
 
+/// Sends the act of the element with `data-act` (and `data-arg`) that a click lands in.
+fn on_act(state: &AppContext) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |event: MouseEvent| {
+        let target = event.target_dyn_into::<web_sys::Element>();
+        let Some(acting) = target.and_then(|t| t.closest("[data-act]").ok().flatten()) else { return };
+        let attribute = |name: &str| acting.get_attribute(name).unwrap_or_default();
+        send(&state, &attribute("data-act"), &attribute("data-arg"));
+    })
+}
+
+/// An embed's sweep panel (`panels=…,sweep`, for a scenario with a sweep): what the sweep would
+/// run and a button that runs it on the reader's device, then its chart as the dialog draws it;
+/// a cell clicked opens its run in the embed (whose link back then opens it in the playground).
+/// The worker draws into it once [`draw_sweep_panel`] asks.
+pub fn sweep_panel(state: &AppContext) -> Html {
+    html! {
+        <section class="panel odds odds-embed" aria-label="Sweep" onclick={on_act(state)}>
+            <div id="odds-status-area" />
+            <div id="odds-run-area" />
+        </section>
+    }
+}
+
+/// Asks the worker to draw the embed's sweep panel (and what it pushes as its sweep runs).
+pub fn draw_sweep_panel(state: &AppContext) {
+    crate::worker::on_push(Some(Box::new(|push| draw(&push, false))));
+    send(state, "open", "");
+}
+
 /// The header's button that opens the dialog and asks the worker for its drawing.
 pub fn odds_button(state: &AppContext) -> Html {
     let state = state.clone();
@@ -96,13 +118,14 @@ fn send(state: &AppContext, act: &str, arg: &str) {
     let Some(window) = web_sys::window() else { return };
     let text = |t: &str| Value::from(t).to_string();
     let request = format!(
-        r#"{{"op":"odds","act":{},"arg":{},"form":{},"cores":{},"narrow":{},"search":{},"doc":{}}}"#,
+        r#"{{"op":"odds","act":{},"arg":{},"form":{},"cores":{},"narrow":{},"embed":{},"search":{},"doc":{}}}"#,
         text(act),
         text(arg),
         form_values(),
         window.navigator().hardware_concurrency(),
         // As the style sheet's phone layout (see `Layout::NARROW`).
         window.inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 700.0),
+        state.embed.is_some(),
         text(&window.location().search().unwrap_or_default()),
         state.doc
     );
@@ -159,7 +182,10 @@ fn answered(state: &AppContext, reply: &Value, edits_sent: u32) {
     }
     // One undo step: the run opened and the sweep it came from.
     state.dispatch(Action::Edit(Edit::SetMany(pairs)));
-    state.dispatch(Action::ToggleOdds);
+    // The dialog closes (an embed's panel has none).
+    if state.odds {
+        state.dispatch(Action::ToggleOdds);
+    }
     // What was opened, in words (the worker's).
     let text = reply["said"].as_str().unwrap_or_default().to_owned();
     state.dispatch(Action::Notify(Banner { text, offer_undo: true, ..Banner::default() }));

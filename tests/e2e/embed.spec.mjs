@@ -195,3 +195,44 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 768, height: 1024 
     });
   });
 }
+
+test('a scenario with a sweep embeds it: a reader runs it in a sandboxed frame on a phone, and a cell opens its run there', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const doc = JSON.parse(fs.readFileSync(new URL('../../crates/engine/scenarios/breaker-outage.json', import.meta.url)));
+  doc.sweep = {
+    knobs: [
+      { path: '/endpoints/0/stack/0/circuit_breaker/failure_rate', from: 20, to: 80, steps: 2 },
+      { path: '/services/0/faults/0/outage/to', values: ['25s', '55s'] },
+    ],
+    seeds: 2,
+    chart: 'expect[2]',
+  };
+  const payload = Buffer.from(JSON.stringify({ scenario: doc, view: {} })).toString('base64url');
+  const src = new URL(`./index.html#embed&panels=summary,sweep&s=j1.${payload}`, baseURL).href;
+  const host = new URL('/sweep-host.html', baseURL).href;
+  await page.route(host, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><title>Host</title><body style="margin:0"><p>A post about retries.</p><iframe sandbox="allow-scripts" src="${src}" title="Sweep" width="100%" height="1400" style="border:0"></iframe></body>`,
+  }));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(host);
+  const frame = page.frameLocator('iframe');
+  // Nothing runs on the reader's device until asked: the panel says what would.
+  await expect(frame.locator('#odds-embed-intro')).toContainText('share of seeds where claim 3 holds', { timeout: 30_000 });
+  await expect(frame.locator('#odds-embed-intro')).toContainText('4 cells of 2 seeds (8 runs)');
+  await expect(frame.locator('#odds-progress')).toHaveCount(0);
+  await frame.locator('#odds-run').click();
+  await expect(frame.locator('#odds-progress-text')).toContainText('8 runs in', { timeout: 60_000 });
+  await expect(frame.locator('#odds-heatmap rect[data-act="cell"]')).toHaveCount(4);
+  await expect(frame.locator('#odds-csv')).toHaveCount(0); // a sandboxed frame cannot download
+  await page.locator('iframe').screenshot({ path: `${shots}embed-sweep-390.png` });
+  // A cell opens its run in the embed; its link back then opens that run in the playground.
+  const before = await frame.locator('#open-playground').getAttribute('href');
+  await frame.locator('#odds-heatmap rect[data-act="cell"]').nth(3).click();
+  await expect(frame.locator('.embed .banner')).toContainText('Opened the run with product-page › layer 1 › circuit breaker › failure rate = 80');
+  await expect(frame.locator('.embed .banner')).not.toContainText('Ctrl+Z');
+  await expect(frame.locator('.embed .banner')).not.toHaveClass(/error/);
+  await expect.poll(() => frame.locator('#open-playground').getAttribute('href'), { timeout: 10_000 }).not.toBe(before);
+  // The chart stays.
+  await expect(frame.locator('#odds-heatmap rect[data-act="cell"]')).toHaveCount(4);
+});

@@ -96,6 +96,12 @@ impl Worker {
             Some("link") => link_payload(request),
             Some("export") => self.export(request, now_ms),
             Some("odds") => {
+                // An embed has no claims panel whose run names the claims: the sweep's document
+                // is run once here (bounded, metrics only) for the words of its claims.
+                let embedded = request.get("embed").and_then(Value::as_bool) == Some(true);
+                if embedded && request.get("act").and_then(Value::as_str) == Some("open") {
+                    let _ = self.run(request, now_ms);
+                }
                 let words = self.claim_words(request);
                 self.odds.claim_words = words;
                 let effect = self.odds.act(request, pool_size(request), now_ms());

@@ -107,3 +107,33 @@ fn a_search_whose_claim_holds_at_both_ends_says_so_in_the_form_s_words() {
     );
     assert!(html.contains("<p id=\"odds-tip-seeds\">All 2 seeds hold the claim at every value probed.</p>"), "{html}");
 }
+
+#[test]
+fn an_embed_s_sweep_panel_says_what_it_would_run_runs_on_a_click_and_opens_a_cell_in_the_embed() {
+    let mut coordinator = Worker::default();
+    let mut doc = example("breaker-outage");
+    doc["sweep"] = json!({"knobs": [
+        {"path": "/endpoints/0/stack/0/circuit_breaker/failure_rate", "from": 20, "to": 80, "steps": 2},
+        {"path": "/services/0/faults/0/outage/to", "values": ["25s", "55s"]}], "seeds": 2, "chart": "expect[2]"});
+    let reply = act(&mut coordinator, &json!({"act": "open", "doc": doc, "embed": true}));
+    let intro = reply["html"].as_str().unwrap_or_default();
+    assert!(
+        intro.starts_with("<p id=\"odds-embed-intro\">This scenario's sweep: share of seeds where claim 3 holds: success rate ≥ 99.0 % in 45s..60s over product-page › layer 1 › circuit breaker › failure rate × inventory › fault 0 › outage › to, 4 cells of 2 seeds (8 runs).</p>"),
+        "{intro}"
+    );
+    assert!(intro.contains("data-act=\"run\">Run the sweep</button>"), "{intro}");
+    // The page sends its document with every act.
+    act(&mut coordinator, &json!({"act": "run", "doc": doc, "embed": true}));
+    run_pool(&mut coordinator, 2, 3);
+    let html = drawn(&act(&mut coordinator, &json!({"act": "open", "doc": doc, "embed": true})));
+    assert!(html.contains("8 runs in") && html.contains("<rect data-act=\"cell\""), "{html}");
+    assert!(!html.contains("odds-csv"), "a sandboxed embed cannot download: {html}");
+    assert!(html.contains("<h3>share of seeds where claim 3 holds: success rate ≥ 99.0 % in 45s..60s over "), "{html}");
+    let opened = act(&mut coordinator, &json!({"act": "cell", "arg": "3", "doc": doc, "embed": true}));
+    let said = opened["said"].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("Opened the run with product-page › layer 1 › circuit breaker › failure rate = 80"),
+        "{said}"
+    );
+    assert!(said.ends_with('.') && !said.contains("Ctrl+Z"), "an embed has no undo: {said}");
+}

@@ -55,6 +55,9 @@ pub struct Session {
     shown: Option<Shown>,
     /// The page is narrow (a phone): charts are laid out for it.
     narrow: bool,
+    /// The page is an embed, whose sweep panel shows the document's sweep and its results
+    /// (no form, no download; a cell opens its run in the embed).
+    embedded: bool,
 }
 
 /// Results as drawn, by digest: the frame (the results with every heatmap row emptied) and each
@@ -115,6 +118,9 @@ impl Session {
         }
         if let Some(narrow) = request.get("narrow").and_then(Value::as_bool) {
             self.narrow = narrow;
+        }
+        if let Some(embedded) = request.get("embed").and_then(Value::as_bool) {
+            self.embedded = embedded;
         }
         form::fill_defaults(&mut self.fields, &self.doc);
         // What the last start stopped is said once: the next act forgets it.
@@ -212,6 +218,7 @@ impl Session {
             refused: self.refused.as_deref(),
             claim_words: &self.claim_words,
             narrow: self.narrow,
+            embedded: self.embedded,
             now_ms,
             with_results,
         });
@@ -374,7 +381,9 @@ impl Session {
             }
         }
         let with = if values.is_empty() { String::new() } else { format!(" with {}", values.join(", ")) };
-        format!("Opened the run{with}{seed} (Ctrl+Z goes back).")
+        // An embed has no undo: its link back opens the run in the playground.
+        let back = if self.embedded { "" } else { " (Ctrl+Z goes back)" };
+        format!("Opened the run{with}{seed}{back}.")
     }
 
     /// The edits that open one run of the batch in the playground.

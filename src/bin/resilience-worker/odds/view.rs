@@ -31,6 +31,8 @@ pub struct Parts<'a> {
     pub claim_words: &'a [String],
     /// The page is narrow (a phone): a sweep's chart is laid out for it.
     pub narrow: bool,
+    /// The page is an embed's sweep panel: the sweep runs on the reader's click; no download.
+    pub embedded: bool,
     /// The worker's clock, for the time left.
     pub now_ms: f64,
     /// Draw the results (else only the form and the status).
@@ -75,11 +77,17 @@ pub fn render(parts: &Parts<'_>) -> (String, String, Option<String>) {
     }
     let mut now = String::new();
     status(&mut now, parts);
-    let results = parts.batch.filter(|_| parts.with_results).map(|batch| {
+    let mut results = parts.batch.filter(|_| parts.with_results).map(|batch| {
         let mut drawn = String::new();
         results(&mut drawn, batch, parts);
         drawn
     });
+    // An embed's sweep not run yet: what it would run, and its button.
+    if parts.embedded && parts.batch.is_none() && parts.refused.is_none() {
+        let mut intro = String::new();
+        embed_intro(&mut intro, parts);
+        results = Some(intro);
+    }
     (out, now, results)
 }
 
@@ -328,7 +336,7 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
             let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
             let result = plan.summarize(&done);
             let layout = if parts.narrow { odds::svg::Layout::NARROW } else { odds::svg::Layout::WIDE };
-            sweep_results(out, &result, (doc, fields), &layout);
+            sweep_results(out, &result, (doc, fields, parts.embedded, parts.claim_words), &layout);
             serde_json::to_string(&result).unwrap_or_default()
         }
         Work::Tip { request, tip, .. } => {
@@ -346,6 +354,16 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
         );
     }
     out.push_str("</div>");
+}
+
+/// [`chart_words`], and a claim's own words after it when they are known ("share of seeds where
+/// claim 2 holds: p99 ≤ 250ms").
+fn chart_words_in_full(chart: &str, claim_words: &[String]) -> String {
+    let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
+    match claim.and_then(|n| claim_words.get(n)) {
+        Some(words) => format!("{}: {words}", chart_words(chart)),
+        None => chart_words(chart),
+    }
 }
 
 /// What a sweep charts, in words with its unit ("p99 latency (ms)", "share of seeds where
@@ -551,12 +569,13 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
 fn sweep_results(
     out: &mut String,
     result: &odds::SweepResult,
-    (doc, fields): (&Value, &Fields),
+    (doc, fields, embedded, claim_words): (&Value, &Fields, bool, &[String]),
     layout: &odds::svg::Layout,
 ) {
     let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
     let chart = chart_words(&result.chart);
-    let _ = write!(out, "<h3>{} over {}</h3>", esc(&chart), esc(&names.join(" × ")));
+    let heading = chart_words_in_full(&result.chart, claim_words);
+    let _ = write!(out, "<h3>{} over {}</h3>", esc(&heading), esc(&names.join(" × ")));
     invalid_cells(out, result, doc);
     let share = result.chart.starts_with("expect");
     // One knob: a line chart of points; two: a heatmap of cells.
@@ -604,7 +623,36 @@ fn sweep_results(
     out.push_str(
         "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>",
     );
-    out.push_str("<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>");
+    if !embedded {
+        out.push_str(
+            "<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>",
+        );
+    }
+}
+
+/// An embed's sweep before it runs: what it charts over what, how many runs, and the button
+/// that runs it (a reader's device does the work, so only when asked).
+fn embed_intro(out: &mut String, parts: &Parts<'_>) {
+    let f = parts.fields;
+    let knobs: Vec<String> = ["k0", "k1"]
+        .iter()
+        .map(|k| form::get(f, k))
+        .filter(|p| !p.is_empty())
+        .map(|p| knob_name(parts.doc, p))
+        .collect();
+    let steps = |k: &str| form::get(f, k).parse::<usize>().unwrap_or(1);
+    let cells = steps("k0_steps") * if form::get(f, "k1").is_empty() { 1 } else { steps("k1_steps") };
+    let seeds = form::get(f, "cell_seeds").parse::<usize>().unwrap_or(1);
+    let _ = write!(
+        out,
+        "<p id=\"odds-embed-intro\">This scenario's sweep: {} over {}, {} of {} ({}).</p>",
+        esc(&chart_words_in_full(form::get(f, "chart"), parts.claim_words)),
+        esc(&knobs.join(" × ")),
+        count_of(cells, "cell"),
+        count_of(seeds, "seed"),
+        count_of(cells * seeds, "run")
+    );
+    run_button(out, "Run the sweep");
 }
 
 /// Why some cells did not run, above the chart (where a reader looks first): how many, and the
