@@ -36,10 +36,12 @@ worker=dist/resilience-worker_bg.wasm
 # to 400,700 in session 12: the odds dialog tells the worker when the page is a phone's, which
 # gets a chart laid out for its width (127 bytes); to 401,000 in session 13: Enter in a field of
 # the odds form runs it, and a refusal about a field focuses that field (217 bytes); to 401,300
-# in session 13: an embed's sweep panel (panels=…,sweep), run on a reader's click (370 bytes).
+# in session 13: an embed's sweep panel (panels=…,sweep), run on a reader's click (370 bytes);
+# to 401,500: an example's tips stay when only a sweep is written into it, and the focus stays
+# in the odds dialog when Cancel goes (177 bytes).
 # (Tried in session 13 and dropped: running a small edit's scenario inside the edit, so the edit
 # and its result render once; measured against the old build in the same runs it was no faster.)
-budget=401300
+budget=401500
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"

@@ -229,7 +229,11 @@ fn put(id: &str, html: &str, key: Option<&str>) {
     if let Some(key) = key {
         let _ = area.set_attribute("data-key", key);
     }
-    let again = focused.and_then(|e| document.get_element_by_id(&e.id())?.dyn_into::<web_sys::HtmlElement>().ok());
+    // A control that is gone (Cancel, once the batch stops) hands the focus to Run.
+    let again = focused.and_then(|e| {
+        let element = document.get_element_by_id(&e.id()).or_else(|| document.get_element_by_id("odds-run"));
+        element?.dyn_into::<web_sys::HtmlElement>().ok()
+    });
     if let Some(element) = again {
         if let Some(Ok(value)) = typed {
             let _ = js_sys::Reflect::set(&element, &"value".into(), &value);

@@ -147,7 +147,7 @@ pub fn tips_for(example: &str) -> Option<&'static [&'static str; 3]> {
 /// changes.)
 pub fn story(state: &AppContext) -> Html {
     let description = state.doc["description"].as_str().unwrap_or("").to_owned();
-    let tips = if state.edited { None } else { tips_for(&state.example) };
+    let tips = if state.run_edited { None } else { tips_for(&state.example) };
     html! {
         <div class="story">
             if !description.is_empty() { <p class="description" id="scenario-description">{ description }</p> }

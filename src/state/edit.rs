@@ -19,6 +19,13 @@ impl State {
         }
         self.last_drag = drag;
         self.edited = true;
+        // A sweep written into the document (the odds dialog's) runs nothing new.
+        let sweep_only = match &edit {
+            Edit::Set(pointer, _) => pointer == "/sweep",
+            Edit::SetMany(values) => values.iter().all(|(pointer, _)| pointer == "/sweep"),
+            _ => false,
+        };
+        self.run_edited |= !sweep_only;
         let doc = Rc::make_mut(&mut self.doc);
         let stack = format!("/endpoints/{}/stack", self.endpoint);
         match edit {

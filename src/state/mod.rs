@@ -90,6 +90,9 @@ pub struct State {
     pub load_id: u64,
     /// Has the user changed the document since it was opened?
     pub edited: bool,
+    /// Has the user changed what runs (more than the sweep) since it was opened? An example's
+    /// three things to try stay until then.
+    pub run_edited: bool,
     /// Documents before the current one, most recent last.
     pub undo: Vec<Rc<Snapshot>>,
     /// Documents undone, most recent last.
@@ -129,6 +132,8 @@ pub struct Snapshot {
     pub origin: String,
     /// Had the user changed it?
     pub edited: bool,
+    /// Had the user changed what runs?
+    pub run_edited: bool,
 }
 
 /// A message across the top of the page.
@@ -181,6 +186,7 @@ impl State {
             start_us: 0,
             load_id: 0,
             edited: false,
+            run_edited: false,
             undo: Vec::new(),
             redo: Vec::new(),
             last_drag: None,
@@ -206,6 +212,7 @@ impl State {
         self.service = 0;
         self.selected_request = None;
         self.edited = false;
+        self.run_edited = false;
         self.last_drag = None;
         self.load_id += 1;
         self.revalidate();
@@ -408,6 +415,7 @@ impl State {
         if let Some(doc) = draft.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
             self.open(doc, "my draft");
             self.edited = true;
+            self.run_edited = true;
         }
         self.autosave = true;
         self.banner = None;

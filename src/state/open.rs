@@ -68,6 +68,7 @@ impl State {
         let mut state = Self::with_example(FIRST_EXAMPLE);
         state.load_doc(doc, origin);
         state.edited = origin == "my draft";
+        state.run_edited = state.edited;
         state
     }
 

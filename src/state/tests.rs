@@ -119,4 +119,12 @@ fn a_sweep_written_into_the_document_travels_with_it_without_a_new_run() {
     assert!(swept.problems.is_empty());
     let edited = reduce(swept, Action::Edit(Edit::Set(RATE.into(), json!(90))));
     assert_eq!(edited.revision, revision + 1, "any other edit runs again");
+    assert!(edited.run_edited);
+    // The odds dialog writes its sweep on closing: kept (as a draft too), but the example's three
+    // things to try still apply.
+    let closed =
+        reduce(State::with_example("breaker-outage"), Action::Edit(Edit::SetMany(vec![("/sweep".into(), sweep)])));
+    assert!(closed.edited && !closed.run_edited);
+    let undone = reduce(edited, Action::Undo);
+    assert!(!undone.run_edited, "back as it was opened");
 }

@@ -135,6 +135,7 @@ test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 worker
   await expect(progress(page)).toContainText(/[1-9]\d* of 1000 runs/, { timeout: 60_000 });
   await page.click('#odds-cancel');
   await expect(progress(page)).toContainText('Cancelled after');
+  await expect(page.locator('#odds-run')).toBeFocused(); // Cancel is gone: the focus stays in the dialog
   const stopped = await progress(page).textContent();
   await page.waitForTimeout(1500);
   await expect(progress(page)).toHaveText(stopped);

@@ -56,13 +56,14 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     let first = |wanted: &dyn Fn(&str) -> bool| candidates.iter().map(|(p, _)| p).find(|p| wanted(p)).cloned();
     // A sweep starts from a pattern's setting (the retries, if any), a search from the length
     // of the first fault (how long an outage the stack rides out), else as a sweep does.
+    let fault_end = first(&|p| p.contains("/faults/") && p.ends_with("/to"));
     let first_knob = first(&|p| p.ends_with("/max_attempts"))
+        .or_else(|| fault_end.clone())
         .or_else(|| first(&|p| p.contains("/stack/")))
         .or_else(|| candidates.first().map(|(p, _)| p.clone()))
         .unwrap_or_default();
-    let tip_knob = first(&|p| p.contains("/faults/") && p.ends_with("/to")).unwrap_or_else(|| first_knob.clone());
+    let tip_knob = fault_end.unwrap_or_else(|| first_knob.clone());
     let seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0).to_string();
-    let claims = doc.get("expect").and_then(Value::as_array).map_or(0, Vec::len);
     let mut put = |name: &str, value: String| {
         fields.entry(name.to_owned()).or_insert(value);
     };
@@ -72,7 +73,6 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     put("k0", first_knob);
     put("k1", String::new());
     put("cell_seeds", "4".to_owned());
-    put("chart", if claims > 0 { "expect[0]" } else { "success_rate" }.to_owned());
     put("t_knob", tip_knob);
     put("t_seeds", "20".to_owned());
     for (knob, prefix) in [("k0", "k0_"), ("k1", "k1_"), ("t_knob", "t_")] {
@@ -88,22 +88,27 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
             fields.entry(format!("{prefix}steps")).or_insert(steps);
         }
     }
-    // Two runs: only once the search's tab is shown.
+    // Two runs each: only once the tab is shown. A sweep charts the first claim that flips
+    // across its first knob's range, else the success rate; a search looks for that claim.
+    if !fields.contains_key("chart") && get(fields, "tab") == "sweep" {
+        let chart = flipping_claim(doc, fields, ["k0", "k0_from", "k0_to"]).map(|n| format!("expect[{n}]"));
+        fields.insert("chart".to_owned(), chart.unwrap_or_else(|| "success_rate".to_owned()));
+    }
     if !fields.contains_key("t_claim") && get(fields, "tab") == "tip" {
-        let claim = tipping_claim(doc, fields).unwrap_or(0);
+        let claim = flipping_claim(doc, fields, ["t_knob", "t_from", "t_to"]).unwrap_or(0);
         fields.insert("t_claim".to_owned(), claim.to_string());
     }
 }
 
-/// Most requests a run that picks the search's claim may make: a few milliseconds of work.
+/// Most requests a run that picks a default claim may make: a few milliseconds of work.
 const CLAIM_PICK_REQUESTS_MAX: f64 = 50_000.0;
 
-/// The first claim that holds at the search's "from" and fails at its "to" on the document's
-/// seed, so that the search starts with one that tips; `None` when no claim does, or the
-/// scenario is too large for the two runs that tell.
-fn tipping_claim(doc: &Value, fields: &Fields) -> Option<usize> {
-    let expectations = expect::read(doc).ok().filter(|e| e.len() > 1)?;
-    let path = get(fields, "t_knob");
+/// The first claim that holds at the knob's "from" and fails at its "to" (the fields named
+/// `[knob, from, to]`) on the document's seed, so that a sweep or a search starts with one that
+/// changes; `None` when no claim does, or the scenario is too large for the two runs that tell.
+fn flipping_claim(doc: &Value, fields: &Fields, [knob, from_field, to_field]: [&str; 3]) -> Option<usize> {
+    let expectations = expect::read(doc).ok().filter(|e| !e.is_empty())?;
+    let path = get(fields, knob);
     let target = target_of(doc, path)?;
     let seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(0);
     let run_at = |end: &str| {
@@ -115,7 +120,7 @@ fn tipping_claim(doc: &Value, fields: &Fields) -> Option<usize> {
         }
         odds::run_seed(&scenario, &expectations, seed).ok()
     };
-    let (from, to) = (run_at("t_from")?, run_at("t_to")?);
+    let (from, to) = (run_at(from_field)?, run_at(to_field)?);
     (0..expectations.len()).find(|&n| from.holds(n) && !to.holds(n))
 }
 

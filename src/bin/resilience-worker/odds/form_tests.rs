@@ -137,3 +137,20 @@ fn an_embed_s_sweep_panel_says_what_it_would_run_runs_on_a_click_and_opens_a_cel
     );
     assert!(said.ends_with('.') && !said.contains("Ctrl+Z"), "an embed has no undo: {said}");
 }
+
+#[test]
+fn a_sweep_starts_from_a_fault_s_length_charting_a_claim_that_changes_across_it() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "open", "doc": example("breaker-outage")}));
+    let html = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "sweep"})));
+    let k0 = html.split("id=\"odds-k0\"").nth(1).and_then(|k| k.split("</select>").next()).unwrap_or_default();
+    assert!(k0.contains(r#"<option value="/services/0/faults/0/outage/to" selected>"#), "{k0}");
+    // The third claim (success in 45 s..60 s) holds with the outage ending at 30 s and fails
+    // with it ending at 80 s: charted, the sweep shows where.
+    assert!(html.contains(r#"<option value="expect[2]" selected>"#), "{html}");
+    // A scenario without claims charts its success rate.
+    let mut bare = example("breaker-outage");
+    bare.as_object_mut().map(|o| o.remove("expect"));
+    let html = drawn(&act(&mut Worker::default(), &json!({"act": "tab", "arg": "sweep", "doc": bare})));
+    assert!(html.contains(r#"<option value="success_rate" selected>"#), "{html}");
+}

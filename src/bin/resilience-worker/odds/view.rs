@@ -253,12 +253,16 @@ fn status(out: &mut String, parts: &Parts<'_>) {
     // The batch that runs, whichever tab it belongs to (named when it is not this one's), else
     // this tab's last.
     if let Some(batch) = parts.running.or(parts.batch) {
-        // A search may end early: its bar runs to the most runs it may make.
-        let _ =
-            write!(out, "<progress id=\"odds-progress\" max=\"{}\" value=\"{}\"></progress>", batch.runs, batch.done);
+        // A search may end early, and a sweep's invalid cells never run: a batch done fills
+        // its bar.
+        let done = if batch.phase == Phase::Done { batch.runs } else { batch.done };
+        let _ = write!(out, "<progress id=\"odds-progress\" max=\"{}\" value=\"{done}\"></progress>", batch.runs);
         let mut text = status_text(batch, parts.workers, parts.now_ms);
         if parts.batch.is_none_or(|shown| !std::ptr::eq(shown, batch)) {
             text = format!("The {} (on its tab): {text}", batch.work.noun());
+        } else if parts.refused.is_some() {
+            // The results below are the last batch's, not of the values refused above.
+            text = format!("Shown below, the last {}: {text}", batch.work.noun());
         }
         let _ = write!(out, "<span id=\"odds-progress-text\">{}</span>", esc(&text));
         if batch.phase == Phase::Running {
@@ -329,7 +333,13 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
             // The seed picked in the list, if it is one of this batch's, else the first.
             let typed = form::get(fields, "open_seed").parse::<u64>().ok();
             let picked = done.iter().map(|o| o.seed).find(|&s| Some(s) == typed).or(done.first().map(|o| o.seed));
-            seeds_results(out, &odds, &Dots { values: &[], runs: &done, picked }, faults, *first_seed);
+            seeds_results(
+                out,
+                &odds,
+                &Dots { values: &[], runs: &done, picked, radius: if parts.narrow { 7.0 } else { 4.0 } },
+                faults,
+                *first_seed,
+            );
             serde_json::to_string(&odds).unwrap_or_default()
         }
         Work::Sweep { plan, outcomes, .. } => {
@@ -413,6 +423,8 @@ struct Dots<'a> {
     runs: &'a [SeedOutcome],
     /// The seed picked in the list that opens a seed's run.
     picked: Option<u64>,
+    /// Each dot's radius, in the plot's units (larger on a phone, whose plot is scaled down).
+    radius: f64,
 }
 
 fn seeds_results(out: &mut String, odds: &Odds, seeds: &Dots<'_>, faults: &[String], first_seed: u64) {
@@ -548,10 +560,12 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
         };
         let _ = write!(
             out,
-            "<circle class=\"{class}\" data-act=\"seed\" data-arg=\"{}\" cx=\"{:.1}\" cy=\"{}\" r=\"4\"><title>seed {}: {}</title></circle>",
+            "<circle class=\"{class}\" data-act=\"seed\" data-arg=\"{}\" cx=\"{:.1}\" cy=\"{}\" r=\"{}\"><title>seed {}: {}</title></circle>",
             run.seed,
             x(*v),
             8 + (i % 6) * 5,
+            // The picked seed's dot is larger (and ringed by the style sheet).
+            if picked(run) { dots.radius + 2.0 } else { dots.radius },
             run.seed,
             shown(unit, *v)
         );
@@ -620,9 +634,11 @@ fn sweep_results(
     if let Some(columns) = result.knobs.get(1) {
         select(out, "open_column", &esc(&names[1]), form::get(fields, "open_column"), &axis_options(columns));
     }
-    out.push_str(
-        "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>",
-    );
+    out.push_str(if result.knobs.len() == 1 {
+        "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this point's run</button></div>"
+    } else {
+        "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>"
+    });
     if !embedded {
         out.push_str(
             "<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>",
