@@ -229,7 +229,7 @@ test('a scenario with a sweep embeds it: a reader runs it in a sandboxed frame o
   // A cell opens its run in the embed; its link back then opens that run in the playground.
   const before = await frame.locator('#open-playground').getAttribute('href');
   await frame.locator('#odds-heatmap rect[data-act="cell"]').nth(3).click();
-  await expect(frame.locator('.embed .banner')).toContainText('Opened the run with product-page › layer 1 › circuit breaker › failure rate = 80');
+  await expect(frame.locator('.embed .banner')).toContainText('Opened the run with product-page › 1. Circuit breaker › Failure rate threshold (%) = 80');
   await expect(frame.locator('.embed .banner')).not.toContainText('Ctrl+Z');
   await expect(frame.locator('.embed .banner')).not.toHaveClass(/error/);
   await expect.poll(() => frame.locator('#open-playground').getAttribute('href'), { timeout: 10_000 }).not.toBe(before);

@@ -81,12 +81,12 @@ test('sweep the retry count against the outage length, click a red cell, see tha
   const title = await red.locator('title').textContent();
   await red.click();
   await expect(page.locator('#odds-title')).toHaveCount(0);
-  await expect(page.locator('.banner')).toContainText('Opened the run with storefront › layer 1 › retry › max attempts =');
+  await expect(page.locator('.banner')).toContainText('Opened the run with storefront › 1. Retry › Max attempts (in total) =');
   await settled(page);
   // That run fails the claim the cell charted.
   await expect(page.locator('.claims li.fail').first()).toBeVisible({ timeout: 30_000 });
-  const attempts = title.match(/max attempts = (\d+)/)[1];
-  await expect(page.locator('.banner')).toContainText(`max attempts = ${attempts}`);
+  const attempts = title.match(/Max attempts \(in total\) = (\d+)/)[1];
+  await expect(page.locator('.banner')).toContainText(`Max attempts (in total) = ${attempts}`);
   // The sweep travels with the scenario: reopened, the dialog shows it.
   await openOdds(page);
   await expect(page.locator('#odds-tab-sweep')).toHaveAttribute('aria-pressed', 'true');
@@ -294,7 +294,7 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
     await page.locator(list).selectOption({ value }); // by value: the labels are numbers too
     await expect(chart.locator('.picked')).toHaveAttribute('data-arg', cell);
   }
-  await expect(chart.locator('.picked title')).toHaveText(/max attempts = 2, .* to = 50s:/);
+  await expect(chart.locator('.picked title')).toHaveText(/Max attempts \(in total\) = 2, .* To = 50s:/);
   // Outlined in the text's colour, not the background's.
   expect(await chart.locator('.picked').evaluate((e) => getComputedStyle(e).stroke)).toBe(await page.locator('.dialog').evaluate((e) => getComputedStyle(e).color));
   // A phone gets the narrow chart: it fits the screen, its text at a readable size.
@@ -309,8 +309,8 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
   expect(await seriousViolations(page)).toEqual([]);
   await page.locator('#odds-open-cell').focus();
   await page.keyboard.press('Enter');
-  await expect(page.locator('.banner')).toContainText('max attempts = 2');
-  await expect(page.locator('.banner')).toContainText('to = 50s');
+  await expect(page.locator('.banner')).toContainText('Max attempts (in total) = 2');
+  await expect(page.locator('.banner')).toContainText('To = 50s');
   expect(problems).toEqual([]);
 });
 

@@ -334,7 +334,7 @@ pub fn field_of(refusal: &str) -> Option<&'static str> {
 
 /// An error the engine found in the sweep section the form made, in the form's words: its
 /// entries named by their fields' labels ("sweep.knobs[0].from" is "Knob 1 from"), and the
-/// knobs' fields by `name` ("storefront › layer 1 › retry › max attempts").
+/// knobs' fields by `name` ("storefront › 1. Retry › Max attempts (in total)").
 pub fn in_form_words(error: &str, fields: &Fields, name: impl Fn(&str) -> String) -> String {
     let mut words = error.to_owned();
     for i in 0..2 {

@@ -24,7 +24,7 @@ fn a_refusal_marks_its_field_in_words_and_leaves_with_its_tab() {
     let html = drawn(&act(&mut coordinator, &json!({"act": "run", "form": form})));
     assert!(
         html.contains(
-            "Not run: Knob 2: product-page › layer 1 › circuit breaker › failure rate is Knob 1&#39;s setting too"
+            "Not run: Knob 2: product-page › 1. Circuit breaker › Failure rate threshold (%) is Knob 1&#39;s setting too"
         ),
         "{html}"
     );
@@ -49,7 +49,7 @@ fn a_sweep_with_cells_that_cannot_run_says_so_above_its_chart_and_in_its_status(
     assert!(html.contains("3 runs in 0.0 s on 1 worker; 1 cell of 3 could not run (see below)"), "{html}");
     let said = html.split("id=\"odds-invalid\">").nth(1).unwrap_or_default();
     assert!(
-        said.starts_with("1 cell of 3 could not run: the scenario is invalid with its settings. For example cell 0 (place-order › layer 1 › retry › max attempts = 0): "),
+        said.starts_with("1 cell of 3 could not run: the scenario is invalid with its settings. For example cell 0 (place-order › 1. Retry › Max attempts (in total) = 0): "),
         "{said}"
     );
     let (above, chart) = (html.find("id=\"odds-invalid\"").unwrap_or(usize::MAX), html.find("<svg").unwrap_or(0));
@@ -57,7 +57,7 @@ fn a_sweep_with_cells_that_cannot_run_says_so_above_its_chart_and_in_its_status(
     // The line chart marks the cell on its axis, in milliseconds from zero.
     let mark = html.split("data-act=\"cell\" data-arg=\"0\"").nth(1).unwrap_or_default();
     assert!(
-        mark.contains(">×<title>place-order › layer 1 › retry › max attempts = 0: invalid: cell 0 (place-order ›"),
+        mark.contains(">×<title>place-order › 1. Retry › Max attempts (in total) = 0: invalid: cell 0 (place-order ›"),
         "{mark}"
     );
     assert!(html.contains(">× invalid setting</text>") && html.contains(">0 ms</text>"), "{html}");
@@ -76,7 +76,7 @@ fn a_tipping_point_search_starts_from_a_fault_s_length_and_a_claim_that_tips() {
     act(&mut coordinator, &json!({"act": "run", "form": {"t_seeds": "2"}}));
     let html = run_pool(&mut coordinator, 1, 0);
     let found = html.split("id=\"odds-tip\">").nth(1).unwrap_or_default();
-    assert!(found.starts_with("Along inventory › fault 0 › outage › to: holds at "), "{found}");
+    assert!(found.starts_with("Along inventory › fault 0: Outage › To: holds at "), "{found}");
     assert!(!found.contains("fails at —"), "the search finds where it tips: {found}");
     // How far the seeds agree, in words, and the probes as a chart: a point per probe, each
     // opening its run.
@@ -118,7 +118,7 @@ fn an_embed_s_sweep_panel_says_what_it_would_run_runs_on_a_click_and_opens_a_cel
     let reply = act(&mut coordinator, &json!({"act": "open", "doc": doc, "embed": true}));
     let intro = reply["html"].as_str().unwrap_or_default();
     assert!(
-        intro.starts_with("<p id=\"odds-embed-intro\">This scenario's sweep: share of seeds where claim 3 holds: success rate ≥ 99.0 % in 45s..60s over product-page › layer 1 › circuit breaker › failure rate × inventory › fault 0 › outage › to, 4 cells of 2 seeds (8 runs).</p>"),
+        intro.starts_with("<p id=\"odds-embed-intro\">This scenario's sweep: share of seeds where claim 3 holds: success rate ≥ 99.0 % in 45s..60s over product-page › 1. Circuit breaker › Failure rate threshold (%) × inventory › fault 0: Outage › To, 4 cells of 2 seeds (8 runs).</p>"),
         "{intro}"
     );
     assert!(intro.contains("data-act=\"run\">Run the sweep</button>"), "{intro}");
@@ -132,7 +132,7 @@ fn an_embed_s_sweep_panel_says_what_it_would_run_runs_on_a_click_and_opens_a_cel
     let opened = act(&mut coordinator, &json!({"act": "cell", "arg": "3", "doc": doc, "embed": true}));
     let said = opened["said"].as_str().unwrap_or_default();
     assert!(
-        said.starts_with("Opened the run with product-page › layer 1 › circuit breaker › failure rate = 80"),
+        said.starts_with("Opened the run with product-page › 1. Circuit breaker › Failure rate threshold (%) = 80"),
         "{said}"
     );
     assert!(said.ends_with('.') && !said.contains("Ctrl+Z"), "an embed has no undo: {said}");

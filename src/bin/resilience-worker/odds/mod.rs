@@ -20,6 +20,7 @@ mod form;
 #[cfg(test)]
 mod form_tests;
 pub mod jobs;
+mod names;
 #[cfg(test)]
 mod tests;
 mod tip_view;
@@ -366,8 +367,8 @@ impl Session {
         }
     }
 
-    /// What opening a run with `edits` does, in words ("Opened the run with inventory › fault 0 ›
-    /// outage › to = 29s on seed 7 (Ctrl+Z goes back).").
+    /// What opening a run with `edits` does, in words ("Opened the run with inventory › fault 0:
+    /// Outage › To = 29s on seed 7 (Ctrl+Z goes back).").
     fn opened(&self, edits: &[Value]) -> String {
         let mut values = Vec::new();
         let mut seed = String::new();

@@ -107,7 +107,7 @@ fn a_seed_clicked_opens_its_run_and_a_cell_its_values_and_failing_seed() {
     assert_eq!(edits[2][0], "/sweep", "the sweep goes into the document with the run it opens");
     let said = reply["said"].as_str().unwrap();
     assert!(
-        said.starts_with("Opened the run with place-order › layer 1 › retry › max attempts = 4 on seed "),
+        said.starts_with("Opened the run with place-order › 1. Retry › Max attempts (in total) = 4 on seed "),
         "{said}"
     );
     assert_eq!(edits[2][1]["knobs"][0]["steps"], 4);
@@ -218,7 +218,7 @@ fn a_documents_sweep_fills_the_form_and_hostile_text_is_escaped() {
     assert!(html.contains("aria-pressed=\"true\">Sweep"), "{html}");
     assert!(html.contains("name=\"k0_steps\" type=\"text\" inputmode=\"numeric\" value=\"3\""), "{html}");
     assert!(!html.contains("<img"), "{html}");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; › layer 1 › retry › max attempts"), "{html}");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; › 1. Retry › Max attempts (in total)"), "{html}");
     assert!(!html.contains("Not run:"), "a sweep that can run says nothing: {html}");
     // A link's sweep that cannot run as written says why as the dialog opens.
     let mut bad = short_storm();
@@ -390,11 +390,11 @@ fn a_knob_picked_anew_starts_with_a_range_whose_cells_all_run() {
         "{html}"
     );
     // The chart says what it charts and sweeps in words, not by field names.
-    let named = "success rate (%) over inventory › fault 0 › outage › to";
+    let named = "success rate (%) over inventory › fault 0: Outage › To";
     assert!(html.contains(&format!("<h3>{named}</h3>")) && html.contains(&format!("<title>{named}</title>")), "{html}");
     let chart = html.split("id=\"odds-heatmap\"").nth(1).and_then(|c| c.split("</svg>").next()).unwrap_or_default();
     assert!(
-        chart.contains("<title>inventory › fault 0 › outage › to = 30s: 82.7 %") && !chart.contains("/services/"),
+        chart.contains("<title>inventory › fault 0: Outage › To = 30s: 82.7 %") && !chart.contains("/services/"),
         "{chart}"
     );
 }

@@ -138,39 +138,7 @@ fn knob_options(doc: &Value, none: bool) -> Vec<(String, String)> {
     options
 }
 
-/// A field's path in words: names for numbered services and endpoints, `›` between parts.
-pub fn knob_name(doc: &Value, path: &str) -> String {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < parts.len() {
-        let part = parts[i];
-        let named = ["services", "endpoints"].contains(&part).then(|| parts.get(i + 1)).flatten();
-        if let Some(index) = named {
-            let pointer = format!("/{part}/{index}/name");
-            let name = doc.pointer(&pointer).and_then(Value::as_str).unwrap_or(index);
-            words.push(name.to_owned());
-            i += 2;
-            continue;
-        }
-        if part == "stack" || part == "faults" {
-            if let Some(index) = parts.get(i + 1) {
-                // Layers are counted from 1, as the stack shows them; faults as claims name them.
-                let shown = if part == "stack" {
-                    index.parse::<usize>().map_or_else(|_| (*index).to_owned(), |i| (i + 1).to_string())
-                } else {
-                    (*index).to_owned()
-                };
-                words.push(format!("{} {shown}", if part == "stack" { "layer" } else { "fault" }));
-                i += 2;
-                continue;
-            }
-        }
-        words.push(part.replace('_', " ").replace("~1", "/").replace("~0", "~"));
-        i += 1;
-    }
-    words.join(" › ")
-}
+pub use super::names::knob_name;
 
 fn sweep_form(out: &mut String, parts: &Parts<'_>) {
     let f = parts.fields;
