@@ -142,7 +142,14 @@ fn the_seed_or_cell_picked_from_the_lists_is_marked_in_the_charts_and_opened_by_
     assert_eq!(html.matches("class=\"picked\"").count(), 1, "{html}");
     assert!(html.contains("class=\"picked\" data-act=\"cell\" data-arg=\"0\""), "the first until picked: {html}");
     let reply = act(&mut coordinator, &json!({"act": "form", "form": {"open_row": "1", "open_column": "2"}}));
-    assert!(drawn(&reply).contains("class=\"picked\" data-act=\"cell\" data-arg=\"12\""), "{reply}");
+    let html = drawn(&reply);
+    assert!(html.contains("class=\"picked\" data-act=\"cell\" data-arg=\"12\""), "{reply}");
+    // Its outline is drawn again on top of the chart, on the cell's box, last.
+    let cell = html.split("data-arg=\"12\" ").nth(1).and_then(|c| c.split(" fill=").next()).unwrap_or_default();
+    let ring =
+        html.split("<rect class=\"pick-ring\" ").nth(1).and_then(|r| r.split(" fill=").next()).unwrap_or_default();
+    assert!(!cell.is_empty() && cell == ring, "{cell} / {ring}");
+    assert!(html.contains("fill=\"none\"/></svg>"), "the ring is drawn last: {html}");
     let reply = act(&mut coordinator, &json!({"act": "open-cell"}));
     let edits = reply["edits"].as_array().expect("edits");
     assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 2]), "{reply}");

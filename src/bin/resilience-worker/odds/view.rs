@@ -584,7 +584,13 @@ fn sweep_results(
     // The cell that "Open this cell's run" opens is outlined.
     let picked = form::picked_cell(fields, result.knobs.get(1).map_or(1, |k| k.labels.len()));
     let act = format!(" data-act=\"cell\" data-arg=\"{picked}\"");
-    let svg = svg.replacen(&act, &format!(" class=\"picked\"{act}"), 1);
+    let mut svg = svg.replacen(&act, &format!(" class=\"picked\"{act}"), 1);
+    // A heatmap's cells that come later are drawn over the picked one's outline: a ring on top
+    // of the chart shows it whole, in the text's colour on a halo of the background's.
+    if let Some(ring) = ring_of(&svg, &act) {
+        let at = svg.rfind("</svg>").unwrap_or(svg.len());
+        svg.insert_str(at, &ring);
+    }
     // A region that can take the focus: on a narrow screen the chart scrolls sideways.
     let _ = write!(
         out,
@@ -637,6 +643,25 @@ fn embed_intro(out: &mut String, parts: &Parts<'_>) {
         count_of(cells * seeds, "run")
     );
     run_button(out, "Run the sweep");
+}
+
+/// The rings drawn over the heatmap cell marked with `act` (a `rect`'s box): a halo and a line.
+fn ring_of(svg: &str, act: &str) -> Option<String> {
+    let start = svg.find(act)?;
+    let tag = &svg[svg[..start].rfind('<')?..];
+    if !tag.starts_with("<rect") {
+        return None;
+    }
+    let tag = &tag[..tag.find('>')?];
+    let attribute = |name: &str| -> Option<f64> {
+        let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[from..].split('"').next()?.parse().ok()
+    };
+    let (x, y, w, h) = (attribute("x")?, attribute("y")?, attribute("width")?, attribute("height")?);
+    let rect = |class: &str| {
+        format!("<rect class=\"{class}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"none\"/>")
+    };
+    Some(format!("{}{}", rect("pick-halo"), rect("pick-ring")))
 }
 
 /// Why some cells did not run, above the chart (where a reader looks first): how many, and the
