@@ -136,6 +136,12 @@ fn an_embed_s_sweep_panel_says_what_it_would_run_runs_on_a_click_and_opens_a_cel
         "{said}"
     );
     assert!(said.ends_with('.') && !said.contains("Ctrl+Z"), "an embed has no undo: {said}");
+    // A stranger's link whose sweep is past the limits: refused, saying why, with no button.
+    doc["sweep"]["knobs"][0]["steps"] = json!(99_999_999_999_999_999_u64);
+    doc["sweep"]["seeds"] = json!(1_000_000);
+    let html = drawn(&act(&mut Worker::default(), &json!({"act": "open", "doc": doc, "embed": true})));
+    assert!(html.contains("Not run: the scenario&#39;s sweep, as written: sweep."), "{html}");
+    assert!(!html.contains("odds-embed-intro"), "{html}");
 }
 
 #[test]

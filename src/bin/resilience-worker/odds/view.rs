@@ -631,7 +631,8 @@ fn embed_intro(out: &mut String, parts: &Parts<'_>) {
         .map(|p| knob_name(parts.doc, p))
         .collect();
     let steps = |k: &str| form::get(f, k).parse::<usize>().unwrap_or(1);
-    let cells = steps("k0_steps") * if form::get(f, "k1").is_empty() { 1 } else { steps("k1_steps") };
+    // A link's numbers, not yet checked against the limits (Run checks them): saturated.
+    let cells = steps("k0_steps").saturating_mul(if form::get(f, "k1").is_empty() { 1 } else { steps("k1_steps") });
     let seeds = form::get(f, "cell_seeds").parse::<usize>().unwrap_or(1);
     let _ = write!(
         out,
@@ -640,7 +641,7 @@ fn embed_intro(out: &mut String, parts: &Parts<'_>) {
         esc(&knobs.join(" × ")),
         count_of(cells, "cell"),
         count_of(seeds, "seed"),
-        count_of(cells * seeds, "run")
+        count_of(cells.saturating_mul(seeds), "run")
     );
     run_button(out, "Run the sweep");
 }
