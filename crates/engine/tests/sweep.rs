@@ -307,6 +307,8 @@ fn a_line_chart_reads_in_the_figure_s_unit_from_zero_and_marks_what_has_no_point
     assert!(line.contains(">× invalid setting</text>"), "{line}");
     assert!(!line.contains("not run yet") && !line.contains("no value"), "{line}");
     assert!(line.contains(">a point: median of 2 seeds</text>"), "{line}");
+    // A row of points: half as tall as wide (a heatmap's plot is square).
+    assert!(line.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"380\""), "{line}");
     // Part way through: the cells not run yet have no point, and the legend says so.
     let partial = svg::chart(&plan.summarize(&outcomes[..3]));
     well_formed(&partial).unwrap();

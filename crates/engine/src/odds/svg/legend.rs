@@ -83,7 +83,7 @@ pub(super) fn beside(out: &mut String, result: &SweepResult, (chart, kind): (&st
 /// bar across the plot's width (low on the left) with its ends and middle, then the notes, two
 /// a line.
 pub(super) fn below(out: &mut String, result: &SweepResult, (chart, kind): (&str, Kind), scale: &Scale, at: &Layout) {
-    let (x, top) = (at.left_px, at.top_px + at.plot_px + at.bottom_px + 14.0);
+    let (x, top) = (at.left_px, at.top_px + at.plot_height_px + at.bottom_px + 14.0);
     let heading = wrap(chart, (at.plot_px / 6.5) as usize, 1);
     let _ = writeln!(
         out,

@@ -11,13 +11,13 @@ use super::{Layout, axis_titles, column_labels, xml};
 /// The line chart of `result` along `axis`, `chart` naming what is charted.
 pub(super) fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis, &str), scale: &Scale, at: &Layout) {
     let n = axis.labels.len().max(1);
-    let (left, top, plot) = (at.left_px, at.top_px, at.plot_px);
+    let (left, top, plot, height) = (at.left_px, at.top_px, at.plot_px, at.plot_height_px);
     let w = plot / n as f64;
     let _ = writeln!(
         out,
-        "<rect x=\"{left}\" y=\"{top}\" width=\"{plot}\" height=\"{plot}\" fill=\"none\" stroke=\"#888\"/>"
+        "<rect x=\"{left}\" y=\"{top}\" width=\"{plot}\" height=\"{height}\" fill=\"none\" stroke=\"#888\"/>"
     );
-    let point = |i: usize, v: f64| (left + (i as f64 + 0.5) * w, top + plot * (1.0 - scale.at(v)));
+    let point = |i: usize, v: f64| (left + (i as f64 + 0.5) * w, top + height * (1.0 - scale.at(v)));
     for run in runs_of_values(&result.cells) {
         let points: Vec<String> =
             run.iter().map(|(i, v)| point(*i, *v)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
@@ -53,13 +53,13 @@ pub(super) fn line(out: &mut String, result: &SweepResult, (axis, chart): (&Axis
                     out,
                     "<text data-cell=\"{}\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"14\">{mark}<title>{tip}</title></text>",
                     cell.index,
-                    top + plot - 6.0
+                    top + height - 6.0
                 );
             }
         }
     }
     for (t, v) in [(0.0, scale.low), (0.5, (scale.low + scale.high) / 2.0), (1.0, scale.high)] {
-        let y = top + plot * (1.0 - t) + 4.0;
+        let y = top + height * (1.0 - t) + 4.0;
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",

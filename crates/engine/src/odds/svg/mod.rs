@@ -18,8 +18,11 @@ use scale::Scale;
 /// the left, the title on top, column labels below) and the legend, beside the plot or under it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
-    /// The plot's side.
+    /// The plot's width (and a heatmap's height).
     pub plot_px: f64,
+    /// The plot's height: its width for a heatmap's square cells, half of it for a line chart
+    /// (see [`chart_laid_out`]).
+    pub plot_height_px: f64,
     /// Left of the plot: the vertical axis title and the row labels.
     pub left_px: f64,
     /// Above the plot: the title.
@@ -35,12 +38,26 @@ pub struct Layout {
 
 impl Layout {
     /// For a file or a wide screen: 800 × 620, the legend beside the plot.
-    pub const WIDE: Self =
-        Self { plot_px: 480.0, left_px: 170.0, top_px: 50.0, bottom_px: 90.0, right_px: 150.0, legend_below: false };
+    pub const WIDE: Self = Self {
+        plot_px: 480.0,
+        plot_height_px: 480.0,
+        left_px: 170.0,
+        top_px: 50.0,
+        bottom_px: 90.0,
+        right_px: 150.0,
+        legend_below: false,
+    };
     /// For a phone: about 360 wide, so that its text stays readable at the screen's width; the
     /// legend under the plot.
-    pub const NARROW: Self =
-        Self { plot_px: 270.0, left_px: 80.0, top_px: 48.0, bottom_px: 80.0, right_px: 10.0, legend_below: true };
+    pub const NARROW: Self = Self {
+        plot_px: 270.0,
+        plot_height_px: 270.0,
+        left_px: 80.0,
+        top_px: 48.0,
+        bottom_px: 80.0,
+        right_px: 10.0,
+        legend_below: true,
+    };
 
     fn width(&self) -> f64 {
         self.left_px + self.plot_px + self.right_px
@@ -48,7 +65,7 @@ impl Layout {
 
     fn height(&self) -> f64 {
         let legend = if self.legend_below { LEGEND_BELOW_PX } else { 0.0 };
-        self.top_px + self.plot_px + self.bottom_px + legend
+        self.top_px + self.plot_height_px + self.bottom_px + legend
     }
 
     /// Characters of the title on one line.
@@ -57,6 +74,9 @@ impl Layout {
         ((self.width() - 32.0) / 8.0) as usize
     }
 }
+
+/// A line chart's plot height, as a share of its width.
+const LINE_HEIGHT_SHARE: f64 = 0.5;
 
 /// Height of a legend under the plot, in pixels.
 const LEGEND_BELOW_PX: f64 = 110.0;
@@ -89,6 +109,9 @@ pub fn chart_named(result: &SweepResult, names: &Names) -> String {
 /// [`chart_named`], laid out as `at` says (a phone's page asks for [`Layout::NARROW`]).
 #[must_use]
 pub fn chart_laid_out(result: &SweepResult, names: &Names, at: &Layout) -> String {
+    // A line chart is a row of points: half as tall as wide.
+    let line_layout = Layout { plot_height_px: at.plot_px * LINE_HEIGHT_SHARE, ..*at };
+    let at = if result.knobs.len() == 1 { &line_layout } else { at };
     let (width, height) = (at.width(), at.height());
     let axes: Vec<Axis> = result
         .knobs
@@ -129,7 +152,7 @@ pub fn chart_laid_out(result: &SweepResult, names: &Names, at: &Layout) -> Strin
 pub const ROW_ID: &str = "sweep-row-";
 
 fn heatmap(out: &mut String, result: &SweepResult, (rows, columns): (&Axis, &Axis), scale: &Scale, at: &Layout) {
-    let (h, w) = (at.plot_px / rows.labels.len().max(1) as f64, at.plot_px / columns.labels.len().max(1) as f64);
+    let (h, w) = (at.plot_height_px / rows.labels.len().max(1) as f64, at.plot_px / columns.labels.len().max(1) as f64);
     let mut drawn = vec![String::new(); rows.labels.len()];
     for cell in &result.cells {
         let (Some(r), Some(c)) = (cell.coords.first(), cell.coords.get(1)) else { continue };
@@ -185,7 +208,7 @@ fn heatmap_cell(
 }
 
 fn column_labels(out: &mut String, columns: &Axis, w: f64, at: &Layout) {
-    let y = at.top_px + at.plot_px + 14.0;
+    let y = at.top_px + at.plot_height_px + 14.0;
     for (c, label) in columns.labels.iter().enumerate() {
         let x = at.left_px + (c as f64 + 0.5) * w;
         let _ = writeln!(
@@ -201,10 +224,10 @@ fn axis_titles(out: &mut String, vertical: &str, horizontal: &str, at: &Layout) 
         out,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
         at.left_px + at.plot_px / 2.0,
-        at.top_px + at.plot_px + at.bottom_px - 8.0,
+        at.top_px + at.plot_height_px + at.bottom_px - 8.0,
         xml(horizontal)
     );
-    let (x, y) = (14.0, at.top_px + at.plot_px / 2.0);
+    let (x, y) = (14.0, at.top_px + at.plot_height_px / 2.0);
     let _ = writeln!(
         out,
         "<text x=\"{x}\" y=\"{y:.1}\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 {x} {y:.1})\">{}</text>",
