@@ -12,7 +12,7 @@
 //! | `link`    | `doc`, `view`                        | `payload` (a share link's `#s=` payload)         |
 //! | `pretty`  | `doc`                                | `text` (the document, indented)                  |
 //! | `export`  | `doc`, `trace_events`, `format`      | `text` (`trace-csv`, `trace-json`, `metrics-csv`) |
-//! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `narrow`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
+//! | `odds`    | `act`, `arg`, `form`, `doc`, `cores`, `narrow`, `embed`, `search`, `base` | `html` (the odds dialog) or `edits` (see [`crate::odds`]) |
 //! | `odds_runs` | `kind`, `doc`, `first_seed`, `from`, `to` | `from`, `outcomes` (a pool worker's job)     |
 //!
 //! A request that cannot be answered gets `{"id": …, "error": "…"}`: the reason in words.
@@ -96,11 +96,12 @@ impl Worker {
             Some("link") => link_payload(request),
             Some("export") => self.export(request, now_ms),
             Some("odds") => {
-                // An embed has no claims panel whose run names the claims: the sweep's document
-                // is run once here (bounded, metrics only) for the words of its claims.
+                // An embed has no claims panel whose run names the claims: a small scenario is
+                // run once here (metrics only) for the words of its claims (a larger one's are
+                // named by number: no run until the reader asks for one).
                 let embedded = request.get("embed").and_then(Value::as_bool) == Some(true);
                 if embedded && request.get("act").and_then(Value::as_str) == Some("open") {
-                    let _ = self.run(request, now_ms);
+                    let _ = self.run_within(request, now_ms, crate::odds::SMALL_RUN_REQUESTS_MAX);
                 }
                 let words = self.claim_words(request);
                 self.odds.claim_words = words;
@@ -172,6 +173,16 @@ impl Worker {
 
     /// The run of the request's document, from the last one when it is the same.
     fn run(&mut self, request: &Value, now_ms: &dyn Fn() -> f64) -> Result<&LastRun, String> {
+        self.run_within(request, now_ms, f64::INFINITY)
+    }
+
+    /// [`Self::run`], unless the scenario is expected to make more than `most_requests`.
+    fn run_within(
+        &mut self,
+        request: &Value,
+        now_ms: &dyn Fn() -> f64,
+        most_requests: f64,
+    ) -> Result<&LastRun, String> {
         let doc = request.get("doc").ok_or("the request carries no document")?;
         let trace_events = request.get("trace_events").and_then(Value::as_u64).unwrap_or(0);
         let text = doc.to_string();
@@ -179,6 +190,9 @@ impl Worker {
         if self.last.as_ref().is_none_or(|last| last.key != key) {
             self.last = None;
             let scenario = parse_valid(&text)?;
+            if scenario.expected_requests() > most_requests {
+                return Err("too large to run here".to_owned());
+            }
             let report = run_bounded(&scenario, trace_mode(trace_events), now_ms)?;
             self.last = Some(LastRun { key, scenario, report });
         }

@@ -100,9 +100,6 @@ pub fn fill_defaults(fields: &mut Fields, doc: &Value) {
     }
 }
 
-/// Most requests a run that picks a default claim may make: a few milliseconds of work.
-const CLAIM_PICK_REQUESTS_MAX: f64 = 50_000.0;
-
 /// The first claim that holds at the knob's "from" and fails at its "to" (the fields named
 /// `[knob, from, to]`) on the document's seed, so that a sweep or a search starts with one that
 /// changes; `None` when no claim does, or the scenario is too large for the two runs that tell.
@@ -115,7 +112,7 @@ fn flipping_claim(doc: &Value, fields: &Fields, [knob, from_field, to_field]: [&
         let mut edited = doc.clone();
         *edited.pointer_mut(path)? = knob_value(get(fields, end), target, end).ok()?;
         let scenario = Scenario::from_json(&edited.to_string()).ok()?;
-        if scenario.expected_requests() > CLAIM_PICK_REQUESTS_MAX {
+        if scenario.expected_requests() > super::SMALL_RUN_REQUESTS_MAX {
             return None;
         }
         odds::run_seed(&scenario, &expectations, seed).ok()

@@ -160,3 +160,16 @@ fn a_sweep_starts_from_a_fault_s_length_charting_a_claim_that_changes_across_it(
     let html = drawn(&act(&mut Worker::default(), &json!({"act": "tab", "arg": "sweep", "doc": bare})));
     assert!(html.contains(r#"<option value="success_rate" selected>"#), "{html}");
 }
+
+#[test]
+fn an_embed_names_a_large_scenario_s_claims_by_number_without_running_it() {
+    let mut doc = example("retry-storm");
+    doc["endpoints"][0]["load"] = json!({"constant": {"rps": 5000}});
+    doc["sweep"] =
+        json!({"knobs": [{"path": "/endpoints/0/stack/0/retry/max_attempts", "values": [1, 2]}], "chart": "expect[0]"});
+    let mut coordinator = Worker::default();
+    let reply = act(&mut coordinator, &json!({"act": "open", "doc": doc, "embed": true}));
+    let intro = reply["html"].as_str().unwrap_or_default();
+    assert!(intro.contains("This scenario's sweep: share of seeds where claim 1 holds over "), "{intro}");
+    assert!(coordinator.odds.claim_words.is_empty(), "no run before the reader asks for one");
+}

@@ -32,6 +32,10 @@ use resilience_engine::odds::{self, Plan, TipSearch};
 use resilience_engine::{Scenario, expect};
 use serde_json::{Value, json};
 
+/// Most requests a scenario may be expected to make for the dialog to run it on its own, to pick
+/// a default claim or to name the claims in an embed: a few milliseconds of work.
+pub const SMALL_RUN_REQUESTS_MAX: f64 = 50_000.0;
+
 /// The dialog's state, between the page's messages.
 #[derive(Default)]
 pub struct Session {
