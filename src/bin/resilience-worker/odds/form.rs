@@ -125,10 +125,7 @@ fn flipping_claim(doc: &Value, fields: &Fields, [knob, from_field, to_field]: [&
 pub fn from_sweep(sweep: &Value) -> Fields {
     let mut fields = Fields::new();
     fields.insert("tab".into(), "sweep".into());
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    let text = super::view::plain;
     for (i, knob) in sweep.get("knobs").and_then(Value::as_array).into_iter().flatten().take(2).enumerate() {
         fields.insert(format!("k{i}"), knob.get("path").map(text).unwrap_or_default());
         let values = knob.get("values").and_then(Value::as_array);

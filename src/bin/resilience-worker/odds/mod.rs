@@ -378,7 +378,7 @@ impl Session {
         let mut seed = String::new();
         for edit in edits {
             let (Some(path), Some(value)) = (edit[0].as_str(), edit.get(1)) else { continue };
-            let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let value = view::plain(value);
             if path == "/seed" {
                 seed = format!(" on seed {value}");
             } else {

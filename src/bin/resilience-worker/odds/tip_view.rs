@@ -7,11 +7,11 @@ use core::fmt::Write as _;
 use resilience_engine::odds::{self, Target};
 use serde_json::Value;
 
-use super::view::esc;
+use super::view::{esc, plain};
 
 /// A knob's value as the form writes it (`30s`, `4`), or a dash.
 fn value_text(value: Option<&Value>) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+    value.map_or_else(|| "—".to_owned(), plain)
 }
 
 /// The search's results; `knob` names the knob in words; on a `narrow` page (a phone) the

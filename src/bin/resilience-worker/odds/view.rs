@@ -131,8 +131,7 @@ fn knob_options(doc: &Value, none: bool) -> Vec<(String, String)> {
         options.push((String::new(), "none".to_owned()));
     }
     for (path, _) in odds::candidates(doc) {
-        let now =
-            doc.pointer(&path).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
+        let now = doc.pointer(&path).map(plain).unwrap_or_default();
         options.push((path.clone(), format!("{} (now {now})", knob_name(doc, &path))));
     }
     options
@@ -313,8 +312,7 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
         Work::Sweep { plan, outcomes, .. } => {
             let done: Vec<odds::CellOutcome> = outcomes.iter().flatten().cloned().collect();
             let result = plan.summarize(&done);
-            let layout = if parts.narrow { odds::svg::Layout::NARROW } else { odds::svg::Layout::WIDE };
-            sweep_results(out, &result, (doc, fields, parts.embedded, parts.claim_words), &layout);
+            sweep_results(out, &result, parts);
             serde_json::to_string(&result).unwrap_or_default()
         }
         Work::Tip { request, tip, .. } => {
@@ -337,17 +335,26 @@ fn results(out: &mut String, batch: &Batch, parts: &Parts<'_>) {
 /// [`chart_words`], and a claim's own words after it when they are known ("share of seeds where
 /// claim 2 holds: p99 ≤ 250ms").
 fn chart_words_in_full(chart: &str, claim_words: &[String]) -> String {
-    let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
-    match claim.and_then(|n| claim_words.get(n)) {
+    match claim_charted(chart).and_then(|n| claim_words.get(n)) {
         Some(words) => format!("{}: {words}", chart_words(chart)),
         None => chart_words(chart),
     }
 }
 
+/// The claim a sweep charts (`expect[N]`), if it charts one.
+fn claim_charted(chart: &str) -> Option<usize> {
+    chart.strip_prefix("expect[")?.strip_suffix(']')?.parse().ok()
+}
+
+/// A document's value as a form shows it: a text as it is, anything else as JSON (`30s`, `4`).
+pub fn plain(value: &Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+}
+
 /// What a sweep charts, in words with its unit ("p99 latency (ms)", "share of seeds where
 /// claim 2 holds").
 fn chart_words(chart: &str) -> String {
-    let claim = chart.strip_prefix("expect[").and_then(|n| n.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok());
+    let claim = claim_charted(chart);
     let unit = match chart {
         "success_rate" => "%",
         "goodput_rps" => "req/s",
@@ -548,12 +555,9 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
     );
 }
 
-fn sweep_results(
-    out: &mut String,
-    result: &odds::SweepResult,
-    (doc, fields, embedded, claim_words): (&Value, &Fields, bool, &[String]),
-    layout: &odds::svg::Layout,
-) {
+fn sweep_results(out: &mut String, result: &odds::SweepResult, parts: &Parts<'_>) {
+    let (doc, fields, claim_words) = (parts.doc, parts.fields, parts.claim_words);
+    let layout = if parts.narrow { &odds::svg::Layout::NARROW } else { &odds::svg::Layout::WIDE };
     let names: Vec<String> = result.knobs.iter().map(|k| knob_name(doc, &k.path)).collect();
     let chart = chart_words(&result.chart);
     let heading = chart_words_in_full(&result.chart, claim_words);
@@ -613,7 +617,7 @@ fn sweep_results(
     } else {
         "<button type=\"button\" id=\"odds-open-cell\" data-act=\"open-cell\">Open this cell's run</button></div>"
     });
-    if !embedded {
+    if !parts.embedded {
         out.push_str(
             "<p><button type=\"button\" id=\"odds-csv\" data-act=\"csv\">Download the cells (CSV)</button></p>",
         );
