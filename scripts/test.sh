@@ -38,10 +38,12 @@ worker=dist/resilience-worker_bg.wasm
 # the odds form runs it, and a refusal about a field focuses that field (217 bytes); to 401,300
 # in session 13: an embed's sweep panel (panels=…,sweep), run on a reader's click (370 bytes);
 # to 401,500: an example's tips stay when only a sweep is written into it, and the focus stays
-# in the odds dialog when Cancel goes (177 bytes).
+# in the odds dialog when Cancel goes (177 bytes); to 403,000 in session 14: the baseline a
+# re-roll of the seed needs is prepared in the browser's idle time (1,564 bytes; re-roll → painted
+# 15.7 → 14.6 ms median in bench.mjs, old and new builds alternating in the same runs).
 # (Tried in session 13 and dropped: running a small edit's scenario inside the edit, so the edit
 # and its result render once; measured against the old build in the same runs it was no faster.)
-budget=401500
+budget=403000
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"

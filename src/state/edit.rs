@@ -70,11 +70,16 @@ impl State {
                 }
             }
             Edit::RerollSeed => {
-                let seed = doc["seed"].as_u64().unwrap_or(0);
-                let next = resilience_engine::splitmix64(seed ^ self.revision) % 1_000_000;
-                doc["seed"] = next.into();
+                doc["seed"] = rerolled_seed(doc, self.revision).into();
             }
         }
         self.revalidate();
     }
+}
+
+/// The seed that "re-roll" gives `doc` at `revision` (the last valid one): random-looking, but
+/// known in advance, so the runner can prepare that run's comparison while the page is idle.
+pub fn rerolled_seed(doc: &Value, revision: u64) -> u64 {
+    let seed = doc["seed"].as_u64().unwrap_or(0);
+    resilience_engine::splitmix64(seed ^ revision) % 1_000_000
 }

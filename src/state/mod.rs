@@ -481,6 +481,7 @@ pub fn use_editor_state() -> AppContext {
 mod action;
 mod edit;
 pub use action::{Action, Edit};
+pub use edit::rerolled_seed;
 mod history;
 mod open;
 #[cfg(test)]

@@ -128,3 +128,14 @@ fn a_sweep_written_into_the_document_travels_with_it_without_a_new_run() {
     let undone = reduce(edited, Action::Undo);
     assert!(!undone.run_edited, "back as it was opened");
 }
+
+#[test]
+fn a_reroll_gives_the_seed_the_runner_prepares_for() {
+    let mut state = State::with_example("breaker-outage");
+    for _ in 0..3 {
+        let (before, predicted) = (state.doc["seed"].clone(), rerolled_seed(&state.doc, state.revision));
+        state = reduce(state, Action::Edit(Edit::RerollSeed));
+        assert_eq!(state.doc["seed"], json!(predicted));
+        assert_ne!(state.doc["seed"], before);
+    }
+}

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 const port = Number(process.env.BENCH_PORT || 8797);
-const dist = new URL('../../dist/', import.meta.url).pathname;
+// BENCH_DIST names another build's dist/ folder, to measure it against this one in the same run.
+const dist = process.env.BENCH_DIST || new URL('../../dist/', import.meta.url).pathname;
 const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
 
@@ -53,8 +54,9 @@ console.log(`default example re-run incl. redraw (20 edits): median ${r.median.t
 
 // 1b. Edit -> re-run -> redraw, as a reader sees it: from the edit to the frame that shows the new
 // result painted (a message posted from that frame's animation-frame callback is handled after
-// its paint). Two edits: re-rolling the seed (the baseline runs again too) and changing a layer's
-// setting, as a dragged value does (the baseline is reused).
+// its paint). Two edits: re-rolling the seed (its baseline, which the page prepares between
+// frames once a result is shown, in src/runner/spare.rs) and changing a layer's setting, as a
+// dragged value does (the baseline is reused).
 const toPainted = (edit) => page.evaluate((edit) => new Promise((resolve) => {
   performance.clearMarks();
   const t0 = performance.now();

@@ -41,6 +41,34 @@ test('a copied link reopens exactly what the sender saw, in a fresh browser', as
   await fresh.close();
 });
 
+test('a re-roll after a quiet moment uses the comparison prepared for it, the one a fresh page runs', async ({ page, browser }) => {
+  await page.goto('./index.html');
+  await settled(page);
+  for (let i = 0; i < 2; i++) {
+    // The page is idle: the comparison for the next seed is run ahead (src/runner/spare.rs).
+    await page.waitForTimeout(800);
+    const before = await digestOf(page);
+    await page.evaluate(() => performance.clearMarks());
+    await page.click('#reroll');
+    await expect(page.locator('#run-meta')).not.toContainText(before);
+    await settled(page);
+    expect(await page.evaluate(() => performance.getEntriesByName('rp-run-start').length)).toBe(1);
+    expect(await page.evaluate(() => performance.getEntriesByName('rp-baseline-start').length)).toBe(0);
+  }
+  const compare = await page.locator('#compare').textContent();
+  const verdict = await page.locator('#verdict').textContent();
+  await page.click('#copy-link');
+  const link = await page.locator('#share-text').inputValue();
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await settled(other);
+  expect(await digestOf(other)).toBe(await digestOf(page));
+  expect(await other.locator('#compare').textContent()).toBe(compare);
+  expect(await other.locator('#verdict').textContent()).toBe(verdict);
+  await fresh.close();
+});
+
 test('the draft survives a reload, and a corrupted link shows a banner and keeps it', async ({ page }) => {
   await page.goto('./index.html');
   await settled(page);

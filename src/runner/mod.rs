@@ -2,9 +2,10 @@
 //! no run is in flight (so a dragged value is followed live), else after a short quiet time; in
 //! slices of a few milliseconds so the page never freezes, cancelled by the next edit (dropping
 //! the pending timer drops the simulation with it). Then runs the "no patterns" baseline for the
-//! comparison, metrics only, unless its document is the one last run (an edit to a layer leaves
-//! the baseline as it was). A run has a CPU-time budget: past it, the run is parked with a
-//! message, and the reader decides whether to give it another budget ("Continue").
+//! comparison, metrics only, unless its document is one run lately (an edit to a layer leaves
+//! the baseline as it was, and [`spare`] prepares the one a re-roll of the seed will need). A
+//! run has a CPU-time budget: past it, the run is parked with a message, and the reader decides
+//! whether to give it another budget ("Continue").
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,6 +18,8 @@ use yew::prelude::*;
 use crate::doc;
 use crate::state::{Action, AppContext, RunView};
 use crate::view_model::Derived;
+
+mod spare;
 
 /// Quiet time after an edit before a run starts, when it replaces a run in flight.
 const DEBOUNCE_MS: u32 = 30;
@@ -87,20 +90,45 @@ struct Parked {
     phase: Phase,
 }
 
-/// The last baseline run: the document it ran (as text), its figures and its digest.
+/// A baseline run: the document it ran (as text), its figures and its digest.
 type BaselineRun = (String, Rc<(Summary, Metrics)>, u64);
 
+/// How many baseline runs are kept: the one in use, and the one prepared for a re-roll.
+const BASELINES_KEPT: usize = 2;
+
 /// Where the job in flight lives: its pending timer (replacing it cancels the job; `None` when
-/// no job is in flight) and, when it stopped at its budget, the parked run. Also the last
-/// baseline, reused while its document stays the same.
+/// no job is in flight) and, when it stopped at its budget, the parked run. Also the latest
+/// baselines, most recently used first, reused while their documents stay the same, and the
+/// pending timer of the [`spare`] baseline being prepared.
 #[derive(Clone)]
 struct JobSlot {
     timer: Rc<RefCell<Option<Timeout>>>,
     parked: Rc<RefCell<Option<Parked>>>,
-    baseline: Rc<RefCell<Option<BaselineRun>>>,
+    baselines: Rc<RefCell<Vec<BaselineRun>>>,
+    spare: Rc<RefCell<Option<spare::IdleCall>>>,
 }
 
 impl JobSlot {
+    /// The baseline of the comparison document `doc`, if one is kept; it becomes the most
+    /// recently used.
+    fn baseline(&self, doc: &str) -> Option<(Rc<(Summary, Metrics)>, u64)> {
+        let mut baselines = self.baselines.borrow_mut();
+        let at = baselines.iter().position(|(text, ..)| text == doc)?;
+        let hit = baselines.remove(at);
+        let found = (Rc::clone(&hit.1), hit.2);
+        baselines.insert(0, hit);
+        Some(found)
+    }
+
+    /// Keeps `run` as the most recently used baseline, dropping the oldest past
+    /// [`BASELINES_KEPT`].
+    fn keep_baseline(&self, run: BaselineRun) {
+        let mut baselines = self.baselines.borrow_mut();
+        baselines.retain(|(text, ..)| *text != run.0);
+        baselines.insert(0, run);
+        baselines.truncate(BASELINES_KEPT);
+    }
+
     /// Whether a job is pending or parked.
     fn busy(&self) -> bool {
         self.timer.borrow().is_some() || self.parked.borrow().is_some()
@@ -114,7 +142,14 @@ impl JobSlot {
 
 fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
     slot.parked.borrow_mut().take();
-    *slot.timer.borrow_mut() = Some(Timeout::new(delay_ms, task));
+    later(&slot.timer, delay_ms, Box::new(task));
+}
+
+/// Puts in `timer` a timeout that runs `task` after `delay_ms` (dropping the one it held
+/// cancels that one). Boxed: one copy of the timer's code for every task.
+#[inline(never)]
+fn later(timer: &RefCell<Option<Timeout>>, delay_ms: u32, task: Box<dyn FnOnce()>) {
+    *timer.borrow_mut() = Some(Timeout::new(delay_ms, task));
 }
 
 /// Starts a run of the state's scenario whenever its revision changes, and continues a parked
@@ -123,8 +158,9 @@ fn schedule(slot: &JobSlot, delay_ms: u32, task: impl FnOnce() + 'static) {
 pub fn use_runner(state: AppContext) {
     let timer = use_mut_ref(|| None);
     let parked = use_mut_ref(|| None);
-    let baseline = use_mut_ref(|| None);
-    let slot = JobSlot { timer, parked, baseline };
+    let baselines = use_mut_ref(Vec::new);
+    let spare = use_mut_ref(|| None);
+    let slot = JobSlot { timer, parked, baselines, spare };
     {
         let slot = slot.clone();
         let dispatcher = state.dispatcher();
@@ -132,10 +168,12 @@ pub fn use_runner(state: AppContext) {
     }
     // Everything is read inside the effect: a render (30 per second while playing) costs nothing.
     use_effect_with((state.revision, state.compare_with), move |(revision, compare_with)| {
+        // A spare baseline being prepared gives way to the run (it stays if it was done).
+        slot.spare.borrow_mut().take();
         if let Some(scenario) = state.scenario.clone() {
-            let (revision, compare) = (*revision, doc::comparison(&state.doc, *compare_with).to_string());
-            let dispatcher = state.dispatcher();
-            let job_slot = slot.clone();
+            let compare =
+                Comparison { with: *compare_with, text: doc::comparison(&state.doc, *compare_with).to_string() };
+            let (revision, dispatcher, job_slot) = (*revision, state.dispatcher(), slot.clone());
             let doc = Rc::clone(&state.scenario_doc);
             let run = move || start(job_slot, (*scenario).clone(), doc, compare, revision, dispatcher);
             if slot.busy() {
@@ -155,15 +193,21 @@ fn resume(slot: &JobSlot, dispatcher: Dispatcher) {
     let Some(Parked { simulation, mut job, phase }) = slot.parked.borrow_mut().take() else { return };
     job.budget_ms = job.spent_ms + run_budget_ms();
     let next = slot.clone();
-    *slot.timer.borrow_mut() = Some(Timeout::new(0, move || slice(next, simulation, job, phase, dispatcher)));
+    later(&slot.timer, 0, Box::new(move || slice(next, simulation, job, phase, dispatcher)));
+}
+
+/// What a run is compared with: how its document was made, and that document as text.
+struct Comparison {
+    with: doc::CompareWith,
+    text: String,
 }
 
 struct Job {
     scenario: Scenario,
     /// The document the scenario was read from.
     doc: Rc<serde_json::Value>,
-    /// The document of the comparison run.
-    compare: String,
+    /// The comparison run.
+    compare: Comparison,
     revision: u64,
     notice: Option<String>,
     started_ms: f64,
@@ -179,7 +223,7 @@ fn start(
     slot: JobSlot,
     scenario: Scenario,
     doc: Rc<serde_json::Value>,
-    compare: String,
+    compare: Comparison,
     revision: u64,
     dispatcher: Dispatcher,
 ) {
@@ -287,24 +331,31 @@ fn next_phase(slot: JobSlot, began_ms: f64, simulation: Simulation, job: Job, ph
         Phase::Main => compare(next, report, job, dispatcher),
         Phase::Baseline(main) => {
             let (figures, digest) = (Rc::new((report.summary, report.metrics)), report.digest);
-            *next.baseline.borrow_mut() = Some((job.compare.clone(), figures.clone(), digest));
+            next.keep_baseline((job.compare.text.clone(), figures.clone(), digest));
             publish(next, *main, Some(figures), digest, job, dispatcher);
         }
     });
 }
 
-/// Runs the comparison after the main run, unless its document is the one last run.
+/// Runs the comparison after the main run, unless its document is one of the baselines kept.
 fn compare(slot: JobSlot, report: Report, job: Job, dispatcher: Dispatcher) {
-    let last = slot.baseline.borrow().as_ref().filter(|(doc, ..)| *doc == job.compare).map(|(_, f, d)| (f.clone(), *d));
-    if let Some((figures, digest)) = last {
+    if let Some((figures, digest)) = slot.baseline(&job.compare.text) {
         return publish(slot, report, Some(figures), digest, job, dispatcher);
     }
-    let bare =
-        Scenario::from_json(&job.compare).ok().and_then(|bare| Simulation::new(&bare, &RunOptions::default()).ok());
+    // Read by the tests: a re-roll after a quiet moment finds its baseline prepared.
+    mark("rp-baseline-start");
+    let bare = baseline_simulation(&job.compare.text, f64::INFINITY);
     match bare {
         Some(baseline) => slice(slot, baseline, job, Phase::Baseline(Box::new(report)), dispatcher),
         None => publish(slot, report, None, 0, job, dispatcher),
     }
+}
+
+/// The simulation of the comparison document `text` (metrics only), if it can run and expects
+/// at most `requests_max` requests.
+fn baseline_simulation(text: &str, requests_max: f64) -> Option<Simulation> {
+    let bare = Scenario::from_json(text).ok().filter(|bare| bare.expected_requests() <= requests_max)?;
+    Simulation::new(&bare, &RunOptions::default()).ok()
 }
 
 /// Derives the journeys, then hands the result to the page (in a task of its own when deriving
@@ -330,6 +381,7 @@ fn publish(
         ));
     }
     let derived = Derived::from_report(&report);
+    let spare = (Rc::clone(&job.doc), job.revision, job.compare.with);
     let view = RunView {
         scenario: job.scenario,
         doc: job.doc,
@@ -345,5 +397,6 @@ fn publish(
     go_on(&slot, (began, JOURNEYS_MS), move || {
         next.done();
         dispatcher.dispatch(Action::RunFinished(Rc::new(view)));
+        spare::prepare(&next, spare.0, spare.1, spare.2);
     });
 }
