@@ -42,16 +42,7 @@ pub fn odds_dialog(state: &AppContext) -> Html {
         })
     };
     let oninput = Callback::from(|_: InputEvent| FIELD_EDITS.set(FIELD_EDITS.get().wrapping_add(1)));
-    // Enter in a text field runs, as in a form.
-    let onkeydown = {
-        let state = state.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Enter" && event.target_dyn_into::<web_sys::HtmlInputElement>().is_some() {
-                event.prevent_default();
-                send(&state, "run", "");
-            }
-        })
-    };
+    let onkeydown = on_key(state);
     let close = {
         let state = state.clone();
         Callback::from(move |_| close(&state))
@@ -82,13 +73,31 @@ fn on_act(state: &AppContext) -> Callback<MouseEvent> {
     })
 }
 
+/// Enter in a text field runs, as in a form. On the chart, the arrow keys, Home and End move
+/// the picked cell (the worker knows the chart's axes), and Enter opens its run.
+fn on_key(state: &AppContext) -> Callback<KeyboardEvent> {
+    let state = state.clone();
+    Callback::from(move |event: KeyboardEvent| {
+        let key = event.key();
+        let on_chart = event.target_dyn_into::<web_sys::Element>().is_some_and(|t| t.id() == "odds-heatmap");
+        let act = match (on_chart, key.as_str()) {
+            (true, "Enter") => "open-cell",
+            (true, "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Home" | "End") => "move",
+            (false, "Enter") if event.target_dyn_into::<web_sys::HtmlInputElement>().is_some() => "run",
+            _ => return,
+        };
+        event.prevent_default();
+        send(&state, act, &key);
+    })
+}
+
 /// An embed's sweep panel (`panels=…,sweep`, for a scenario with a sweep): what the sweep would
 /// run and a button that runs it on the reader's device, then its chart as the dialog draws it;
 /// a cell clicked opens its run in the embed (whose link back then opens it in the playground).
 /// The worker draws into it once [`draw_sweep_panel`] asks.
 pub fn sweep_panel(state: &AppContext) -> Html {
     html! {
-        <section class="panel odds odds-embed" aria-label="Sweep" onclick={on_act(state)}>
+        <section class="panel odds odds-embed" aria-label="Sweep" onclick={on_act(state)} onkeydown={on_key(state)}>
             <div id="odds-status-area" />
             <div id="odds-run-area" />
         </section>

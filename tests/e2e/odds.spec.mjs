@@ -244,7 +244,7 @@ async function runFromTheKeyboard(page) {
   await page.keyboard.press('Enter');
 }
 
-test('on a phone in the dark, a seed or a cell picked from the lists is ringed in the charts and opened from the keyboard', async ({ page }) => {
+test('on a phone in the dark, a seed or a cell picked from the lists or the chart\'s arrow keys is ringed in the charts and opened from the keyboard', async ({ page }) => {
   test.setTimeout(240_000);
   const problems = watchProblems(page);
   await page.setViewportSize({ width: 390, height: 844 });
@@ -302,12 +302,19 @@ test('on a phone in the dark, a seed or a cell picked from the lists is ringed i
   expect(await chart.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
   const textPx = await chart.locator('svg').evaluate((svg) => 11 * svg.getBoundingClientRect().width / 360);
   expect(textPx).toBeGreaterThan(9.5);
-  // The chart's region takes the focus (a wide chart scrolls sideways, for the arrow keys).
+  // The chart's region takes the focus; there the arrow keys move the picked cell, its name
+  // says which one, and Enter opens it.
   await chart.focus();
   await expect(chart).toBeFocused();
+  for (const [key, cell] of [['ArrowLeft', '4'], ['ArrowUp', '1'], ['ArrowUp', '1'], ['ArrowDown', '4'], ['End', '5']]) {
+    await page.keyboard.press(key);
+    await expect(chart.locator('.picked')).toHaveAttribute('data-arg', cell);
+    await expect(chart).toBeFocused();
+  }
+  await expect(chart).toHaveAttribute('aria-label', /picked: .*Max attempts \(in total\) = 2, .* To = 50s:/);
+  await expect(page.locator('#odds-open_column')).toHaveValue('2');
   await page.locator('.dialog').screenshot({ path: `${shots}odds-sweep-picked-dark-390.png` });
   expect(await seriousViolations(page)).toEqual([]);
-  await page.locator('#odds-open-cell').focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('.banner')).toContainText('Max attempts (in total) = 2');
   await expect(page.locator('.banner')).toContainText('To = 50s');

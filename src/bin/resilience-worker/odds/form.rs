@@ -49,6 +49,33 @@ pub fn picked_cell(fields: &Fields, columns: usize) -> usize {
     pick("open_row") * width + pick("open_column").min(width - 1)
 }
 
+/// Moves the picked cell by a key pressed on the chart, within a sweep of `sizes` values per
+/// knob: a heatmap's rows (its first knob, drawn top down) go with the up and down arrows, its
+/// columns and a line's points with the left and right ones; Home and End go to the first and
+/// last column or point. Other keys change nothing.
+pub fn move_pick(fields: &mut Fields, key: &str, sizes: &[usize]) {
+    let (name, step) = match (key, sizes.len()) {
+        ("ArrowUp", 2) => ("open_row", -1),
+        ("ArrowDown", 2) => ("open_row", 1),
+        ("ArrowLeft", _) => ("", -1),
+        ("ArrowRight", _) => ("", 1),
+        ("Home", _) => ("", isize::MIN),
+        ("End", _) => ("", isize::MAX),
+        _ => return,
+    };
+    // Left, right, Home and End go along the horizontal axis: the columns, or a line's points.
+    let (name, size) = match (name, sizes) {
+        ("open_row", [rows, _]) => ("open_row", *rows),
+        (_, [_, columns]) => ("open_column", *columns),
+        (_, [points]) => ("open_row", *points),
+        _ => return,
+    };
+    let last = size.saturating_sub(1);
+    let now = get(fields, name).parse::<usize>().unwrap_or(0).min(last);
+    let next = now.saturating_add_signed(step).min(last);
+    fields.insert(name.to_owned(), next.to_string());
+}
+
 /// Fills every missing field from the document: the knobs and ranges a sweep or search starts
 /// from, or the document's own `sweep` section when it has one.
 pub fn fill_defaults(fields: &mut Fields, doc: &Value) {

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::tests::{act, drawn, example, run_pool};
+use super::form::{Fields, move_pick};
+use super::tests::{act, drawn, example, run_pool, short_storm};
 use crate::ops::Worker;
 
 #[test]
@@ -172,4 +173,62 @@ fn an_embed_names_a_large_scenario_s_claims_by_number_without_running_it() {
     let intro = reply["html"].as_str().unwrap_or_default();
     assert!(intro.contains("This scenario's sweep: share of seeds where claim 1 holds over "), "{intro}");
     assert!(coordinator.odds.claim_words.is_empty(), "no run before the reader asks for one");
+}
+
+#[test]
+fn the_chart_keys_move_the_picked_cell_within_its_axes_and_enter_opens_it() {
+    let mut coordinator = Worker::default();
+    // Both knobs picked anew start with their own ranges.
+    let form = json!({"tab": "sweep", "k0": "/endpoints/0/stack/0/retry/max_attempts",
+        "k1": "/endpoints/0/load/spike/rps", "cell_seeds": "1", "chart": "expect[0]"});
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": form}));
+    run_pool(&mut coordinator, 2, 3);
+    // Seven rows (2 to 8 attempts) by ten columns (150 to 600 rps): the keys stop at the edges.
+    for (key, cell) in [
+        ("ArrowRight", 1),
+        ("End", 9),
+        ("ArrowRight", 9),
+        ("ArrowDown", 19),
+        ("Home", 10),
+        ("ArrowUp", 0),
+        ("ArrowUp", 0),
+        ("ArrowLeft", 0),
+        ("ArrowRight", 1),
+        ("ArrowDown", 11),
+        ("ArrowDown", 21),
+        ("ArrowDown", 31),
+        ("ArrowDown", 41),
+        ("ArrowDown", 51),
+        ("ArrowDown", 61),
+        ("ArrowDown", 61),
+        ("Tab", 61),
+    ] {
+        let html = drawn(&act(&mut coordinator, &json!({"act": "move", "arg": key})));
+        let picked = format!("class=\"picked\" data-act=\"cell\" data-arg=\"{cell}\"");
+        assert!(html.contains(&picked), "{key} picks cell {cell}: {html}");
+    }
+    // The chart's name says the cell picked, in the editors' words; its help, the keys.
+    let html = drawn(&act(&mut coordinator, &json!({"act": "form"})));
+    let words =
+        "; picked: place-order › 1. Retry › Max attempts (in total) = 8, place-order › load › spike › rps = 200: ";
+    assert!(html.contains(words), "{html}");
+    assert!(html.contains("aria-describedby=\"odds-chart-help\""), "{html}");
+    assert!(html.contains("pick one with the arrow keys and press Enter"), "{html}");
+    let reply = act(&mut coordinator, &json!({"act": "open-cell", "arg": "Enter"}));
+    let edits = reply["edits"].as_array().expect("edits");
+    assert_eq!(edits[0], json!(["/endpoints/0/stack/0/retry/max_attempts", 8]), "{reply}");
+    assert_eq!(edits[1], json!(["/endpoints/0/load/spike/rps", 200]), "{reply}");
+}
+
+#[test]
+fn a_line_chart_moves_its_point_left_and_right_only() {
+    let mut fields = Fields::new();
+    for (key, point) in [("ArrowRight", "1"), ("ArrowUp", "1"), ("End", "4"), ("ArrowLeft", "3"), ("Home", "0")] {
+        move_pick(&mut fields, key, &[5]);
+        assert_eq!(fields.get("open_row").map(String::as_str), Some(point), "{key}");
+    }
+    assert!(!fields.contains_key("open_column"));
+    // A sweep of no knobs (none shown) moves nothing.
+    move_pick(&mut fields, "ArrowRight", &[]);
+    assert_eq!(fields.get("open_row").map(String::as_str), Some("0"));
 }

@@ -171,6 +171,12 @@ impl Session {
                     return Effect { reply: json!({ "edits": edits, "said": said }), stop_jobs };
                 }
             }
+            "move" => {
+                if let Some(Batch { work: Work::Sweep { plan, .. }, .. }) = self.shown() {
+                    let sizes: Vec<usize> = plan.summarize(&[]).knobs.iter().map(|k| k.labels.len()).collect();
+                    form::move_pick(&mut self.fields, arg, &sizes);
+                }
+            }
             "close" => {
                 let edits: Vec<Value> = self.sweep_to_write.take().map(|s| json!(["/sweep", s])).into_iter().collect();
                 return Effect { reply: json!({ "edits": edits, "closed": true }), stop_jobs };

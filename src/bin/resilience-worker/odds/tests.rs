@@ -54,7 +54,7 @@ fn digest_of(html: &str) -> String {
 }
 
 /// A short scenario with a claim that holds on some seeds only.
-fn short_storm() -> Value {
+pub(super) fn short_storm() -> Value {
     let mut doc = example("retry-storm");
     doc["duration"] = "30s".into();
     doc

@@ -566,17 +566,16 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, parts: &Parts<'_>
     let share = result.chart.starts_with("expect");
     // One knob: a line chart of points; two: a heatmap of cells.
     let each = if result.knobs.len() == 1 { "point" } else { "cell" };
-    if share {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">Each {each} is the share of its seeds on which the claim holds: green always, red never. Click a {each} to open its run (its first failing seed).</p>"
-        );
+    let (what, run) = if share {
+        ("the share of its seeds on which the claim holds: green always, red never", " (its first failing seed)")
     } else {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">Each {each} is the median over its seeds. Click a {each} to open its run.</p>"
-        );
-    }
+        ("the median over its seeds", "")
+    };
+    // The chart's keys (see form::move_pick) are said where a reader of the chart looks.
+    let _ = write!(
+        out,
+        "<p class=\"muted\" id=\"odds-chart-help\">Each {each} is {what}. Click a {each} to open its run{run}, or on the chart pick one with the arrow keys and press Enter.</p>"
+    );
     // The engine's chart marks each cell with data-cell; here a click on one opens it.
     let named = odds::svg::Names { chart, knobs: names.clone() };
     let mut svg =
@@ -595,10 +594,13 @@ fn sweep_results(out: &mut String, result: &odds::SweepResult, parts: &Parts<'_>
         let at = svg.rfind("</svg>").unwrap_or(svg.len());
         svg.insert_str(at, &ring);
     }
-    // A region that can take the focus: on a narrow screen the chart scrolls sideways.
+    // A region that can take the focus: on a narrow screen the chart scrolls sideways, and its
+    // keys move the picked cell; its name says which one is picked (it is said again as the
+    // focus comes back to the redrawn chart).
+    let picked_words = tooltip_of(&svg, &act).unwrap_or_default();
     let _ = write!(
         out,
-        "<div class=\"odds-chart\" id=\"odds-heatmap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">{svg}</div>",
+        "<div class=\"odds-chart\" id=\"odds-heatmap\" role=\"region\" tabindex=\"0\" aria-label=\"{}; picked: {picked_words}\" aria-describedby=\"odds-chart-help\">{svg}</div>",
         esc(&named.chart)
     );
     // The keyboard's way to a cell.
@@ -648,6 +650,13 @@ fn embed_intro(out: &mut String, parts: &Parts<'_>) {
         count_of(cells.saturating_mul(seeds), "run")
     );
     run_button(out, "Run the sweep");
+}
+
+/// The tooltip of the chart's mark with `act` (already escaped, as the chart holds it).
+fn tooltip_of<'a>(svg: &'a str, act: &str) -> Option<&'a str> {
+    let after = &svg[svg.find(act)?..];
+    let from = after.find("<title>")? + "<title>".len();
+    after[from..].split("</title>").next()
 }
 
 /// The rings drawn over the heatmap cell marked with `act` (a `rect`'s box): a halo and a line.
