@@ -1,7 +1,7 @@
 //! The settings of one layer, by kind. Fields whose parent is absent (the linear backoff's
 //! delay while the backoff is exponential, say) are not shown.
 
-use resilience_engine::catalog::{self, FieldKind, FieldSpec};
+use resilience_engine::catalog::{self, FieldKind, FieldSpec, SectionSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -47,6 +47,17 @@ pub fn default_text(value: &Value) -> String {
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
         other => crate::doc::variant(Some(other)),
     }
+}
+
+/// The fields of `section` (its `variant`'s, for a section of variants) of the service or
+/// endpoint at `owner` (`/services/0`), each a value the document must give.
+pub fn section_fields(section: &'static SectionSpec, owner: &str, variant: &str) -> Html {
+    let fields = section.fields_of(variant).filter_map(|field| {
+        let pointer = format!("{owner}{}{}", section.path, field.path);
+        let (label, unit, help) = (field.label, field.unit, field.help);
+        kind_of(field, true).map(|kind| html! { <Field {pointer} {label} {kind} {unit} {help} /> })
+    });
+    fields.collect()
 }
 
 /// The form of one layer.

@@ -1,34 +1,15 @@
 //! Load and run settings: the selected endpoint's arrival process, its cache keys, the shared
 //! client pool, and the seed and duration of the run.
 
-use resilience_engine::catalog::{self, Choice};
+use resilience_engine::catalog;
 use serde_json::{Value, json};
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
 use super::fold::Fold;
+use super::layer_form::section_fields;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_editor_state};
-
-const LOADS: &[Choice] = &[
-    Choice { label: "constant rate", variant: "constant", value: r#"{"constant":{"rps":100}}"# },
-    Choice { label: "Poisson", variant: "poisson", value: r#"{"poisson":{"rps":100}}"# },
-    Choice { label: "ramp", variant: "ramp", value: r#"{"ramp":{"from_rps":10,"to_rps":300}}"# },
-    Choice {
-        label: "spike",
-        variant: "spike",
-        value: r#"{"spike":{"rps":100,"spike_rps":600,"from":"20s","to":"25s"}}"#,
-    },
-    Choice {
-        label: "closed loop (clients wait, then think)",
-        variant: "closed",
-        value: r#"{"closed":{"clients":50,"think":"200ms"}}"#,
-    },
-];
-const KEYS: &[Choice] = &[
-    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"count":1000}}"# },
-    Choice { label: "Zipf (popular keys first)", variant: "zipf", value: r#"{"zipf":{"count":1000,"s":1.1}}"# },
-];
 
 /// The load and run settings.
 #[function_component(LoadEditor)]
@@ -36,25 +17,7 @@ pub fn load_editor() -> Html {
     let state = use_editor_state();
     let endpoint = format!("/endpoints/{}", state.endpoint);
     let load = format!("{endpoint}/load");
-    let load_fields: Vec<(String, &str, Kind, &str)> = match doc::variant(state.doc.pointer(&load)).as_str() {
-        "constant" => vec![(format!("{load}/constant/rps"), "Rate", Kind::Float, "req/s")],
-        "poisson" => vec![(format!("{load}/poisson/rps"), "Mean rate", Kind::Float, "req/s")],
-        "ramp" => vec![
-            (format!("{load}/ramp/from_rps"), "From", Kind::Float, "req/s"),
-            (format!("{load}/ramp/to_rps"), "To", Kind::Float, "req/s"),
-        ],
-        "spike" => vec![
-            (format!("{load}/spike/rps"), "Base rate", Kind::Float, "req/s"),
-            (format!("{load}/spike/spike_rps"), "Spike rate", Kind::Float, "req/s"),
-            (format!("{load}/spike/from"), "Spike from", Kind::Duration, ""),
-            (format!("{load}/spike/to"), "Spike to", Kind::Duration, ""),
-        ],
-        "closed" => vec![
-            (format!("{load}/closed/clients"), "Clients", Kind::Int, ""),
-            (format!("{load}/closed/think"), "Mean think time", Kind::Duration, ""),
-        ],
-        _ => vec![],
-    };
+    let load_variant = doc::variant(state.doc.pointer(&load));
     let keys = format!("{endpoint}/keys");
     let has_keys = state.doc.pointer(&keys).is_some();
     let keys_toggle = toggle(&state, &keys, has_keys, json!({ "zipf": { "count": 1000, "s": 1.1 } }));
@@ -69,18 +32,15 @@ pub fn load_editor() -> Html {
     html! {
         <Fold class="load" title_id="load-title" title={html! { "Load and run" }}>
             <div class="form-grid">
-                <Field pointer={load.clone()} label="Arrivals" kind={Kind::Choice(LOADS)} />
-                { for load_fields.into_iter().map(|(pointer, label, kind, unit)| html! { <Field {pointer} {label} {kind} {unit} /> }) }
+                <Field pointer={load.clone()} label={catalog::LOAD.label} kind={Kind::Choice(catalog::LOAD.choices)} />
+                { section_fields(&catalog::LOAD, &endpoint, &load_variant) }
                 <div class="field">
                     <label for="keys-toggle">{ "Cache keys" }</label>
                     <input id="keys-toggle" type="checkbox" checked={has_keys} onchange={keys_toggle} />
                 </div>
                 if has_keys {
-                    <Field pointer={keys.clone()} label="Key popularity" kind={Kind::Choice(KEYS)} />
-                    <Field pointer={format!("{keys}/{key_variant}/count")} label="Distinct keys" kind={Kind::Int} />
-                    if key_variant == "zipf" {
-                        <Field pointer={format!("{keys}/zipf/s")} label="Zipf exponent" kind={Kind::Float} help="higher: a few keys get most requests" />
-                    }
+                    <Field pointer={keys.clone()} label={catalog::KEYS.label} kind={Kind::Choice(catalog::KEYS.choices)} />
+                    { section_fields(&catalog::KEYS, &endpoint, &key_variant) }
                 }
                 <div class="field">
                     <label for="pool-toggle" title="requests hold a client thread until they complete">{ "Shared client pool" }</label>

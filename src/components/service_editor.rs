@@ -2,26 +2,16 @@
 //! axis. A band is added from the buttons, selected by click or keyboard, moved with the
 //! arrow keys (Shift resizes) or by dragging, edited in its form, and removed.
 
-use resilience_engine::catalog::{self, Choice, FieldKind, FieldSpec};
+use resilience_engine::catalog::{self, FieldKind, FieldSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
 use super::fold::Fold;
+use super::layer_form::section_fields;
 use crate::axis;
 use crate::doc;
 use crate::state::{Action, AppContext, Edit, use_editor_state};
-
-const LATENCIES: &[Choice] = &[
-    Choice { label: "constant", variant: "constant", value: r#"{"constant":"50ms"}"# },
-    Choice { label: "uniform", variant: "uniform", value: r#"{"uniform":{"min":"20ms","max":"80ms"}}"# },
-    Choice { label: "normal", variant: "normal", value: r#"{"normal":{"mean":"50ms","stddev":"10ms"}}"# },
-    Choice {
-        label: "log-normal (p50, p99)",
-        variant: "lognormal",
-        value: r#"{"lognormal":{"p50":"40ms","p99":"250ms"}}"#,
-    },
-];
 
 /// Height of a band as drawn (the drag target), in CSS pixels.
 const BAND_H_PX: f64 = 26.0;
@@ -71,8 +61,8 @@ pub fn service_editor() -> Html {
         <Fold class="service" title_id="service-title" title={html! { "Service" }}>
             { service_tabs(&state, &selected) }
             <div class="form-grid">
-                <Field pointer={format!("{base}/latency")} label="Latency" kind={Kind::Choice(LATENCIES)} />
-                { latency_fields(&state.doc, &base) }
+                <Field pointer={format!("{base}/latency")} label={catalog::LATENCY.label} kind={Kind::Choice(catalog::LATENCY.choices)} />
+                { section_fields(&catalog::LATENCY, &base, &doc::variant(state.doc.pointer(&format!("{base}/latency")))) }
                 { capacity_fields(&state, &base) }
             </div>
             <h3>{ "Fault script" }</h3>
@@ -206,24 +196,11 @@ fn time_ticks(duration_s: f64) -> Html {
     ticks.collect()
 }
 
-fn latency_fields(doc: &Value, base: &str) -> Html {
-    let latency = format!("{base}/latency");
-    let fields: Vec<(String, &str)> = match doc::variant(doc.pointer(&latency)).as_str() {
-        "constant" => vec![(format!("{latency}/constant"), "Service time")],
-        "uniform" => vec![(format!("{latency}/uniform/min"), "Min"), (format!("{latency}/uniform/max"), "Max")],
-        "normal" => vec![(format!("{latency}/normal/mean"), "Mean"), (format!("{latency}/normal/stddev"), "Std dev")],
-        "lognormal" => vec![(format!("{latency}/lognormal/p50"), "p50"), (format!("{latency}/lognormal/p99"), "p99")],
-        _ => vec![],
-    };
-    html! { <>{ for fields.into_iter().map(|(pointer, label)| html! { <Field {pointer} {label} kind={Kind::Duration} /> }) }</> }
-}
-
 fn capacity_fields(state: &AppContext, base: &str) -> Html {
     let pointer = format!("{base}/capacity");
     let present = state.doc.pointer(&pointer).is_some();
     let toggle = {
         let dispatch = state.dispatcher();
-        let pointer = pointer.clone();
         Callback::from(move |_| {
             let edit = if present {
                 Edit::Remove(pointer.clone())
@@ -240,8 +217,7 @@ fn capacity_fields(state: &AppContext, base: &str) -> Html {
                 <input id="capacity-toggle" type="checkbox" checked={present} onchange={toggle} />
             </div>
             if present {
-                <Field pointer={format!("{pointer}/concurrency")} label="Workers" kind={Kind::Int} unit="at once" />
-                <Field pointer={format!("{pointer}/queue")} label="Queue" kind={Kind::Int} unit="waiting" help="beyond workers + queue: 503 at once" />
+                { section_fields(&catalog::CAPACITY, base, "") }
             }
         </>
     }

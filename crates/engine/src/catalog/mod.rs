@@ -18,6 +18,7 @@ pub(crate) mod layers;
 mod output;
 #[cfg(test)]
 mod tests;
+mod traffic;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -25,6 +26,7 @@ use serde_json::Value;
 pub use faults::{FAULTS, WINDOW_FIELDS};
 pub use layers::{CLIENT_POOL, FAILURE_KINDS, LAYERS};
 pub use output::{Catalog, FaultOut, FieldOut, LayerOut, catalog, to_json};
+pub use traffic::{CAPACITY, ENDPOINT_SECTIONS, KEYS, LATENCY, LOAD, SERVICE_SECTIONS};
 
 use crate::patterns::semantics::{Preset, Semantics};
 use crate::scenario::{Bounds, SpanBounds};
@@ -164,6 +166,34 @@ pub enum Range {
     Status(Bounds<u16>),
     /// A duration.
     Duration(SpanBounds),
+}
+
+/// A section of a service's or an endpoint's own settings (`/latency`, `/load`): a value of one
+/// of several variants (`{"lognormal": {…}}`), or a plain object (`/capacity`).
+#[derive(Debug)]
+pub struct SectionSpec {
+    /// Its path inside the service or endpoint (`/latency`).
+    pub path: &'static str,
+    /// Label (`Latency`).
+    pub label: &'static str,
+    /// The variants offered, each with the value picking it sets; empty for a plain object.
+    pub choices: &'static [Choice],
+    /// Its settings, by their paths inside the section (`/lognormal/p50`), in the order a form
+    /// shows them.
+    pub fields: &'static [FieldSpec],
+}
+
+impl SectionSpec {
+    /// The settings of its variant `variant` (all of them for a section without variants).
+    pub fn fields_of<'a>(&'static self, variant: &'a str) -> impl Iterator<Item = &'static FieldSpec> + 'a {
+        let plain = self.choices.is_empty();
+        self.fields.iter().filter(move |f| plain || f.path[1..].split('/').next() == Some(variant))
+    }
+
+    /// The setting at `path` inside the section, if it is one.
+    pub fn field(&self, path: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.path == path)
+    }
 }
 
 /// One variant a choice offers.

@@ -207,3 +207,42 @@ fn the_catalogue_serialises_with_defaults() {
     assert_eq!(breaker["outcomes"], json!(["rejected-by-breaker"]));
     assert_eq!(json["faults"][0]["fields"][0]["default"], json!(503));
 }
+
+/// Every numeric or duration leaf of `value` under `pointer`, as a path inside the section.
+fn leaves(value: &Value, pointer: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| leaves(v, &format!("{pointer}/{k}"), out)),
+        Value::Number(_) | Value::String(_) => out.push(pointer.to_owned()),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_section_choice_is_valid_and_its_variant_lists_each_of_its_settings() {
+    let sections = SERVICE_SECTIONS
+        .iter()
+        .map(|s| (s, "/services/0"))
+        .chain(ENDPOINT_SECTIONS.iter().map(|s| (s, "/endpoints/0")));
+    for (section, owner) in sections {
+        // A plain section is checked with a value of its own fields.
+        let plain = json!({ "concurrency": 50, "queue": 100 });
+        let values: Vec<(&str, Value)> = if section.choices.is_empty() {
+            vec![("", plain)]
+        } else {
+            section.choices.iter().map(|c| (c.variant, serde_json::from_str(c.value).expect(c.value))).collect()
+        };
+        for (variant, value) in values {
+            let mut doc = document(vec![], vec![]);
+            let owned = doc.pointer_mut(owner).expect("a service and an endpoint");
+            set(owned, section.path, value.clone());
+            let scenario = Scenario::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{variant}: {e}"));
+            assert!(scenario.validate().is_empty(), "{variant}: {:?}", scenario.validate());
+            let mut found = Vec::new();
+            leaves(&value, "", &mut found);
+            let mut listed: Vec<&str> = section.fields_of(variant).map(|f| f.path).collect();
+            listed.sort_unstable();
+            assert_eq!(found, listed, "{} {variant}", section.label);
+            assert!(listed.iter().all(|p| section.field(p).is_some()));
+        }
+    }
+}

@@ -209,8 +209,7 @@ fn the_chart_keys_move_the_picked_cell_within_its_axes_and_enter_opens_it() {
     }
     // The chart's name says the cell picked, in the editors' words; its help, the keys.
     let html = drawn(&act(&mut coordinator, &json!({"act": "form"})));
-    let words =
-        "; picked: place-order › 1. Retry › Max attempts (in total) = 8, place-order › load › spike › rps = 200: ";
+    let words = "; picked: place-order › 1. Retry › Max attempts (in total) = 8, place-order › Arrivals › Base rate (req/s) = 200: ";
     assert!(html.contains(words), "{html}");
     assert!(html.contains("aria-describedby=\"odds-chart-help\""), "{html}");
     assert!(html.contains("pick one with the arrow keys and press Enter"), "{html}");

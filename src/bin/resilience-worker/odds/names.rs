@@ -1,7 +1,8 @@
 //! Knobs named as the playground's editors name them: a layer's setting by its stack number,
 //! its kind and its label with its unit ("product-page › 1. Circuit breaker › Failure rate (%)"),
 //! a fault's by its number (as claims count faults), its kind and its label ("inventory › fault 0:
-//! Outage › To"), anything else by its parts.
+//! Outage › To"), a service's or an endpoint's own setting by its section and label ("catalog ›
+//! Latency › p99", "checkout › Arrivals › Spike rate (req/s)"), anything else by its parts.
 
 use resilience_engine::catalog::{self, FieldSpec};
 use serde_json::Value;
@@ -20,6 +21,13 @@ pub fn knob_name(doc: &Value, path: &str) -> String {
             if let Some(spec) = catalog::fault(kind) {
                 let field = label(spec.fields.iter().chain(catalog::WINDOW_FIELDS), rest);
                 return format!("{} › fault {index}: {} › {field}", name_of(doc, "services", service), spec.label);
+            }
+        }
+        [list @ ("services" | "endpoints"), owner, section, rest @ ..] => {
+            let sections = if *list == "services" { &catalog::SERVICE_SECTIONS } else { &catalog::ENDPOINT_SECTIONS };
+            if let Some(spec) = sections.iter().find(|s| s.path[1..] == **section) {
+                let field = label(spec.fields.iter(), rest);
+                return format!("{} › {} › {field}", name_of(doc, list, owner), spec.label);
             }
         }
         _ => {}
@@ -100,8 +108,14 @@ mod tests {
         );
         assert_eq!(named("/services/0/faults/0/outage/to"), "inventory › fault 0: Outage › To");
         assert_eq!(named("/services/0/faults/0/outage/status"), "inventory › fault 0: Outage › Status");
+        // A service's or an endpoint's own settings, by section and label.
+        assert_eq!(named("/services/0/latency/lognormal/p50"), "inventory › Latency › p50");
+        assert_eq!(named("/services/0/capacity/queue"), "inventory › Capacity › Queue (waiting)");
+        assert_eq!(named("/endpoints/0/load/spike/spike_rps"), "<shop> › Arrivals › Spike rate (req/s)");
+        assert_eq!(named("/endpoints/0/keys/zipf/s"), "<shop> › Key popularity › Zipf exponent");
         // Anything else, and an unknown kind, by its parts.
-        assert_eq!(named("/services/0/latency/lognormal/p50"), "inventory › latency › lognormal › p50");
+        assert_eq!(named("/services/0/latency/weibull/k"), "inventory › Latency › weibull › k");
+        assert_eq!(named("/endpoints/0/deadline"), "<shop> › deadline");
         assert_eq!(named("/endpoints/0/stack/0/warp_drive/max_warp"), "<shop> › layer 1 › warp drive › max warp");
         assert_eq!(named("/duration"), "duration");
     }
