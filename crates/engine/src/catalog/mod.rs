@@ -170,13 +170,14 @@ pub enum Range {
 
 /// A section of a service's or an endpoint's own settings (`/latency`, `/load`): a value of one
 /// of several variants (`{"lognormal": {…}}`), or a plain object (`/capacity`).
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct SectionSpec {
     /// Its path inside the service or endpoint (`/latency`).
     pub path: &'static str,
     /// Label (`Latency`).
     pub label: &'static str,
     /// The variants offered, each with the value picking it sets; empty for a plain object.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub choices: &'static [Choice],
     /// Its settings, by their paths inside the section (`/lognormal/p50`), in the order a form
     /// shows them.

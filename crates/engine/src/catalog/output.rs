@@ -4,7 +4,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{CLIENT_POOL, FAILURE_KINDS, FAULTS, FaultSpec, FieldSpec, LAYERS, LayerSpec, Named, WINDOW_FIELDS};
+use super::{
+    CLIENT_POOL, ENDPOINT_SECTIONS, FAILURE_KINDS, FAULTS, FaultSpec, FieldSpec, LAYERS, LayerSpec, Named,
+    SERVICE_SECTIONS, SectionSpec, WINDOW_FIELDS,
+};
 use crate::sim::Outcome;
 
 /// The whole catalogue, as `rpsim catalog` prints it.
@@ -18,6 +21,10 @@ pub struct Catalog {
     pub faults: Vec<FaultOut>,
     /// The window every fault has.
     pub fault_window: Vec<FieldOut>,
+    /// A service's own settings (its latency and capacity), by section.
+    pub service_sections: &'static [&'static SectionSpec],
+    /// An endpoint's own settings (its arrivals and cache keys), by section.
+    pub endpoint_sections: &'static [&'static SectionSpec],
     /// The failure kinds that `retry_on`, `record` and `on` select.
     pub failure_kinds: &'static [Named],
     /// Every outcome, in display order.
@@ -80,6 +87,8 @@ pub fn catalog() -> Catalog {
         client_pool: CLIENT_POOL.out(),
         faults: FAULTS.iter().map(FaultSpec::out).collect(),
         fault_window: fields_out(WINDOW_FIELDS, &window_defaults),
+        service_sections: &SERVICE_SECTIONS,
+        endpoint_sections: &ENDPOINT_SECTIONS,
         failure_kinds: FAILURE_KINDS,
         outcomes: Outcome::ALL.iter().map(|o| Named { name: o.name(), label: o.name() }).collect(),
     }

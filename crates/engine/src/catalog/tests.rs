@@ -206,6 +206,9 @@ fn the_catalogue_serialises_with_defaults() {
     assert_eq!((rate["default"].clone(), rate["range"]["max"].clone()), (json!(50.0), json!(100.0)));
     assert_eq!(breaker["outcomes"], json!(["rejected-by-breaker"]));
     assert_eq!(json["faults"][0]["fields"][0]["default"], json!(503));
+    assert_eq!(json["service_sections"][0]["path"], "/latency");
+    assert_eq!(json["endpoint_sections"][0]["choices"][3]["value"]["spike"]["spike_rps"], json!(600));
+    assert_eq!(json["endpoint_sections"][1]["fields"][2]["help"], "higher: a few keys get most requests");
 }
 
 /// Every numeric or duration leaf of `value` under `pointer`, as a path inside the section.
