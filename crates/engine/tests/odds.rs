@@ -306,10 +306,29 @@ fn a_batch_past_the_limits_is_refused_before_any_run_saying_by_how_much() {
     let error = odds::check_batch(&scenario, 1000).unwrap_err().to_string();
     assert_eq!(
         error,
-        "seeds: this batch of seeds would simulate 301.5 million requests, 3.1× the limit of 100 million; use fewer cells, seeds or a shorter run"
+        "seeds: this batch of seeds would simulate 301.5 million requests, 3.1× the limit of 100 million; use fewer seeds or a shorter run"
     );
     assert_eq!(
         odds::check_batch(&scenario, 0).unwrap_err().to_string(),
         "seeds: must be between 1 and 1000 seeds, got 0"
     );
+}
+
+#[test]
+fn a_search_past_the_limits_is_refused_with_what_to_make_smaller() {
+    let mut doc = small_sweep();
+    doc["endpoints"][0]["load"] = json!({ "constant": { "rps": 2000 } });
+    doc["duration"] = json!("1h");
+    let request = TipRequest {
+        knob: "/endpoints/0/stack/0/retry/max_attempts".into(),
+        from: json!(1),
+        to: json!(3),
+        assertion: 0,
+        seeds: 20,
+        first_seed: 7,
+    };
+    let Err(error) = odds::TipSearch::new(&doc, &request) else { panic!("refused") };
+    assert_eq!(error.path, "tip");
+    assert!(error.message.starts_with("this search would simulate "), "{error}");
+    assert!(error.message.ends_with("; use fewer seeds or a shorter run"), "{error}");
 }

@@ -45,12 +45,13 @@ impl Work {
         }
     }
 
-    /// Refuses work past a limit, saying by how much; `what` names the batch ("this sweep").
+    /// Refuses work past a limit, saying by how much and what to make smaller; `what` names the
+    /// batch ("this sweep"), `smaller` what it has to make smaller ("cells, seeds").
     ///
     /// # Errors
     /// The first limit passed, with the path `field` (for example `sweep`).
-    pub fn check(&self, what: &str, field: &str) -> Result<(), ScenarioError> {
-        let advice = "use fewer cells, seeds or a shorter run";
+    pub fn check(&self, (what, smaller): (&str, &str), field: &str) -> Result<(), ScenarioError> {
+        let advice = format!("use fewer {smaller} or a shorter run");
         let over = |count: f64, limit: f64, noun: &str| {
             ScenarioError::new(
                 field,

@@ -75,7 +75,7 @@ impl Plan {
         let cells = cells_of(&sweep);
         let runs = cells.len() * sweep.seeds;
         // The run count first: it needs no cell built.
-        Work { runs, ..Work::default() }.check("this sweep", KEY)?;
+        Work { runs, ..Work::default() }.check(("this sweep", "cells, seeds"), KEY)?;
         let scenarios: Vec<_> = cells.iter().map(|c| cell_scenario(doc, &sweep, c)).collect();
         if let Some(Err(first)) = scenarios.first().filter(|_| scenarios.iter().all(Result::is_err)) {
             return Err(ScenarioError::new(
@@ -89,7 +89,7 @@ impl Plan {
             .iter()
             .filter_map(|s| s.as_ref().ok())
             .fold(Work::default(), |w, s| w.plus(Work::of(s, sweep.seeds)));
-        Work { runs, ..work }.check("this sweep", KEY)?;
+        Work { runs, ..work }.check(("this sweep", "cells, seeds"), KEY)?;
         Ok(Self { faults: fault_labels(&base), sweep, expectations, cells, scenarios })
     }
 
@@ -102,7 +102,7 @@ impl Plan {
     pub fn check_section(doc: &Value) -> Result<(), ScenarioError> {
         let (_, _, sweep) = read_parts(doc)?;
         let runs = sweep.knobs.iter().map(|k| k.values.len()).product::<usize>() * sweep.seeds;
-        Work { runs, ..Work::default() }.check("this sweep", KEY)
+        Work { runs, ..Work::default() }.check(("this sweep", "cells, seeds"), KEY)
     }
 
     /// The sweep section.

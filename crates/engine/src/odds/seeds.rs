@@ -79,7 +79,7 @@ pub fn run_seed(scenario: &Scenario, expectations: &[Expectation], seed: u64) ->
 /// much (`seeds: this batch of seeds would simulate 1.2 billion requests, 12× the limit …`).
 pub fn check_batch(scenario: &Scenario, seeds: usize) -> Result<(), crate::ScenarioError> {
     super::limits::check_seeds(seeds, "seeds")?;
-    super::limits::Work::of(scenario, seeds).check("this batch of seeds", "seeds")
+    super::limits::Work::of(scenario, seeds).check(("this batch of seeds", "seeds"), "seeds")
 }
 
 /// Runs `seeds` seeds of `scenario` from `first_seed` one after the other (the reference the

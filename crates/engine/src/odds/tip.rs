@@ -207,7 +207,7 @@ impl TipSearch {
         // The larger end bounds every probe; the two ends together, times half the probes, bound it.
         let half = PROBES_MAX / 2;
         Work { runs: work.runs * half, requests: work.requests * half as f64, attempts: work.attempts * half as f64 }
-            .check("this search", "tip")?;
+            .check(("this search", "seeds"), "tip")?;
         Ok(search)
     }
 
