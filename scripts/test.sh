@@ -43,10 +43,11 @@ worker=dist/resilience-worker_bg.wasm
 # 15.7 → 14.6 ms median in bench.mjs, old and new builds alternating in the same runs); to
 # 403,200: the odds chart's arrow keys, Home, End and Enter pick and open a cell (127 bytes); to
 # 403,400: the load and service editors' labels and choices come from the engine's catalogue,
-# which names the odds dialog's knobs too (256 bytes).
+# which names the odds dialog's knobs too (256 bytes); to 403,500: the focus is never lost to the
+# page when a banner's button or an odds control goes with the drawing (82 bytes).
 # (Tried in session 13 and dropped: running a small edit's scenario inside the edit, so the edit
 # and its result render once; measured against the old build in the same runs it was no faster.)
-budget=403400
+budget=403500
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"

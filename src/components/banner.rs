@@ -2,27 +2,16 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, AppContext};
+use crate::state::{Action, AppContext, State};
 
 /// The banner, when there is something to say.
 pub fn banner(state: &AppContext) -> Html {
     let Some(banner) = &state.banner else { return html! {} };
-    let dismiss = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::DismissBanner))
-    };
-    let restore = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::RestoreDraft(crate::share::load_draft())))
-    };
-    let undo = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::Undo))
-    };
-    let keep = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::KeepAsDraft))
-    };
+    let dispatcher = state.dispatcher();
+    let dismiss = then_results(&dispatcher, || Action::DismissBanner);
+    let restore = then_results(&dispatcher, || Action::RestoreDraft(crate::share::load_draft()));
+    let undo = then_results(&dispatcher, || Action::Undo);
+    let keep = then_results(&dispatcher, || Action::KeepAsDraft);
     html! {
         <div id="banner" class={classes!("banner", banner.error.then_some("error"))} role={if banner.error { "alert" } else { "status" }}>
             <span>{ if banner.error { "⚠ " } else { "ℹ " } }{ banner.text.clone() }</span>
@@ -36,4 +25,14 @@ pub fn banner(state: &AppContext) -> Html {
             <button class="close" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
         </div>
     }
+}
+
+/// A button of the banner: dispatches `action` (the banner goes with it), then puts the focus on
+/// the results, which come next in reading order, so that a keyboard's place is not lost.
+fn then_results(dispatcher: &UseReducerDispatcher<State>, action: fn() -> Action) -> Callback<MouseEvent> {
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |_| {
+        dispatcher.dispatch(action());
+        crate::dom_events::focus_first("#results");
+    })
 }

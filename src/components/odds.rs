@@ -146,7 +146,7 @@ fn send(state: &AppContext, act: &str, arg: &str) {
             answered(&state, &reply, edits_sent);
             // A run refused for a field's value: the focus goes to that field.
             if run {
-                focus_invalid();
+                crate::dom_events::focus_first(".odds [aria-invalid]");
             }
         }
         Err(why) => {
@@ -210,6 +210,8 @@ fn draw(reply: &Value, with_form: bool) {
     if let (true, Some(form), Some(key)) = (with_form, text("form"), text("form_key")) {
         put("odds-form-area", form, Some(key));
     }
+    let document = web_sys::window().and_then(|w| w.document());
+    let had_focus = document.as_ref().and_then(|d| d.active_element()).is_some_and(|e| !e.id().is_empty());
     for (part, area) in [("status", "odds-status-area"), ("html", "odds-run-area")] {
         if let Some(html) = text(part) {
             put(area, html, None);
@@ -218,6 +220,17 @@ fn draw(reply: &Value, with_form: bool) {
     // A push may redraw parts of the results only (the heatmap rows that changed).
     for part in reply.get("parts").and_then(Value::as_array).into_iter().flatten() {
         put(part[0].as_str().unwrap_or_default(), part[1].as_str().unwrap_or_default(), None);
+    }
+    // A control that went with the drawing (Cancel, once the batch stops; an embed's Run, once
+    // it runs) hands the focus to Run, else to Cancel, else to the chart.
+    let lost = document.as_ref().and_then(|d| d.active_element()).is_none_or(|e| e.id().is_empty());
+    if had_focus && lost {
+        let handed = ["#odds-run", "#odds-cancel", "#odds-heatmap"]
+            .into_iter()
+            .find(|id| document.as_ref().and_then(|d| d.query_selector(id).ok().flatten()).is_some());
+        if let Some(id) = handed {
+            crate::dom_events::focus_first(id);
+        }
     }
 }
 
@@ -238,11 +251,8 @@ fn put(id: &str, html: &str, key: Option<&str>) {
     if let Some(key) = key {
         let _ = area.set_attribute("data-key", key);
     }
-    // A control that is gone (Cancel, once the batch stops) hands the focus to Run.
-    let again = focused.and_then(|e| {
-        let element = document.get_element_by_id(&e.id()).or_else(|| document.get_element_by_id("odds-run"));
-        element?.dyn_into::<web_sys::HtmlElement>().ok()
-    });
+    // The same control, drawn anew (one that is gone: see `draw`).
+    let again = focused.and_then(|e| document.get_element_by_id(&e.id())?.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(element) = again {
         if let Some(Ok(value)) = typed {
             let _ = js_sys::Reflect::set(&element, &"value".into(), &value);
@@ -251,15 +261,6 @@ fn put(id: &str, html: &str, key: Option<&str>) {
         if let (Some((start, end)), Some(input)) = (selected, element.dyn_ref::<web_sys::HtmlInputElement>()) {
             let _ = input.set_selection_range(start, end);
         }
-    }
-}
-
-/// Focuses the form's field marked invalid, if there is one.
-fn focus_invalid() {
-    let document = web_sys::window().and_then(|w| w.document());
-    let field = document.and_then(|d| d.query_selector(".odds [aria-invalid]").ok().flatten());
-    if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = field.focus();
     }
 }
 

@@ -221,9 +221,12 @@ test('a scenario with a sweep embeds it: a reader runs it in a sandboxed frame o
   await expect(frame.locator('#odds-embed-intro')).toContainText('share of seeds where claim 3 holds', { timeout: 30_000 });
   await expect(frame.locator('#odds-embed-intro')).toContainText('4 cells of 2 seeds (8 runs)');
   await expect(frame.locator('#odds-progress')).toHaveCount(0);
-  await frame.locator('#odds-run').click();
+  await frame.locator('#odds-run').focus();
+  await page.keyboard.press('Enter');
   await expect(frame.locator('#odds-progress-text')).toContainText('8 runs in', { timeout: 60_000 });
   await expect(frame.locator('#odds-heatmap rect[data-act="cell"]')).toHaveCount(4);
+  // Its Run button is gone with the intro: the focus is on the chart, not lost to the page.
+  await expect(frame.locator('#odds-heatmap')).toBeFocused();
   await expect(frame.locator('#odds-csv')).toHaveCount(0); // a sandboxed frame cannot download
   await page.locator('iframe').screenshot({ path: `${shots}embed-sweep-390.png` });
   // A cell opens its run in the embed; its link back then opens that run in the playground.

@@ -103,9 +103,12 @@ test('undo and redo cover edits, and switching examples keeps edits one undo awa
   await page.selectOption('#example', 'retry-storm');
   await expect(page.locator('#banner')).toContainText('Undo');
   await settled(page);
-  await page.click('#banner-undo');
+  await page.locator('#banner-undo').focus();
+  await page.keyboard.press('Enter');
   await expect(page.locator('#f-seed')).toHaveValue('4711');
   await expect(page.locator('#scenario-title')).toHaveText('Circuit breaker during an outage');
+  // The banner went with its button: the focus goes on to the results, not back to the top.
+  await expect(page.locator('#results')).toBeFocused();
 });
 
 test('a reader who never edited anything gets no banner from links', async ({ browser }) => {

@@ -179,8 +179,9 @@ pub fn target_of(doc: &Value, path: &str) -> Option<Target> {
 
 /// From, to and steps around the field's current value: half of it to twice it, each end
 /// moved back toward the current value while the document would be invalid with it (an
-/// outage's end before its start or past the run), so a knob picked anew starts with cells
-/// that run.
+/// outage's end before its start), a moment in the run (a fault's or a spike's start or end)
+/// kept inside the run, and at most ten values a round step apart; so a knob picked anew starts
+/// with cells that run and values that read well ("30s, 35s … 60s").
 fn range_defaults(doc: &Value, path: &str) -> (String, String, String) {
     let Some(target) = target_of(doc, path) else { return (String::new(), String::new(), "10".into()) };
     let now = current(doc, path, target);
@@ -191,9 +192,37 @@ fn range_defaults(doc: &Value, path: &str) -> (String, String, String) {
         Target::Duration if now == 0.0 => (0.0, 1e6),
         Target::Number | Target::Duration => (now / 2.0, now * 2.0),
     };
-    let (from, to) = (valid_end(doc, path, target, from, now), valid_end(doc, path, target, to, now));
-    let steps = if target == Target::Integer { (to - from + 1.0).clamp(1.0, 10.0) } else { 10.0 };
+    let moment = target == Target::Duration && (path.ends_with("/from") || path.ends_with("/to"));
+    let run_us = current(doc, "/duration", Target::Duration);
+    let inside = |x: f64| if moment && run_us > 0.0 { x.min(run_us) } else { x };
+    let (from, to) = (valid_end(doc, path, target, inside(from), now), valid_end(doc, path, target, inside(to), now));
+    let (from, to, steps) = round_steps(from, to, target);
     (text_of(target, from), text_of(target, to), steps.to_string())
+}
+
+/// Most values a default range has.
+const DEFAULT_STEPS_MAX: f64 = 10.0;
+
+/// At most [`DEFAULT_STEPS_MAX`] values from about `from` to about `to`, a round step apart (1,
+/// 2, 2.5 or 5 times a power of ten; whole numbers one apart where they fit): the ends move
+/// in to multiples of the step, so they stay where the document is valid.
+fn round_steps(from: f64, to: f64, target: Target) -> (f64, f64, usize) {
+    let span = to - from;
+    if span.is_nan() || span <= 0.0 {
+        return (from, to, 1);
+    }
+    if target == Target::Integer && span < DEFAULT_STEPS_MAX {
+        return (from, to, span as usize + 1);
+    }
+    let least = span / (DEFAULT_STEPS_MAX - 1.0);
+    let power = 10f64.powf(least.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= least).unwrap_or(10.0 * power);
+    let step = if target == Target::Integer { step.ceil() } else { step };
+    let (low, high) = ((from / step).ceil() * step, (to / step).floor() * step);
+    if high <= low {
+        return (from, to, 2);
+    }
+    (low, high, ((high - low) / step).round() as usize + 1)
 }
 
 /// The field's value now, as a number (microseconds for a duration; 0 when unreadable).
@@ -246,6 +275,8 @@ const WHOLE_MAX: f64 = 1e15;
 fn knob_value(text: &str, target: Target, field: &str) -> Result<Value, String> {
     let text = text.trim();
     match target {
+        // Nothing needs no unit.
+        Target::Duration if text.parse::<f64>().is_ok_and(|x| x == 0.0) => Ok(Value::String("0s".to_owned())),
         Target::Duration => match text.parse::<Span>() {
             Ok(_) => Ok(Value::String(text.to_owned())),
             Err(error) => Err(format!("{field}: {error}")),
@@ -313,9 +344,15 @@ pub fn tip_request(fields: &Fields, doc: &Value) -> Result<TipRequest, String> {
         );
     }
     let assertion = get(fields, "t_claim").parse::<usize>().ok().filter(|a| *a < claims);
+    let (from, to) =
+        (knob_value(get(fields, "t_from"), target, "From")?, knob_value(get(fields, "t_to"), target, "To")?);
+    // Either way round is a search (down from a value that holds, too); one value is none.
+    if target.read(&from).is_some() && target.read(&from) == target.read(&to) {
+        return Err(format!("To: {} is From too; give a value where the claim fails", get(fields, "t_to").trim()));
+    }
     Ok(TipRequest {
-        from: knob_value(get(fields, "t_from"), target, "From")?,
-        to: knob_value(get(fields, "t_to"), target, "To")?,
+        from,
+        to,
         knob,
         assertion: assertion.ok_or("Claim: pick one of the scenario's claims")?,
         seeds: count(fields, "t_seeds", "Seeds per probe", odds::SEEDS_MAX)?,

@@ -72,7 +72,7 @@ fn a_tipping_point_search_starts_from_a_fault_s_length_and_a_claim_that_tips() {
     let html = drawn(&act(&mut coordinator, &json!({"act": "tab", "arg": "tip"})));
     assert!(html.contains(r#"<option value="/services/0/faults/0/outage/to" selected>"#), "{html}");
     // Of the three claims, the third (success in 45 s..60 s) holds with the outage ending at
-    // 30 s and fails with it ending at 80 s; the first two hold at both.
+    // 30 s and fails with it ending at the run's end, 60 s; the first two hold at both.
     assert!(html.contains(r#"<option value="2" selected>3: "#), "{html}");
     act(&mut coordinator, &json!({"act": "run", "form": {"t_seeds": "2"}}));
     let html = run_pool(&mut coordinator, 1, 0);
@@ -84,12 +84,13 @@ fn a_tipping_point_search_starts_from_a_fault_s_length_and_a_claim_that_tips() {
     let agree = html.split("id=\"odds-tip-seeds\">").nth(1).and_then(|t| t.split("</p>").next()).unwrap_or_default();
     assert!(
         agree.starts_with("Across the 2 seeds of each probe: every seed holds the claim from 30s to 40.")
-            && agree.contains("s to 80s; in between the seeds disagree, so where it tips depends on the run"),
+            && agree.contains("s to 60s; in between the seeds disagree, so where it tips depends on the run"),
         "{agree}"
     );
     let chart =
         html.split("<svg class=\"tip-chart\"").nth(1).and_then(|c| c.split("</svg>").next()).unwrap_or_default();
     assert!(chart.contains("<rect class=\"disagree\""), "the band where the seeds disagree is shaded: {chart}");
+    assert!(chart.contains("Outage › To: probes in order (not to scale)</text>"), "{chart}");
     let rows = html.matches("<tr class=").count();
     assert!(rows >= 3 && chart.matches("<circle class=\"probe").count() == rows, "{chart}");
     assert_eq!(chart.matches("data-act=\"probe\"").count(), rows, "{chart}");
@@ -230,4 +231,48 @@ fn a_line_chart_moves_its_point_left_and_right_only() {
     // A sweep of no knobs (none shown) moves nothing.
     move_pick(&mut fields, "ArrowRight", &[]);
     assert_eq!(fields.get("open_row").map(String::as_str), Some("0"));
+}
+
+#[test]
+fn default_ranges_take_at_most_ten_values_a_round_step_apart() {
+    let mut coordinator = Worker::default();
+    let doc = example("breaker-outage");
+    for (knob, from, to, steps) in [
+        // 20 calls: 10 to 40, 5 apart (not 31 values, nor ten 3.33 apart).
+        ("/endpoints/0/stack/0/circuit_breaker/minimum_calls", "10", "40", "7"),
+        // 5 probes: 2 to 10, one apart, as they fit.
+        ("/endpoints/0/stack/0/circuit_breaker/permitted_half_open", "2", "10", "9"),
+        // 100 ms: 50 ms to 200 ms, 20 ms apart.
+        ("/services/0/latency/lognormal/p99", "60ms", "200ms", "8"),
+    ] {
+        let form = json!({"tab": "sweep", "k0": knob});
+        let html = drawn(&act(&mut coordinator, &json!({"act": "open", "doc": doc, "form": form})));
+        for (field, value) in [("k0_from", from), ("k0_to", to)] {
+            assert!(html.contains(&format!(r#"name="{field}" type="text" value="{value}""#)), "{knob}: {html}");
+        }
+        let steps = format!(r#"name="k0_steps" type="text" inputmode="numeric" value="{steps}""#);
+        assert!(html.contains(&steps), "{knob}: {html}");
+    }
+}
+
+#[test]
+fn a_search_from_a_value_to_the_same_value_is_refused_at_its_to() {
+    let mut coordinator = Worker::default();
+    let form = json!({"tab": "tip", "t_from": "30s", "t_to": "30000ms"});
+    let html = drawn(&act(&mut coordinator, &json!({"act": "run", "doc": example("breaker-outage"), "form": form})));
+    assert!(html.contains("Not run: To: 30000ms is From too; give a value where the claim fails"), "{html}");
+    assert!(html.contains(r#"name="t_to" aria-invalid="true""#), "{html}");
+}
+
+#[test]
+fn a_duration_of_zero_needs_no_unit() {
+    let mut coordinator = Worker::default();
+    // A knob picked anew starts with its own range: picked first, then its range typed.
+    let form = json!({"tab": "sweep", "k0": "/services/0/faults/0/outage/from"});
+    act(&mut coordinator, &json!({"act": "form", "doc": example("breaker-outage"), "form": form}));
+    let form = json!({"k0_from": "0", "k0_to": "10s", "k0_steps": "2", "cell_seeds": "1", "chart": "success_rate"});
+    let html = drawn(&act(&mut coordinator, &json!({"act": "run", "form": form})));
+    assert!(!html.contains("Not run"), "{html}");
+    let html = run_pool(&mut coordinator, 1, 0);
+    assert!(html.contains("= 0s: "), "{html}");
 }

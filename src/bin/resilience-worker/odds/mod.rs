@@ -329,16 +329,16 @@ impl Session {
             Ok(work) => {
                 self.refused = None;
                 let tab = work.tab();
-                self.stopped = self.active_mut().and_then(|batch| {
+                // A batch that runs stops, and says so: on another tab, its results stay there;
+                // on this one, they make way for this batch's.
+                self.stopped = self.active_mut().map(|batch| {
                     batch.cancel(now_ms);
-                    (batch.work.tab() != tab).then(|| {
-                        format!(
-                            "Stopped the {} at {} of {} runs to start this; its results so far stay on its tab.",
-                            batch.work.noun(),
-                            batch.done,
-                            batch.runs
-                        )
-                    })
+                    let (noun, done, runs) = (batch.work.noun(), batch.done, batch.runs);
+                    if batch.work.tab() == tab {
+                        format!("Started again: the last {noun} stopped at {done} of {runs} runs, and this one's results replace its.")
+                    } else {
+                        format!("Stopped the {noun} at {done} of {runs} runs to start this; its results so far stay on its tab.")
+                    }
                 });
                 self.batches.retain(|b| b.work.tab() != tab);
                 self.batches.push(Batch::new(work, self.workers, now_ms));

@@ -381,19 +381,22 @@ fn a_sweeps_pushes_redraw_only_the_rows_that_changed_and_the_page_ends_up_with_t
 #[test]
 fn a_knob_picked_anew_starts_with_a_range_whose_cells_all_run() {
     // Half to twice the outage's end (40 s) would start at its start (20 s), which is invalid:
-    // the range's ends move back toward 40 s until the document is valid with them.
+    // the range's ends move back toward 40 s until the document is valid with them; and twice
+    // it would end past the run (60 s): a moment in the run stays in the run. Seven values, 5 s
+    // apart.
     let mut coordinator = Worker::default();
     let doc = example("breaker-outage");
     let form = json!({"tab": "sweep", "k0": "/services/0/faults/0/outage/to"});
     let reply = act(&mut coordinator, &json!({"act": "open", "doc": doc, "form": form}));
     let html = drawn(&reply);
     assert!(html.contains(r#"name="k0_from" type="text" value="30s""#), "{html}");
-    assert!(html.contains(r#"name="k0_to" type="text" value="80s""#), "{html}");
+    assert!(html.contains(r#"name="k0_to" type="text" value="60s""#), "{html}");
+    assert!(html.contains(r#"name="k0_steps" type="text" inputmode="numeric" value="7""#), "{html}");
     let form = json!({"k0_steps": "3", "cell_seeds": "1", "chart": "success_rate"});
     act(&mut coordinator, &json!({"act": "run", "form": form}));
     let html = run_pool(&mut coordinator, 1, 0);
     assert!(
-        !html.contains("make the scenario invalid") && html.contains("= 30s: 82.7 %") && html.contains("= 80s: 32.4 %"),
+        !html.contains("make the scenario invalid") && html.contains("= 30s: 82.7 %") && html.contains("= 60s: 32.4 %"),
         "{html}"
     );
     // The chart says what it charts and sweeps in words, not by field names.
@@ -451,4 +454,21 @@ fn a_refused_run_leaves_the_running_batch_going_to_its_end() {
     coordinator.odds.job_done(&Worker::default().handle(&out, &|| 0.0), 1.0);
     let html = run_pool(&mut coordinator, 1, 5);
     assert!(html.contains("6 runs in"), "{html}");
+}
+
+#[test]
+fn run_again_during_its_own_batch_says_what_it_replaced() {
+    let mut coordinator = Worker::default();
+    act(&mut coordinator, &json!({"act": "run", "doc": short_storm(), "form": {"tab": "seeds", "seeds": "6"}}));
+    let out = coordinator.odds.next_job().expect("the batch hands out a job");
+    coordinator.odds.job_done(&Worker::default().handle(&out, &|| 0.0), 1.0);
+    let said = drawn(&act(&mut coordinator, &json!({"act": "run"})));
+    assert!(
+        said.contains(
+            "Started again: the last batch of seeds stopped at 1 of 6 runs, and this one&#39;s results replace its."
+        ),
+        "{said}"
+    );
+    assert!(coordinator.take_stop_jobs(), "the replaced batch's jobs stop");
+    assert!(run_pool(&mut coordinator, 1, 5).contains("6 runs in"));
 }

@@ -181,9 +181,11 @@ fn chart(out: &mut String, tip: &odds::Tip, knob: &str, width: f64) {
         let _ =
             write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>", left - 6.0, y(share) + 4.0);
     }
+    // The probes close in on the tip, so they crowd there: evenly spaced, each readable, the
+    // axis says it is not to scale.
     let _ = write!(
         out,
-        "<text x=\"{:.1}\" y=\"194\" text-anchor=\"middle\">{}</text></svg>",
+        "<text x=\"{:.1}\" y=\"194\" text-anchor=\"middle\">{}: probes in order (not to scale)</text></svg>",
         (left + right) / 2.0,
         esc(knob)
     );
