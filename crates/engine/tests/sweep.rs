@@ -249,6 +249,13 @@ fn the_chart_is_well_formed_svg_with_axes_a_legend_and_a_cell_each() {
     assert_eq!(heatmap.matches("<rect data-cell=").count(), 6, "one rect per cell, marked with its index");
     assert!(heatmap.contains("<rect data-cell=\"5\""), "{heatmap}");
     assert_eq!(heatmap.matches("×</text>").count(), 3, "the three invalid cells are marked");
+    // The three that ran say their value in words (a reader need not tell colours apart), in a
+    // colour that reads on their fill, and let a click through to their cell.
+    let values =
+        heatmap.matches("pointer-events=\"none\">").count() - heatmap.matches("pointer-events=\"none\">×").count();
+    assert_eq!(values, 3, "{heatmap}");
+    assert!(heatmap.contains(" ms</text>") || heatmap.contains(" s</text>"), "{heatmap}");
+    assert!(heatmap.contains("fill=\"#111111\" pointer-events") || heatmap.contains("fill=\"#ffffff\" pointer-events"));
     assert_eq!(heatmap.matches("<g id=\"sweep-row-").count(), 2, "a group per row, to redraw alone");
     // Part way through: the cells not run yet are blank, not marked as having no value.
     let partial = svg::chart(&plan.summarize(&outcomes[..1]));

@@ -197,14 +197,35 @@ fn heatmap_cell(
         cell.index,
         xml(&tip)
     );
-    if !mark.is_empty() {
+    // The value in words on a cell wide enough for it: the chart reads without telling colours
+    // apart (red from green, for a reader who cannot), in the text colour its fill needs.
+    let label = match (cell.value, mark) {
+        (Some(v), "") if w >= VALUE_CELL_MIN_PX.0 && h >= VALUE_CELL_MIN_PX.1 => scale.text(v),
+        _ => mark.to_owned(),
+    };
+    if !label.is_empty() {
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{mark}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{}\" pointer-events=\"none\">{}</text>",
             x + w / 2.0,
-            y + h / 2.0 + 4.0
+            y + h / 2.0 + 4.0,
+            ink_on(&fill),
+            xml(&label)
         );
     }
+}
+
+/// The smallest heatmap cell that shows its value in words, in pixels (width, height).
+const VALUE_CELL_MIN_PX: (f64, f64) = (44.0, 18.0);
+
+/// Text that reads on `fill` (`#rrggbb`): near-black on a light colour, white on a dark one.
+fn ink_on(fill: &str) -> &'static str {
+    let channel = |i: usize| fill.get(1 + 2 * i..3 + 2 * i).and_then(|h| u8::from_str_radix(h, 16).ok());
+    let light = match (channel(0), channel(1), channel(2)) {
+        (Some(r), Some(g), Some(b)) => 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b) > 150.0,
+        _ => true,
+    };
+    if light { "#111111" } else { "#ffffff" }
 }
 
 fn column_labels(out: &mut String, columns: &Axis, w: f64, at: &Layout) {
