@@ -99,7 +99,7 @@ const BASELINES_KEPT: usize = 2;
 /// Where the job in flight lives: its pending timer (replacing it cancels the job; `None` when
 /// no job is in flight) and, when it stopped at its budget, the parked run. Also the latest
 /// baselines, most recently used first, reused while their documents stay the same, and the
-/// pending timer of the [`spare`] baseline being prepared.
+/// pending idle callback of the [`spare`] baseline being prepared (dropping it cancels it).
 #[derive(Clone)]
 struct JobSlot {
     timer: Rc<RefCell<Option<Timeout>>>,
