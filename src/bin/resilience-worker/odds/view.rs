@@ -524,7 +524,9 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
     let picked = |run: &SeedOutcome| dots.picked == Some(run.seed);
     let sampled = values.iter().zip(runs).enumerate().filter(|(i, (_, run))| i % every == 0 && !picked(run));
     let last = values.iter().zip(runs).enumerate().filter(|(_, (_, run))| picked(run));
-    for (i, (v, run)) in sampled.chain(last) {
+    let drawn: Vec<(usize, (&Option<f64>, &SeedOutcome))> = sampled.chain(last).collect();
+    let lane = lanes(&drawn.iter().map(|(i, (v, _))| (*i, v.map(x))).collect::<Vec<_>>(), values.len());
+    for (i, (v, run)) in drawn {
         let Some(v) = v else { continue };
         let fails = run.verdicts.iter().any(|v| !v.pass);
         let class = match (fails, picked(run)) {
@@ -538,7 +540,7 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
             "<circle class=\"{class}\" data-act=\"seed\" data-arg=\"{}\" cx=\"{:.1}\" cy=\"{}\" r=\"{}\"><title>seed {}: {}</title></circle>",
             run.seed,
             x(*v),
-            8 + (i % 6) * 5,
+            8 + lane[i] * 5,
             // The picked seed's dot is larger (and ringed by the style sheet).
             if picked(run) { dots.radius + 2.0 } else { dots.radius },
             run.seed,
@@ -553,6 +555,27 @@ fn strip(out: &mut String, (title, unit): (&str, &str), d: Option<&Distribution>
         shown(unit, low),
         shown(unit, high)
     );
+}
+
+/// Lanes a strip plot's dots are drawn in, one apart from the next by less than a dot.
+const STRIP_LANES: usize = 6;
+/// The order dots take the lanes in: each lane two or three away from the one before, so that
+/// dots next to each other overlap as little as the strip allows.
+const LANE_ORDER: [usize; STRIP_LANES] = [0, 3, 1, 4, 2, 5];
+
+/// The lane of each dot (by its run's index, among `runs`), from the dots' `(index, x)`: taken
+/// in turn ([`LANE_ORDER`]) in the order of `x` (not of the seeds), so that dots of close values
+/// go to different lanes and as many as can be stay clear to click.
+fn lanes(dots: &[(usize, Option<f64>)], runs: usize) -> Vec<usize> {
+    let mut by_x: Vec<(usize, f64)> = dots.iter().filter_map(|(i, x)| Some((*i, (*x)?))).collect();
+    by_x.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut lane = vec![0; runs];
+    for (rank, (i, _)) in by_x.into_iter().enumerate() {
+        if let Some(slot) = lane.get_mut(i) {
+            *slot = LANE_ORDER[rank % STRIP_LANES];
+        }
+    }
+    lane
 }
 
 fn sweep_results(out: &mut String, result: &odds::SweepResult, parts: &Parts<'_>) {
@@ -692,4 +715,29 @@ fn invalid_cells(out: &mut String, result: &odds::SweepResult, doc: &Value) {
         if invalid == 1 { "its settings" } else { "their settings" },
         esc(&why)
     );
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::{STRIP_LANES, lanes};
+
+    #[test]
+    fn dots_of_equal_or_close_values_go_to_different_lanes() {
+        // Seven runs, five of them on the same value, one without a value.
+        let dots = [
+            (0, Some(90.0)),
+            (1, Some(10.0)),
+            (2, Some(90.0)),
+            (3, Some(90.0)),
+            (4, None),
+            (5, Some(90.0)),
+            (6, Some(90.0)),
+        ];
+        let lane = lanes(&dots, 7);
+        let mut at_90: Vec<usize> = [0, 2, 3, 5, 6].iter().map(|&i| lane[i]).collect();
+        at_90.sort_unstable();
+        at_90.dedup();
+        assert_eq!(at_90.len(), 5, "{lane:?}");
+        assert!(lane.iter().all(|&l| l < STRIP_LANES));
+    }
 }
