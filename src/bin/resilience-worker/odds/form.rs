@@ -275,7 +275,7 @@ const WHOLE_MAX: f64 = 1e15;
 fn knob_value(text: &str, target: Target, field: &str) -> Result<Value, String> {
     let text = text.trim();
     match target {
-        // Nothing needs no unit.
+        // Zero is zero in any unit: it needs none.
         Target::Duration if text.parse::<f64>().is_ok_and(|x| x == 0.0) => Ok(Value::String("0s".to_owned())),
         Target::Duration => match text.parse::<Span>() {
             Ok(_) => Ok(Value::String(text.to_owned())),
