@@ -23,11 +23,10 @@ pub fn use_window_event(event: &'static str, handler: impl Fn() + 'static) {
     });
 }
 
-/// Puts the focus on the first element that `selector` matches, if there is one.
-pub fn focus_first(selector: &str) {
+/// Puts the focus on the first element that `selector` matches; whether there was one.
+pub fn focus_first(selector: &str) -> bool {
     let document = web_sys::window().and_then(|w| w.document());
     let element = document.and_then(|d| d.query_selector(selector).ok().flatten());
-    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = element.focus();
-    }
+    let element = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    element.is_some_and(|e| e.focus().is_ok())
 }

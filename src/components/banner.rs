@@ -33,6 +33,6 @@ fn then_results(dispatcher: &UseReducerDispatcher<State>, action: fn() -> Action
     let dispatcher = dispatcher.clone();
     Callback::from(move |_| {
         dispatcher.dispatch(action());
-        crate::dom_events::focus_first("#results");
+        let _ = crate::dom_events::focus_first("#results");
     })
 }

@@ -146,7 +146,7 @@ fn send(state: &AppContext, act: &str, arg: &str) {
             answered(&state, &reply, edits_sent);
             // A run refused for a field's value: the focus goes to that field.
             if run {
-                crate::dom_events::focus_first(".odds [aria-invalid]");
+                let _ = crate::dom_events::focus_first(".odds [aria-invalid]");
             }
         }
         Err(why) => {
@@ -225,12 +225,7 @@ fn draw(reply: &Value, with_form: bool) {
     // it runs) hands the focus to Run, else to Cancel, else to the chart.
     let lost = document.as_ref().and_then(|d| d.active_element()).is_none_or(|e| e.id().is_empty());
     if had_focus && lost {
-        let handed = ["#odds-run", "#odds-cancel", "#odds-heatmap"]
-            .into_iter()
-            .find(|id| document.as_ref().and_then(|d| d.query_selector(id).ok().flatten()).is_some());
-        if let Some(id) = handed {
-            crate::dom_events::focus_first(id);
-        }
+        let _ = ["#odds-run", "#odds-cancel", "#odds-heatmap"].into_iter().any(crate::dom_events::focus_first);
     }
 }
 

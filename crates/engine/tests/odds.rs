@@ -201,14 +201,7 @@ fn tipping_bisects_to_a_known_flip() {
         ("the assertion already fails at from", 1, None)
     );
     // A whole-number knob narrows to adjacent values.
-    let attempts = TipRequest {
-        knob: "/endpoints/0/stack/0/retry/max_attempts".into(),
-        from: json!(1),
-        to: json!(3),
-        assertion: 0,
-        seeds: 1,
-        first_seed: 7,
-    };
+    let attempts = retries_one_to_three(1);
     let mut short_spike = small_sweep();
     short_spike["endpoints"][0]["load"]["spike"]["to"] = json!("21s");
     let tip = odds::tip(&short_spike, &attempts, &sequential).unwrap();
@@ -319,16 +312,21 @@ fn a_search_past_the_limits_is_refused_with_what_to_make_smaller() {
     let mut doc = small_sweep();
     doc["endpoints"][0]["load"] = json!({ "constant": { "rps": 2000 } });
     doc["duration"] = json!("1h");
-    let request = TipRequest {
-        knob: "/endpoints/0/stack/0/retry/max_attempts".into(),
-        from: json!(1),
-        to: json!(3),
-        assertion: 0,
-        seeds: 20,
-        first_seed: 7,
-    };
+    let request = retries_one_to_three(20);
     let Err(error) = odds::TipSearch::new(&doc, &request) else { panic!("refused") };
     assert_eq!(error.path, "tip");
     assert!(error.message.starts_with("this search would simulate "), "{error}");
     assert!(error.message.ends_with("; use fewer seeds or a shorter run"), "{error}");
+}
+
+/// A search of the first retry layer's attempts from 1 to 3 for claim 0, `seeds` per probe.
+fn retries_one_to_three(seeds: usize) -> TipRequest {
+    TipRequest {
+        knob: "/endpoints/0/stack/0/retry/max_attempts".into(),
+        from: json!(1),
+        to: json!(3),
+        assertion: 0,
+        seeds,
+        first_seed: 7,
+    }
 }

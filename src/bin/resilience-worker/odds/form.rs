@@ -54,20 +54,19 @@ pub fn picked_cell(fields: &Fields, columns: usize) -> usize {
 /// columns and a line's points with the left and right ones; Home and End go to the first and
 /// last column or point. Other keys change nothing.
 pub fn move_pick(fields: &mut Fields, key: &str, sizes: &[usize]) {
-    let (name, step) = match (key, sizes.len()) {
-        ("ArrowUp", 2) => ("open_row", -1),
-        ("ArrowDown", 2) => ("open_row", 1),
-        ("ArrowLeft", _) => ("", -1),
-        ("ArrowRight", _) => ("", 1),
-        ("Home", _) => ("", isize::MIN),
-        ("End", _) => ("", isize::MAX),
-        _ => return,
-    };
     // Left, right, Home and End go along the horizontal axis: the columns, or a line's points.
-    let (name, size) = match (name, sizes) {
-        ("open_row", [rows, _]) => ("open_row", *rows),
-        (_, [_, columns]) => ("open_column", *columns),
-        (_, [points]) => ("open_row", *points),
+    let along = match key {
+        "ArrowLeft" => -1,
+        "ArrowRight" => 1,
+        "Home" => isize::MIN,
+        "End" => isize::MAX,
+        _ => 0,
+    };
+    let (name, size, step) = match (key, sizes) {
+        ("ArrowUp", [rows, _]) => ("open_row", *rows, -1),
+        ("ArrowDown", [rows, _]) => ("open_row", *rows, 1),
+        (_, [_, columns]) if along != 0 => ("open_column", *columns, along),
+        (_, [points]) if along != 0 => ("open_row", *points, along),
         _ => return,
     };
     let last = size.saturating_sub(1);
@@ -347,7 +346,7 @@ pub fn tip_request(fields: &Fields, doc: &Value) -> Result<TipRequest, String> {
     let (from, to) =
         (knob_value(get(fields, "t_from"), target, "From")?, knob_value(get(fields, "t_to"), target, "To")?);
     // Either way round is a search (down from a value that holds, too); one value is none.
-    if target.read(&from).is_some() && target.read(&from) == target.read(&to) {
+    if matches!((target.read(&from), target.read(&to)), (Some(a), Some(b)) if a == b) {
         return Err(format!("To: {} is From too; give a value where the claim fails", get(fields, "t_to").trim()));
     }
     Ok(TipRequest {
