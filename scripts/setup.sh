@@ -33,9 +33,11 @@ fi
 command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 command -v python3 >/dev/null || apt_install python3
-if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing the build tools (npm ci: binaryen's wasm-opt)"
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+# wasm-split splits the page's wasm for the first paint (scripts/split/); npm's binaryen has none.
+command -v wasm-split >/dev/null || apt_install binaryen
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwright-core ]; then
+  say "installing the build tools (npm ci: binaryen's wasm-opt, playwright-core for the split's profile)"
+  (cd tools && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 if [ ! -d tests/e2e/node_modules/@playwright/test ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
   say "installing the end-to-end test tools (npm ci, no browser download)"

@@ -26,9 +26,11 @@ cargo test -p resilience-playground --target wasm32-unknown-unknown --test compo
 
 step "release build of the web app"
 trunk build --offline --release
-# The first paint loads the app's wasm; the worker chunk (analysis, code, import, link encoding)
-# loads after it. The budget is the first paint's.
+# The first paint loads the first part of the app's wasm; the later part (what the first paint
+# does not run, scripts/split/) and the worker chunk (analysis, code, import, link encoding) load
+# after it. The budget is the first paint's.
 wasm=dist/resilience-playground_bg.wasm
+later=dist/resilience-playground_later_bg.wasm
 worker=dist/resilience-worker_bg.wasm
 # A fence against growth, not the goal (250 KB needs the engine out of the page). Raised from
 # 400,000 to 400,600 in session 11: requests to the worker go out after the paint (an edit shown
@@ -44,12 +46,16 @@ worker=dist/resilience-worker_bg.wasm
 # 403,200: the odds chart's arrow keys, Home, End and Enter pick and open a cell (127 bytes); to
 # 403,400: the load and service editors' labels and choices come from the engine's catalogue,
 # which names the odds dialog's knobs too (256 bytes); to 403,500: the focus is never lost to the
-# page when a banner's button or an odds control goes with the drawing (82 bytes).
+# page when a banner's button or an odds control goes with the drawing (82 bytes). Lowered to
+# 326,900 in session 15: the release build splits the wasm by a profile of the first paint, and
+# what the first paint does not run (97,409 bytes gzipped) loads after it.
 # (Tried in session 13 and dropped: running a small edit's scenario inside the edit, so the edit
 # and its result render once; measured against the old build in the same runs it was no faster.)
-budget=403500
+budget=326900
+[ -f "$later" ] || { echo "the release build did not split the app's wasm (see scripts/post-build.sh)" >&2; exit 1; }
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"
+printf 'later part of the app (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$later")" "$(gzip -9 -c "$later" | wc -c)"
 printf 'worker chunk (loaded after the first paint): %s bytes, %s bytes gzipped\n' "$(wc -c <"$worker")" "$(gzip -9 -c "$worker" | wc -c)"
 if [ "$gzipped" -gt "$budget" ]; then
   echo "the release wasm is over its budget of $budget bytes gzipped" >&2

@@ -1,0 +1,71 @@
+// The release wasm comes in two parts (scripts/split/): the first paint runs on the first part
+// alone, the later part is fetched in the background, and a reader who acts before it arrives,
+// or whose background fetch failed, still gets a working page (the part loads at that moment).
+import { test, expect } from '@playwright/test';
+import { settled, watchProblems } from './helpers.mjs';
+
+const LATER = /resilience-playground_later_bg\.wasm$/;
+
+/** Records each request for the later part with how it was made ('fetch' or 'xhr'). */
+function laterRequests(page) {
+  const seen = [];
+  page.on('request', (r) => LATER.test(r.url()) && seen.push(r.resourceType()));
+  return seen;
+}
+
+for (const [name, url, size, ready] of [
+  ['the playground on a desktop', './index.html', { width: 1440, height: 900 }, '#run-meta'],
+  ['the playground on a phone', './index.html#example/breaker-outage', { width: 390, height: 844 }, '#run-meta'],
+  ['an embed on a phone', './index.html#embed', { width: 390, height: 844 }, '#summary'],
+]) {
+  test(`${name}: the first paint needs only the first part, the later part comes once, in the background`, async ({ page }) => {
+    await page.setViewportSize(size);
+    const problems = watchProblems(page);
+    const requests = laterRequests(page);
+    await page.goto(url);
+    if (ready === '#run-meta') await settled(page);
+    else await expect(page.locator(ready)).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => requests.length).toBe(1);
+    // A function the first paint ran but the split left out would have loaded it at once, by xhr.
+    expect(requests).toEqual(['fetch']);
+    expect(problems).toEqual([]);
+  });
+}
+
+test('a reader who acts before the later part arrives gets the page working, and it loads once more at most', async ({ page }) => {
+  const problems = watchProblems(page);
+  const requests = laterRequests(page);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  // The background fetch is held back; the synchronous load that the first action needs is not.
+  await page.route(LATER, async (route) => {
+    if (route.request().resourceType() === 'fetch') await held;
+    await route.continue();
+  });
+  await page.goto('./index.html');
+  await settled(page);
+  await page.click('#open-gallery');
+  await expect(page.locator('.dialog.gallery')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.click('#reroll');
+  await settled(page);
+  expect(requests).toEqual(['fetch', 'xhr']);
+  release();
+  await page.waitForTimeout(300);
+  await page.click('#open-gallery');
+  await expect(page.locator('.dialog.gallery')).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('when the background fetch fails, the first action that needs the later part loads it', async ({ page }) => {
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  const requests = laterRequests(page);
+  await page.route(LATER, (route) => (route.request().resourceType() === 'fetch' ? route.abort() : route.continue()));
+  await page.goto('./index.html');
+  await settled(page);
+  await expect.poll(() => warnings.some((w) => w.includes('it loads on first use'))).toBe(true);
+  await page.click('#open-gallery');
+  await expect(page.locator('.dialog.gallery')).toBeVisible();
+  expect(requests).toEqual(['fetch', 'xhr']);
+});
