@@ -5,7 +5,8 @@
 //
 // 1. Instruments the wasm (binaryen's wasm-split --instrument) and opens the instrumented page
 //    in headless Chromium: the playground at 1440×900 and at 390×844, and an embed at 390×844,
-//    phones also with the CPU slowed down 6 and 20 times (PROFILED_PAGES).
+//    phones also with the CPU slowed down 6 and 20 times, and a desktop page that opens a share
+//    link and then every example (PROFILED_PAGES).
 //    Each records which functions ran until its first result was on screen and the page had
 //    been left alone for a while (QUIET_MS, longer on a slower CPU): the work a page does unasked,
 //    such as preparing the next comparison in idle time, runs by then, and waiting for it keeps
@@ -33,6 +34,12 @@ const LATER = `${NAME}_later_bg.wasm`;
 const EXTERNREF_TABLE_EXPORT = '__wbindgen_externrefs';
 const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+/** The examples (crates/engine/scenarios/) and a share link (the golden all-six link) a tour visits. */
+const TOUR = [
+  `s=${fs.readFileSync(new URL('../../crates/engine/tests/fixtures/links/v1/all-six.link', import.meta.url), 'utf8').trim()}`,
+  ...fs.readdirSync(new URL('../../crates/engine/scenarios/', import.meta.url))
+    .filter((f) => f.endsWith('.json')).sort().map((f) => `example/${f.replace(/\.json$/, '')}`),
+];
 /**
  * The pages whose first paint decides what stays in the first module. A slower CPU takes other
  * paths (a run that passes its time slice goes on in a task of its own), so phones are profiled
@@ -45,6 +52,8 @@ const PROFILED_PAGES = [
   { hash: '', width: 390, height: 844, cpuSlowdown: 20, ready: '#run-meta:has-text("digest")' },
   { hash: '#embed', width: 390, height: 844, cpuSlowdown: 1, ready: '#summary' },
   { hash: '#embed', width: 390, height: 844, cpuSlowdown: 6, ready: '#summary' },
+  // Readers arrive by links to any stack: a share link, then every example, in one page.
+  { hash: '', width: 1440, height: 900, cpuSlowdown: 1, ready: '#run-meta:has-text("digest")', tour: true },
 ];
 const PROFILE_BUFFER_BYTES = 1 << 20;
 const QUIET_MS = 1000;
@@ -212,7 +221,7 @@ async function firstPaintProfile(input) {
 }
 
 /** One page's profile: the instrumented module writes it into its memory once the page is ready. */
-async function profileOf(browser, url, { width, height, cpuSlowdown, ready }) {
+async function profileOf(browser, url, { width, height, cpuSlowdown, ready, tour }) {
   const page = await browser.newPage({ viewport: { width, height } });
   const devtools = await page.context().newCDPSession(page);
   await devtools.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
@@ -223,6 +232,7 @@ async function profileOf(browser, url, { width, height, cpuSlowdown, ready }) {
   });
   await page.goto(url);
   await page.locator(ready).first().waitFor({ timeout: 60_000 });
+  for (const fragment of tour ? TOUR : []) await visit(page, fragment);
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(QUIET_MS * Math.min(cpuSlowdown, 4));
   if (errors.length) fail(`the instrumented page failed: ${errors.join('; ')}`);
@@ -234,6 +244,16 @@ async function profileOf(browser, url, { width, height, cpuSlowdown, ready }) {
   }, PROFILE_BUFFER_BYTES);
   await page.close();
   return Buffer.from(bytes);
+}
+
+/** Opens `#fragment` in the page and waits for its run's digest (each differs from the one before). */
+async function visit(page, fragment) {
+  const before = await page.locator('#run-meta').textContent();
+  await page.evaluate((hash) => { window.location.hash = hash; }, fragment);
+  await page.waitForFunction((shown) => {
+    const now = document.querySelector('#run-meta')?.textContent ?? '';
+    return now !== shown && now.includes('digest');
+  }, before, { timeout: 60_000 });
 }
 
 /** A static file server for `dir` on a free loopback port. */

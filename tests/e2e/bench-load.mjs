@@ -1,9 +1,9 @@
 // Load benchmark (prints figures; asserts nothing): how long a reader on a phone's network waits
-// for the default example's first result, from navigation to the status line showing its digest,
-// and until the app's later wasm part is in (the whole app ready). The files are served gzipped,
-// as static hosts do, over an emulated network (DevTools' "Fast 3G" and a 4G-like link), with the
-// CPU slowed down 4× as for a mid-range phone. Each build is loaded RUNS times, builds taking
-// turns, and medians are reported.
+// for the first result of the default example and of a share link (from navigation to the
+// status line showing its digest), and until the app's wasm parts are all in. The files are
+// served gzipped, as static hosts do, over an emulated network (DevTools' "Fast 3G" and a
+// 4G-like link), with the CPU slowed down 4× as for a mid-range phone. Each build is loaded
+// RUNS times, builds taking turns, and medians are reported.
 //
 //   node bench-load.mjs                      this repository's dist/
 //   BENCH_DIST=/other/dist/ node bench-load.mjs   also that build, in the same runs
@@ -19,6 +19,9 @@ const NETWORKS = [
   { name: '4G (9 Mbps, 85 ms RTT)', downloadThroughput: (9e6 / 8) * 0.9, uploadThroughput: (1.5e6 / 8) * 0.9, latency: 85 * 2.75 },
 ];
 const CPU_SLOWDOWN = 4;
+// The default example, and a reader arriving by a share link (the golden all-six link).
+const LINK = fs.readFileSync(new URL('../../crates/engine/tests/fixtures/links/v1/all-six.link', import.meta.url), 'utf8').trim();
+const PAGES = [['the default example', 'index.html'], ['a share link (all-six)', `index.html#s=${LINK}`]];
 const builds = [['this build', new URL('../../dist/', import.meta.url).pathname]];
 if (process.env.BENCH_DIST) builds.push(['BENCH_DIST', process.env.BENCH_DIST]);
 
@@ -72,18 +75,20 @@ for (const [label, dir] of builds) {
   const parts = fs.readdirSync(dir).filter((f) => /^resilience-playground.*\.wasm$/.test(f));
   console.log(`${label}: ${parts.map((f) => `${f} ${zlib.gzipSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length} B gzipped`).join(', ')}`);
 }
-for (const network of NETWORKS) {
-  const results = builds.map(() => ({ first: [], all: [] }));
-  for (let run = 0; run < RUNS; run++) {
-    for (const [i, server] of servers.entries()) {
-      const [first, all] = await load(`http://127.0.0.1:${server.address().port}/index.html`, network);
-      results[i].first.push(first);
-      results[i].all.push(all);
+for (const [pageName, pagePath] of PAGES) {
+  for (const network of NETWORKS) {
+    const results = builds.map(() => ({ first: [], all: [] }));
+    for (let run = 0; run < RUNS; run++) {
+      for (const [i, server] of servers.entries()) {
+        const [first, all] = await load(`http://127.0.0.1:${server.address().port}/${pagePath}`, network);
+        results[i].first.push(first);
+        results[i].all.push(all);
+      }
     }
-  }
-  for (const [i, [label]] of builds.entries()) {
-    const r = results[i];
-    console.log(`${network.name}, CPU ${CPU_SLOWDOWN}x slower, ${label}: first result at median ${median(r.first).toFixed(0)} ms (${r.first.map((x) => x.toFixed(0)).join(', ')}); every wasm part in by ${median(r.all).toFixed(0)} ms`);
+    for (const [i, [label]] of builds.entries()) {
+      const r = results[i];
+      console.log(`${pageName}, ${network.name}, CPU ${CPU_SLOWDOWN}x slower, ${label}: first result at median ${median(r.first).toFixed(0)} ms (${r.first.map((x) => x.toFixed(0)).join(', ')}); every wasm part in by ${median(r.all).toFixed(0)} ms`);
+    }
   }
 }
 await browser.close();

@@ -2,9 +2,11 @@
 // alone, the later part is fetched in the background, and a reader who acts before it arrives,
 // or whose background fetch failed, still gets a working page (the part loads at that moment).
 import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
 import { settled, watchProblems } from './helpers.mjs';
 
 const LATER = /resilience-playground_later_bg\.wasm$/;
+const LINK = fs.readFileSync(new URL('../../crates/engine/tests/fixtures/links/v1/all-six.link', import.meta.url), 'utf8').trim();
 
 /** Records each request for the later part with how it was made ('fetch' or 'xhr'). */
 function laterRequests(page) {
@@ -17,6 +19,8 @@ for (const [name, url, size, ready] of [
   ['the playground on a desktop', './index.html', { width: 1440, height: 900 }, '#run-meta'],
   ['the playground on a phone', './index.html#example/breaker-outage', { width: 390, height: 844 }, '#run-meta'],
   ['an embed on a phone', './index.html#embed', { width: 390, height: 844 }, '#summary'],
+  ['a share link on a phone', `./index.html#s=${LINK}`, { width: 390, height: 844 }, '#run-meta'],
+  ['another example on a desktop', './index.html#example/hedging-tail', { width: 1440, height: 900 }, '#run-meta'],
 ]) {
   test(`${name}: the first paint needs only the first part, the later part comes once, in the background`, async ({ page }) => {
     await page.setViewportSize(size);
