@@ -23,13 +23,18 @@ function rpPlaceholders() {
     });
 }
 
-/** Instantiates the later module against this module's exports; its table entries replace the placeholders. */
-function rpInstall(module) {
+/**
+ * Instantiates the later module against this module's exports; its table entries replace the
+ * placeholders. The mark `rp-later-installed` says when, and how ("in the background" or
+ * "on first use"), for tests and benchmarks.
+ */
+function rpInstall(module, how) {
     if (rpLaterInstalled) return;
     const table = WebAssembly.Module.imports(module).find((i) => i.kind === 'table');
     rpFunctionTable = wasm[table.name];
     new WebAssembly.Instance(module, { primary: wasm });
     rpLaterInstalled = true;
+    performance.mark('rp-later-installed', { detail: how });
 }
 
 /** Resolves when the page is idle (a moment later where the browser cannot tell). */
@@ -48,7 +53,7 @@ async function rpLoadLater() {
         await rpIdle();
         if (rpLaterInstalled) return;
         rpLaterModule = await WebAssembly.compile(rpLaterBytes);
-        rpInstall(rpLaterModule);
+        rpInstall(rpLaterModule, 'in the background');
     } catch (e) {
         console.warn(`Loading ${rpLaterUrl} in the background failed; it loads on first use.`, e);
     }
@@ -58,7 +63,7 @@ async function rpLoadLater() {
 function rpInstallLaterNow() {
     if (rpLaterInstalled) return;
     rpLaterModule ??= new WebAssembly.Module(rpLaterBytes ?? rpFetchLaterNow());
-    rpInstall(rpLaterModule);
+    rpInstall(rpLaterModule, 'on first use');
 }
 
 /** The later module's bytes, by a synchronous request. */

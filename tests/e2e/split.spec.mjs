@@ -15,6 +15,9 @@ function laterRequests(page) {
   return seen;
 }
 
+/** How the later part was installed ('in the background' or 'on first use'), once it is. */
+const installed = (page) => page.evaluate(() => performance.getEntriesByName('rp-later-installed').map((m) => m.detail));
+
 for (const [name, url, size, ready] of [
   ['the playground on a desktop', './index.html', { width: 1440, height: 900 }, '#run-meta'],
   ['the playground on a phone', './index.html#example/breaker-outage', { width: 390, height: 844 }, '#run-meta'],
@@ -30,8 +33,9 @@ for (const [name, url, size, ready] of [
     if (ready === '#run-meta') await settled(page);
     else await expect(page.locator(ready)).toBeVisible({ timeout: 20_000 });
     await expect.poll(() => requests.length).toBe(1);
-    // A function the first paint ran but the split left out would have loaded it at once, by xhr.
     expect(requests).toEqual(['fetch']);
+    // A function the first paint ran but the split left out would have installed it at once.
+    await expect.poll(() => installed(page)).toEqual(['in the background']);
     expect(problems).toEqual([]);
   });
 }
@@ -54,6 +58,7 @@ test('a reader who acts before the later part arrives gets the page working, and
   await page.click('#reroll');
   await settled(page);
   expect(requests).toEqual(['fetch', 'xhr']);
+  expect(await installed(page)).toEqual(['on first use']);
   release();
   await page.waitForTimeout(300);
   await page.click('#open-gallery');
