@@ -5,14 +5,15 @@
 //
 // 1. Instruments the wasm (binaryen's wasm-split --instrument) and opens the instrumented page
 //    in headless Chromium: the playground at 1440×900 and at 390×844, and an embed at 390×844,
-//    phones also with the CPU slowed down 6 and 20 times, and a desktop page that opens a share
-//    link and then every example (PROFILED_PAGES).
+//    phones also with the CPU slowed down 6 and 20 times, a desktop page that opens a share
+//    link and then every example, and a docs page with players (PROFILED_PAGES).
 //    Each records which functions ran until its first result was on screen and the page had
 //    been left alone for a while (QUIET_MS, longer on a slower CPU): the work a page does unasked,
 //    such as preparing the next comparison in idle time, runs by then, and waiting for it keeps
 //    the split the same from build to build.
 // 2. Splits the wasm by those profiles: what ran stays in resilience-playground_bg.wasm; the rest
-//    goes to resilience-playground_later_bg.wasm.
+//    goes to resilience-playground_later_bg.wasm. The list of what stays is kept in
+//    target/split-cache/ by the wasm's SHA-256, so unchanged code is not profiled again.
 // 3. Adds scripts/split/loader.js to the wasm-bindgen glue: the later module is fetched in the
 //    background, and a call that needs it sooner loads it at once. Nothing that worked before
 //    the split needs the split: a profile that misses a function costs a request, not a failure.
@@ -23,6 +24,7 @@
 // fixTableExports work around both. A wasm they do not expect fails the build (wasm-split
 // refuses a table.fill left over; fixTableExports checks the one export it fixes).
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -54,6 +56,8 @@ const PROFILED_PAGES = [
   { hash: '#embed', width: 390, height: 844, cpuSlowdown: 6, ready: '#summary' },
   // Readers arrive by links to any stack: a share link, then every example, in one page.
   { hash: '', width: 1440, height: 900, cpuSlowdown: 1, ready: '#run-meta:has-text("digest")', tour: true },
+  // A docs page with players (www/player.js): by attribute, by link payload, by mountPlayer().
+  { page: 'player-profile.html', hash: '', width: 1440, height: 900, cpuSlowdown: 1, ready: '#players-ready' },
 ];
 /**
  * Each page is profiled this many times and the profiles merged: a few functions (a timer's
@@ -62,6 +66,7 @@ const PROFILED_PAGES = [
  */
 const PROFILE_PASSES = 2;
 const PROFILE_BUFFER_BYTES = 1 << 20;
+const CACHE_ENTRIES = 4;
 const QUIET_MS = 1000;
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -78,7 +83,7 @@ const startedMs = Date.now();
 try {
   const input = path.join(work, 'input.wasm');
   fs.writeFileSync(input, fixForOldBinaryen(fs.readFileSync(wasmPath)));
-  const keep = keptFunctions(input, await firstPaintProfile(input));
+  const keep = await cachedKeepList(input);
   wasmSplit(['--split', `--keep-funcs=@${keep}`, '-o1', wasmPath, '-o2', path.join(staging, LATER), input]);
   fs.writeFileSync(wasmPath, fixTableExports(fs.readFileSync(wasmPath)));
   fs.writeFileSync(gluePath, withLoader(fs.readFileSync(gluePath, 'utf8')));
@@ -98,6 +103,28 @@ function fail(message) {
 
 function wasmSplit(args) {
   return execFileSync('wasm-split', [...FEATURES, ...args], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }).toString();
+}
+
+/**
+ * The kept functions' list for this wasm: profiled, or from target/split-cache/ when the same
+ * wasm (by its SHA-256) was profiled before, which makes a rebuild of unchanged code fast and
+ * gives it the same bytes. The newest CACHE_ENTRIES lists are kept.
+ */
+async function cachedKeepList(input) {
+  const cache = path.join(root, 'target', 'split-cache');
+  const digest = crypto.createHash('sha256').update(fs.readFileSync(input)).digest('hex');
+  const cached = path.join(cache, `${digest}.keep`);
+  if (!fs.existsSync(cached)) {
+    const fresh = keptFunctions(input, await firstPaintProfile(input));
+    fs.mkdirSync(cache, { recursive: true });
+    fs.copyFileSync(fresh, cached);
+    const entries = fs.readdirSync(cache).map((f) => path.join(cache, f));
+    entries.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    entries.slice(CACHE_ENTRIES).forEach((f) => fs.rmSync(f));
+  } else {
+    console.log(`split-wasm: this wasm was profiled before (${path.relative(root, cached)})`);
+  }
+  return cached;
 }
 
 /**
@@ -203,6 +230,7 @@ async function firstPaintProfile(input) {
   const html = path.join(site, 'index.html');
   fs.writeFileSync(html, fs.readFileSync(html, 'utf8').replace(/ integrity="[^"]*"/g, ''));
 
+  fs.writeFileSync(path.join(site, 'player-profile.html'), playerPage());
   const server = await serve(site);
   const { chromium } = createRequire(path.join(root, 'tools/package.json'))('playwright-core');
   const browser = await chromium.launch({
@@ -215,7 +243,7 @@ async function firstPaintProfile(input) {
     for (let pass = 0; pass < PROFILE_PASSES; pass += 1) {
       for (const [index, page] of PROFILED_PAGES.entries()) {
         const file = path.join(work, `pass${pass}-page${index}.prof`);
-        fs.writeFileSync(file, await profileOf(browser, `${server.url}/index.html${page.hash}`, page));
+        fs.writeFileSync(file, await profileOf(browser, `${server.url}/${page.page ?? 'index.html'}${page.hash}`, page));
         profiles.push(file);
       }
     }
@@ -252,6 +280,24 @@ async function profileOf(browser, url, { width, height, cpuSlowdown, ready, tour
   }, PROFILE_BUFFER_BYTES);
   await page.close();
   return Buffer.from(bytes);
+}
+
+/** A docs page mounting players the three ways www/player.js offers; it hands over the wasm's exports. */
+function playerPage() {
+  return `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Players</title>
+<body>
+<resilience-player example="retry-storm" panels="timeline,charts,summary,stack,diagram,claims"></resilience-player>
+<resilience-player src="${TOUR[0].slice('s='.length)}" panels="summary"></resilience-player>
+<div id="mounted"></div>
+<script type="module">
+  import { mountPlayer } from './player.js';
+  const attributes = [...document.querySelectorAll('resilience-player')].map((player) => player.ready);
+  await Promise.all([...attributes, mountPlayer(document.getElementById('mounted'), 'breaker-outage', { panels: ['summary', 'timeline'] })]);
+  window.rpProfiledWasm = await (await import('./${NAME}.js')).default();
+  document.body.append(Object.assign(document.createElement('p'), { id: 'players-ready', textContent: 'ready' }));
+</script>
+`;
 }
 
 /** Opens `#fragment` in the page and waits for its run's digest (each differs from the one before). */

@@ -40,6 +40,30 @@ for (const [name, url, size, ready] of [
   });
 }
 
+test('a docs page whose players mount at once needs only the first part', async ({ page }) => {
+  const problems = watchProblems(page);
+  const requests = laterRequests(page);
+  // A host page of its own, served by the test: players by attribute, by link payload and by mountPlayer().
+  await page.route('**/tests/e2e/split-players.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>Players</title><body>
+      <resilience-player example="retry-storm" panels="timeline,summary"></resilience-player>
+      <resilience-player src="${LINK}" panels="summary"></resilience-player>
+      <div id="mounted"></div>
+      <script type="module">
+        import { mountPlayer } from '../../dist/player.js';
+        const attributes = [...document.querySelectorAll('resilience-player')].map((player) => player.ready);
+        const results = await Promise.all([...attributes, mountPlayer(document.getElementById('mounted'), 'breaker-outage', { panels: ['summary'] })]);
+        document.body.dataset.mounted = results.every((r) => r.ok);
+      </script>`,
+  }));
+  await page.goto('../tests/e2e/split-players.html');
+  await expect(page.locator('body')).toHaveAttribute('data-mounted', 'true', { timeout: 20_000 });
+  await expect.poll(() => installed(page)).toEqual(['in the background']);
+  expect(requests).toEqual(['fetch']);
+  expect(problems).toEqual([]);
+});
+
 test('a reader who acts before the later part arrives gets the page working, and it loads once more at most', async ({ page }) => {
   const problems = watchProblems(page);
   const requests = laterRequests(page);
