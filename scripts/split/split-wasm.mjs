@@ -13,10 +13,11 @@
 //    the split the same from build to build.
 // 2. Splits the wasm by those profiles: what ran stays in resilience-playground_bg.wasm; the rest
 //    goes to resilience-playground_later_bg.wasm. The list of what stays is kept in
-//    target/split-cache/ by the wasm's SHA-256, so unchanged code is not profiled again.
+//    target/split-cache/ (keyed by the wasm, this script and the tour), so unchanged code is not
+//    profiled again.
 // 3. Adds scripts/split/loader.js to the wasm-bindgen glue: the later module is fetched in the
 //    background, and a call that needs it sooner loads it at once. Nothing that worked before
-//    the split needs the split: a profile that misses a function costs a request, not a failure.
+//    the split needs the split: a profile that misses a function costs a wait, not a failure.
 // (scripts/split/integrity.mjs then puts the final files' hashes into index.html.)
 //
 // binaryen's wasm-split comes from Debian (version 108; npm's binaryen has none). That version
@@ -107,12 +108,17 @@ function wasmSplit(args) {
 
 /**
  * The kept functions' list for this wasm: profiled, or from target/split-cache/ when the same
- * wasm (by its SHA-256) was profiled before, which makes a rebuild of unchanged code fast and
- * gives it the same bytes. The newest CACHE_ENTRIES lists are kept.
+ * wasm was profiled the same way before (the key hashes the wasm, this script and the tour), which
+ * makes a rebuild of unchanged code fast and gives it the same bytes. The newest CACHE_ENTRIES
+ * lists are kept.
  */
 async function cachedKeepList(input) {
   const cache = path.join(root, 'target', 'split-cache');
-  const digest = crypto.createHash('sha256').update(fs.readFileSync(input)).digest('hex');
+  const digest = crypto.createHash('sha256')
+    .update(fs.readFileSync(input))
+    .update(fs.readFileSync(new URL(import.meta.url)))
+    .update(TOUR.join('\n'))
+    .digest('hex');
   const cached = path.join(cache, `${digest}.keep`);
   if (!fs.existsSync(cached)) {
     const fresh = keptFunctions(input, await firstPaintProfile(input));
