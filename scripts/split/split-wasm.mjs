@@ -27,10 +27,10 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { serve } from './serve.mjs';
 
 const NAME = 'resilience-playground';
 const LATER = `${NAME}_later_bg.wasm`;
@@ -314,24 +314,6 @@ async function visit(page, fragment) {
     const now = document.querySelector('#run-meta')?.textContent ?? '';
     return now !== shown && now.includes('digest');
   }, before, { timeout: 60_000 });
-}
-
-/** A static file server for `dir` on a free loopback port. */
-function serve(dir) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-  const server = http.createServer((request, response) => {
-    const file = path.join(dir, decodeURIComponent(new URL(request.url, 'http://x').pathname));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(response);
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => {
-    server.url = `http://127.0.0.1:${server.address().port}`;
-    done(server);
-  }));
 }
 
 /** The glue with the loader added: the placeholder imports, and the background fetch at start. */

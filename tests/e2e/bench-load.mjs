@@ -9,9 +9,9 @@
 //   BENCH_DIST=/other/dist/ node bench-load.mjs   also that build, in the same runs
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { serve } from '../../scripts/split/serve.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const NETWORKS = [
@@ -24,20 +24,6 @@ const LINK = fs.readFileSync(new URL('../../crates/engine/tests/fixtures/links/v
 const PAGES = [['the default example', 'index.html'], ['a share link (all-six)', `index.html#s=${LINK}`]];
 const builds = [['this build', new URL('../../dist/', import.meta.url).pathname]];
 if (process.env.BENCH_DIST) builds.push(['BENCH_DIST', process.env.BENCH_DIST]);
-
-/** Serves `dir` gzipped (level 9, as a static host would) on a free loopback port. */
-function serve(dir) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-  const cache = new Map();
-  const server = http.createServer((request, response) => {
-    const file = path.join(dir, decodeURIComponent(new URL(request.url, 'http://x').pathname));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return response.writeHead(404).end();
-    if (!cache.has(file)) cache.set(file, zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
-    response.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Content-Encoding': 'gzip', 'Cache-Control': 'no-store' });
-    response.end(cache.get(file));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -70,7 +56,7 @@ async function load(url, network) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const servers = await Promise.all(builds.map(([, dir]) => serve(dir)));
+const servers = await Promise.all(builds.map(([, dir]) => serve(dir, { gzip: true })));
 for (const [label, dir] of builds) {
   const parts = fs.readdirSync(dir).filter((f) => /^resilience-playground.*\.wasm$/.test(f));
   console.log(`${label}: ${parts.map((f) => `${f} ${zlib.gzipSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length} B gzipped`).join(', ')}`);
@@ -80,7 +66,7 @@ for (const [pageName, pagePath] of PAGES) {
     const results = builds.map(() => ({ first: [], all: [] }));
     for (let run = 0; run < RUNS; run++) {
       for (const [i, server] of servers.entries()) {
-        const [first, all] = await load(`http://127.0.0.1:${server.address().port}/${pagePath}`, network);
+        const [first, all] = await load(`${server.url}/${pagePath}`, network);
         results[i].first.push(first);
         results[i].all.push(all);
       }
