@@ -170,11 +170,7 @@ pub fn app() -> Html {
                     <Results />
                 </div>
                 <div class="editors" aria-label="Editors" role="region">
-                    <ContextProvider<EditorContext> context={EditorContext::new(&state)}>
-                        <StackBuilder />
-                        <ServiceEditor />
-                        <LoadEditor />
-                    </ContextProvider<EditorContext>>
+                    <Editors />
                 </div>
             </main>
             { crate::components::help::help(&state) }
@@ -185,6 +181,28 @@ pub fn app() -> Html {
         </ContextProvider<CursorCell>>
 
         </ContextProvider<AppContext>>
+    }
+}
+
+/// The stack, service and load editors, once the page's later wasm part is installed: the first
+/// paint shows the results, and the editors' code comes with the rest of the page's code, which
+/// starts downloading with the page (`crate::dom_events::use_later_part_ready`).
+#[function_component(Editors)]
+fn editors() -> Html {
+    let state = use_app();
+    if !crate::dom_events::use_later_part_ready() {
+        return html! {
+            <section class="panel editors-loading" aria-busy="true">
+                <p class="muted">{ "Loading the editors…" }</p>
+            </section>
+        };
+    }
+    html! {
+        <ContextProvider<EditorContext> context={EditorContext::new(&state)}>
+            <StackBuilder />
+            <ServiceEditor />
+            <LoadEditor />
+        </ContextProvider<EditorContext>>
     }
 }
 

@@ -1,8 +1,8 @@
 //! Listening to the browser window from a component: the listener is added when the component
 //! mounts and removed when it unmounts.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 /// Calls `handler` on every `event` of the window (for example `"resize"`, `"hashchange"`),
@@ -29,4 +29,25 @@ pub fn focus_first(selector: &str) -> bool {
     let element = document.and_then(|d| d.query_selector(selector).ok().flatten());
     let element = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     element.is_some_and(|e| e.focus().is_ok())
+}
+
+/// The window property the release build's loader (`scripts/split/loader.js`) sets to `true`
+/// while the page's later wasm part is not installed yet.
+const LATER_PENDING: &str = "rpLaterPending";
+/// The window event the loader sends once the later part is installed.
+const LATER_INSTALLED: &str = "rp-later-installed";
+
+/// Whether the page's later wasm part is installed: `true` at once where the build did not
+/// split the wasm (debug builds, tests), else from the loader's event on. Panels that are not
+/// part of the first result (the editors) wait for it, so their code is not part of the first
+/// paint's download (`scripts/split/`).
+#[hook]
+pub fn use_later_part_ready() -> bool {
+    let ready = use_state(|| {
+        let window = web_sys::window().map(JsValue::from).unwrap_or_default();
+        js_sys::Reflect::get(&window, &LATER_PENDING.into()).ok() != Some(JsValue::TRUE)
+    });
+    let set_ready = ready.setter();
+    use_window_event(LATER_INSTALLED, move || set_ready.set(true));
+    *ready
 }

@@ -12,6 +12,7 @@ pub mod diagram_model;
 pub mod doc;
 pub mod dom_events;
 pub mod export_png;
+pub mod number;
 pub mod playback;
 pub mod player;
 pub mod runner;

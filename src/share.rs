@@ -89,7 +89,7 @@ pub fn parse_route(fragment: &str) -> Route {
                 "theme" if matches!(value, "light" | "dark") => options.theme = value.to_owned(),
                 "t" => {
                     options.start_us =
-                        value.parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0).map_or(0, |t| (t * 1e6) as u64)
+                        crate::number::parse_decimal(value).filter(|t| *t >= 0.0).map_or(0, |t| (t * 1e6) as u64)
                 }
                 "id" => options.id = value.chars().take(ID_CHARS_MAX).collect(),
                 "s" => source = Route::Link(link::decode_doc(value).map_err(|e| e.to_string())),

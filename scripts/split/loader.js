@@ -6,7 +6,9 @@
 // compiled and installed once the page is idle, so it does not hold up the first result; a call
 // that comes sooner installs it at once (fetching it with a synchronous request if it has not
 // arrived). Installing it writes its functions into the shared table, so every later call goes
-// straight to them.
+// straight to them. Panels that are not part of the first result (the editors) wait for it:
+// `window.rpLaterPending` is true until then, and the event `rp-later-installed` says it is in
+// (src/dom_events.rs, use_later_part_ready).
 const rpLaterUrl = new URL('resilience-playground_later_bg.wasm', import.meta.url);
 let rpLaterBytes;
 let rpLaterModule;
@@ -35,6 +37,13 @@ function rpInstall(module, how) {
     new WebAssembly.Instance(module, { primary: wasm });
     rpLaterInstalled = true;
     performance.mark('rp-later-installed', { detail: how });
+    rpAnnounceLater();
+}
+
+/** Tells the page the panels that wait for the later module may draw (after the current call). */
+function rpAnnounceLater() {
+    globalThis.rpLaterPending = false;
+    queueMicrotask(() => globalThis.dispatchEvent?.(new Event('rp-later-installed')));
 }
 
 /** Resolves when the page is idle (a moment later where the browser cannot tell). */
@@ -46,6 +55,7 @@ function rpIdle() {
 
 /** Downloads the later module at once; compiles and installs it when the page is idle. */
 async function rpLoadLater() {
+    globalThis.rpLaterPending = !rpLaterInstalled;
     try {
         const response = await fetch(rpLaterUrl);
         if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
@@ -56,6 +66,8 @@ async function rpLoadLater() {
         rpInstall(rpLaterModule, 'in the background');
     } catch (e) {
         console.warn(`Loading ${rpLaterUrl} in the background failed; it loads on first use.`, e);
+        // The panels that wait for it draw now, and their first use loads it.
+        rpAnnounceLater();
     }
 }
 

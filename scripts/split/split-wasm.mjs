@@ -271,6 +271,9 @@ async function profileOf(browser, url, { width, height, cpuSlowdown, ready, tour
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.rpProfiledWasm = e.detail.wasm; });
+    // As the loader does until the later module is in: the panels that wait for it (the
+    // editors) stay out of the profile, so their code goes to the later module.
+    window.rpLaterPending = true;
   });
   await page.goto(url);
   await page.locator(ready).first().waitFor({ timeout: 60_000 });

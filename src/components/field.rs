@@ -95,7 +95,7 @@ fn number_of(text: &str) -> Option<Value> {
     if let Ok(int) = text.parse::<u64>() {
         return Some(Value::from(int));
     }
-    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from)
+    crate::number::parse_decimal(text).map(Value::from)
 }
 
 /// A labelled input bound to the document.

@@ -49,7 +49,7 @@ pub fn replay_bar() -> Html {
         let dispatch = playback.dispatcher();
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            let ms: f64 = input.value().parse().unwrap_or(0.0);
+            let ms = Some(input.value_as_number()).filter(|ms| ms.is_finite()).unwrap_or(0.0);
             dispatch.dispatch(PlaybackAction::Seek((ms * 1e3) as u64));
         })
     };
@@ -57,7 +57,7 @@ pub fn replay_bar() -> Html {
         let dispatch = playback.dispatcher();
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            let exponent: f64 = input.value().parse().unwrap_or(0.7);
+            let exponent = Some(input.value_as_number()).filter(|e| e.is_finite()).unwrap_or(0.7);
             dispatch.dispatch(PlaybackAction::SetSpeed(libm::pow(10.0, exponent)));
         })
     };

@@ -8,9 +8,13 @@ import { createRequire } from 'node:module';
 export const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
 
-/** Waits until the run for the current scenario is on screen (the status line shows a digest). */
+/**
+ * Waits until the run for the current scenario is on screen (the status line shows a digest)
+ * and, in the playground, the editors are in (they draw once the page's later wasm part is).
+ */
 export async function settled(page) {
   await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
+  await expect(page.locator('.editors-loading')).toHaveCount(0, { timeout: 20_000 });
 }
 
 /** Collects page errors, console errors and requests that leave the test server. */

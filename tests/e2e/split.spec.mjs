@@ -1,6 +1,7 @@
 // The release wasm comes in two parts (scripts/split/): the first paint runs on the first part
 // alone, the later part is fetched in the background, and a reader who acts before it arrives,
 // or whose background fetch failed, still gets a working page (the part loads at that moment).
+// The editors are drawn once the later part is in: their code is not part of the first paint.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import { settled, watchProblems } from './helpers.mjs';
@@ -75,10 +76,13 @@ test('a reader who acts before the later part arrives gets the page working, and
     await route.continue();
   });
   await page.goto('./index.html');
-  await settled(page);
+  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
+  // The editors wait for the later part; the results do not.
+  await expect(page.locator('.editors-loading')).toContainText('Loading the editors');
   await page.click('#open-gallery');
   await expect(page.locator('.dialog.gallery')).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(page.locator('.pipeline .layer').first()).toBeVisible();
   await page.click('#reroll');
   await settled(page);
   expect(requests).toEqual(['fetch', 'xhr']);
@@ -90,14 +94,16 @@ test('a reader who acts before the later part arrives gets the page working, and
   expect(problems).toEqual([]);
 });
 
-test('when the background fetch fails, the first action that needs the later part loads it', async ({ page }) => {
+test('when the background fetch fails, the editors load the later part at once, and the page works', async ({ page }) => {
   const warnings = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   const requests = laterRequests(page);
   await page.route(LATER, (route) => (route.request().resourceType() === 'fetch' ? route.abort() : route.continue()));
   await page.goto('./index.html');
-  await settled(page);
+  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
   await expect.poll(() => warnings.some((w) => w.includes('it loads on first use'))).toBe(true);
+  await expect(page.locator('.pipeline .layer').first()).toBeVisible();
+  expect(await installed(page)).toEqual(['on first use']);
   await page.click('#open-gallery');
   await expect(page.locator('.dialog.gallery')).toBeVisible();
   expect(requests).toEqual(['fetch', 'xhr']);

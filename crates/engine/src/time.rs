@@ -154,7 +154,34 @@ impl fmt::Display for SpanError {
 }
 
 /// The longest span a scenario may write: 100 days (runs are bounded far below that).
-const SPAN_MAX_US: f64 = 100.0 * 86_400.0 * 1e6;
+const SPAN_MAX_US: u64 = 100 * 86_400 * 1_000_000;
+
+/// Fractional digits read exactly; any further ones cannot move a count of 1 µs units
+/// (the largest unit is an hour, 3.6e9 µs) and are left out.
+const FRACTION_DIGITS_MAX: usize = 24;
+
+/// `number × unit_us`, for `number` written as decimal digits with at most one point ("1.5",
+/// ".5", "2."), rounded to the nearest microsecond (halves up). Read from the digits with
+/// integers, so "0.1s" is exactly 100 000 µs; no binary float, and none of Rust's float
+/// parser in the web bundle. `None` when `number` is not such a decimal; a value past
+/// [`SPAN_MAX_US`] is clamped to just past it, for the caller to refuse.
+fn scaled_decimal(number: &str, unit_us: u64) -> Option<u64> {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits_only = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction) {
+        return None;
+    }
+    let too_long = u128::from(SPAN_MAX_US) + 1;
+    let digit = |b: u8| u128::from(b - b'0');
+    let whole_value = whole.bytes().fold(0u128, |value, b| (value * 10 + digit(b)).min(too_long));
+    let fraction = &fraction[..fraction.len().min(FRACTION_DIGITS_MAX)];
+    let fraction_value = fraction.bytes().fold(0u128, |value, b| value * 10 + digit(b));
+    let scale = 10u128.pow(fraction.len() as u32);
+    let unit = u128::from(unit_us);
+    let fraction_micros = (fraction_value * unit * 2 + scale) / (scale * 2);
+    let micros = (whole_value * unit + fraction_micros).min(too_long);
+    Some(micros as u64)
+}
 
 impl FromStr for Span {
     type Err = SpanError;
@@ -171,24 +198,22 @@ impl FromStr for Span {
             return Err(SpanError(format!("{text:?} is not a duration such as \"250ms\" or \"1.5s\"")));
         }
         let unit_us = match unit.trim() {
-            "us" | "µs" => 1.0,
-            "ms" => 1e3,
-            "s" => 1e6,
-            "m" | "min" => 60e6,
-            "h" => 3_600e6,
+            "us" | "µs" => 1,
+            "ms" => 1_000,
+            "s" => 1_000_000,
+            "m" | "min" => 60_000_000,
+            "h" => 3_600_000_000,
             "" => return Err(SpanError(format!("duration {text:?} needs a unit (us, ms, s, m, h), as in \"250ms\""))),
             other => {
                 return Err(SpanError(format!("unknown duration unit {other:?} in {text:?} (use us, ms, s, m or h)")));
             }
         };
-        let value: f64 = number
-            .parse()
-            .map_err(|_| SpanError(format!("{text:?} is not a duration such as \"250ms\" or \"1.5s\"")))?;
-        let micros = (value * unit_us).round();
-        if !micros.is_finite() || micros > SPAN_MAX_US {
+        let micros = scaled_decimal(number, unit_us)
+            .ok_or_else(|| SpanError(format!("{text:?} is not a duration such as \"250ms\" or \"1.5s\"")))?;
+        if micros > SPAN_MAX_US {
             return Err(SpanError(format!("duration {text:?} is longer than 100 days")));
         }
-        Ok(Self(micros as u64))
+        Ok(Self(micros))
     }
 }
 
@@ -242,6 +267,25 @@ mod tests {
         assert_eq!(message("1e308s"), "\"1e308s\" is not a duration such as \"250ms\" or \"1.5s\"");
         assert_eq!(message("banana"), "\"banana\" is not a duration such as \"250ms\" or \"1.5s\"");
         assert_eq!(message("5 parsecs"), "unknown duration unit \"parsecs\" in \"5 parsecs\" (use us, ms, s, m or h)");
+    }
+
+    #[test]
+    fn spans_read_decimals_exactly() {
+        assert_eq!("0.1s".parse(), Ok(Span::from_micros(100_000)));
+        assert_eq!("0.3s".parse(), Ok(Span::from_micros(300_000)));
+        assert_eq!(".5s".parse(), Ok(Span::from_micros(500_000)));
+        assert_eq!("2.s".parse(), Ok(Span::from_secs(2)));
+        assert_eq!("1.0000005s".parse(), Ok(Span::from_micros(1_000_001)), "halves round up");
+        assert_eq!("1.0000004999s".parse(), Ok(Span::from_micros(1_000_000)));
+        assert_eq!("0.5us".parse(), Ok(Span::from_micros(1)));
+        assert_eq!("1.25h".parse(), Ok(Span::from_micros(4_500_000_000)));
+        assert_eq!(format!("0.{}1s", "0".repeat(40)).parse(), Ok(Span::ZERO), "digits past the 24th are left out");
+        assert_eq!("2400h".parse(), Ok(Span::from_secs(2400 * 3600)), "100 days is the limit");
+        let message = |text: &str| text.parse::<Span>().unwrap_err().to_string();
+        assert_eq!(message("2400.000001h"), "duration \"2400.000001h\" is longer than 100 days");
+        let huge = format!("{}s", "9".repeat(60));
+        assert_eq!(message(&huge), format!("duration {huge:?} is longer than 100 days"));
+        assert_eq!(message(".s"), "\".s\" is not a duration such as \"250ms\" or \"1.5s\"");
     }
 
     #[test]
