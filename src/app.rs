@@ -8,7 +8,8 @@ use gloo_timers::callback::Interval;
 use resilience_engine::examples;
 use yew::prelude::*;
 
-use crate::components::analysis::{claims, use_analysis, use_seek};
+use crate::components::analysis::{ClaimsPanel, use_analysis};
+use crate::components::deferred::{Deferred, Render};
 use crate::components::embed::Embed;
 use crate::components::file_menu::{FileMenu, import_file};
 use crate::components::inspector::Inspector;
@@ -284,7 +285,6 @@ fn status(state: &AppContext) -> Html {
 #[function_component(Results)]
 fn results() -> Html {
     let state = use_app();
-    let seek = use_seek();
     // Marks when a new result has been drawn (read by the browser benchmark).
     use_effect_with(state.result.as_ref().map(|r| r.revision), |revision| {
         if revision.is_some() {
@@ -301,20 +301,52 @@ fn results() -> Html {
             if let Some(notice) = &result.notice { <p class="notice" role="note">{ notice.clone() }</p> }
             { crate::components::verdict::verdict(&state) }
             <ReplayBar />
-            <crate::components::stack_diagram::StackDiagram />
-            <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
-                <Timeline />
-                <Inspector />
-            </div>
-            { claims(&state, &seek) }
-            { crate::components::charts::charts(&state) }
-            <div class="two-up">
-                <section class="panel" aria-labelledby="summary-title">
-                    <h2 id="summary-title">{ "Summary" }</h2>
-                    <SummaryTable run={result.clone()} />
-                </section>
-                { crate::components::compare::compare(&state) }
-            </div>
+            // Below the first screen (but the diagram on wide screens): drawn when they come into
+            // view or once the page's later wasm part is in (components/deferred.rs).
+            <Deferred render={diagram_area as Render} placeholder_height="28rem" />
+            <Deferred render={timeline_area as Render} placeholder_height="30rem" />
+            <Deferred render={claims_area as Render} placeholder_height="0" />
+            <Deferred render={charts_area as Render} placeholder_height="40rem" />
+            <Deferred render={summary_and_compare as Render} placeholder_height="30rem" />
+        </div>
+    }
+}
+
+/// The timeline, with the inspector of the selected request beside it.
+fn timeline_area(state: &AppContext) -> Html {
+    html! {
+        <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
+            <Timeline />
+            <Inspector />
+        </div>
+    }
+}
+
+/// The charts.
+fn charts_area(state: &AppContext) -> Html {
+    crate::components::charts::charts(state)
+}
+
+/// The assertions' panel.
+fn claims_area(_: &AppContext) -> Html {
+    html! { <ClaimsPanel /> }
+}
+
+/// The live stack diagram.
+fn diagram_area(_: &AppContext) -> Html {
+    html! { <crate::components::stack_diagram::StackDiagram /> }
+}
+
+/// The summary table beside the comparison with the run without the stack.
+fn summary_and_compare(state: &AppContext) -> Html {
+    let Some(result) = &state.result else { return html! {} };
+    html! {
+        <div class="two-up">
+            <section class="panel" aria-labelledby="summary-title">
+                <h2 id="summary-title">{ "Summary" }</h2>
+                <SummaryTable run={result.clone()} />
+            </section>
+            { crate::components::compare::compare(state) }
         </div>
     }
 }

@@ -53,8 +53,8 @@ const PROFILED_PAGES = [
   { hash: '', width: 390, height: 844, cpuSlowdown: 1, ready: '#run-meta:has-text("digest")' },
   { hash: '', width: 390, height: 844, cpuSlowdown: 6, ready: '#run-meta:has-text("digest")' },
   { hash: '', width: 390, height: 844, cpuSlowdown: 20, ready: '#run-meta:has-text("digest")' },
-  { hash: '#embed', width: 390, height: 844, cpuSlowdown: 1, ready: '#summary' },
-  { hash: '#embed', width: 390, height: 844, cpuSlowdown: 6, ready: '#summary' },
+  { hash: '#embed', width: 390, height: 844, cpuSlowdown: 1, ready: '#timeline' },
+  { hash: '#embed', width: 390, height: 844, cpuSlowdown: 6, ready: '#timeline' },
   // Readers arrive by links to any stack: a share link, then every example, in one page.
   { hash: '', width: 1440, height: 900, cpuSlowdown: 1, ready: '#run-meta:has-text("digest")', tour: true },
   // A docs page with players (www/player.js): by attribute, by link payload, by mountPlayer().

@@ -72,6 +72,14 @@ pub fn use_seek() -> Callback<u64> {
     crate::playback::use_cursor_cell().1
 }
 
+/// [`claims`] as a component, which reads the seek callback itself.
+#[function_component(ClaimsPanel)]
+pub fn claims_panel() -> Html {
+    let state = crate::state::use_app();
+    let seek = use_seek();
+    claims(&state, &seek)
+}
+
 /// The claims of the scenario's `expect` list, each with its verdict and measured value, and
 /// the cause of each breaker transition (each a button to its moment, through `seek`).
 /// Nothing when the scenario has neither.

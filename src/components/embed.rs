@@ -5,6 +5,8 @@
 
 use yew::prelude::*;
 
+use super::analysis::ClaimsPanel;
+use super::deferred::{Deferred, Render};
 use super::embed_host::{use_onscreen_playback, use_report_height};
 use super::replay_bar::ReplayBar;
 use super::stack_diagram::StackDiagram;
@@ -19,7 +21,6 @@ use crate::state::{AppContext, use_app};
 pub fn embed() -> Html {
     let state = use_app();
     let playback = use_playback();
-    let seek = super::analysis::use_seek();
     let cursor = crate::playback::use_cursor_cell();
     let root = use_node_ref();
     use_onscreen_playback(&state, &playback, root.clone());
@@ -52,20 +53,15 @@ pub fn embed() -> Html {
     // The forced theme sits on the player's own root, so it also works inside a shadow root.
     let theme = (!options.theme.is_empty()).then(|| options.theme.clone());
     let title = state.doc["name"].as_str().unwrap_or("").to_owned();
-    let panels = options.panels.iter().map(|panel| match panel.as_str() {
-        "timeline" => html! { <Timeline /> },
-        "charts" => super::charts::charts(&state),
-        "diagram" => html! { <StackDiagram /> },
-        "claims" => super::analysis::claims(&state, &seek),
-        "sweep" if state.doc.get("sweep").is_some() => super::odds::sweep_panel(&state),
-        "sweep" => html! {},
-        "summary" => match &state.result {
-            Some(result) => {
-                html! { <section class="panel"><SummaryTable run={result.clone()} /></section> }
-            }
-            None => html! {},
-        },
-        _ => stack_list(&state),
+    // The first panel draws with the first result; the others when they come into view or
+    // once the page's later wasm part is in (components/deferred.rs).
+    let panels = options.panels.iter().enumerate().map(|(index, panel)| {
+        let (render, placeholder_height) = panel_renderer(panel);
+        if index == 0 {
+            render(&state)
+        } else {
+            html! { <Deferred {render} {placeholder_height} /> }
+        }
     });
     html! {
         <div class="embed" ref={root} data-theme={theme}>
@@ -84,6 +80,36 @@ pub fn embed() -> Html {
             <ReplayBar />
             { for panels }
         </div>
+    }
+}
+
+/// How one of the embed's panels draws, and about how tall it is (for its placeholder).
+fn panel_renderer(panel: &str) -> (Render, &'static str) {
+    match panel {
+        "timeline" => (|_| html! { <Timeline /> }, "22rem"),
+        "charts" => (|state| super::charts::charts(state), "36rem"),
+        "diagram" => (|_| html! { <StackDiagram /> }, "24rem"),
+        "claims" => (|_| html! { <ClaimsPanel /> }, "0"),
+        "sweep" => (sweep, "30rem"),
+        "summary" => (summary, "24rem"),
+        _ => (stack_list, "8rem"),
+    }
+}
+
+/// The sweep panel, when the scenario has a sweep.
+fn sweep(state: &AppContext) -> Html {
+    if state.doc.get("sweep").is_some() {
+        super::odds::sweep_panel(state)
+    } else {
+        html! {}
+    }
+}
+
+/// The run's summary table.
+fn summary(state: &AppContext) -> Html {
+    match &state.result {
+        Some(result) => html! { <section class="panel"><SummaryTable run={result.clone()} /></section> },
+        None => html! {},
     }
 }
 

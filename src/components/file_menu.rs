@@ -25,6 +25,7 @@ pub fn file_menu() -> Html {
     let state = use_app();
     let cursor = crate::playback::use_cursor_cell();
     let input = use_node_ref();
+    let open = use_state(|| false);
     let stem = share::file_stem(state.doc["name"].as_str().unwrap_or("scenario"));
     let download_json = {
         let doc = state.doc.clone();
@@ -63,13 +64,20 @@ pub fn file_menu() -> Html {
         Callback::from(move |_| export_as(&state, cursor.0.get(), kind, &stem))
     };
     let has_trace = state.result.as_ref().is_some_and(|r| r.report.trace.is_some());
+    let is_open = *open;
+    let ontoggle = Callback::from(move |event: Event| {
+        open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
+    });
     html! {
-        <details class="file-menu">
+        <details class="file-menu" {ontoggle}>
             <summary>{ "File" }</summary>
+            // The file input stays, for "Open a file…" and for tests; the rest is drawn only
+            // while open: the closed menu is part of the first paint, its insides not.
+            <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml,.yml,.yaml" hidden=true onchange={on_file} />
+            if is_open {
             <div class="menu" role="group" aria-label="Import and export">
                 <button id="download-json" onclick={download_json}>{ "Download scenario (JSON)" }</button>
                 <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG, YAML)" }</button>
-                <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml,.yml,.yaml" hidden=true onchange={on_file} />
                 <button id="export-trace-csv" disabled={!has_trace} onclick={export("trace-csv")}>{ "Export trace (CSV)" }</button>
                 <button id="export-trace-json" disabled={!has_trace} onclick={export("trace-json")}>{ "Export trace (JSON)" }</button>
                 <button id="export-metrics-csv" onclick={export("metrics-csv")}>{ "Export metrics (CSV)" }</button>
@@ -77,6 +85,7 @@ pub fn file_menu() -> Html {
                 <button id="export-svg" onclick={export("svg")}>{ "Export charts (SVG)" }</button>
                 <p class="muted">{ "Images carry their scenario: drop one on the page to reopen it." }</p>
             </div>
+            }
         </details>
     }
 }

@@ -33,6 +33,7 @@ pub fn library_menu() -> Html {
             });
         });
     }
+    let is_open = *open;
     let ontoggle = Callback::from(move |event: Event| {
         open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
     });
@@ -62,6 +63,8 @@ pub fn library_menu() -> Html {
     html! {
         <details class="file-menu code-menu" id="code-menu" {ontoggle}>
             <summary>{ "Code" }</summary>
+            // Drawn only while open: the closed menu is part of the first paint, its insides not.
+            if is_open {
             <div class="menu" role="group" aria-label="Copy as code and import">
                 <h3>{ "Copy as code" }</h3>
                 <label>{ "Code for " }<select id="code-target" {onchange}>{ for options }</select></label>
@@ -69,6 +72,7 @@ pub fn library_menu() -> Html {
                 <pre id="code-text" tabindex="0" aria-label="The stack as code">{ text }</pre>
                 { import_box(&state, &input) }
             </div>
+            }
         </details>
     }
 }

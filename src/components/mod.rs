@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod banner;
 pub mod charts;
 pub mod compare;
+pub mod deferred;
 pub mod dialog;
 pub mod embed;
 pub mod embed_host;

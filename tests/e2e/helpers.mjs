@@ -10,11 +10,12 @@ fs.mkdirSync(shots, { recursive: true });
 
 /**
  * Waits until the run for the current scenario is on screen (the status line shows a digest)
- * and, in the playground, the editors are in (they draw once the page's later wasm part is).
+ * and, in the playground, the editors and the panels below the first screen are in (they draw
+ * once the page's later wasm part is).
  */
 export async function settled(page) {
   await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-  await expect(page.locator('.editors-loading')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('.editors-loading, .deferred')).toHaveCount(0, { timeout: 20_000 });
 }
 
 /** Collects page errors, console errors and requests that leave the test server. */

@@ -3,6 +3,7 @@
 // window.rpRunBudgetMs); a damaged one is refused with a reason; the reader's draft stays
 // intact and the page stays usable. (Timings are figures for bench.mjs, never assertions here.)
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
@@ -10,10 +11,6 @@ fs.mkdirSync(shots, { recursive: true });
 
 const example = (name) => JSON.parse(fs.readFileSync(new URL(`../../crates/engine/scenarios/${name}.json`, import.meta.url)));
 const link = (scenario) => `j1.${Buffer.from(JSON.stringify({ scenario, view: {} })).toString('base64url')}`;
-
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 
 /** A valid load at the limits: 100,000 rps for 200 s through three layers (20 million requests). */
 function heavyLoad() {

@@ -3,6 +3,7 @@
 // fault bands, typed numbers, tab title, contrast, PNG export). Full-page screenshots of every
 // size land in ./artifacts.
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
@@ -10,10 +11,6 @@ fs.mkdirSync(shots, { recursive: true });
 
 const SIZES = [[320, 700], [390, 844], [768, 1024], [1024, 768], [1440, 900], [1920, 1080]];
 const EXAMPLES = ['breaker-outage', 'bulkhead-isolation'];
-
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 
 /** Fails with the widest offenders when the page scrolls sideways. */
 async function expectNoSideScroll(page, what) {

@@ -2,15 +2,11 @@
 // watch the breaker open, replay, inspect a request, compare, enter bad values, and do the main
 // flow with the keyboard alone. Screenshots of the main views land in ./artifacts.
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
-
-/** Waits until the run for the current scenario is on screen (status line shows a digest). */
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 
 function watchProblems(page) {
   const problems = [];

@@ -2,14 +2,11 @@
 // Polly, read what changed and where the values come from, see the run follow, then set the
 // scenario's library and see a layer follow it. At a phone and a desktop size.
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
-
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 
 for (const [width, height] of [[390, 844], [1440, 900]]) {
   test(`switch a breaker to Polly and read what changed (${width}x${height})`, async ({ page }) => {

@@ -4,7 +4,7 @@
 // the focus; and an axe-core check finds no serious accessibility violation.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { seriousViolations } from './helpers.mjs';
+import { seriousViolations, settled } from './helpers.mjs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
@@ -15,9 +15,6 @@ const SIZES = [
   { name: 'desktop', width: 1440, height: 900 },
 ];
 
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** A share link made the way a sender makes one: edit, then Copy link. */

@@ -1,13 +1,11 @@
 // Share links, embeds, autosave and import/export, used the way people use them.
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
 fs.mkdirSync(shots, { recursive: true });
 
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 const digestOf = async (page) => (await page.locator('#run-meta').textContent()).split('digest ')[1];
 
 async function editSeed(page, seed) {

@@ -22,7 +22,7 @@ const installed = (page) => page.evaluate(() => performance.getEntriesByName('rp
 for (const [name, url, size, ready] of [
   ['the playground on a desktop', './index.html', { width: 1440, height: 900 }, '#run-meta'],
   ['the playground on a phone', './index.html#example/breaker-outage', { width: 390, height: 844 }, '#run-meta'],
-  ['an embed on a phone', './index.html#embed', { width: 390, height: 844 }, '#summary'],
+  ['an embed on a phone', './index.html#embed', { width: 390, height: 844 }, '#timeline'],
   ['a share link on a phone', `./index.html#s=${LINK}`, { width: 390, height: 844 }, '#run-meta'],
   ['another example on a desktop', './index.html#example/hedging-tail', { width: 1440, height: 900 }, '#run-meta'],
 ]) {

@@ -4,6 +4,7 @@
 // claims (the same claims crates/engine/tests/<pattern>.rs asserts on the engine's report).
 // Screenshots land in ./artifacts/stories-<example>-<size>.png.
 import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
 import fs from 'node:fs';
 
 const shots = new URL('./artifacts/', import.meta.url).pathname;
@@ -13,10 +14,6 @@ const SIZES = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'desktop', width: 1440, height: 900 },
 ];
-
-async function settled(page) {
-  await expect(page.locator('#run-meta')).toContainText('digest', { timeout: 20_000 });
-}
 
 /** A number as the app prints it ("7,282", "56.2 %", "0.56×"). */
 const number = (text) => parseFloat(text.replace(/[^0-9.\-]/g, ''));
