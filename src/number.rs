@@ -28,14 +28,14 @@ fn as_json_number(text: &str) -> Option<String> {
         Some(at) => unsigned.split_at(at),
         None => (unsigned, ""),
     };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let whole = whole.trim_start_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole };
-    let fraction = if mantissa.contains('.') && !fraction.is_empty() { format!(".{fraction}") } else { String::new() };
     if mantissa.is_empty() || mantissa == "." {
         return None;
     }
-    Some(format!("{sign}{whole}{fraction}{exponent}"))
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let point = if fraction.is_empty() { "" } else { "." };
+    Some(format!("{sign}{whole}{point}{fraction}{exponent}"))
 }
 
 #[cfg(test)]

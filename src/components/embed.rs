@@ -57,10 +57,9 @@ pub fn embed() -> Html {
     // once the page's later wasm part is in (components/deferred.rs).
     let panels = options.panels.iter().enumerate().map(|(index, panel)| {
         let (render, placeholder_height) = panel_renderer(panel);
-        if index == 0 || placeholder_height.is_empty() {
-            render(&state)
-        } else {
-            html! { <Deferred {render} {placeholder_height} /> }
+        match placeholder_height {
+            Some(placeholder_height) if index > 0 => html! { <Deferred {render} {placeholder_height} /> },
+            _ => render(&state),
         }
     });
     html! {
@@ -83,18 +82,18 @@ pub fn embed() -> Html {
     }
 }
 
-/// How one of the embed's panels draws, and about how tall it is (for its placeholder); no
-/// height for a panel that draws at once wherever it is: the sweep panel, which the worker
-/// fills by its elements' ids whenever its reply comes.
-fn panel_renderer(panel: &str) -> (Render, &'static str) {
+/// How one of the embed's panels draws, and about how tall it is (for its placeholder); `None`
+/// for a panel that draws at once wherever it is: the sweep panel, which the worker fills by
+/// its elements' ids whenever its reply comes.
+fn panel_renderer(panel: &str) -> (Render, Option<&'static str>) {
     match panel {
-        "timeline" => (|_| html! { <Timeline /> }, "22rem"),
-        "charts" => (|state| super::charts::charts(state), "36rem"),
-        "diagram" => (|_| html! { <StackDiagram /> }, "24rem"),
-        "claims" => (|_| html! { <ClaimsPanel /> }, "0"),
-        "sweep" => (sweep, ""),
-        "summary" => (summary, "24rem"),
-        _ => (stack_list, "8rem"),
+        "timeline" => (|_| html! { <Timeline /> }, Some("22rem")),
+        "charts" => (|state| super::charts::charts(state), Some("36rem")),
+        "diagram" => (|_| html! { <StackDiagram /> }, Some("24rem")),
+        "claims" => (|_| html! { <ClaimsPanel /> }, Some("0")),
+        "sweep" => (sweep, None),
+        "summary" => (summary, Some("24rem")),
+        _ => (stack_list, Some("8rem")),
     }
 }
 

@@ -251,41 +251,49 @@ mod tests {
         assert_eq!(format_micros(7_200_000_000), "2h");
     }
 
+    /// `text` read as a span.
+    fn parsed(text: &str) -> Result<Span, SpanError> {
+        text.parse()
+    }
+
+    /// What a user reads when `text` is refused.
+    fn refusal(text: &str) -> String {
+        parsed(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn spans_parse_human_strings() {
-        assert_eq!("250ms".parse(), Ok(Span::from_millis(250)));
-        assert_eq!("1.5s".parse(), Ok(Span::from_micros(1_500_000)));
-        assert_eq!("2m".parse(), Ok(Span::from_secs(120)));
-        assert_eq!(" 500us ".parse(), Ok(Span::from_micros(500)));
-        assert_eq!("0s".parse(), Ok(Span::ZERO));
+        assert_eq!(parsed("250ms"), Ok(Span::from_millis(250)));
+        assert_eq!(parsed("1.5s"), Ok(Span::from_micros(1_500_000)));
+        assert_eq!(parsed("2m"), Ok(Span::from_secs(120)));
+        assert_eq!(parsed(" 500us "), Ok(Span::from_micros(500)));
+        assert_eq!(parsed("0s"), Ok(Span::ZERO));
         for bad in ["", "5", "-1s", "1e400s", "abc", "1.2.3s", "5 parsecs", "NaNs", "3650d", "9999999h"] {
             assert!(bad.parse::<Span>().is_err(), "{bad:?} should be refused");
         }
         // The message names what is wrong, not a unit that was never meant.
-        let message = |text: &str| text.parse::<Span>().unwrap_err().to_string();
-        assert_eq!(message("-10s"), "duration \"-10s\" is negative; durations start at 0");
-        assert_eq!(message("1e308s"), "\"1e308s\" is not a duration such as \"250ms\" or \"1.5s\"");
-        assert_eq!(message("banana"), "\"banana\" is not a duration such as \"250ms\" or \"1.5s\"");
-        assert_eq!(message("5 parsecs"), "unknown duration unit \"parsecs\" in \"5 parsecs\" (use us, ms, s, m or h)");
+        assert_eq!(refusal("-10s"), "duration \"-10s\" is negative; durations start at 0");
+        assert_eq!(refusal("1e308s"), "\"1e308s\" is not a duration such as \"250ms\" or \"1.5s\"");
+        assert_eq!(refusal("banana"), "\"banana\" is not a duration such as \"250ms\" or \"1.5s\"");
+        assert_eq!(refusal("5 parsecs"), "unknown duration unit \"parsecs\" in \"5 parsecs\" (use us, ms, s, m or h)");
     }
 
     #[test]
     fn spans_read_decimals_exactly() {
-        assert_eq!("0.1s".parse(), Ok(Span::from_micros(100_000)));
-        assert_eq!("0.3s".parse(), Ok(Span::from_micros(300_000)));
-        assert_eq!(".5s".parse(), Ok(Span::from_micros(500_000)));
-        assert_eq!("2.s".parse(), Ok(Span::from_secs(2)));
-        assert_eq!("1.0000005s".parse(), Ok(Span::from_micros(1_000_001)), "halves round up");
-        assert_eq!("1.0000004999s".parse(), Ok(Span::from_micros(1_000_000)));
-        assert_eq!("0.5us".parse(), Ok(Span::from_micros(1)));
-        assert_eq!("1.25h".parse(), Ok(Span::from_micros(4_500_000_000)));
-        assert_eq!(format!("0.{}1s", "0".repeat(40)).parse(), Ok(Span::ZERO), "digits past the 24th are left out");
-        assert_eq!("2400h".parse(), Ok(Span::from_secs(2400 * 3600)), "100 days is the limit");
-        let message = |text: &str| text.parse::<Span>().unwrap_err().to_string();
-        assert_eq!(message("2400.000001h"), "duration \"2400.000001h\" is longer than 100 days");
+        assert_eq!(parsed("0.1s"), Ok(Span::from_micros(100_000)));
+        assert_eq!(parsed("0.3s"), Ok(Span::from_micros(300_000)));
+        assert_eq!(parsed(".5s"), Ok(Span::from_micros(500_000)));
+        assert_eq!(parsed("2.s"), Ok(Span::from_secs(2)));
+        assert_eq!(parsed("1.0000005s"), Ok(Span::from_micros(1_000_001)), "halves round up");
+        assert_eq!(parsed("1.0000004999s"), Ok(Span::from_micros(1_000_000)));
+        assert_eq!(parsed("0.5us"), Ok(Span::from_micros(1)));
+        assert_eq!(parsed("1.25h"), Ok(Span::from_micros(4_500_000_000)));
+        assert_eq!(parsed(&format!("0.{}1s", "0".repeat(40))), Ok(Span::ZERO), "digits past the 24th are left out");
+        assert_eq!(parsed("2400h"), Ok(Span::from_secs(2400 * 3600)), "100 days is the limit");
+        assert_eq!(refusal("2400.000001h"), "duration \"2400.000001h\" is longer than 100 days");
         let huge = format!("{}s", "9".repeat(60));
-        assert_eq!(message(&huge), format!("duration {huge:?} is longer than 100 days"));
-        assert_eq!(message(".s"), "\".s\" is not a duration such as \"250ms\" or \"1.5s\"");
+        assert_eq!(refusal(&huge), format!("duration {huge:?} is longer than 100 days"));
+        assert_eq!(refusal(".s"), "\".s\" is not a duration such as \"250ms\" or \"1.5s\"");
     }
 
     #[test]
