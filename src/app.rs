@@ -11,9 +11,11 @@ use yew::prelude::*;
 use crate::components::analysis::{ClaimsPanel, use_analysis};
 use crate::components::deferred::{Deferred, Render};
 use crate::components::embed::Embed;
-use crate::components::file_menu::{FileMenu, import_file};
+use crate::components::file_menu::{self, import_file};
 use crate::components::inspector::Inspector;
+use crate::components::library_io;
 use crate::components::load_editor::LoadEditor;
+use crate::components::menu::{Items, Menu};
 use crate::components::replay_bar::ReplayBar;
 use crate::components::service_editor::ServiceEditor;
 use crate::components::share_panel::SharePanel;
@@ -175,7 +177,7 @@ pub fn app() -> Html {
                 </div>
             </main>
             { crate::components::help::help(&state) }
-            <crate::components::gallery::Gallery />
+            if state.gallery { <crate::components::gallery::Gallery /> }
             { crate::components::odds::odds_dialog(&state) }
             </div>
         </ContextProvider<PlaybackContext>>
@@ -248,8 +250,9 @@ fn header() -> Html {
                 { crate::components::odds::odds_button(&state) }
                 <button id="reset" onclick={reset} title="Back to the example as shipped">{ "Reset to example" }</button>
                 <SharePanel />
-                <FileMenu />
-                <crate::components::library_io::LibraryMenu />
+                <Menu summary="File" class="file-menu" items={file_menu::items as Items} />
+                <Menu summary="Code" class="file-menu code-menu" id="code-menu" items={library_io::items as Items} />
+                { file_menu::file_input(&state) }
             </div>
             { status(&state) }
             <div class="about">
@@ -317,7 +320,7 @@ fn timeline_area(state: &AppContext) -> Html {
     html! {
         <div class={classes!("timeline-area", state.selected_request.is_some().then_some("with-inspector"))}>
             <Timeline />
-            <Inspector />
+            if state.selected_request.is_some() { <Inspector /> }
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! trace as CSV or JSON, the metrics as CSV, and the timeline (PNG) and charts (SVG) as images
 //! that carry their scenario, so that dropping one back reopens it.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::share;
@@ -19,13 +20,37 @@ pub fn import_file(state: AppContext, file: web_sys::File) {
     });
 }
 
-/// The file menu.
-#[function_component(FileMenu)]
-pub fn file_menu() -> Html {
+/// The hidden file input behind "Open a file…" (always on the page, for the menu's button to
+/// click and for tests): the file it is given is opened or imported ([`import_file`]).
+pub fn file_input(state: &AppContext) -> Html {
+    let on_file = {
+        let state = state.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                import_file(state.clone(), file);
+            }
+            input.set_value("");
+        })
+    };
+    html! {
+        <input id={FILE_INPUT_ID} type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml,.yml,.yaml" hidden=true onchange={on_file} />
+    }
+}
+
+/// The id of [`file_input`].
+const FILE_INPUT_ID: &str = "file-input";
+
+/// The file menu's items, for [`crate::components::menu::Menu`].
+pub fn items() -> Html {
+    html! { <FileMenuItems /> }
+}
+
+/// The file menu's items (drawn only while the menu is open).
+#[function_component(FileMenuItems)]
+fn file_menu_items() -> Html {
     let state = use_app();
     let cursor = crate::playback::use_cursor_cell();
-    let input = use_node_ref();
-    let open = use_state(|| false);
     let stem = share::file_stem(state.doc["name"].as_str().unwrap_or("scenario"));
     let download_json = {
         let doc = state.doc.clone();
@@ -39,24 +64,12 @@ pub fn file_menu() -> Html {
             });
         })
     };
-    let choose = {
-        let input = input.clone();
-        Callback::from(move |_| {
-            if let Some(input) = input.cast::<web_sys::HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
-    let on_file = {
-        let state = state.clone();
-        Callback::from(move |event: Event| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                import_file(state.clone(), file);
-            }
-            input.set_value("");
-        })
-    };
+    let choose = Callback::from(|_| {
+        let input = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(FILE_INPUT_ID));
+        if let Some(input) = input.and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            input.click();
+        }
+    });
     let export = |kind: &'static str| {
         let state = state.clone();
         let cursor = cursor.clone();
@@ -64,29 +77,17 @@ pub fn file_menu() -> Html {
         Callback::from(move |_| export_as(&state, cursor.0.get(), kind, &stem))
     };
     let has_trace = state.result.as_ref().is_some_and(|r| r.report.trace.is_some());
-    let is_open = *open;
-    let ontoggle = Callback::from(move |event: Event| {
-        open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
-    });
     html! {
-        <details class="file-menu" {ontoggle}>
-            <summary>{ "File" }</summary>
-            // The file input stays, for "Open a file…" and for tests; the rest is drawn only
-            // while open: the closed menu is part of the first paint, its insides not.
-            <input ref={input} id="file-input" type="file" accept=".json,application/json,.png,image/png,.svg,image/svg+xml,.yml,.yaml" hidden=true onchange={on_file} />
-            if is_open {
-            <div class="menu" role="group" aria-label="Import and export">
-                <button id="download-json" onclick={download_json}>{ "Download scenario (JSON)" }</button>
-                <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG, YAML)" }</button>
-                <button id="export-trace-csv" disabled={!has_trace} onclick={export("trace-csv")}>{ "Export trace (CSV)" }</button>
-                <button id="export-trace-json" disabled={!has_trace} onclick={export("trace-json")}>{ "Export trace (JSON)" }</button>
-                <button id="export-metrics-csv" onclick={export("metrics-csv")}>{ "Export metrics (CSV)" }</button>
-                <button id="export-png" disabled={!has_trace} onclick={export("png")}>{ "Export timeline (PNG)" }</button>
-                <button id="export-svg" onclick={export("svg")}>{ "Export charts (SVG)" }</button>
-                <p class="muted">{ "Images carry their scenario: drop one on the page to reopen it." }</p>
-            </div>
-            }
-        </details>
+        <div class="menu" role="group" aria-label="Import and export">
+            <button id="download-json" onclick={download_json}>{ "Download scenario (JSON)" }</button>
+            <button id="upload-json" onclick={choose}>{ "Open a file… (JSON, PNG, SVG, YAML)" }</button>
+            <button id="export-trace-csv" disabled={!has_trace} onclick={export("trace-csv")}>{ "Export trace (CSV)" }</button>
+            <button id="export-trace-json" disabled={!has_trace} onclick={export("trace-json")}>{ "Export trace (JSON)" }</button>
+            <button id="export-metrics-csv" onclick={export("metrics-csv")}>{ "Export metrics (CSV)" }</button>
+            <button id="export-png" disabled={!has_trace} onclick={export("png")}>{ "Export timeline (PNG)" }</button>
+            <button id="export-svg" onclick={export("svg")}>{ "Export charts (SVG)" }</button>
+            <p class="muted">{ "Images carry their scenario: drop one on the page to reopen it." }</p>
+        </div>
     }
 }
 

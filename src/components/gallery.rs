@@ -6,13 +6,11 @@ use yew::prelude::*;
 use super::dialog::Dialog;
 use crate::state::{Action, use_app};
 
-/// The gallery dialog (a component: the app around it draws again on every playback tick).
+/// The gallery dialog, drawn while `state.gallery` (a component: the app around it draws again
+/// on every playback tick).
 #[function_component(Gallery)]
 pub fn gallery() -> Html {
     let state = use_app();
-    if !state.gallery {
-        return html! {};
-    }
     let close = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ToggleGallery))

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::state::{Action, use_app};
 
-/// The inspector panel.
+/// The inspector panel of the selected request (the app draws it only while one is selected).
 #[function_component(Inspector)]
 pub fn inspector() -> Html {
     let state = use_app();

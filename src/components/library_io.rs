@@ -4,25 +4,37 @@
 //! (pasted, chosen or dropped on the page) into a stack, listing every key it did not turn into
 //! a setting. Both run in the worker chunk. A failed import changes nothing.
 
+use std::cell::Cell;
+
 use resilience_engine::codegen::Target;
 use serde_json::Value;
 use yew::prelude::*;
 
 use crate::state::{Action, AppContext, Banner, Edit, use_app};
 
-/// The code menu.
-#[function_component(LibraryMenu)]
-pub fn library_menu() -> Html {
+/// The code menu's items, for [`crate::components::menu::Menu`].
+pub fn items() -> Html {
+    html! { <CodeMenuItems /> }
+}
+
+thread_local! {
+    /// The library the code is written for, kept while the menu is closed.
+    static CHOSEN_TARGET: Cell<Target> = const { Cell::new(Target::Resilience4j) };
+}
+
+/// The code menu's items (drawn only while the menu is open): the stack as code, and the
+/// import box.
+#[function_component(CodeMenuItems)]
+fn code_menu_items() -> Html {
     let state = use_app();
-    let open = use_state(|| false);
-    let target = use_state(|| Target::Resilience4j.word());
+    let target = use_state(|| CHOSEN_TARGET.get());
     let code = use_state(|| None::<Result<String, String>>);
     let revision = state.result.as_ref().map_or(0, |r| r.revision);
     let input = use_node_ref();
     {
         let (code, state) = (code.clone(), state.clone());
-        use_effect_with((*open, *target, revision, state.endpoint), move |(open, target, _, endpoint)| {
-            if !*open || state.scenario.is_none() {
+        use_effect_with((target.word(), revision, state.endpoint), move |(target, _, endpoint)| {
+            if state.scenario.is_none() {
                 return;
             }
             let request =
@@ -33,19 +45,17 @@ pub fn library_menu() -> Html {
             });
         });
     }
-    let is_open = *open;
-    let ontoggle = Callback::from(move |event: Event| {
-        open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|d| d.open()));
-    });
     let onchange = {
         let target = target.clone();
         Callback::from(move |event: Event| {
             let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            target.set(Target::from_word(&select.value()).unwrap_or(Target::Resilience4j).word());
+            let chosen = Target::from_word(&select.value()).unwrap_or(Target::Resilience4j);
+            CHOSEN_TARGET.set(chosen);
+            target.set(chosen);
         })
     };
     let options = Target::ALL.iter().map(|t| {
-        html! { <option value={t.word()} selected={t.word() == *target}>{ t.label() }</option> }
+        html! { <option value={t.word()} selected={*t == *target}>{ t.label() }</option> }
     });
     let text = match &*code {
         Some(Ok(text)) => text.clone(),
@@ -61,19 +71,13 @@ pub fn library_menu() -> Html {
         })
     };
     html! {
-        <details class="file-menu code-menu" id="code-menu" {ontoggle}>
-            <summary>{ "Code" }</summary>
-            // Drawn only while open: the closed menu is part of the first paint, its insides not.
-            if is_open {
-            <div class="menu" role="group" aria-label="Copy as code and import">
-                <h3>{ "Copy as code" }</h3>
-                <label>{ "Code for " }<select id="code-target" {onchange}>{ for options }</select></label>
-                <button id="copy-code" onclick={copy}>{ "Copy" }</button>
-                <pre id="code-text" tabindex="0" aria-label="The stack as code">{ text }</pre>
-                { import_box(&state, &input) }
-            </div>
-            }
-        </details>
+        <div class="menu" role="group" aria-label="Copy as code and import">
+            <h3>{ "Copy as code" }</h3>
+            <label>{ "Code for " }<select id="code-target" {onchange}>{ for options }</select></label>
+            <button id="copy-code" onclick={copy}>{ "Copy" }</button>
+            <pre id="code-text" tabindex="0" aria-label="The stack as code">{ text }</pre>
+            { import_box(&state, &input) }
+        </div>
     }
 }
 

@@ -18,6 +18,7 @@ pub mod layer_form;
 pub mod library;
 pub mod library_io;
 pub mod load_editor;
+pub mod menu;
 pub mod odds;
 pub mod replay_bar;
 pub mod run_stopped;

@@ -188,6 +188,12 @@ for (const [width, height] of [[390, 844], [1440, 900]]) {
     expect(copied).toContain('ResiliencePipelineBuilder');
     expect(copied).toBe(await page.locator('#code-text').textContent());
     await page.screenshot({ path: `${shots}/code-polly-${width}.png` });
+    // The menu's items are drawn only while it is open; the chosen library is kept.
+    await page.click('#code-menu summary');
+    await expect(page.locator('#code-target')).toHaveCount(0);
+    await page.click('#code-menu summary');
+    await expect(page.locator('#code-target')).toHaveValue('polly');
+    await expect(page.locator('#code-text')).toContainText('new ResiliencePipelineBuilder');
     expect(problems).toEqual([]);
   });
 }
