@@ -51,3 +51,35 @@ pub fn use_later_part_ready() -> bool {
     use_window_event(LATER_INSTALLED, move || set_ready.set(true));
     *ready
 }
+
+/// Watches whether an element is on screen (an `IntersectionObserver`) until dropped.
+#[derive(Debug)]
+pub struct VisibilityWatch {
+    observer: web_sys::IntersectionObserver,
+    /// Kept alive while the observer may call it.
+    _callback: Closure<dyn Fn(js_sys::Array)>,
+}
+
+impl VisibilityWatch {
+    /// Calls `on_change(visible)` whenever `element` comes on screen or leaves it (and once
+    /// when the watch starts); `None` where the browser cannot observe it.
+    pub fn new(element: &web_sys::Element, on_change: impl Fn(bool) + 'static) -> Option<Self> {
+        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            on_change(
+                entries
+                    .iter()
+                    .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                    .any(|e| e.is_intersecting()),
+            );
+        });
+        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(Self { observer, _callback: callback })
+    }
+}
+
+impl Drop for VisibilityWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

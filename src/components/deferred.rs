@@ -4,11 +4,9 @@
 //! downloading with the page (`scripts/split/`). Where the build did not split the wasm, every
 //! panel draws at once.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::dom_events::use_later_part_ready;
+use crate::dom_events::{VisibilityWatch, use_later_part_ready};
 use crate::state::{AppContext, use_app};
 
 /// Draws a panel from the app's state (see [`Props::render`]).
@@ -41,13 +39,15 @@ pub fn deferred(props: &Props) -> Html {
     {
         let (seen, place) = (seen.clone(), place.clone());
         use_effect_with(ready || *seen, move |drawn| {
-            let watch = (!*drawn).then(|| watch_until_seen(&place, move || seen.set(true))).flatten();
-            move || {
-                if let Some((observer, callback)) = watch {
-                    observer.disconnect();
-                    drop(callback);
-                }
-            }
+            let element = place.cast::<web_sys::Element>().filter(|_| !*drawn);
+            let watch = element.and_then(|e| {
+                VisibilityWatch::new(&e, move |visible| {
+                    if visible {
+                        seen.set(true)
+                    }
+                })
+            });
+            move || drop(watch)
         });
     }
     if ready || *seen {
@@ -55,28 +55,4 @@ pub fn deferred(props: &Props) -> Html {
     }
     let style = format!("min-height: {}", props.placeholder_height);
     html! { <div ref={place} class="deferred" {style} aria-hidden="true"></div> }
-}
-
-/// The callback's type for an intersection observer.
-type OnEntries = Closure<dyn Fn(js_sys::Array)>;
-
-/// Calls `on_seen` when the element at `place` comes into view; the observer and its callback,
-/// to disconnect and drop when done.
-fn watch_until_seen(
-    place: &NodeRef,
-    on_seen: impl Fn() + 'static,
-) -> Option<(web_sys::IntersectionObserver, OnEntries)> {
-    let element = place.cast::<web_sys::Element>()?;
-    let callback = OnEntries::new(move |entries: js_sys::Array| {
-        if entries
-            .iter()
-            .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-            .any(|e| e.is_intersecting())
-        {
-            on_seen();
-        }
-    });
-    let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    observer.observe(&element);
-    Some((observer, callback))
 }

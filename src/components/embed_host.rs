@@ -9,6 +9,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+use crate::dom_events::VisibilityWatch;
 use crate::playback::{PlaybackAction, PlaybackContext};
 use crate::state::AppContext;
 
@@ -68,24 +69,13 @@ pub fn use_onscreen_playback(state: &AppContext, playback: &PlaybackContext, roo
         use_effect_with(state.result.as_ref().map(|r| r.revision), move |_| maybe_autoplay(&state, &playback, &flags));
     }
     use_effect_with((), move |_| {
-        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let visible = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .any(|e| e.is_intersecting());
-            let (state, playback) = latest.borrow().clone();
-            on_visibility(&state, &playback, &flags, visible);
+        let watch = root.cast::<web_sys::Element>().and_then(|element| {
+            VisibilityWatch::new(&element, move |visible| {
+                let (state, playback) = latest.borrow().clone();
+                on_visibility(&state, &playback, &flags, visible);
+            })
         });
-        let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
-        if let (Some(observer), Some(element)) = (&observer, root.cast::<web_sys::Element>()) {
-            observer.observe(&element);
-        }
-        move || {
-            if let Some(observer) = observer {
-                observer.disconnect();
-            }
-            drop(callback);
-        }
+        move || drop(watch)
     });
 }
 

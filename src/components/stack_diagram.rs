@@ -19,6 +19,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::diagram_model::{Calls, DiagramModel, Dot, Readout, StationKind};
+use crate::dom_events::VisibilityWatch;
 use crate::playback::use_playback;
 use crate::state::{RunView, use_app};
 use draw::{Frame, Palette, paint};
@@ -221,17 +222,13 @@ fn on_frame(anim: &Rc<RefCell<Anim>>, frame: &FrameFn) {
 fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
     use_effect_with((), move |_| {
         let element = anim.borrow().canvas.cast::<web_sys::Element>();
-        let on_visible = {
+        let visibility = element.as_ref().and_then(|element| {
             let (anim, frame) = (anim.clone(), frame.clone());
-            Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                let visible = entries
-                    .iter()
-                    .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                    .any(|e| e.is_intersecting());
+            VisibilityWatch::new(element, move |visible| {
                 anim.borrow_mut().hidden = !visible;
                 kick(&anim, &frame);
             })
-        };
+        });
         let on_resize = {
             let anim = anim.clone();
             Closure::<dyn Fn()>::new(move || {
@@ -244,11 +241,9 @@ fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
                 }
             })
         };
-        let visibility = web_sys::IntersectionObserver::new(on_visible.as_ref().unchecked_ref()).ok();
         let size = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
-        if let Some(element) = &element {
-            visibility.iter().for_each(|o| o.observe(element));
-            size.iter().for_each(|o| o.observe(element));
+        if let (Some(size), Some(element)) = (&size, &element) {
+            size.observe(element);
         }
         let looping = {
             let (anim, frame) = (anim.clone(), frame.clone());
@@ -256,13 +251,13 @@ fn use_loop(anim: Rc<RefCell<Anim>>, frame: FrameFn) {
         };
         *frame.borrow_mut() = Some(looping);
         move || {
-            visibility.iter().for_each(web_sys::IntersectionObserver::disconnect);
+            drop(visibility);
             size.iter().for_each(web_sys::ResizeObserver::disconnect);
             if let (Some(id), Some(window)) = (anim.borrow_mut().raf.take(), web_sys::window()) {
                 let _ = window.cancel_animation_frame(id);
             }
             frame.borrow_mut().take();
-            drop((on_visible, on_resize));
+            drop(on_resize);
         }
     });
 }
