@@ -22,6 +22,7 @@ use crate::components::share_panel::SharePanel;
 use crate::components::stack_builder::StackBuilder;
 use crate::components::summary_table::SummaryTable;
 use crate::components::timeline::Timeline;
+use crate::number::fixed;
 use crate::playback::{CursorCell, Playback, PlaybackAction, PlaybackContext};
 use crate::runner::use_runner;
 use crate::share;
@@ -270,7 +271,7 @@ fn status(state: &AppContext) -> Html {
         let first = &state.problems[0];
         html! { <span class="status invalid" role="status">{ format!("⚠ {} problem(s) — first: {first}. The results are from the last valid scenario.", state.problems.len()) }</span> }
     } else if let Some(progress) = state.running {
-        html! { <span class="status running" role="status">{ format!("running… {:.0} %", progress * 100.0) }</span> }
+        html! { <span class="status running" role="status">{ format!("running… {} %", fixed(progress * 100.0, 0)) }</span> }
     } else if let Some(error) = &state.run_error {
         html! { <span class="status invalid" role="status">{ format!("⚠ {error}") }</span> }
     } else if state.run_stopped.is_some() {
@@ -278,7 +279,7 @@ fn status(state: &AppContext) -> Html {
     } else if state.stale() {
         html! { <span class="status running" role="status">{ "running…" }</span> }
     } else if let Some(result) = &state.result {
-        html! { <span class="status ok" role="status" id="run-meta">{ format!("✓ {} events in {:.0} ms · digest {:016x}", result.report.events, result.millis, result.report.digest) }</span> }
+        html! { <span class="status ok" role="status" id="run-meta">{ format!("✓ {} events in {} ms · digest {:016x}", result.report.events, fixed(result.millis, 0), result.report.digest) }</span> }
     } else {
         html! { <span class="status running" role="status">{ "running…" }</span> }
     };

@@ -1,6 +1,8 @@
 //! Time-axis arithmetic shared by the charts, the fault-band editor and the PNG export: round
 //! tick positions, their labels, and keeping a dragged fault band inside the run.
 
+use crate::number::fixed;
+
 /// The shortest fault band a drag or a resize leaves, in seconds.
 pub const BAND_MIN_S: f64 = 1.0;
 
@@ -41,7 +43,7 @@ pub fn ticks(from: f64, to: f64, target: usize) -> Vec<f64> {
 /// A tick label in seconds: `0 s`, `12.5 s`, no trailing zeros.
 #[must_use]
 pub fn seconds_label(seconds: f64) -> String {
-    let text = format!("{seconds:.2}");
+    let text = fixed(seconds, 2);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     let text = if text == "-0" { "0" } else { text };
     format!("{text} s")

@@ -3,6 +3,8 @@
 //! whether the change is better or worse for that measure. Percentages differ in percentage
 //! points; counts print as whole numbers.
 
+use crate::number::fixed;
+
 /// How a measure's values print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measure {
@@ -69,7 +71,7 @@ pub fn format_value(value: f64, measure: Measure) -> String {
         return "–".to_owned();
     }
     let places = decimals(measure, value.abs());
-    let text = format!("{value:.places$}");
+    let text = fixed(value, places);
     // `-0` reads as a change; show plain zero.
     if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { text.replace('-', "") } else { text }
 }
@@ -81,7 +83,7 @@ pub fn delta(with: f64, without: f64, measure: Measure, higher_is_better: bool, 
     let change = with - without;
     let magnitude = with.abs().max(without.abs());
     let places = decimals(measure, magnitude);
-    let shown = if change.is_finite() { format!("{:.places$}", change.abs()) } else { "–".to_owned() };
+    let shown = if change.is_finite() { fixed(change.abs(), places) } else { "–".to_owned() };
     let zero = !change.is_finite() || shown.chars().all(|c| c == '0' || c == '.');
     if zero {
         return Delta { text: format!("±{}", with_unit(&shown, measure, unit)), arrow: "=", verdict: Verdict::Same };

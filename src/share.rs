@@ -9,6 +9,8 @@ use resilience_engine::scenario::link::{self, SharedView};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::number::fixed;
+
 mod image;
 pub use image::{charts_svg, png_text, png_with_text, svg_link};
 
@@ -254,7 +256,11 @@ async fn promise_value(promise: js_sys::Promise) -> Result<JsValue, String> {
 pub async fn read_scenario(file: web_sys::File) -> Result<Opened, String> {
     let size = file.size();
     if size > FILE_BYTES_MAX {
-        return Err(format!("the file is {:.1} MB; the limit is {:.0} MB", size / 1e6, FILE_BYTES_MAX / 1e6));
+        return Err(format!(
+            "the file is {} MB; the limit is {} MB",
+            fixed(size / 1e6, 1),
+            fixed(FILE_BYTES_MAX / 1e6, 0)
+        ));
     }
     let name = file.name().to_ascii_lowercase();
     if name.ends_with(".png") || file.type_() == "image/png" {

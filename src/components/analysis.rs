@@ -9,6 +9,7 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
+use crate::number::fixed;
 use crate::state::{Action, AppContext, Edit};
 
 /// The analysis of one run: the worker's reply, or why there is none.
@@ -56,7 +57,7 @@ pub fn fresh(state: &crate::state::State) -> bool {
 
 /// A time in seconds, as the timeline's axis writes it.
 pub fn seconds(at_us: u64) -> String {
-    format!("{:.3} s", at_us as f64 / 1e6)
+    format!("{} s", fixed(at_us as f64 / 1e6, 3))
 }
 
 /// A button that moves the play head to `at_us` (through `seek`).

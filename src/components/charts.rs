@@ -10,6 +10,7 @@ use resilience_engine::sim::{Bucket, LayerSample, LayerSeries, Metrics, Outcome}
 use yew::prelude::*;
 
 use crate::axis;
+use crate::number::{compact, fixed};
 use crate::playback::{PlaybackAction, PlaybackContext, use_playback};
 use crate::state::{RunView, State};
 use crate::view_model::{Derived, LayerTimeline};
@@ -179,7 +180,9 @@ impl ChartCtx {
 
     fn readout(&self, describe: impl Fn(usize) -> String) -> Html {
         let text = match *self.hover {
-            Some(i) if i < self.count => format!("at {:.1} s: {}", (self.first + i) as f64 * self.width_s, describe(i)),
+            Some(i) if i < self.count => {
+                format!("at {} s: {}", fixed((self.first + i) as f64 * self.width_s, 1), describe(i))
+            }
             _ => "hover for values · click to move the play head".to_owned(),
         };
         html! { <div class="readout" aria-live="polite">{ text }</div> }
@@ -192,25 +195,25 @@ impl ChartCtx {
         let ticks: Vec<(f64, String)> =
             axis::ticks(from_s, to_s, 6).into_iter().map(|t| ((t - from_s) / span_s, axis::seconds_label(t))).collect();
         let grid = ticks.iter().map(|(f, _)| {
-            let x = (f * W).to_string();
-            html! { <line class="grid" x1={x.clone()} x2={x} y1="0" y2={H.to_string()} /> }
+            let x = compact(f * W, 2);
+            html! { <line class="grid" x1={x.clone()} x2={x} y1="0" y2={compact(H, 2)} /> }
         });
         let labels = ticks.iter().map(|(f, label)| {
             let edge = if *f < 0.04 { "start" } else if *f > 0.96 { "end" } else { "" };
-            html! { <span class={classes!("tick", edge)} style={format!("left:{:.2}%", f * 100.0)}>{ label.clone() }</span> }
+            html! { <span class={classes!("tick", edge)} style={format!("left:{}%", fixed(f * 100.0, 2))}>{ label.clone() }</span> }
         });
         html! {
             <figure class="chart">
                 <figcaption><strong>{ title.to_owned() }</strong>{ legend }</figcaption>
                 if !unit.is_empty() { <div class="y-label">{ format!("{} {unit}", fmt(max)) }</div> }
                 <div class="chart-body">
-                    <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
+                    <svg viewBox={format!("0 0 {} {}", compact(W, 2), compact(H, 2))} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
                         onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}>
                         { for grid }
-                        if !unit.is_empty() { <line class="grid top" x1="0" y1="0.5" x2={W.to_string()} y2="0.5" /> }
-                        <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+                        if !unit.is_empty() { <line class="grid top" x1="0" y1="0.5" x2={compact(W, 2)} y2="0.5" /> }
+                        <line class="axis" x1="0" y1={compact(H, 2)} x2={compact(W, 2)} y2={compact(H, 2)} />
                         { body }
-                        <line class="playhead" x1={self.cursor_x().to_string()} x2={self.cursor_x().to_string()} y1="0" y2={H.to_string()} />
+                        <line class="playhead" x1={compact(self.cursor_x(), 2)} x2={compact(self.cursor_x(), 2)} y1="0" y2={compact(H, 2)} />
                     </svg>
                 </div>
                 <div class="x-ticks" aria-hidden="true">{ for labels }</div>
@@ -221,7 +224,7 @@ impl ChartCtx {
 }
 
 fn fmt(value: f64) -> String {
-    if value >= 100.0 { format!("{value:.0}") } else { format!("{value:.1}") }
+    fixed(value, if value >= 100.0 { 0 } else { 1 })
 }
 
 fn outcome_chart(ctx: &ChartCtx, buckets: &[Bucket]) -> Html {
@@ -235,7 +238,7 @@ fn outcome_chart(ctx: &ChartCtx, buckets: &[Bucket]) -> Html {
             let h = per_s(b.outcomes[outcome as usize]) / max * H;
             if h > 0.0 {
                 y -= h;
-                rects.push(html! { <rect x={ctx.x(i).to_string()} y={y.to_string()} width={bar.to_string()} height={h.to_string()} fill={outcome.colour()} /> });
+                rects.push(html! { <rect x={compact(ctx.x(i), 2)} y={compact(y, 2)} width={compact(bar, 2)} height={compact(h, 2)} fill={outcome.colour()} /> });
             }
         }
     }
@@ -264,7 +267,7 @@ fn line_chart(ctx: &ChartCtx, title: &str, unit: &str, lines: Vec<Line>) -> Html
             .values
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", ctx.x(i) + half, H - v / max * H))
+            .map(|(i, v)| format!("{},{}", fixed(ctx.x(i) + half, 1), fixed(H - v / max * H, 1)))
             .collect();
         html! { <polyline points={points.join(" ")} fill="none" stroke={line.colour} stroke-width="2"
         stroke-dasharray={if line.dashed { "6 4" } else { "none" }} vector-effect="non-scaling-stroke" /> }
@@ -392,7 +395,7 @@ fn state_strip(ctx: &ChartCtx, spec: &LayerSpec, name: &str, samples: &[resilien
     let colour = |code: u8| state_look(code).0;
     let rects = samples.iter().enumerate().map(|(i, s)| {
         let (colour, pattern) = (colour(s.worst_state), word(s.worst_state));
-        html! { <rect class={pattern} x={ctx.x(i).to_string()} y="20" width={bar.to_string()} height="50" fill={colour} /> }
+        html! { <rect class={pattern} x={compact(ctx.x(i), 2)} y="20" width={compact(bar, 2)} height="50" fill={colour} /> }
     });
     // The usual three (a mode's state looks like one of them: forced open as open, disabled and
     // metrics-only as closed).

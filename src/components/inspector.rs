@@ -10,6 +10,7 @@ use resilience_engine::sim::Outcome;
 use serde_json::Value;
 use yew::prelude::*;
 
+use crate::number::fixed;
 use crate::state::{Action, use_app};
 
 /// The inspector panel of the selected request (the app draws it only while one is selected).
@@ -34,7 +35,7 @@ pub fn inspector() -> Html {
         <aside class="panel inspector" id="inspector" aria-labelledby="inspector-title">
             <h2 id="inspector-title">{ format!("Request #{} · {outcome}", journey.id) }
                 <button class="close" aria-label="Close the inspector" onclick={close}>{ "✕" }</button></h2>
-            <p class="muted">{ format!("arrived at {:.3} s · ← → on the timeline walk through requests", journey.arrival_us as f64 / 1e6) }</p>
+            <p class="muted">{ format!("arrived at {} s · ← → on the timeline walk through requests", fixed(journey.arrival_us as f64 / 1e6, 3)) }</p>
             { explained(&answer, (result.revision, journey.id), journey.arrival_us, &seek) }
         </aside>
     }
@@ -74,7 +75,7 @@ fn explained(answer: &Causes, wanted: (u64, u32), arrival_us: u64, seek: &Callba
     let list = |key: &str| reply[key].as_array().cloned().unwrap_or_default();
     let steps = list("journey").into_iter().map(|step| {
         let after_us = step["at_us"].as_u64().unwrap_or(0).saturating_sub(arrival_us);
-        html! { <li><span class="t">{ format!("+{:.1} ms", after_us as f64 / 1e3) }</span>{ text(&step, "text") }</li> }
+        html! { <li><span class="t">{ format!("+{} ms", fixed(after_us as f64 / 1e3, 1)) }</span>{ text(&step, "text") }</li> }
     });
     let causes = list("steps");
     let items = causes.iter().map(|step| {

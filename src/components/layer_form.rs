@@ -6,6 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::field::{Field, Kind};
+use crate::number::fixed;
 use crate::state::AppContext;
 
 /// Which layer [`layer_form`] shows.
@@ -40,7 +41,7 @@ fn kind_of(spec: &FieldSpec, has_default: bool) -> Option<Kind> {
 pub fn default_text(value: &Value) -> String {
     match value {
         Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => fixed(f, 0),
             _ => n.to_string(),
         },
         Value::Bool(b) => b.to_string(),

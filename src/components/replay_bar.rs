@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::number::{compact, fixed, shortest};
 use crate::playback::{PlaybackAction, use_playback};
 use crate::state::{Action, AppContext, State, use_app};
 use crate::view_model;
@@ -75,9 +76,9 @@ pub fn replay_bar() -> Html {
             <label class="scrub">{ "Play head" }
                 <input id="scrub" type="range" min="0" max={(end / 1_000).to_string()} step="1" value={(cursor_us / 1_000).to_string()} oninput={scrub} />
             </label>
-            <output id="clock" for="scrub" data-us={cursor_us.to_string()}>{ format!("{:.3} s", cursor_us as f64 / 1e6) }</output>
-            <label class="speed">{ format!("Speed {:.1}×", playback.speed) }
-                <input id="speed" type="range" min="-1" max="3" step="0.1" value={libm::log10(playback.speed).to_string()} oninput={speed} />
+            <output id="clock" for="scrub" data-us={cursor_us.to_string()}>{ format!("{} s", fixed(cursor_us as f64 / 1e6, 3)) }</output>
+            <label class="speed">{ format!("Speed {}×", fixed(playback.speed, 1)) }
+                <input id="speed" type="range" min="-1" max="3" step="0.1" value={compact(libm::log10(playback.speed), 3)} oninput={speed} />
             </label>
             { zoom_buttons(&state, cursor_us) }
             { faults }
@@ -124,7 +125,7 @@ fn fault_jumps(state: &AppContext, playback: &crate::playback::PlaybackContext) 
             let margin = (stop - start) / 4;
             dispatch.dispatch(Action::SetWindow(start.saturating_sub(margin), stop + margin));
         });
-        html! { <button {onclick}>{ format!("⤓ {} {}s", fault.kind_name(), from.as_secs_f64()) }</button> }
+        html! { <button {onclick}>{ format!("⤓ {} {}s", fault.kind_name(), shortest(from.as_secs_f64())) }</button> }
     });
     html! { <span class="jumps" role="group" aria-label="Jump to a fault window">{ for buttons }</span> }
 }

@@ -11,6 +11,7 @@ use super::fold::Fold;
 use super::layer_form::section_fields;
 use crate::axis;
 use crate::doc;
+use crate::number::{compact, fixed};
 use crate::state::{Action, AppContext, Edit, use_editor_state};
 
 /// Height of a band as drawn (the drag target), in CSS pixels.
@@ -120,9 +121,9 @@ fn fault_band(ctx: &Bands<'_>, i: usize, fault: &Value) -> Html {
         <g class={classes!("band", kind.clone(), is_selected.then_some("selected"))} tabindex="0" role="button"
             aria-label={format!("{kind} from {from}s to {to}s; arrows move it, Shift+arrows resize it")}
             {onclick} {onkeydown} {onmousedown}>
-            <rect x={format!("{:.3}%", shown_from * scale)} y={y.to_string()} width={format!("{:.3}%", ((shown_to - shown_from) * scale).max(0.5))}
-                height={BAND_H_PX.to_string()} rx="3" />
-            <text x={format!("{:.3}%", shown_from * scale)} dx="5" y={(y + BAND_H_PX / 2.0 + 4.0).to_string()}>{ kind }</text>
+            <rect x={format!("{}%", fixed(shown_from * scale, 3))} y={compact(y, 2)} width={format!("{}%", fixed(((shown_to - shown_from) * scale).max(0.5), 3))}
+                height={compact(BAND_H_PX, 2)} rx="3" />
+            <text x={format!("{}%", fixed(shown_from * scale, 3))} dx="5" y={compact(y + BAND_H_PX / 2.0 + 4.0, 2)}>{ kind }</text>
         </g>
     }
 }
@@ -191,7 +192,7 @@ fn time_ticks(duration_s: f64) -> Html {
     let ticks = axis::ticks(0.0, duration_s, 6).into_iter().map(|t| {
         let fraction = t / duration_s;
         let edge = if fraction < 0.04 { "start" } else if fraction > 0.96 { "end" } else { "" };
-        html! { <span class={classes!("tick", edge)} style={format!("left:{:.2}%", fraction * 100.0)}>{ axis::seconds_label(t) }</span> }
+        html! { <span class={classes!("tick", edge)} style={format!("left:{}%", fixed(fraction * 100.0, 2))}>{ axis::seconds_label(t) }</span> }
     });
     ticks.collect()
 }

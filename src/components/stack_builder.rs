@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::fold::Fold;
 use super::layer_form::Props as LayerFormProps;
 use crate::doc;
+use crate::number::fixed;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, Edit, State, use_app, use_editor_state};
 use crate::view_model::LayerTimeline;
@@ -318,7 +319,7 @@ impl LiveAt<'_> {
             }
             Reading::FailureRate => {
                 // What the breaker itself computed (its own window, `record` and `ignore`).
-                let rate = self.timeline.failure_rate_at(t).map_or_else(dash, |r| format!("{r:.0} %"));
+                let rate = self.timeline.failure_rate_at(t).map_or_else(dash, |r| format!("{} %", fixed(r, 0)));
                 (classes!("counter"), format!("{label} {rate}"))
             }
             Reading::WaitingToRetry => (classes!("counter"), format!("{label} {}", self.timeline.waiting_at(t))),
@@ -327,7 +328,7 @@ impl LiveAt<'_> {
                 let counts = self.timeline.counts_at(t);
                 let lookups = counts[0] + counts[1];
                 let ratio =
-                    (lookups > 0).then(|| format!("{:.0} %", f64::from(counts[0]) * 100.0 / f64::from(lookups)));
+                    (lookups > 0).then(|| format!("{} %", fixed(f64::from(counts[0]) * 100.0 / f64::from(lookups), 0)));
                 (classes!("counter"), format!("{label} {}", ratio.unwrap_or_else(dash)))
             }
             Reading::InUse | Reading::Waiting => {

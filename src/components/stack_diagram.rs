@@ -20,6 +20,7 @@ use yew::prelude::*;
 
 use crate::diagram_model::{Calls, DiagramModel, Dot, Readout, StationKind};
 use crate::dom_events::VisibilityWatch;
+use crate::number::compact;
 use crate::playback::use_playback;
 use crate::state::{RunView, use_app};
 use draw::{Frame, Palette, paint};
@@ -158,7 +159,7 @@ impl Anim {
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0);
         if (self.height_px - geometry.height_px).abs() > 0.5 {
             self.height_px = geometry.height_px;
-            let _ = canvas.style().set_property("height", &format!("{}px", geometry.height_px));
+            let _ = canvas.style().set_property("height", &format!("{}px", compact(geometry.height_px, 2)));
         }
         let (width, height) = ((geometry.width_px * ratio).round() as u32, (geometry.height_px * ratio).round() as u32);
         if canvas.width() != width || canvas.height() != height {

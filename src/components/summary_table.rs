@@ -6,6 +6,7 @@ use std::rc::Rc;
 use resilience_engine::sim::{Outcome, Totals};
 use yew::prelude::*;
 
+use crate::number::fixed;
 use crate::state::RunView;
 
 /// Props of [`SummaryTable`].
@@ -47,14 +48,14 @@ pub fn summary_table(props: &Props) -> Html {
             <tbody>
                 { row("requests", &|t| t.requests.to_string()) }
                 { for outcome_rows }
-                { row("success rate", &|t| format!("{:.2} %", t.success_rate * 100.0)) }
-                { row("goodput", &|t| format!("{:.1} req/s", t.goodput_rps)) }
-                { row("latency p50", &|t| format!("{:.1} ms", t.latency.p50_ms)) }
-                { row("latency p95", &|t| format!("{:.1} ms", t.latency.p95_ms)) }
-                { row("latency p99", &|t| format!("{:.1} ms", t.latency.p99_ms)) }
-                { row("latency max", &|t| format!("{:.1} ms", t.latency.max_ms)) }
-                { row("amplification", &|t| format!("{:.3} attempts/request", t.amplification)) }
-                { row("peak downstream", &|t| format!("{:.0} attempts/s", t.peak_downstream_rps)) }
+                { row("success rate", &|t| format!("{} %", fixed(t.success_rate * 100.0, 2))) }
+                { row("goodput", &|t| format!("{} req/s", fixed(t.goodput_rps, 1))) }
+                { row("latency p50", &|t| format!("{} ms", fixed(t.latency.p50_ms, 1))) }
+                { row("latency p95", &|t| format!("{} ms", fixed(t.latency.p95_ms, 1))) }
+                { row("latency p99", &|t| format!("{} ms", fixed(t.latency.p99_ms, 1))) }
+                { row("latency max", &|t| format!("{} ms", fixed(t.latency.max_ms, 1))) }
+                { row("amplification", &|t| format!("{} attempts/request", fixed(t.amplification, 3))) }
+                { row("peak downstream", &|t| format!("{} attempts/s", fixed(t.peak_downstream_rps, 0))) }
             </tbody>
         </table>
     }

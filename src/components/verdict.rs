@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::compare_model::{self, Delta, Measure, delta, format_value};
 use crate::doc::CompareWith;
+use crate::number::fixed;
 use crate::state::AppContext;
 
 /// One headline figure.
@@ -68,7 +69,7 @@ fn change_phrase(figure: &Figure, without: f64, verdict: compare_model::Verdict)
         ("success", _) => format!("{} success from {from} to {to}", if better { "lifts" } else { "lowers" }),
         ("amplification", _) if without > 0.0 => {
             let change = (with - without).abs() / without * 100.0;
-            format!("sends {change:.0} % {} calls downstream", if better { "fewer" } else { "more" })
+            format!("sends {} % {} calls downstream", fixed(change, 0), if better { "fewer" } else { "more" })
         }
         ("p99 latency", _) => format!("{} the p99 latency from {from} to {to}", if better { "cuts" } else { "raises" }),
         ("goodput", _) => format!("{} goodput from {from} to {to}", if better { "raises" } else { "lowers" }),
@@ -106,10 +107,10 @@ fn headline(figures: &[Figure], against: &str) -> String {
     good.truncate(2);
     bad.truncate(2);
     if figures.iter().all(|f| f.without.is_none()) {
-        return format!("With this stack, {success:.1} % of requests got a real answer.");
+        return format!("With this stack, {} % of requests got a real answer.", fixed(success, 1));
     }
     match (good.is_empty(), bad.is_empty()) {
-        (true, true) => format!("This stack changes little {against}: {success:.1} % success either way."),
+        (true, true) => format!("This stack changes little {against}: {} % success either way.", fixed(success, 1)),
         (false, true) => format!("Against the same run {against}, this stack {}.", join(&good)),
         (true, false) => format!("Against the same run {against}, this stack {}.", join(&bad)),
         (false, false) => {

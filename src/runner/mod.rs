@@ -16,6 +16,7 @@ use resilience_engine::{Report, RunOptions, Scenario, Simulation};
 use yew::prelude::*;
 
 use crate::doc;
+use crate::number::fixed;
 use crate::state::{Action, AppContext, RunView};
 use crate::view_model::Derived;
 
@@ -230,7 +231,8 @@ fn start(
     let expected = scenario.expected_requests();
     let (trace, notice) = if expected > TRACE_REQUESTS_MAX {
         let notice = format!(
-            "About {expected:.0} requests: too many to trace in full, so this run keeps metrics only (the timeline, inspector and live layer counters are off). Shorten the duration or lower the load to see every request."
+            "About {} requests: too many to trace in full, so this run keeps metrics only (the timeline, inspector and live layer counters are off). Shorten the duration or lower the load to see every request.",
+            fixed(expected, 0)
         );
         (TraceMode::MetricsOnly, Some(notice))
     } else {
@@ -299,10 +301,10 @@ fn slice(slot: JobSlot, mut simulation: Simulation, mut job: Job, phase: Phase, 
 fn budget_message(job: &Job, phase: &Phase, progress: f64) -> String {
     let which = if matches!(phase, Phase::Main) { "This run" } else { "The comparison run" };
     format!(
-        "{which} stopped after {:.1} s of computing, {:.0} % of the way through its virtual time, so the page stays yours. Continue to give it another {:.0} s, or make the scenario smaller (duration, load).",
-        job.spent_ms / 1e3,
-        progress * 100.0,
-        run_budget_ms() / 1e3
+        "{which} stopped after {} s of computing, {} % of the way through its virtual time, so the page stays yours. Continue to give it another {} s, or make the scenario smaller (duration, load).",
+        fixed(job.spent_ms / 1e3, 1),
+        fixed(progress * 100.0, 0),
+        fixed(run_budget_ms() / 1e3, 0)
     )
 }
 

@@ -36,6 +36,7 @@
 
 pub mod catalog;
 pub mod codegen;
+pub mod decimal;
 pub mod examples;
 pub mod expect;
 pub mod explain;

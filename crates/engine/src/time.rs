@@ -111,8 +111,7 @@ pub fn format_micros(micros: u64) -> String {
 }
 
 fn trim_float(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    crate::decimal::compact(value, 3)
 }
 
 /// A non-negative length of virtual time, written in scenario files as a human string

@@ -8,6 +8,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::raster::{Raster, Row, draw_journey, fault_colour, rgb};
+use crate::number::fixed;
 use crate::state::State;
 
 /// Height of one lane, in CSS pixels.
@@ -233,7 +234,7 @@ fn annotate_state_changes(
         ctx.move_to(x, 0.0);
         ctx.line_to(x, HEIGHT_PX);
         ctx.stroke();
-        let text = format!("{} at {:.1} s", change_words(kind, code), t as f64 / 1e6);
+        let text = format!("{} at {} s", change_words(kind, code), fixed(t as f64 / 1e6, 1));
         let width = ctx.measure_text(&text).map_or(120.0, |m| m.width()) + 8.0;
         if x < free_from_px {
             continue;

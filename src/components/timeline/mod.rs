@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::number::fixed;
 use crate::playback::use_playback;
 use crate::state::{Action, AppContext, State, use_app};
 use crate::view_model::window_showing;
@@ -67,7 +68,7 @@ pub fn timeline() -> Html {
     html! {
         <section class="panel timeline" aria-label="Request timeline">
             <div class="timeline-canvas">
-                <canvas id="timeline" ref={canvas} height={HEIGHT_PX.to_string()} tabindex="0"
+                <canvas id="timeline" ref={canvas} height={fixed(HEIGHT_PX, 0)} tabindex="0"
                     onclick={handlers.click()} onwheel={handlers.wheel()} onmousedown={handlers.press()}
                     onmousemove={handlers.motion()} onmouseup={handlers.release()} onmouseleave={handlers.leave()}
                     onkeydown={keys(&state, playback.cursor_us)}
@@ -142,13 +143,13 @@ fn tooltip(state: &State, hover: Hover, width_px: f64) -> Html {
     let took = if journey.end_us == u64::MAX {
         String::new()
     } else {
-        format!(" · {:.1} ms", (journey.end_us - journey.arrival_us) as f64 / 1e3)
+        format!(" · {} ms", fixed((journey.end_us - journey.arrival_us) as f64 / 1e3, 1))
     };
     let attempts = journey.attempts.len();
     let style = if x > width_px / 2.0 {
-        format!("right:{:.0}px;top:{:.0}px", (width_px - x + 12.0).max(0.0), y + 12.0)
+        format!("right:{}px;top:{}px", fixed((width_px - x + 12.0).max(0.0), 0), fixed(y + 12.0, 0))
     } else {
-        format!("left:{:.0}px;top:{:.0}px", x + 12.0, y + 12.0)
+        format!("left:{}px;top:{}px", fixed(x + 12.0, 0), fixed(y + 12.0, 0))
     };
     html! {
         <div class="tooltip" role="tooltip" {style}>

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{BreakerExpectation, Expectation, ShareAtLeast, outcome_named};
 use crate::Scenario;
 use crate::catalog;
+use crate::decimal::{fixed, shortest};
 use crate::sim::{Metrics, Outcome, Report};
 
 /// One assertion's result: what it claims, what the run measured, and whether it held.
@@ -29,8 +30,8 @@ fn verdict(expectation: &Expectation, scenario: &Scenario, report: &Report) -> V
     match expectation {
         Expectation::SuccessRate(bound) => success_rate(bound, &report.metrics, total.success_rate),
         Expectation::Goodput(g) => Verdict {
-            claim: format!("goodput ≥ {} req/s", g.at_least_rps),
-            measured: format!("{:.1} req/s", total.goodput_rps),
+            claim: format!("goodput ≥ {} req/s", shortest(g.at_least_rps)),
+            measured: format!("{} req/s", fixed(total.goodput_rps, 1)),
             pass: total.goodput_rps >= g.at_least_rps,
         },
         Expectation::Latency(l) => {
@@ -42,13 +43,13 @@ fn verdict(expectation: &Expectation, scenario: &Scenario, report: &Report) -> V
             let at_most_ms = l.at_most.as_micros() as f64 / 1e3;
             Verdict {
                 claim: format!("p{} latency ≤ {}", l.percentile, l.at_most),
-                measured: format!("{ms:.1} ms"),
+                measured: format!("{} ms", fixed(ms, 1)),
                 pass: ms <= at_most_ms,
             }
         }
         Expectation::Amplification(a) => Verdict {
-            claim: format!("amplification ≤ {}", a.at_most),
-            measured: format!("{:.2}", total.amplification),
+            claim: format!("amplification ≤ {}", shortest(a.at_most)),
+            measured: fixed(total.amplification, 2),
             pass: total.amplification <= a.at_most,
         },
         Expectation::Breaker(b) => breaker(b, scenario, &report.metrics),
@@ -56,7 +57,7 @@ fn verdict(expectation: &Expectation, scenario: &Scenario, report: &Report) -> V
             let at_most_ms = s.at_most.as_micros() as f64 / 1e3;
             Verdict {
                 claim: format!("no request longer than {}", s.at_most),
-                measured: format!("slowest {:.1} ms", total.latency.max_ms),
+                measured: format!("slowest {} ms", fixed(total.latency.max_ms, 1)),
                 pass: total.latency.max_ms <= at_most_ms,
             }
         }
@@ -78,7 +79,7 @@ fn share(part: u64, whole: u64) -> f64 {
 }
 
 fn percent(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
+    format!("{} %", fixed(x * 100.0, 1))
 }
 
 /// The success rate overall, or of the requests completed in a window.

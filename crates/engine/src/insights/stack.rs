@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::{Fix, Insight, pointer};
 use crate::Scenario;
+use crate::decimal::fixed;
 use crate::patterns::circuit_breaker::WindowDoc;
 use crate::patterns::document::PatternDoc;
 use crate::patterns::hedging::HedgeMode;
@@ -195,12 +196,20 @@ fn breaker_never_judges(scope: &Scope<'_>) -> Vec<Insight> {
                 return None;
             }
             let message = format!(
-                "at {:.0} requests a second its {seconds} s window holds about {per_window:.0} calls, fewer than its minimum of {}: \
+                "at {} requests a second its {seconds} s window holds about {} calls, fewer than its minimum of {}: \
                  it never judges, so it never opens",
-                scope.rps, b.minimum_calls
+                fixed(scope.rps, 0),
+                fixed(per_window, 0),
+                b.minimum_calls
             );
             let minimum = ((per_window / 2.0).floor() as u32).max(1);
-            let fix = scope.set(format!("Judge after {minimum} calls"), i, "circuit_breaker", "minimum_calls", json!(minimum));
+            let fix = scope.set(
+                format!("Judge after {minimum} calls"),
+                i,
+                "circuit_breaker",
+                "minimum_calls",
+                json!(minimum),
+            );
             Some(scope.insight("breaker_never_judges", i, message, fix))
         })
         .collect()
@@ -228,8 +237,9 @@ fn no_jitter(scope: &Scope<'_>) -> Vec<Insight> {
         .filter(|(_, _, doc)| doc.jitter == crate::patterns::retry::Jitter::None)
         .map(|(i, _, _)| {
             let message = format!(
-                "about {many:.0} callers retry on the same schedule without jitter: after a failure their retries arrive together, \
-                 in waves"
+                "about {} callers retry on the same schedule without jitter: after a failure their retries arrive together, \
+                 in waves",
+                fixed(many, 0)
             );
             let fix = scope.set("Use full jitter".into(), i, "retry", "jitter", json!("full"));
             scope.insight("no_jitter", i, message, fix)

@@ -6,6 +6,7 @@ use super::Scenario;
 use super::limits::*;
 use super::model::{Endpoint, Fault, Latency, Layer, Load};
 use super::validate::Checker;
+use crate::decimal::{compact, fixed, shortest};
 
 impl Checker<'_> {
     pub(super) fn total_requests(&mut self) {
@@ -68,9 +69,11 @@ impl Checker<'_> {
             self.fail(
                 format!("endpoints[{index}].load.{}.{rate_field}", load_name(&endpoint.load)),
                 format!(
-                    "about {} calls could be in flight at once ({rate} rps × requests living up to {life_s:.3}s × {calls_per_request} calls each), {:.1}× the limit of {} (lower the rate, shorten the latency or make a timeout the outermost layer)",
+                    "about {} calls could be in flight at once ({} rps × requests living up to {}s × {calls_per_request} calls each), {}× the limit of {} (lower the rate, shorten the latency or make a timeout the outermost layer)",
                     about(calls),
-                    calls / limit,
+                    shortest(rate),
+                    fixed(life_s, 3),
+                    fixed(calls / limit, 1),
                     about(limit)
                 ),
             );
@@ -146,12 +149,9 @@ pub(crate) fn about(count: f64) -> String {
     }
     let count = count.max(0.0);
     if count < 1e6 {
-        return format!("{count:.0}");
+        return fixed(count, 0);
     }
-    let one_decimal = |value: f64| {
-        let text = format!("{value:.1}");
-        text.strip_suffix(".0").map_or_else(|| text.clone(), str::to_owned)
-    };
+    let one_decimal = |value: f64| compact(value, 1);
     for (scale, word) in [(1e6, "million"), (1e9, "billion"), (1e12, "trillion")] {
         if count < scale * 999.95 {
             return format!("{} {word}", one_decimal(count / scale));
