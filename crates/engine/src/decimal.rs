@@ -34,7 +34,12 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     }
     let scaled = u128::from(mantissa) * POWERS_OF_TEN[decimals];
     let units = if exponent >= 0 { scaled << exponent } else { shift_right_rounded(scaled, exponent.unsigned_abs()) };
-    let digits = format!("{units:0>width$}", width = decimals + 1);
+    let width = decimals + 1;
+    // u64 where it fits: the page's figures then need no u128 formatting.
+    let digits = match u64::try_from(units) {
+        Ok(units) => format!("{units:0>width$}"),
+        Err(_) => format!("{units:0>width$}"),
+    };
     let (whole, fraction) = digits.split_at(digits.len() - decimals);
     let sign = if value.is_sign_negative() { "-" } else { "" };
     let point = if decimals == 0 { "" } else { "." };
