@@ -34,16 +34,44 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     }
     let scaled = u128::from(mantissa) * POWERS_OF_TEN[decimals];
     let units = if exponent >= 0 { scaled << exponent } else { shift_right_rounded(scaled, exponent.unsigned_abs()) };
-    let width = decimals + 1;
-    // u64 where it fits: the page's figures then need no u128 formatting.
-    let digits = match u64::try_from(units) {
-        Ok(units) => format!("{units:0>width$}"),
-        Err(_) => format!("{units:0>width$}"),
-    };
-    let (whole, fraction) = digits.split_at(digits.len() - decimals);
-    let sign = if value.is_sign_negative() { "-" } else { "" };
-    let point = if decimals == 0 { "" } else { "." };
-    format!("{sign}{whole}{point}{fraction}")
+    written(value.is_sign_negative(), units, decimals)
+}
+
+/// `units / 10^decimals` as text: a `-` if `negative`, at least one digit before the point,
+/// `decimals` after it. Written digit by digit (no formatting machinery: the page writes
+/// thousands of chart coordinates per redraw).
+fn written(negative: bool, units: u128, decimals: usize) -> String {
+    const TEN_TO_19: u128 = 10_000_000_000_000_000_000;
+    // Least significant first; u64 arithmetic, in parts of 19 digits for larger values.
+    let mut reversed = Vec::with_capacity(24);
+    let (mut high, mut low) = (units / TEN_TO_19, u64::try_from(units % TEN_TO_19).unwrap_or(0));
+    loop {
+        let part_end = reversed.len() + 19;
+        while low > 0 || (high > 0 && reversed.len() < part_end) {
+            reversed.push(b'0' + u8::try_from(low % 10).unwrap_or(0));
+            low /= 10;
+        }
+        if high == 0 {
+            break;
+        }
+        low = u64::try_from(high % TEN_TO_19).unwrap_or(0);
+        high /= TEN_TO_19;
+    }
+    while reversed.len() <= decimals {
+        reversed.push(b'0');
+    }
+    let mut text = String::with_capacity(reversed.len() + 2);
+    if negative {
+        text.push('-');
+    }
+    let point_at = reversed.len() - decimals;
+    for (i, digit) in reversed.iter().rev().enumerate() {
+        if i == point_at {
+            text.push('.');
+        }
+        text.push(char::from(*digit));
+    }
+    text
 }
 
 /// [`fixed`] without the zeros that end its fraction, nor a point left alone: `12.5`, `600`.
