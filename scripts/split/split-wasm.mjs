@@ -85,6 +85,7 @@ try {
   const input = path.join(work, 'input.wasm');
   fs.writeFileSync(input, fixForOldBinaryen(fs.readFileSync(wasmPath)));
   const keep = await cachedKeepList(input);
+  warnOfFloatFormatting(keep);
   wasmSplit(['--split', `--keep-funcs=@${keep}`, '-o1', wasmPath, '-o2', path.join(staging, LATER), input]);
   fs.writeFileSync(wasmPath, fixTableExports(fs.readFileSync(wasmPath)));
   fs.writeFileSync(gluePath, withLoader(fs.readFileSync(gluePath, 'utf8')));
@@ -131,6 +132,20 @@ async function cachedKeepList(input) {
     console.log(`split-wasm: this wasm was profiled before (${path.relative(root, cached)})`);
   }
   return cached;
+}
+
+/**
+ * Rust's float formatter (about 4.6 KB gzipped) is not part of the first paint: the page writes
+ * numbers with resilience_engine::decimal. Says so when a first paint ran it after all (a
+ * `{:.1}` or `{}` of an f64 in a first screen's view), since the size fence alone would not say
+ * why the first part grew.
+ */
+function warnOfFloatFormatting(keep) {
+  const formatter = fs.readFileSync(keep, 'utf8').split('\n').filter((name) => name.includes('fmt::float::'));
+  if (formatter.length > 0) {
+    console.warn(`split-wasm: a first paint ran Rust's float formatter (${formatter.join(', ')}); `
+      + 'write its numbers with resilience_engine::decimal (fixed, compact, shortest)');
+  }
 }
 
 /**
