@@ -55,13 +55,14 @@ worker=dist/resilience-worker_bg.wasm
 # hence the room); with them 352,039. Lowered to 314,000 in session 16: the editors draw once
 # the later part is in (their code left the first part), the page reads numbers without Rust's
 # float parser, whose tables sat in the first part's data, and panels below the first screen
-# draw when seen (313,230 to 313,737 measured over five builds). Lowered to 306,000 in session
+# draw when seen (313,230 to 313,737 measured over five builds). Lowered to 306,200 in session
 # 17: the header menus' items, the gallery and the inspector are drawn only when shown, and the
 # first paint writes numbers without Rust's float formatter (resilience_engine::decimal)
-# (305,140 measured; a {:.1} of an f64 in a first-paint view would bring about 4.6 KB back).
+# (305,126 to 305,389 measured over six builds; a {:.1} of an f64 in a first-paint view would
+# bring about 4.6 KB back, and split-wasm.mjs names it).
 # (Tried in session 13 and dropped: running a small edit's scenario inside the edit, so the edit
 # and its result render once; measured against the old build in the same runs it was no faster.)
-budget=306000
+budget=306200
 [ -f "$later" ] || { echo "the release build did not split the app's wasm (see scripts/post-build.sh)" >&2; exit 1; }
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 printf 'release wasm (first paint): %s bytes, %s bytes gzipped (budget %s)\n' "$(wc -c <"$wasm")" "$gzipped" "$budget"

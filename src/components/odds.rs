@@ -212,10 +212,13 @@ fn draw(reply: &Value, with_form: bool) {
     }
     let document = web_sys::window().and_then(|w| w.document());
     let had_focus = document.as_ref().and_then(|d| d.active_element()).is_some_and(|e| !e.id().is_empty());
-    for (part, area) in [("status", "odds-status-area"), ("html", "odds-run-area")] {
-        if let Some(html) = text(part) {
-            put(area, html, None);
-        }
+    // The status is redrawn on every push while a batch runs: nodes whose markup is unchanged
+    // stay, so a Cancel being clicked is not replaced under the pointer.
+    if let Some(html) = text("status") {
+        redraw_keeping_unchanged("odds-status-area", html);
+    }
+    if let Some(html) = text("html") {
+        put("odds-run-area", html, None);
     }
     // A push may redraw parts of the results only (the heatmap rows that changed).
     for part in reply.get("parts").and_then(Value::as_array).into_iter().flatten() {
@@ -226,6 +229,69 @@ fn draw(reply: &Value, with_form: bool) {
     let lost = document.as_ref().and_then(|d| d.active_element()).is_none_or(|e| e.id().is_empty());
     if had_focus && lost {
         let _ = ["#odds-run", "#odds-cancel", "#odds-heatmap"].into_iter().any(crate::dom_events::focus_first);
+    }
+}
+
+/// Makes the element `id` show `html` (if the dialog is open), keeping every node whose markup
+/// is unchanged and the elements that are still there, so a button stays the same button.
+fn redraw_keeping_unchanged(id: &str, html: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Some(area), Ok(fresh)) = (document.get_element_by_id(id), document.create_element("div")) else { return };
+    fresh.set_inner_html(html);
+    morph_children(&area, &fresh);
+}
+
+/// Makes `old`'s children those of `new` (a detached copy): an equal node stays, an element of
+/// the same tag stays with `new`'s attributes and children (made alike the same way), any other
+/// is replaced by `new`'s.
+fn morph_children(old: &web_sys::Node, new: &web_sys::Node) {
+    let children = |node: &web_sys::Node| {
+        let list = node.child_nodes();
+        (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<_>>()
+    };
+    let wanted = children(new);
+    let current = children(old);
+    for (i, node) in wanted.iter().enumerate() {
+        match current.get(i) {
+            Some(now) if now.is_equal_node(Some(node)) => {}
+            Some(now) if same_tag(now, node) => {
+                copy_attributes(now, node);
+                morph_children(now, node);
+            }
+            Some(now) => {
+                let _ = old.replace_child(node, now);
+            }
+            None => {
+                let _ = old.append_child(node);
+            }
+        }
+    }
+    for extra in current.iter().skip(wanted.len()) {
+        let _ = old.remove_child(extra);
+    }
+}
+
+/// Whether both are elements with the same tag.
+fn same_tag(a: &web_sys::Node, b: &web_sys::Node) -> bool {
+    match (a.dyn_ref::<web_sys::Element>(), b.dyn_ref::<web_sys::Element>()) {
+        (Some(a), Some(b)) => a.tag_name() == b.tag_name(),
+        _ => false,
+    }
+}
+
+/// Gives the element `to` exactly the attributes of the element `from`.
+fn copy_attributes(to: &web_sys::Node, from: &web_sys::Node) {
+    let (Some(to), Some(from)) = (to.dyn_ref::<web_sys::Element>(), from.dyn_ref::<web_sys::Element>()) else { return };
+    for name in to.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+        if !from.has_attribute(&name) {
+            let _ = to.remove_attribute(&name);
+        }
+    }
+    for name in from.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+        let value = from.get_attribute(&name).unwrap_or_default();
+        if to.get_attribute(&name).as_deref() != Some(value.as_str()) {
+            let _ = to.set_attribute(&name, &value);
+        }
     }
 }
 

@@ -131,10 +131,23 @@ test('a tipping point, cancel, refusals, and the same digest on 1, 2 or 8 worker
   // Cancel stops the pool: the count stops moving.
   await page.click('#odds-tab-seeds');
   await page.fill('#odds-seeds', '1000');
+  // The status redraws with every push from the pool; Cancel stays the same button, so a click
+  // is not lost to a redraw between pressing and releasing. Counted: a Cancel removed while
+  // another is drawn in its place.
+  await page.evaluate(() => {
+    window.cancelReplaced = 0;
+    new MutationObserver((records) => {
+      const removed = records.flatMap((r) => [...r.removedNodes]);
+      if (removed.some((n) => n.id === 'odds-cancel' || n.querySelector?.('#odds-cancel')) && document.querySelector('#odds-cancel')) {
+        window.cancelReplaced += 1;
+      }
+    }).observe(document.getElementById('odds-status-area'), { childList: true, subtree: true });
+  });
   await page.click('#odds-run');
   await expect(progress(page)).toContainText(/[1-9]\d* of 1000 runs/, { timeout: 60_000 });
   await page.click('#odds-cancel');
   await expect(progress(page)).toContainText('Cancelled after');
+  expect(await page.evaluate(() => window.cancelReplaced)).toBe(0);
   await expect(page.locator('#odds-run')).toBeFocused(); // Cancel is gone: the focus stays in the dialog
   const stopped = await progress(page).textContent();
   await page.waitForTimeout(1500);
