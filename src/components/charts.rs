@@ -194,9 +194,11 @@ impl ChartCtx {
         let span_s = (to_s - from_s).max(1e-6);
         let ticks: Vec<(f64, String)> =
             axis::ticks(from_s, to_s, 6).into_iter().map(|t| ((t - from_s) / span_s, axis::seconds_label(t))).collect();
+        // The chart's size and play head, as SVG writes them (once per chart, not per line).
+        let (width, height, cursor) = (compact(W, 2), compact(H, 2), compact(self.cursor_x(), 2));
         let grid = ticks.iter().map(|(f, _)| {
             let x = compact(f * W, 2);
-            html! { <line class="grid" x1={x.clone()} x2={x} y1="0" y2={compact(H, 2)} /> }
+            html! { <line class="grid" x1={x.clone()} x2={x} y1="0" y2={height.clone()} /> }
         });
         let labels = ticks.iter().map(|(f, label)| {
             let edge = if *f < 0.04 { "start" } else if *f > 0.96 { "end" } else { "" };
@@ -207,13 +209,13 @@ impl ChartCtx {
                 <figcaption><strong>{ title.to_owned() }</strong>{ legend }</figcaption>
                 if !unit.is_empty() { <div class="y-label">{ format!("{} {unit}", fmt(max)) }</div> }
                 <div class="chart-body">
-                    <svg viewBox={format!("0 0 {} {}", compact(W, 2), compact(H, 2))} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
+                    <svg viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" role="img" aria-label={title.to_owned()}
                         onmousemove={on_move} onmouseleave={on_leave} onclick={on_click}>
                         { for grid }
-                        if !unit.is_empty() { <line class="grid top" x1="0" y1="0.5" x2={compact(W, 2)} y2="0.5" /> }
-                        <line class="axis" x1="0" y1={compact(H, 2)} x2={compact(W, 2)} y2={compact(H, 2)} />
+                        if !unit.is_empty() { <line class="grid top" x1="0" y1="0.5" x2={width.clone()} y2="0.5" /> }
+                        <line class="axis" x1="0" y1={height.clone()} x2={width.clone()} y2={height.clone()} />
                         { body }
-                        <line class="playhead" x1={compact(self.cursor_x(), 2)} x2={compact(self.cursor_x(), 2)} y1="0" y2={compact(H, 2)} />
+                        <line class="playhead" x1={cursor.clone()} x2={cursor} y1="0" y2={height} />
                     </svg>
                 </div>
                 <div class="x-ticks" aria-hidden="true">{ for labels }</div>
